@@ -1,0 +1,107 @@
+"""Commands about the lists themselves: ``sources``, ``refresh``, ``diff``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from exportcheck.catalogue import source_statuses
+from exportcheck.cli._app import (
+    LISTS_DIR_OPTION,
+    app,
+    console,
+    err_console,
+    print_json,
+    settings_for,
+    user_errors,
+)
+from exportcheck.diff import diff_source
+from exportcheck.http import ProgressFn
+from exportcheck.refresh import refresh as run_refresh
+from exportcheck.store import SnapshotStore
+
+
+@app.command()
+@user_errors
+def sources(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lists_dir: Path | None = LISTS_DIR_OPTION,
+) -> None:
+    """List every declared source with its latest snapshot (or "no snapshot")."""
+    rows = source_statuses(SnapshotStore(settings_for(lists_dir).lists_dir))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("source", "kind", "data date", "retrieved", "records", "age (days)", "parser")
+    for row in rows:
+        snap = row["snapshot"]
+        parser = "none yet" if not row["has_parser"] else ("verified" if row["verified_on_real_file"]
+                                                            else "not verified on a real file")
+        if snap is None:
+            table.add_row(row["id"], row["kind"], "no snapshot", "", "", "", parser)
+        else:
+            table.add_row(row["id"], row["kind"], str(snap["data_date"]),
+                          snap["retrieved_at"][:19], str(snap["records"]), str(snap["age_days"]), parser)
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def refresh(
+    source_ids: Annotated[list[str] | None, typer.Argument(metavar="[SOURCE]...", help="Sources to refresh (default: all).")] = None,
+    mirror: Annotated[str | None, typer.Option("--mirror", help="Local folder or URL laid out like shared/data/raw.")] = None,
+    all_dates: Annotated[bool, typer.Option("--all-dates", help="Import every dated file of a mirror, oldest first.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
+    lists_dir: Path | None = LISTS_DIR_OPTION,
+) -> None:
+    """Fetch, parse and publish snapshots; a failing source keeps its last good snapshot and exits non-zero."""
+    settings = settings_for(lists_dir)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=err_console, transient=True, disable=as_json) as bar:
+
+        def progress(name: str) -> ProgressFn:
+            task = bar.add_task(name, total=None)
+            return lambda done, total: bar.update(task, completed=done, total=total)
+
+        outcomes = run_refresh(source_ids or [], settings, mirror=mirror, all_dates=all_dates, progress=progress)
+    if as_json:
+        print_json([o.__dict__ for o in outcomes])
+    else:
+        for o in outcomes:
+            style = {"published": "green", "unchanged": "cyan", "skipped": "yellow", "failed": "bold red"}[o.status]
+            line = f"[{style}]{o.status:>9}[/{style}] {o.source}: {o.message}"
+            (err_console if o.status == "failed" else console).print(line, highlight=False)
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def diff(
+    source_id: Annotated[str, typer.Argument(metavar="SOURCE")],
+    from_version: Annotated[str | None, typer.Option("--from", help="Older snapshot (default: the one before --to).")] = None,
+    to_version: Annotated[str | None, typer.Option("--to", help="Newer snapshot (default: the latest).")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="Match entries by 'id' or 'name' (default: auto).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show per section (text output).")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lists_dir: Path | None = LISTS_DIR_OPTION,
+) -> None:
+    """Entries added, removed and changed between two snapshots of a source."""
+    if key not in (None, "id", "name"):
+        raise typer.BadParameter("--key must be 'id' or 'name'")
+    result = diff_source(SnapshotStore(settings_for(lists_dir).lists_dir), source_id, from_version, to_version,
+                         key)  # type: ignore[arg-type]
+    if as_json:
+        print_json(result.to_dict())
+        return
+    console.print(result.summary(), highlight=False)
+    for label, items in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
+        for change in items[:limit]:
+            extra = f"  ({', '.join(change.fields)})" if change.fields else ""
+            console.print(f"  {label:>7}  {change.name}{extra}", highlight=False, markup=False)
+        if len(items) > limit:
+            console.print(f"  {label:>7}  … {len(items) - limit} more (use --json for all)", highlight=False)

@@ -1,0 +1,123 @@
+"""What changed in a source between two snapshots: entries added, removed and changed.
+
+Entries are matched by their stable id. Where the two snapshots were read from different file shapes
+(the 2022 official CSV and a 2026 third-party JSON copy have no ids in common), they are matched by
+list + normalised name instead, and the result says which key was used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+from normality import normalize
+
+from exportcheck.errors import SnapshotError
+from exportcheck.store import Snapshot, SnapshotStore
+
+KeyKind = Literal["id", "name"]
+#: Columns compared to call an entry "changed"; provenance columns (ids, URLs) are left out on purpose.
+COMPARED = {
+    "entities": ["name", "aliases", "addresses", "countries", "identifiers", "programs", "listing_date",
+                 "end_date", "citations", "licence_requirement", "licence_policy", "remarks", "parent_name"],
+    "controls": ["heading", "text", "notes", "not_used", "reasons_for_control", "country_chart", "parent_code"],
+}
+
+
+@dataclass
+class Change:
+    key: str
+    name: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SnapshotDiff:
+    source: str
+    from_version: str
+    to_version: str
+    key: KeyKind
+    added: list[Change]
+    removed: list[Change]
+    changed: list[Change]
+
+    def summary(self) -> str:
+        return (f"{self.source} {self.from_version} → {self.to_version}: "
+                f"+{len(self.added)} added, -{len(self.removed)} removed, ~{len(self.changed)} changed")
+
+    def to_dict(self) -> dict[str, Any]:
+        def rows(items: list[Change]) -> list[dict[str, Any]]:
+            return [{"key": c.key, "name": c.name, **({"fields": c.fields} if c.fields else {})} for c in items]
+
+        return {"source": self.source, "from": self.from_version, "to": self.to_version, "key": self.key,
+                "counts": {"added": len(self.added), "removed": len(self.removed), "changed": len(self.changed)},
+                "added": rows(self.added), "removed": rows(self.removed), "changed": rows(self.changed)}
+
+
+def _name_key(frame: pd.DataFrame) -> pd.Series:
+    label = "list" if "list" in frame.columns else "regime"
+    title = "name" if "name" in frame.columns else "code"
+    return frame[label].astype(str) + "|" + frame[title].map(lambda v: normalize(str(v)) or str(v))
+
+
+def _keyed(frame: pd.DataFrame, key: KeyKind) -> pd.DataFrame:
+    id_col = "entity_id" if "entity_id" in frame.columns else "entry_id"
+    keys = frame[id_col] if key == "id" else _name_key(frame)
+    out = frame.assign(_key=keys.values)
+    return out.drop_duplicates("_key").set_index("_key")
+
+
+def _comparable(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    return value
+
+
+def _choose_key(old: Snapshot, new: Snapshot, a: pd.DataFrame, b: pd.DataFrame) -> KeyKind:
+    """Ids when both snapshots come from the same file shape and share ids; names otherwise."""
+    if old.meta.format != new.meta.format:
+        return "name"
+    id_col = "entity_id" if "entity_id" in a.columns else "entry_id"
+    shared = len(set(a[id_col]) & set(b[id_col]))
+    return "id" if shared >= 0.5 * min(len(a), len(b)) else "name"
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> SnapshotDiff:
+    a, b = old.load(), new.load()
+    kind = old.meta.kind
+    chosen = key or _choose_key(old, new, a, b)
+    ka, kb = _keyed(a, chosen), _keyed(b, chosen)
+    title = "name" if kind == "entities" else "code"
+    added = [Change(k, str(kb.at[k, title])) for k in kb.index.difference(ka.index, sort=False)]
+    removed = [Change(k, str(ka.at[k, title])) for k in ka.index.difference(kb.index, sort=False)]
+    changed = []
+    for k in ka.index.intersection(kb.index, sort=False):
+        fields = [c for c in COMPARED[kind] if c in ka.columns
+                  and _comparable(ka.at[k, c]) != _comparable(kb.at[k, c])]
+        if fields:
+            changed.append(Change(k, str(kb.at[k, title]), fields))
+    return SnapshotDiff(old.meta.source, old.version, new.version, chosen, added, removed, changed)
+
+
+def diff_source(store: SnapshotStore, source_id: str, from_version: str | None = None,
+                to_version: str | None = None, key: KeyKind | None = None) -> SnapshotDiff:
+    """Diff two snapshots of a source; by default the last two by data date."""
+    snaps = sorted(store.snapshots(source_id), key=lambda s: (s.meta.data_date or s.meta.retrieved_at.date(),
+                                                              s.meta.retrieved_at))
+    if not snaps:
+        raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
+    new = store.get(source_id, to_version) if to_version else snaps[-1]
+    if from_version:
+        old = store.get(source_id, from_version)
+    else:
+        earlier = [s for s in snaps if s.version != new.version and
+                   (s.meta.data_date or s.meta.retrieved_at.date()) <= (new.meta.data_date or new.meta.retrieved_at.date())]
+        if not earlier:
+            raise SnapshotError(f"{source_id}: only one snapshot ({new.version}); nothing to diff against")
+        old = earlier[-1]
+    return diff_snapshots(old, new, key)

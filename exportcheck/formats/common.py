@@ -1,0 +1,104 @@
+"""Small normalisers every parser uses: multi-value cells, countries, partial dates, lost characters.
+
+Why shared: each list writes the same things differently (``China``/``CN``/``CHN``; ``1967``,
+``Jan 1967``, ``01/05/1967``), and the normalised table must not depend on which parser wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+from rigour.territories import lookup_territory
+
+LOST_CHARACTERS = "lost-characters"
+_LOST = re.compile(r"\w\?\w|\w\?(?=\s)|(?<=\s)\?\w")
+
+
+def split_multi(value: str | None, sep: str = ";") -> list[str]:
+    """Split a multi-valued cell (``a; b;c``), dropping empty parts and surrounding space."""
+    if not value:
+        return []
+    return [part.strip() for part in value.split(sep) if part.strip()]
+
+
+def has_lost_characters(text: str) -> bool:
+    """True where a ``?`` stands inside a word: trade.gov replaced a non-ASCII letter (``Xi?an``)."""
+    return bool(_LOST.search(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def country_code(value: str | None) -> str:
+    """ISO-2 code (upper case) for a country name or code as lists write it; ``""`` if unknown."""
+    if not value or not value.strip():
+        return ""
+    territory = lookup_territory(value.strip())
+    if territory is None:
+        return ""
+    code = territory.ftm_country or territory.code
+    return code.upper() if code and len(code) == 2 else (territory.code.upper() if len(territory.code) == 2 else "")
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_DMY_TEXT = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+
+
+def partial_date(value: str | None) -> str:
+    """An ISO date that keeps only the precision the source gives: ``2021``, ``2021-06`` or ``2021-06-03``.
+
+    Accepts ISO (``2021-06-03``, ``2021-6``), US ``MM/DD/YYYY``, ``03 Jun 2021``, ``Jun 2021``. Returns
+    ``""`` for anything else rather than guessing: a wrong listing date is worse than none.
+    """
+    if not value:
+        return ""
+    text = value.strip()
+    text = text.split("T", 1)[0] if re.match(r"^\d{4}-\d{2}-\d{2}T", text) else text
+    if m := _ISO.match(text):
+        year, month, day = m.groups()
+        return _checked(int(year), int(month) if month else None, int(day) if day else None)
+    if m := _US.match(text):
+        month, day, year = m.groups()
+        y = int(year)
+        if len(year) == 2:
+            y += 2000 if y < 70 else 1900
+        return _checked(y, int(month), int(day))
+    if m := _DMY_TEXT.match(text):
+        day, mon, year = m.groups()
+        month_num = _MONTHS.get(mon.lower()[:3])
+        if month_num:
+            return _checked(int(year), month_num, int(day) if day else None)
+    return ""
+
+
+def _checked(year: int, month: int | None, day: int | None) -> str:
+    if not 1000 <= year <= 2999:
+        return ""
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return ""
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def to_date(value: str | None) -> date | None:
+    """A full :class:`date` for a complete ISO date string, else ``None``."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def clean(value: str | None) -> str:
+    """Collapse internal whitespace and strip; ``None`` becomes ``""``."""
+    return " ".join(value.split()) if value else ""

@@ -1,0 +1,78 @@
+"""trade.gov Consolidated Screening List: list names and the cell conventions shared by its CSV and JSON.
+
+The CSL merges eleven-plus US lists (BIS Entity List, MEU, UVL, DPL; Treasury SDN, SSI, NS-CMIC, ...;
+State ISN, DTC). Its ``source`` column holds a long name with the short code in parentheses; we keep
+the short list names users know ("Entity List", "SDN", "NS-CMIC").
+"""
+
+from __future__ import annotations
+
+import re
+
+from exportcheck.formats.common import clean, country_code, partial_date, split_multi
+from exportcheck.model import Address, Citation, Identifier
+
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z-]*?)(?: List)?\)")
+_LIST_NAMES = {"EL": "Entity List", "CMIC": "NS-CMIC", "CAP": "CAPTA", "NS-MBS": "NS-MBS", "MEU": "MEU"}
+
+SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel", "Aircraft": "Aircraft"}
+
+
+def list_name(source_label: str) -> str:
+    """Short list name for a CSL ``source`` value (``Entity List (EL) - Bureau ...`` → ``Entity List``)."""
+    match = _ABBREVIATION.search(source_label)
+    if not match:
+        return source_label.split(" - ")[0].strip()
+    code = match.group(1)
+    return _LIST_NAMES.get(code, code)
+
+
+def list_slug(list_label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", list_label.lower()).strip("-")
+
+
+_FR_CITATION = re.compile(r"(\d+\s*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?(?:\s+(\d{1,2}/\d{1,2}/\d{2,4}))?", re.I)
+
+
+def citations(text: str) -> list[Citation]:
+    """Federal Register citations (``66 FR 24266``, ``68 F.R. 38290 6/27/03``) with their dates where given."""
+    found = [
+        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2)) if m.group(2) else "")
+        for m in _FR_CITATION.finditer(text or "")
+    ]
+    if not found and clean(text):
+        found = [Citation(citation=clean(text))]
+    return found
+
+
+def addresses(cell: str) -> list[Address]:
+    """``street, city, postal, CC; ...`` → addresses; the last comma part is a country code or name."""
+    result = []
+    for item in split_multi(cell):
+        parts = [p.strip() for p in item.split(",") if p.strip()]
+        country = country_code(parts[-1]) if parts else ""
+        result.append(Address(full=item, country=country, country_name=parts[-1] if country else "",
+                              city=parts[-2] if country and len(parts) >= 2 else ""))
+    return result
+
+
+def identifiers(cell: str) -> tuple[list[Identifier], dict[str, str]]:
+    """``CC, number, type; ...`` → identifiers, plus the dated facts Treasury hides there.
+
+    Treasury writes CMIC listing dates as ids (``03 Jun 2021, Listing Date (CMIC)``); these come back in
+    the second value keyed by type so the parser can use them as the listing date.
+    """
+    ids: list[Identifier] = []
+    dated: dict[str, str] = {}
+    for item in split_multi(cell):
+        parts = [p.strip() for p in item.split(",")]
+        if len(parts) < 2:
+            ids.append(Identifier(type="", value=item))
+            continue
+        id_type = parts[-1]
+        country = parts[0] if len(parts) >= 3 and re.fullmatch(r"[A-Z]{2}", parts[0]) else ""
+        value = parts[-2]
+        if "date" in id_type.lower() and partial_date(value):
+            dated[id_type] = partial_date(value)
+        ids.append(Identifier(type=id_type, value=value, country=country))
+    return ids, dated

@@ -1,0 +1,96 @@
+"""Where refresh gets files when it does not go to the publishers: a local folder or a mirror server.
+
+A mirror is laid out like ``shared/data/raw``: one folder per source (or per the folder names a
+source declares in ``mirror_dirs``), holding files named with the date they hold. A mirror server is
+any static file server over such a folder that answers a folder URL with a listing of links (Python's
+``http.server``, nginx ``autoindex``), so the same folder can be served to air-gapped machines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote, unquote, urljoin
+
+from exportcheck.errors import ConfigError, FetchError
+from exportcheck.http import download, make_client
+from exportcheck.settings import Settings
+
+_HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
+
+
+class Mirror(Protocol):
+    """A place holding source folders of files."""
+
+    location: str
+
+    def list(self, folder: str) -> list[str]:
+        """File names in one source folder (empty when the folder does not exist)."""
+        ...
+
+    def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
+        """A local path to the file, downloading it into ``workdir`` where needed."""
+        ...
+
+    def url(self, folder: str, name: str) -> str:
+        """Where the file came from, for the snapshot's manifest."""
+        ...
+
+
+class LocalMirror:
+    """A folder on disk laid out like ``shared/data/raw``."""
+
+    def __init__(self, root: Path) -> None:
+        if not root.is_dir():
+            raise ConfigError(f"mirror folder {root} does not exist")
+        self.root = root
+        self.location = str(root)
+
+    def list(self, folder: str) -> list[str]:
+        path = self.root / folder
+        return sorted(p.name for p in path.iterdir() if p.is_file()) if path.is_dir() else []
+
+    def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
+        return self.root / folder / name
+
+    def url(self, folder: str, name: str) -> str:
+        return (self.root / folder / name).resolve().as_uri()
+
+
+class HttpMirror:
+    """A mirror server: folder listings as HTML links, files fetched with the one HTTP client."""
+
+    def __init__(self, base_url: str, settings: Settings) -> None:
+        self.base = base_url.rstrip("/") + "/"
+        self.location = self.base
+        self.settings = settings
+        self._client = make_client(settings)
+
+    def list(self, folder: str) -> list[str]:
+        url = urljoin(self.base, quote(folder) + "/")
+        try:
+            response = self._client.get(url)
+        except Exception as exc:  # httpx errors of every kind: a listing failure means no files here
+            raise FetchError(folder, f"mirror listing {url} failed ({exc.__class__.__name__})") from exc
+        if response.status_code == 404:
+            return []
+        if response.status_code >= 400:
+            raise FetchError(folder, f"mirror listing {url} answered HTTP {response.status_code}")
+        names = {unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in _HREF.findall(response.text) if not h.endswith("/")}
+        return sorted(n for n in names if n and not n.startswith("."))
+
+    def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
+        dest = workdir / name
+        download(self.url(folder, name), dest, settings=self.settings, source_id=source_id, client=self._client)
+        return dest
+
+    def url(self, folder: str, name: str) -> str:
+        return urljoin(self.base, f"{quote(folder)}/{quote(name)}")
+
+
+def open_mirror(location: str, settings: Settings) -> Mirror:
+    """A mirror for a folder path or an ``http(s)://`` URL."""
+    if location.startswith(("http://", "https://")):
+        return HttpMirror(location, settings)
+    return LocalMirror(Path(location).expanduser())

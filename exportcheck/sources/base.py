@@ -1,0 +1,150 @@
+"""How a source is declared: its metadata (:class:`SourceSpec`) and the file formats it can read.
+
+A source module (``exportcheck/sources/<id>.py``) defines one ``SOURCE = Source(spec=..., formats=[...])``.
+Only :mod:`exportcheck.fetch` touches the network; a :class:`Format`'s ``parse`` takes local paths and
+returns a :class:`Parsed`, so every parser is tested on files.
+
+Why formats are separate from sources: one list arrives in several shapes (the official CSV, the
+official XML, a third party's JSON copy on an air-gapped mirror); each shape is parsed into the same
+normalised records, so the rest of exportcheck never knows which shape was read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from exportcheck.model import ControlEntry, Entity, SourceKind
+
+
+class OfficialFile(BaseModel):
+    """A file the publisher serves: ``name`` is what we save it as, ``url`` where it comes from."""
+
+    name: str
+    url: str
+
+
+class SourceSpec(BaseModel):
+    """Declarative description of a public list (zavod's dataset YAML, followthemoney's DatasetModel)."""
+
+    id: str
+    title: str
+    publisher: str
+    kind: SourceKind
+    homepage: str
+    downloads: list[OfficialFile] = Field(default_factory=list)
+    formats_published: list[str] = Field(default_factory=list)
+    licence: str = ""
+    attribution: str = ""
+    min_records: int = 1
+    max_records: int = 10_000_000
+    mirror_dirs: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+    @property
+    def url(self) -> str:
+        """The first official download URL, or the homepage when the list is only published as a page."""
+        return self.downloads[0].url if self.downloads else self.homepage
+
+
+@dataclass
+class Parsed:
+    """What a parser returns: the normalised records plus what the file says about itself."""
+
+    records: Sequence[Entity] | Sequence[ControlEntry]
+    data_date: date | None = None
+    data_date_basis: str = "file"
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+ParseFn = Callable[[Sequence[Path]], Parsed]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file shape of a source.
+
+    ``primary`` is a glob that must match one file of a set; ``companions`` are globs for files that
+    belong to the same set when they carry the same date key in their name (OFAC's sdn/add/alt/comments
+    CSVs). ``official`` is False for third-party copies (``DERIVED_*``); ``verified`` is False while the
+    parser was only tested on fixtures we wrote, never on a real published file.
+    """
+
+    name: str
+    parse: ParseFn
+    primary: str
+    companions: tuple[str, ...] = ()
+    official: bool = True
+    verified: bool = True
+    parser_version: str = "1"
+    min_records: int | None = None  # overrides the source's bounds for this shape (e.g. a partial copy)
+    max_records: int | None = None
+
+    def matches_primary(self, name: str) -> bool:
+        return fnmatch.fnmatch(name.lower(), self.primary.lower())
+
+    def matches_companion(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name.lower(), pat.lower()) for pat in self.companions)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A declared list and the formats exportcheck can read it in."""
+
+    spec: SourceSpec
+    formats: tuple[Format, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def has_parser(self) -> bool:
+        return bool(self.formats)
+
+    @property
+    def verified(self) -> bool:
+        """True when at least one format was tested on a real published file."""
+        return any(f.verified for f in self.formats)
+
+    def official_format(self) -> Format | None:
+        return next((f for f in self.formats if f.official), None)
+
+    def mirror_dir_names(self) -> list[str]:
+        return [self.spec.id, *[d for d in self.spec.mirror_dirs if d != self.spec.id]]
+
+
+_DATE_KEY = re.compile(r"(?<!\d)(\d{4})-?(\d{2})(?:-?(\d{2}))?(?!\d)")
+
+
+def date_key(filename: str) -> str:
+    """The data date written in a file name (``sdn_2024-05-03.csv`` → ``2024-05-03``), or ``""``.
+
+    Why from the name: mirror files are named by the date they hold, and several files of one date
+    form one set (OFAC's four CSVs); the parser later reads the date the file itself states.
+    """
+    found = ""
+    for match in _DATE_KEY.finditer(filename):
+        year, month, day = match.groups()
+        if not (1900 < int(year) < 2200 and 1 <= int(month) <= 12):
+            continue
+        if day and not 1 <= int(day) <= 31:
+            continue
+        found = f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    return found
+
+
+def date_from_key(key: str) -> date | None:
+    """The first day a partial date key stands for ("2025-12" → 2025-12-01)."""
+    if not key:
+        return None
+    parts = [int(p) for p in key.split("-")]
+    return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)

@@ -1,0 +1,29 @@
+"""OFAC Specially Designated Nationals and Blocked Persons List — source declaration. Parsers for its formats are added in ``formats``."""
+
+from __future__ import annotations
+
+from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
+
+SPEC = SourceSpec(
+    id='us-ofac-sdn',
+    title='OFAC Specially Designated Nationals and Blocked Persons List',
+    publisher='US Treasury, Office of Foreign Assets Control',
+    kind='entities',
+    homepage='https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists',
+    formats_published=['legacy CSV (sdn/add/alt/comments)', 'sdn.xml', 'SDN_ENHANCED.XML', 'sdn_advanced.xml'],
+    licence='US Government work, public domain',
+    attribution='Specially Designated Nationals List, OFAC, U.S. Department of the Treasury',
+    min_records=5000,
+    max_records=100000,
+    mirror_dirs=['us-ofac-sdn'],
+    downloads=[
+        OfficialFile(name='sdn.csv', url='https://www.treasury.gov/ofac/downloads/sdn.csv'),
+        OfficialFile(name='add.csv', url='https://www.treasury.gov/ofac/downloads/add.csv'),
+        OfficialFile(name='alt.csv', url='https://www.treasury.gov/ofac/downloads/alt.csv'),
+        OfficialFile(name='sdn_comments.csv', url='https://www.treasury.gov/ofac/downloads/sdn_comments.csv')
+    ],
+)
+
+FORMATS: tuple[Format, ...] = ()
+
+SOURCE = Source(spec=SPEC, formats=FORMATS)

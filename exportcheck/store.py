@@ -1,0 +1,187 @@
+"""The snapshot store: one immutable folder per successful refresh of a source, never overwritten.
+
+Layout under the lists directory::
+
+    <source-id>/versions.json            history of runs + ``last_successful`` pointer
+    <source-id>/<version>/meta.json       SnapshotMeta: URL, retrieval time, data date, sha256, counts
+    <source-id>/<version>/entities.parquet (or controls.parquet, plus any extra tables)
+    <source-id>/<version>/raw/<files>     the files as downloaded (git-ignored; CI keeps them as artifacts)
+
+A version id is ``<data date>_<first 10 hex of the combined sha256>``: the same files always give the
+same id, so importing them again is recorded as "checked, unchanged" rather than a new snapshot.
+Publishing writes into a hidden temporary folder and renames it into place (atomic on one file
+system); ``versions.json`` is replaced atomically too, so a crash never leaves a half snapshot that
+looks complete (zavod's run folders + ``last_successful``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from exportcheck.errors import SnapshotError
+from exportcheck.model import SnapshotMeta, VersionEntry, VersionIndex
+from exportcheck.tables import read_parquet, write_parquet
+
+VERSIONS_FILE = "versions.json"
+META_FILE = "meta.json"
+RAW_DIR = "raw"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A published snapshot: its metadata and folder."""
+
+    meta: SnapshotMeta
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def table_path(self, table: str) -> Path:
+        return self.path / f"{table}.parquet"
+
+    def load(self, table: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """The snapshot's normalised table (``entities`` or ``controls`` by default)."""
+        name = table or self.meta.kind
+        path = self.table_path(name)
+        if not path.exists():
+            raise SnapshotError(f"{self.meta.source} {self.version}: no table {name!r} in {self.path}")
+        return read_parquet(path, columns=columns)
+
+    def citation(self) -> str:
+        """How evidence from this snapshot is cited in reports."""
+        when = self.meta.data_date.isoformat() if self.meta.data_date else "undated"
+        return f"{self.meta.source} snapshot {self.version} (data date {when}; {self.meta.source_url})"
+
+
+def _write_json_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SnapshotStore:
+    """Read and publish snapshots under one lists directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def source_dir(self, source_id: str) -> Path:
+        return self.root / source_id
+
+    # --- reading -----------------------------------------------------------------------------
+    def index(self, source_id: str) -> VersionIndex:
+        path = self.source_dir(source_id) / VERSIONS_FILE
+        if not path.exists():
+            return VersionIndex(source=source_id)
+        try:
+            return VersionIndex.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise SnapshotError(f"{path}: damaged versions file ({exc.__class__.__name__})") from exc
+
+    def snapshots(self, source_id: str) -> list[Snapshot]:
+        """Every published snapshot of a source, in publishing order."""
+        return [self.get(source_id, entry.version) for entry in self.index(source_id).versions]
+
+    def get(self, source_id: str, version: str | None = None) -> Snapshot:
+        """One snapshot; ``None`` means the last successful one."""
+        index = self.index(source_id)
+        chosen = version or index.last_successful
+        if not chosen:
+            raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
+        if chosen not in {v.version for v in index.versions}:
+            known = ", ".join(v.version for v in index.versions) or "none"
+            raise SnapshotError(f"{source_id}: no snapshot {chosen!r} (known: {known})")
+        folder = self.source_dir(source_id) / chosen
+        meta_path = folder / META_FILE
+        if not meta_path.exists():
+            raise SnapshotError(f"{source_id}: snapshot folder {folder} has no {META_FILE}")
+        return Snapshot(SnapshotMeta.model_validate_json(meta_path.read_text(encoding="utf-8")), folder)
+
+    def latest(self, source_id: str) -> Snapshot | None:
+        return self.get(source_id) if self.index(source_id).last_successful else None
+
+    def as_of(self, source_id: str, when: date) -> Snapshot | None:
+        """The snapshot whose data stood on ``when``: the newest with data date on or before it.
+
+        Where every snapshot is newer than ``when`` the oldest is returned (callers then filter by
+        listing and end dates, and say so); ``None`` only where the source has no snapshot.
+        """
+        snaps = self.snapshots(source_id)
+        if not snaps:
+            return None
+        dated = sorted(snaps, key=lambda s: (s.meta.data_date or date.min, s.meta.retrieved_at))
+        before = [s for s in dated if (s.meta.data_date or date.min) <= when]
+        return before[-1] if before else dated[0]
+
+    # --- writing -----------------------------------------------------------------------------
+    def has_version(self, source_id: str, version: str) -> bool:
+        return any(v.version == version for v in self.index(source_id).versions)
+
+    def publish(
+        self,
+        meta: SnapshotMeta,
+        raw_files: list[Path],
+        tables: dict[str, pa.Table],
+    ) -> Snapshot:
+        """Write a new snapshot atomically and move ``last_successful`` to it."""
+        source_dir = self.source_dir(meta.source)
+        source_dir.mkdir(parents=True, exist_ok=True)
+        final = source_dir / meta.version
+        if final.exists():
+            raise SnapshotError(f"{meta.source}: snapshot {meta.version} exists already; snapshots are immutable")
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{meta.version}-", dir=source_dir))
+        try:
+            raw_dir = tmp / RAW_DIR
+            raw_dir.mkdir()
+            for path in raw_files:
+                shutil.copy2(path, raw_dir / path.name)
+            for name, table in tables.items():
+                write_parquet(table, tmp / f"{name}.parquet")
+            meta = meta.model_copy(update={"tables": sorted(tables)})
+            (tmp / META_FILE).write_text(meta.model_dump_json(indent=2), encoding="utf-8")
+            os.rename(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        index = self.index(meta.source)
+        index.versions.append(
+            VersionEntry(
+                version=meta.version,
+                retrieved_at=meta.retrieved_at,
+                data_date=meta.data_date,
+                record_count=meta.record_count,
+                sha256=meta.version.split("_")[-1],
+            )
+        )
+        index.last_successful = meta.version
+        _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
+        return Snapshot(meta, final)
+
+    def record_check(self, source_id: str, entry: VersionEntry) -> None:
+        """Note a run that found the data unchanged (HTTP 304, or the same files again).
+
+        Failed runs are not written here: a failure leaves the source folder exactly as it was.
+        """
+        source_dir = self.source_dir(source_id)
+        source_dir.mkdir(parents=True, exist_ok=True)
+        index = self.index(source_id)
+        index.checks.append(entry)
+        index.checks = index.checks[-200:]  # keep the file small; snapshots hold the real history
+        _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
