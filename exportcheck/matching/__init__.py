@@ -1,0 +1,131 @@
+"""Find a party on every list under any spelling, explain why, and do it fast.
+
+The Python API::
+
+    from exportcheck.matching import screen, screen_frame
+    screen("24th Research Institute of CETC")            # DataFrame, best first
+    screen_frame(customers, "name", country_column="cc")  # one block of rows per input row
+
+Data: the entity table of every entity source's snapshot in the lists folder (see :mod:`.lists`),
+indexed once per snapshot set and cached on disk (:mod:`.index`). How names are compared is in
+:mod:`.normalise` and :mod:`.score`; :data:`DEFAULT_THRESHOLD` is the score at which ``is_match``
+is true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from exportcheck.errors import InputError
+from exportcheck.matching.index import MatchIndex, load_or_build
+from exportcheck.matching.lists import choose_snapshots, entity_sources, load_lists
+from exportcheck.matching.normalise import name_form, normalise
+from exportcheck.matching.registry import matchers
+from exportcheck.matching.score import DEFAULT_THRESHOLD, compare
+from exportcheck.matching.screener import Match, Related, Screener
+from exportcheck.settings import get_settings
+from exportcheck.store import SnapshotStore
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Match",
+    "MatchIndex",
+    "Related",
+    "Screener",
+    "compare",
+    "get_screener",
+    "matchers",
+    "name_form",
+    "normalise",
+    "screen",
+    "screen_frame",
+]
+
+_SCREENERS: dict[tuple[str, str], Screener] = {}
+
+
+def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None) -> Screener:
+    """A screener over every entity source's snapshot (as of ``as_of``), cached in memory and on disk."""
+    settings = get_settings(lists_dir)
+    store = SnapshotStore(settings.lists_dir)
+    snaps, notes = choose_snapshots(store, None, as_of)
+    key = ",".join(sorted(f"{s.meta.source}@{s.version}" for s in snaps))
+    memo = (str(settings.lists_dir.resolve()), key)
+    screener = _SCREENERS.get(memo)
+    if screener is None:
+        loaded = load_lists(store, None, as_of)
+        index = load_or_build(loaded.entities, key, settings.lists_dir / ".cache" / "matching")
+        screener = Screener(index, notes)
+        _SCREENERS[memo] = screener
+    else:
+        screener.notes = notes
+    return screener
+
+
+def _check_sources(lists_dir: Path | str | None, sources: Sequence[str] | None, as_of: date | None) -> None:
+    if sources:
+        choose_snapshots(SnapshotStore(get_settings(lists_dir).lists_dir), sources, as_of)
+
+
+def screen_matches(name: str, *, country: str | None = None, sources: Sequence[str] | None = None, limit: int = 10,
+                   threshold: float = DEFAULT_THRESHOLD, as_of: date | None = None,
+                   lists_dir: Path | str | None = None) -> list[Match]:
+    """Like :func:`screen`, as :class:`Match` models (what the CLI's JSON is made of)."""
+    _check_sources(lists_dir, sources, as_of)
+    screener = get_screener(lists_dir, as_of)
+    return screener.screen(name, country=country, sources=sources, limit=limit, threshold=threshold, as_of=as_of)
+
+
+def screen(name: str, *, country: str | None = None, sources: Sequence[str] | None = None, limit: int = 10,
+           threshold: float = DEFAULT_THRESHOLD, as_of: date | None = None,
+           lists_dir: Path | str | None = None) -> pd.DataFrame:
+    """Screen one name against every list: one row per candidate party, best first.
+
+    Columns are the fields of :class:`Match` (``related`` as text) plus ``query``. Rows below
+    ``threshold`` are near misses shown for review (``is_match`` False).
+    """
+    matches = screen_matches(name, country=country, sources=sources, limit=limit, threshold=threshold,
+                             as_of=as_of, lists_dir=lists_dir)
+    return get_screener(lists_dir, as_of).frame(matches, name)
+
+
+def screen_frame(df: pd.DataFrame, column: str, *, country_column: str | None = None,
+                 sources: Sequence[str] | None = None, limit: int = 3, threshold: float = DEFAULT_THRESHOLD,
+                 as_of: date | None = None, lists_dir: Path | str | None = None,
+                 progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Screen every row of ``df[column]``: the input row number (``row``), the query and its matches.
+
+    A row with no candidate gets one line with empty match fields, so every input row is accounted for.
+    """
+    if column not in df.columns:
+        raise InputError(f"no column {column!r} in the input (columns: {', '.join(map(str, df.columns))})")
+    if country_column and country_column not in df.columns:
+        raise InputError(f"no column {country_column!r} in the input")
+    _check_sources(lists_dir, sources, as_of)
+    screener = get_screener(lists_dir, as_of)
+    frames = []
+    names = df[column].tolist()
+    countries = df[country_column].tolist() if country_column else [None] * len(df)
+    for i, (name, cc) in enumerate(zip(names, countries, strict=True)):
+        text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name)
+        code = str(cc).strip() if cc is not None and not (isinstance(cc, float) and pd.isna(cc)) else None
+        matches = screener.screen(text, country=code or None, sources=sources, limit=limit,
+                                  threshold=threshold, as_of=as_of)
+        frame = screener.frame(matches, text)
+        if frame.empty:
+            frame = pd.DataFrame([{"query": text, "is_match": False, "score": 0.0}], columns=frame.columns)
+        frame.insert(0, "row", df.index[i])
+        frames.append(frame)
+        if progress:
+            progress(i + 1)
+    if not frames:
+        return pd.DataFrame(columns=["row", "query", *Match.model_fields])
+    return pd.concat(frames, ignore_index=True)
+
+
+def sources_available() -> list[str]:
+    return entity_sources()

@@ -1,0 +1,57 @@
+"""Explanations a reviewer can check by eye: which listed name matched, how the words aligned, what cost.
+
+Why plain sentences: a screening hit is handed to someone who decides whether to stop a shipment; they
+must see at once that "24th Research Institute of CETC" matched the *alias* "CETC 24" of the entry
+"CETC Chip Technology Co., Ltd." because 24 = 24 and CETC = CETC, and that "research institute" was
+not in that alias.
+"""
+
+from __future__ import annotations
+
+from exportcheck.matching.score import Comparison, Pair
+
+
+def _pair(pair: Pair) -> str:
+    q = pair.query.replace("#", "")
+    c = pair.candidate.replace("#", "")
+    if pair.how == "exact":
+        return q
+    if pair.how == "fuzzy":
+        return f"{q}≈{c} ({pair.similarity:.2f})"
+    if pair.how == "context":
+        return f"{q.upper()} (group of the listed parent, not written in the name)"
+    if pair.how == "acronym":
+        return f"{q}={c} (acronym)"
+    return f"{q}={c} (spelled {'together' if ' ' in c or ' ' in q else 'apart'})"
+
+
+def explain(comparison: Comparison, matched_name: str, how_named: str, entity_name: str,
+            threshold: float, extra: list[tuple[str, float]] | None = None) -> str:
+    """One paragraph: the listed name matched, aligned words, unaligned words, penalties, verdict."""
+    parts = []
+    where = f"'{matched_name}'"
+    if matched_name != entity_name:
+        where += f" ({how_named} of '{entity_name}')"
+    else:
+        where += " (listed name)"
+    parts.append(f"matched {where}")
+    if comparison.pairs:
+        parts.append("aligned: " + ", ".join(_pair(p) for p in comparison.pairs))
+    if comparison.unmatched_query:
+        parts.append("query words not in the listed name: " + ", ".join(t.replace("#", "")
+                                                                        for t in comparison.unmatched_query))
+    if comparison.unmatched_candidate:
+        parts.append("listed words not in the query: " + ", ".join(t.replace("#", "")
+                                                                   for t in comparison.unmatched_candidate))
+    notes = [*comparison.penalties, *(extra or [])]
+    penalties = [f"{text} (×{factor:g})" for text, factor in notes if factor != 1.0]
+    others = [text for text, factor in notes if factor == 1.0]
+    if others:
+        parts.append("; ".join(others))
+    parts.append("penalties: " + ("; ".join(penalties) if penalties else "none"))
+    score = comparison.score
+    for _, factor in extra or []:
+        score *= factor
+    verdict = "match" if score >= threshold else "below the match threshold"
+    parts.append(f"score {score:.2f} ({verdict} {threshold:.2f})")
+    return "; ".join(parts)

@@ -1,0 +1,333 @@
+"""The candidate index: every listed name and alias, normalised once, with token and n-gram postings.
+
+Why an index: screening a file of 10,000 customers against ~50,000 listed names must not compare every
+pair. A query looks up the entities sharing a (rare enough) token with it, plus those whose tokens are
+one typo away (character 3-grams over the token vocabulary) or whose acronym it is, and only those
+few dozen candidates are scored (:mod:`.score`).
+
+Built once per set of snapshots and cached on disk under ``<lists dir>/.cache/matching/``, keyed by
+the snapshot versions and :data:`INDEX_VERSION`, so a new snapshot (or a new normaliser) builds a new
+index and an old one is never used by mistake.
+
+Names indexed per entity: the name, every alias, and parts the lists pack into one name string:
+a parenthesised short form ("... 13th Research Institute (CETC 13)"), the name without it, and the
+unit after "Subordinate Institution -" (the 2022 CSL writes CETC institutes' units that way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import re
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from exportcheck.matching.normalise import NameForm, name_form, token_class
+from exportcheck.matching.score import CLASS_WEIGHTS, FUZZY_MIN, token_similarity
+
+INDEX_VERSION = "1"
+NGRAM = 3
+# A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
+# not used to find candidates (it still counts when candidates are scored).
+COMMON_SHARE = 0.04
+# Candidates scored per query, after ranking by the summed weight of shared tokens.
+CANDIDATES = 40
+
+_PAREN = re.compile(r"\(([^()]{2,80})\)")
+_SUBORDINATE = re.compile(r"subordinate (?:institution|institute|unit|entity)\s*[-–:]\s*(.+)$", re.I)
+_LEADING_AND = re.compile(r"^\s*and\s+", re.I)
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    """"<parent>. Subordinate Institution - <unit>" → (unit, parent); otherwise (name, "")."""
+    sub = _SUBORDINATE.search(name)
+    if not sub:
+        return name, ""
+    return sub.group(1).strip(" ."), name[: sub.start()].strip(" .-")
+
+
+def derived_names(name: str) -> list[tuple[str, str]]:
+    """Extra names packed into one listed name string, each with how it was found.
+
+    A bracketed part that is only a group's acronym ("... Corp. (CETC) 54th Research Institute")
+    names the group, not the party, and is not taken as a name of it.
+    """
+    out: list[tuple[str, str]] = []
+    parens = _PAREN.findall(name)
+    if parens:
+        stripped = re.sub(r"\s+", " ", _PAREN.sub(" ", name)).strip(" ,.;")
+        out.append((stripped, "name without brackets"))
+        rest = name_form(stripped)
+        for part in parens:
+            if part.lower().startswith(("a ", "an ", "the ", "formerly", "subordinate", "a subordinate")):
+                continue
+            form = name_form(part)
+            strong = [t for t in form.tokens if token_class(t) != "weak"]
+            if strong and set(strong) <= form.groups and set(rest.tokens) - form.groups:
+                continue
+            out.append((part.strip(), "short form in brackets"))
+    return out
+
+
+@dataclass(frozen=True)
+class IndexedName:
+    """One name of one entity: its row in the entity table, where it comes from, and its form."""
+
+    row: int
+    kind: str  # name | alias | derived
+    note: str
+    form: NameForm
+
+
+@dataclass
+class MatchIndex:
+    """Postings from tokens, acronyms and character n-grams to indexed names; see the module docstring."""
+
+    key: str
+    names: list[IndexedName]
+    entities: pd.DataFrame
+    postings: dict[str, np.ndarray]
+    acronyms: dict[str, np.ndarray]
+    grams: dict[str, np.ndarray]
+    vocab: list[str]
+    df: dict[str, int]
+    group_units: dict[str, list[int]] = field(default_factory=dict)
+    group_parents: dict[str, list[int]] = field(default_factory=dict)
+    children: dict[str, list[int]] = field(default_factory=dict)
+    build_seconds: float = 0.0
+
+    # --- weights -------------------------------------------------------------------------------
+    def weight(self, token: str) -> float:
+        """Class weight × rarity: a name token on many listed names ("beijing") counts less.
+
+        Rarity is 0.5 + 0.5 · idf / max idf, so a very common name token still counts half as much as
+        a unique one, and a token the lists never use counts fully.
+        """
+        cls = CLASS_WEIGHTS[token_class(token)]
+        if cls < 1.0:
+            return cls
+        df = self.df.get(token)
+        if not df:
+            return cls
+        n = len(self.names)
+        return cls * (0.5 + 0.5 * math.log(n / df) / math.log(n))
+
+    # --- candidates ----------------------------------------------------------------------------
+    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Vocabulary tokens one typo away, found through shared 3-grams and checked with rapidfuzz."""
+        grams = _grams(token)
+        if not grams:
+            return []
+        counts: dict[int, int] = defaultdict(int)
+        for g in grams:
+            ids = self.grams.get(g)
+            if ids is None:
+                continue
+            for i in ids.tolist():
+                counts[i] += 1
+        need = max(1, len(grams) // 2)
+        out = []
+        for i, hits in counts.items():
+            if hits < need:
+                continue
+            other = self.vocab[i]
+            sim = token_similarity(token, other)
+            if sim >= FUZZY_MIN and other != token:
+                out.append((other, sim))
+        out.sort(key=lambda x: -x[1])
+        return out[:5]
+
+    def candidates(self, query: NameForm, limit: int = CANDIDATES) -> np.ndarray:
+        """Ids of the names most worth scoring against ``query`` (no full scan)."""
+        lists: list[np.ndarray] = []
+        weights: list[float] = []
+        common = COMMON_SHARE * len(self.names)
+        fallback: list[tuple[np.ndarray, float]] = []
+        for tok in query.tokens:
+            ids = self.postings.get(tok)
+            w = self.weight(tok)
+            if ids is not None:
+                if len(ids) > common:
+                    fallback.append((ids, w))
+                    continue
+                lists.append(ids)
+                weights.append(w)
+            elif token_class(tok) == "name" and len(tok) >= 4:
+                for other, sim in self.similar_tokens(tok):
+                    other_ids = self.postings[other]
+                    if len(other_ids) <= common:
+                        lists.append(other_ids)
+                        weights.append(w * sim)
+            acr = self.acronyms.get(tok)
+            if acr is not None and len(acr) <= common:
+                lists.append(acr)
+                weights.append(1.0)
+        toks = query.tokens
+        for a, b in zip(toks, toks[1:], strict=False):  # "hua wei" finds "huawei"
+            ids = self.postings.get(a + b)
+            if ids is not None and len(ids) <= common:
+                lists.append(ids)
+                weights.append(1.0)
+        if len(toks) >= 3:
+            acr = "".join(t[0] for t in toks if not t.startswith("#") and token_class(t) != "weak")
+            ids = self.postings.get(acr)
+            if ids is not None and len(ids) <= common:
+                lists.append(ids)
+                weights.append(1.0)
+        if not lists and fallback:  # only common words: use the rarest of them
+            fallback.sort(key=lambda x: len(x[0]))
+            lists.append(fallback[0][0][:5000])
+            weights.append(fallback[0][1])
+        if not lists:
+            return np.empty(0, dtype=np.int32)
+        ids = np.concatenate(lists)
+        w = np.repeat(np.asarray(weights), [len(x) for x in lists])
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        sums = np.bincount(inverse, weights=w)
+        if len(uniq) > limit:
+            top = np.argpartition(-sums, limit)[:limit]
+            return uniq[top]
+        return uniq
+
+
+def _grams(token: str) -> list[str]:
+    padded = f" {token} "
+    return [padded[i:i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
+
+
+def _entity_names(name: str, aliases: Iterable[dict[str, str]] | None) -> Iterable[tuple[str, str, str]]:
+    if name:
+        unit, _parent = split_unit(name)
+        if unit != name:
+            yield unit, "derived", "unit named after 'Subordinate Institution'"
+        yield name, "name", "listed name"
+        for derived, note in derived_names(unit):
+            yield derived, "derived", note
+    for alias in aliases if aliases is not None else ():
+        text = _LEADING_AND.sub("", str(alias.get("name") or ""))
+        if not text:
+            continue
+        yield text, "alias", f"alias ({alias.get('type') or 'aka'})"
+        for derived, note in derived_names(text):
+            yield derived, "derived", f"{note} of alias"
+
+
+def entity_parent(name: str, parent_name: str) -> str:
+    """The parent a list gives a party: its ``parent_name``, else the part before "Subordinate Institution"."""
+    return parent_name or split_unit(name)[1]
+
+
+def build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
+    """Normalise every name of every entity and build the postings (see the module docstring)."""
+    started = time.perf_counter()
+    names: list[IndexedName] = []
+    columns = ["name", "aliases", "parent_name"]
+    for row_no, (name, aliases, parent_name) in enumerate(entities[columns].itertuples(index=False)):
+        name = str(name or "")
+        parent = entity_parent(name, str(parent_name or ""))
+        context = name_form(name).groups | (name_form(parent).groups if parent else frozenset())
+        seen: set[tuple[str, ...]] = set()
+        for text, kind, note in _entity_names(name, aliases):
+            form = name_form(text, context)
+            if not form.tokens or form.tokens in seen:
+                continue
+            seen.add(form.tokens)
+            names.append(IndexedName(row_no, kind, note, form))
+    post: dict[str, list[int]] = defaultdict(list)
+    acr: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(names):
+        toks = item.form.tokens
+        for tok in toks:
+            post[tok].append(i)
+        if len(toks) >= 3:
+            initials = "".join(t[0] for t in toks if not t.startswith("#") and token_class(t) != "weak")
+            if 3 <= len(initials) <= 8:
+                acr[initials].append(i)
+        compact = "".join(t for t in toks if not t.startswith("#"))
+        if len(toks) > 1 and compact not in toks:
+            post[compact].append(i)  # "huawei" finds "hua wei"
+    vocab = sorted(t for t in post if token_class(t) == "name" and len(t) >= 4)
+    grams: dict[str, list[int]] = defaultdict(list)
+    for i, tok in enumerate(vocab):
+        for g in set(_grams(tok)):
+            grams[g].append(i)
+    index = MatchIndex(
+        key=key,
+        names=names,
+        entities=entities,
+        postings={t: np.asarray(v, dtype=np.int32) for t, v in post.items()},
+        acronyms={t: np.asarray(v, dtype=np.int32) for t, v in acr.items()},
+        grams={g: np.asarray(v, dtype=np.int32) for g, v in grams.items()},
+        vocab=vocab,
+        df={t: len(v) for t, v in post.items()},
+    )
+    _relations(index)
+    index.build_seconds = time.perf_counter() - started
+    return index
+
+
+def _relations(index: MatchIndex) -> None:
+    """Group parents (a name that is just the group: "CETC"), group units, and children by parent name."""
+    units: dict[str, set[int]] = defaultdict(set)
+    parents: dict[str, set[int]] = defaultdict(set)
+    for item in index.names:
+        form = item.form
+        if not form.groups:
+            continue
+        strong = [t for t in form.tokens if token_class(t) not in ("weak",)]
+        for group in form.groups:
+            if strong == [group]:
+                parents[group].add(item.row)
+            else:
+                units[group].add(item.row)
+    for group, rows in parents.items():
+        units[group] -= rows
+    index.group_parents = {g: sorted(r) for g, r in parents.items()}
+    index.group_units = {g: sorted(r) for g, r in units.items()}
+    children: dict[str, list[int]] = defaultdict(list)
+    ents = index.entities
+    for row_no, (name, parent_name) in enumerate(zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)):
+        parent = entity_parent(str(name or ""), str(parent_name or ""))
+        if parent:
+            children[name_form(parent).text].append(row_no)
+    index.children = dict(children)
+
+
+# --- the disk cache ---------------------------------------------------------------------------
+def cache_path(cache_dir: Path, key: str) -> Path:
+    digest = hashlib.sha256(f"{INDEX_VERSION}|{key}".encode()).hexdigest()[:20]
+    return cache_dir / f"index-{digest}.pkl"
+
+
+def load_or_build(entities: pd.DataFrame, key: str, cache_dir: Path | None) -> MatchIndex:
+    """The cached index for this snapshot set, or a new one written to the cache (atomically)."""
+    if cache_dir is not None:
+        path = cache_path(cache_dir, key)
+        if path.exists():
+            try:
+                with path.open("rb") as handle:
+                    index = pickle.load(handle)
+                if isinstance(index, MatchIndex) and index.key == key:
+                    return index
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass  # a damaged or outdated cache file is rebuilt below
+    index = build_index(entities, key)
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".index-", dir=cache_dir)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_path(cache_dir, key))
+        except OSError:
+            pass  # a read-only lists folder still screens, only without the cache
+    return index

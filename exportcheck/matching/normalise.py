@@ -1,0 +1,182 @@
+"""Name normalisation: one comparable token form for every way a party's name can be written.
+
+Steps, in order (each one explained where it is done):
+
+1. Unicode NFKC and case folding (full-width letters, ligatures, ``ß``).
+2. Chinese: organisation words translated, numerals read, the rest to pinyin (:mod:`.chinese`).
+3. ASCII transliteration of every other script and of diacritics (normality: Cyrillic, Greek, Arabic…).
+4. Punctuation to spaces; apostrophes and the CSL's ``?`` (a lost character: ``Xi?an``) removed.
+5. Abbreviations expanded (Corp, Inst, Tech, Intl, Grp, Co, Univ, …: :data:`ABBREVIATIONS`).
+6. Legal forms replaced by their generic form from rigour's maintained org-type table
+   (``co ltd`` / ``gmbh`` / ``ООО`` → ``llc``; ``ag`` / ``pjsc`` → ``jsc``) and tagged as weak.
+7. State groups folded to their acronym (:mod:`.groups`), numbers and ordinals to ``#n`` (:mod:`.numbers`).
+
+:func:`normalise` returns a plain string (idempotent: normalising its output changes nothing);
+:func:`name_form` returns the tokens with the facts the scorer needs (numbers, groups, weak words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from normality import ascii_text
+from rigour.names import replace_org_types_compare
+
+from exportcheck.matching.chinese import han_to_latin, has_han
+from exportcheck.matching.groups import GROUP_TOKENS, fold_groups
+from exportcheck.matching.numbers import fold_numbers, is_number_token
+
+# Abbreviations the lists and company paperwork use, to the word they stand for. "co" is expanded
+# only when rigour has not already read it as part of a legal form ("co ltd" → "llc").
+ABBREVIATIONS: dict[str, str] = {
+    "corp": "corporation", "corpn": "corporation", "inst": "institute", "instit": "institute",
+    "tech": "technology", "techn": "technology", "technol": "technology", "technologies": "technology",
+    "intl": "international", "int'l": "international", "internat": "international",
+    "grp": "group", "co": "company", "cos": "companies", "univ": "university", "uni": "university",
+    "acad": "academy", "sci": "science", "sciences": "science", "res": "research", "eng": "engineering",
+    "engg": "engineering", "mfg": "manufacturing", "mfr": "manufacturer", "natl": "national",
+    "nat'l": "national", "dept": "department", "dev": "development", "devel": "development",
+    "elec": "electronics", "electronic": "electronics", "electr": "electronics", "ind": "industry",
+    "inds": "industries", "industrial": "industry", "industries": "industry", "assn": "association",
+    "assoc": "association", "mgmt": "management", "svc": "services", "svcs": "services", "bros": "brothers",
+    "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory", "ctr": "center", "centre": "center",
+    "cntr": "center", "aero": "aeronautics", "equip": "equipment", "hldgs": "holding", "hldg": "holding",
+    "holdings": "holding", "govt": "government", "sys": "systems", "system": "systems",
+    "ri": "research institute", "mach": "machinery",
+    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "&": "and",
+}
+
+# Words that describe what kind of body a party is rather than which one: they count little in a
+# comparison (weight WEAK_WEIGHT in the scorer) because thousands of listed names share them.
+WEAK_WORDS: frozenset[str] = frozenset({
+    "the", "of", "and", "for", "in", "at", "on", "de", "del", "la", "le", "du", "des", "di", "da", "do",
+    "y", "et", "und", "der", "die", "das", "von", "a", "an", "al", "el",
+    "company", "companies", "corporation", "limited", "group", "holding", "llc", "jsc", "plc", "lp", "llp",
+    "inc", "incorporated", "ltd", "gmbh", "sa", "ag", "bv", "nv", "srl", "spa", "oy", "ab", "as", "kk",
+    "branch", "subsidiary", "office",
+})
+
+# Words that name the kind of institution: weaker than a proper name, stronger than a legal form.
+DESCRIPTOR_WORDS: frozenset[str] = frozenset({
+    "research", "institute", "institution", "academy", "laboratory", "center", "factory", "plant",
+    "technology", "industry", "international", "trading", "engineering", "science", "development",
+    "electronics", "systems", "services", "equipment", "materials", "bureau", "works", "enterprise",
+    "enterprises", "china", "chinese", "national", "state", "import", "export", "manufacturing",
+})
+
+# "S.A.", "B.V.", "U. S." → "sa", "bv", "us": dotted initials are one word, so rigour can read the legal form.
+_INITIALISM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\. ?){2,}")
+_PUNCT_DELETE = re.compile(r"['’`´ʼ?]")
+_NON_ALNUM = re.compile(r"[^a-z0-9#]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _prepare(name: str) -> str:
+    """Steps 1-4: NFKC, Chinese, ASCII, punctuation; returns lower-case words separated by one space."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
+    if has_han(text):
+        text = han_to_latin(text)
+    text = text.replace("&", " and ")
+    text = _PUNCT_DELETE.sub("", text)
+    text = ascii_text(text) or ""
+    text = text.lower().replace("#", " ")
+    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
+
+
+def _expand(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        full = ABBREVIATIONS.get(tok)
+        if full is None:
+            out.append(tok)
+        else:
+            out.extend(full.split())
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def normalise(name: str) -> str:
+    """A name as one normalised string of tokens (the form every comparison starts from).
+
+    Idempotent: ``normalise(normalise(x)) == normalise(x)`` for every string (a property test checks
+    this on arbitrary Unicode). The steps can feed each other (an expanded abbreviation may complete a
+    legal form), so the pass is repeated until nothing changes (two passes for almost every name).
+    """
+    text = name
+    for _ in range(4):
+        result = _pass(text)
+        if result == text:
+            break
+        text = result
+    return text
+
+
+def _pass(name: str) -> str:
+    text = _prepare(name)
+    if not text:
+        return ""
+    # numbers first: rigour reads "ii" as a legal form (Polish "sp"), but in "Fund II" it is a number
+    text = " ".join(fold_numbers(text.split()))
+    text = replace_org_types_compare(text, generic=True)
+    text = fold_groups(" ".join(_expand(text.split())))
+    tokens = text.split()
+    seen: set[str] = set()
+    unique = []
+    for tok in tokens:
+        if tok not in seen:
+            seen.add(tok)
+            unique.append(tok)
+    return " ".join(unique)
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A normalised name and the facts the scorer compares: numbers and groups decide, weak words don't."""
+
+    original: str
+    tokens: tuple[str, ...]
+    numbers: frozenset[str] = field(default_factory=frozenset)
+    groups: frozenset[str] = field(default_factory=frozenset)
+    # Groups the list ties this name to without writing them in it: "25th Research Institute" listed
+    # as a unit of CASIC's Second Academy, an alias of a CETC institute. They count for the group rule
+    # and may stand in for a group the query names, but are not tokens of the name.
+    context: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        """Tokens joined without spaces: "hua wei" and "huawei" meet here."""
+        return "".join(t for t in self.tokens if not is_number_token(t))
+
+
+def name_form(name: str, context: frozenset[str] = frozenset()) -> NameForm:
+    """Normalise a name and pick out its number and group tokens (``context``: groups of its parent)."""
+    tokens = tuple(normalise(name).split())
+    groups = frozenset(t for t in tokens if t in GROUP_TOKENS)
+    return NameForm(
+        original=name,
+        tokens=tokens,
+        numbers=frozenset(t for t in tokens if is_number_token(t)),
+        groups=groups,
+        context=frozenset(context) - groups,
+    )
+
+
+def token_class(token: str) -> str:
+    """``number``, ``group``, ``weak``, ``descriptor`` or ``name``: what a token counts for."""
+    if is_number_token(token):
+        return "number"
+    if token in GROUP_TOKENS:
+        return "group"
+    if token in WEAK_WORDS:
+        return "weak"
+    if token in DESCRIPTOR_WORDS:
+        return "descriptor"
+    return "name"

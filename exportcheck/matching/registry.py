@@ -1,0 +1,81 @@
+"""Name matchers registered by name, so that they can be compared on the same benchmark.
+
+Like nomenklatura's ``ALGORITHMS``: each matcher has a ``NAME``, a ``DEFAULT_THRESHOLD`` (the
+score at which it calls a pair a match, as its authors ship it) and ``compare(a, b, schema)`` → score in
+[0, 1]. OpenSanctions' logic-v1 and logic-v2 are registered only where nomenklatura is installed
+(the ``bench`` extra); they compare followthemoney entities, built here with one name each.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, ClassVar, Protocol
+
+from rapidfuzz import fuzz, utils
+
+from exportcheck.matching.normalise import name_form
+from exportcheck.matching.score import DEFAULT_THRESHOLD, compare
+
+
+class NameMatcher(Protocol):
+    NAME: ClassVar[str]
+    DEFAULT_THRESHOLD: ClassVar[float]
+
+    def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float: ...
+
+
+class ExportcheckMatcher:
+    """This package's matcher (:mod:`exportcheck.matching.score`) without an index (class weights only)."""
+
+    NAME = "exportcheck"
+    DEFAULT_THRESHOLD = DEFAULT_THRESHOLD
+
+    def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float:
+        return compare(name_form(a), name_form(b)).score
+
+
+class WRatioMatcher:
+    """The plain baseline: rapidfuzz WRatio on lower-cased, punctuation-free names; threshold 0.85 (85/100),
+    the cut-off commonly used with it in screening scripts."""
+
+    NAME = "rapidfuzz-wratio"
+    DEFAULT_THRESHOLD = 0.85
+
+    def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float:
+        return fuzz.WRatio(a, b, processor=utils.default_process) / 100.0
+
+
+class _Nomenklatura:
+    """nomenklatura's scoring algorithms on one-name followthemoney entities; threshold 0.7 as yente ships."""
+
+    NAME: ClassVar[str] = ""
+    DEFAULT_THRESHOLD: ClassVar[float] = 0.7
+    _algorithm: Any = None
+
+    def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float:
+        from followthemoney import model
+        from nomenklatura.matching import ScoringConfig
+
+        def make(name: str, ident: str) -> Any:
+            entity = model.make_entity(schema or "LegalEntity")
+            entity.id = ident
+            entity.add("name", name)
+            return entity
+
+        result = self._algorithm.compare(make(a, "a"), make(b, "b"), ScoringConfig.defaults())
+        return float(result.score)
+
+
+@cache
+def matchers() -> dict[str, NameMatcher]:
+    """Every available matcher by name: exportcheck and the baseline always, nomenklatura's if installed."""
+    found: dict[str, NameMatcher] = {m.NAME: m for m in (ExportcheckMatcher(), WRatioMatcher())}
+    try:
+        from nomenklatura.matching import LogicV1, LogicV2
+    except ImportError:
+        return found
+    for algorithm in (LogicV1, LogicV2):
+        wrapper = type(f"Nomenklatura{algorithm.__name__}", (_Nomenklatura,),
+                       {"NAME": algorithm.NAME, "_algorithm": algorithm})()
+        found[algorithm.NAME] = wrapper
+    return found

@@ -1,0 +1,243 @@
+"""Screening: query names against the index, score the candidates, attach related parties and explanations.
+
+A :class:`Screener` holds one :class:`~exportcheck.matching.index.MatchIndex` (every entity source's
+snapshot loaded once) and answers any number of queries; :func:`exportcheck.matching.screen` builds
+one from the snapshot store and keeps it for the next call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from exportcheck.matching.explain import explain
+from exportcheck.matching.index import MatchIndex, entity_parent
+from exportcheck.matching.lists import in_force
+from exportcheck.matching.normalise import NameForm, name_form
+from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
+
+# A listed party whose countries do not include the country given with the query: the score is
+# multiplied by this (a hint, not a filter: lists often give only one of several countries).
+COUNTRY_MISMATCH = 0.9
+
+
+class Related(BaseModel):
+    """A party related to a match (parent, group, unit, subsidiary): reported beside it, never as it."""
+
+    relation: str  # parent | parent group | unit of the same group | subsidiary
+    entity_id: str
+    source: str
+    list: str
+    name: str
+    programs: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Match(BaseModel):
+    """One screening result, best first; the JSON shape of ``exportcheck screen --json``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    score: float
+    is_match: bool
+    entity_id: str
+    source: str
+    list: str
+    name: str
+    matched_name: str
+    listing_date: str = ""
+    end_date: str = ""
+    countries: list[str] = Field(default_factory=list)
+    programs: list[str] = Field(default_factory=list)
+    licence_requirement: str = ""
+    related: list[Related] = Field(default_factory=list)
+    explanation: str = ""
+    snapshot: str = ""
+
+    def _repr_html_(self) -> str:
+        flag = "match" if self.is_match else "no match"
+        return (f"<b>{self.score:.2f}</b> ({flag}) <b>{self.name}</b> — {self.list} [{self.source}]"
+                f"<br><small>{self.explanation}</small>")
+
+
+@dataclass
+class _Best:
+    score: float
+    comparison: Comparison
+    name_id: int
+    extra: list[tuple[str, float]]
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in list(value)]
+
+
+class Screener:
+    """Screens names against one loaded index (see the module docstring)."""
+
+    def __init__(self, index: MatchIndex, snapshot_notes: Sequence[str] = ()) -> None:
+        self.index = index
+        self.notes = list(snapshot_notes)
+        ents = index.entities
+        self._source = ents["source"].tolist()
+        self._list = ents["list"].tolist()
+        self._name = ents["name"].tolist()
+        self._ids = ents["entity_id"].tolist()
+        self._countries = [_strings(v) for v in ents["countries"].tolist()]
+        self._programs = [_strings(v) for v in ents["programs"].tolist()]
+        self._listing = [str(v or "") for v in ents["listing_date"].tolist()]
+        self._end = [str(v or "") for v in ents["end_date"].tolist()]
+        self._licence = [str(v or "") for v in ents["licence_requirement"].tolist()]
+        self._parent = [entity_parent(str(n or ""), str(p or ""))
+                        for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
+        self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
+
+    # --- core ----------------------------------------------------------------------------------
+    def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
+        if sources and self._source[row] not in sources:
+            return False
+        return not (as_of and not in_force(self._listing[row], self._end[row], as_of))
+
+    def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
+                        as_of: date | None = None) -> dict[int, _Best]:
+        """The best-scoring name of each candidate entity."""
+        best: dict[int, _Best] = {}
+        index = self.index
+        for name_id in index.candidates(query).tolist():
+            item = index.names[name_id]
+            row = item.row
+            if not self._rows_allowed(row, sources, as_of):
+                continue
+            comp = compare(query, item.form, index.weight)
+            score = comp.score
+            extra: list[tuple[str, float]] = []
+            if country and self._countries[row] and country.upper() not in self._countries[row]:
+                extra.append((f"listed for {', '.join(self._countries[row])}, not {country.upper()}",
+                              COUNTRY_MISMATCH))
+                score *= COUNTRY_MISMATCH
+            old = best.get(row)
+            if old is None or score > old.score:
+                best[row] = _Best(score, comp, name_id, extra)
+        return best
+
+    def top_score(self, name: str) -> tuple[float, int | None]:
+        """Only the best score and its entity row (the benchmarks' fast path)."""
+        best = self.best_per_entity(name_form(name))
+        if not best:
+            return 0.0, None
+        row, hit = max(best.items(), key=lambda kv: kv[1].score)
+        return hit.score, row
+
+    def screen(self, name: str, *, country: str | None = None, sources: Sequence[str] | None = None,
+               limit: int = 10, threshold: float = DEFAULT_THRESHOLD, as_of: date | None = None,
+               min_score: float = 0.5) -> list[Match]:
+        """Matches for one name, best first: those at or above ``min_score``, at most ``limit``.
+
+        ``min_score`` keeps near misses (a reviewer wants to see "CETC 15" when asking for CETC 14,
+        marked as no match); ``threshold`` decides ``is_match``.
+        """
+        query = name_form(name)
+        if not query.tokens:
+            return []
+        wanted = set(sources) if sources else None
+        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, self._ids[kv[0]]))
+        out = []
+        for row, hit in ranked[:limit]:
+            if hit.score < min(min_score, threshold):
+                break
+            out.append(self._match(row, hit, threshold, wanted, as_of))
+        return out
+
+    # --- output --------------------------------------------------------------------------------
+    def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
+        item = self.index.names[hit.name_id]
+        text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
+        return Match(
+            score=round(hit.score, 4),
+            is_match=hit.score >= threshold,
+            entity_id=self._ids[row],
+            source=self._source[row],
+            list=self._list[row],
+            name=self._name[row],
+            matched_name=item.form.original,
+            listing_date=self._listing[row],
+            end_date=self._end[row],
+            countries=self._countries[row],
+            programs=self._programs[row],
+            licence_requirement=self._licence[row],
+            related=self.related(row, sources, as_of),
+            explanation=text,
+            snapshot=str(self._snapshot[row]),
+        )
+
+    def _related(self, row: int, relation: str, note: str) -> Related:
+        return Related(relation=relation, entity_id=self._ids[row], source=self._source[row], list=self._list[row],
+                       name=self._name[row], programs=self._programs[row], note=note)
+
+    def related(self, row: int, sources: set[str] | None = None, as_of: date | None = None,
+                limit: int = 12) -> list[Related]:
+        """Parents, parent groups and subsidiaries of a listed party, from parent names and group tokens.
+
+        Never merged into the match: a parent on the NS-CMIC list does not put its institute on it.
+        """
+        index = self.index
+        out: list[Related] = []
+        seen = {row}
+
+        def add(other: int, relation: str, note: str) -> None:
+            if other in seen or len(out) >= limit or not self._rows_allowed(other, sources, as_of):
+                return
+            seen.add(other)
+            out.append(self._related(other, relation, note))
+
+        parent = self._parent[row]
+        if parent:
+            pform = name_form(parent)
+            for other, hit in sorted(self.best_per_entity(pform).items(), key=lambda kv: -kv[1].score):
+                if hit.score >= DEFAULT_THRESHOLD:
+                    add(other, "parent", f"the list names '{parent}' as its parent")
+        groups: set[str] = set()
+        for item in self._names_of(row):
+            groups |= item.form.groups
+        for group in sorted(groups):
+            for other in index.group_parents.get(group, []):
+                add(other, "parent group", f"both carry the group {group.upper()}")
+        for item in self._names_of(row):
+            for other in index.children.get(item.form.text, []):
+                add(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
+        return out
+
+    def _names_of(self, row: int) -> list[Any]:
+        if not hasattr(self, "_by_row"):
+            by_row: dict[int, list[Any]] = {}
+            for item in self.index.names:
+                by_row.setdefault(item.row, []).append(item)
+            self._by_row = by_row
+        return self._by_row.get(row, [])
+
+    def query_related(self, name: str, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[Related]:
+        """Listed groups the query itself names ("... Institute of CETC" → CETC on NS-CMIC, 1260H)."""
+        wanted = set(sources) if sources else None
+        out = []
+        for group in sorted(name_form(name).groups):
+            for other in self.index.group_parents.get(group, []):
+                if self._rows_allowed(other, wanted, as_of):
+                    out.append(self._related(other, "parent group named in the query",
+                                             f"the query names the group {group.upper()}"))
+        return out
+
+    def frame(self, matches: list[Match], query: str) -> pd.DataFrame:
+        rows = []
+        for m in matches:
+            data = m.model_dump()
+            data["related"] = "; ".join(f"{r.relation}: {r.name} ({r.list}, {r.source})" for r in m.related)
+            rows.append({"query": query, **data})
+        return pd.DataFrame(rows, columns=["query", *Match.model_fields])
