@@ -57,8 +57,8 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
     memo = (str(settings.lists_dir.resolve()), key)
     screener = _SCREENERS.get(memo)
     if screener is None:
-        loaded = load_lists(store, None, as_of)
-        index = load_or_build(loaded.entities, key, settings.lists_dir / ".cache" / "matching")
+        index = load_or_build(lambda: load_lists(store, None, as_of).entities, key,
+                              settings.lists_dir / ".cache" / "matching")
         screener = Screener(index, notes)
         _SCREENERS[memo] = screener
     else:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pypinyin import lazy_pinyin
-
 from exportcheck.matching.numbers import CN_NUMERAL, chinese_to_int
 
 # State groups first (they contain the generic words below). The English side is what the group table
@@ -136,6 +134,8 @@ def han_to_latin(text: str) -> str:
     text = re.sub(r"第([零〇一二两三四五六七八九十百千]+|\d+)", lambda m: _numeral(m), text)
     text = re.sub(r"([零〇一二两三四五六七八九十百千]+)(?=研究所|所|研究院|院|厂)", lambda m: _numeral(m), text)
     text = _pattern().sub(lambda m: f" {ORG_WORDS[m.group(0)]} ", text)
+    from pypinyin import lazy_pinyin  # imported here: loading its dictionaries takes a second
+
     text = _HAN_RUN.sub(lambda m: " " + "".join(lazy_pinyin(m.group(0))) + " ", text)
     return text
 

@@ -17,6 +17,7 @@ unit after "Subordinate Institution -" (the 2022 CSL writes CETC institutes' uni
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import pickle
@@ -24,14 +25,14 @@ import re
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from exportcheck.matching.normalise import NameForm, name_form, token_class
+from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
 from exportcheck.matching.score import CLASS_WEIGHTS, FUZZY_MIN, token_similarity
 
 INDEX_VERSION = "1"
@@ -39,8 +40,10 @@ NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).
 COMMON_SHARE = 0.04
-# Candidates scored per query, after ranking by the summed weight of shared tokens.
-CANDIDATES = 40
+# Candidates scored in full per query, after ranking by a quick Dice estimate: twice the summed weight
+# of the tokens a name shares with the query, over both names' total weight. 15 keeps the right
+# party in the hold-out benchmark while scoring stays under a millisecond.
+CANDIDATES = 15
 
 _PAREN = re.compile(r"\(([^()]{2,80})\)")
 _SUBORDINATE = re.compile(r"subordinate (?:institution|institute|unit|entity)\s*[-–:]\s*(.+)$", re.I)
@@ -88,6 +91,35 @@ class IndexedName:
     form: NameForm
 
 
+class Postings:
+    """Token → ids, stored as one int32 array and offsets: quick to pickle and to load (one buffer, not
+    tens of thousands of small arrays)."""
+
+    def __init__(self, table: dict[str, list[int]]) -> None:
+        keys = list(table)
+        lengths = np.fromiter((len(table[k]) for k in keys), dtype=np.int64, count=len(keys))
+        ends = np.cumsum(lengths)
+        self.data = np.fromiter(itertools.chain.from_iterable(table[k] for k in keys), dtype=np.int32,
+                                count=int(ends[-1]) if len(ends) else 0)
+        self.offsets = dict(zip(keys, zip((ends - lengths).tolist(), ends.tolist(), strict=True), strict=True))
+
+    def get(self, key: str) -> np.ndarray | None:
+        span = self.offsets.get(key)
+        return None if span is None else self.data[span[0]:span[1]]
+
+    def count(self, key: str) -> int:
+        span = self.offsets.get(key)
+        return 0 if span is None else span[1] - span[0]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.offsets
+
+
+# Columns of the entity table a screening result shows; the rest (addresses, ...) is not kept in memory.
+RESULT_COLUMNS = ["entity_id", "source", "list", "name", "countries", "programs", "listing_date", "end_date",
+                  "licence_requirement", "parent_name", "snapshot"]
+
+
 @dataclass
 class MatchIndex:
     """Postings from tokens, acronyms and character n-grams to indexed names; see the module docstring."""
@@ -95,15 +127,28 @@ class MatchIndex:
     key: str
     names: list[IndexedName]
     entities: pd.DataFrame
-    postings: dict[str, np.ndarray]
-    acronyms: dict[str, np.ndarray]
-    grams: dict[str, np.ndarray]
+    postings: Postings
+    acronyms: Postings
+    grams: Postings
     vocab: list[str]
-    df: dict[str, int]
     group_units: dict[str, list[int]] = field(default_factory=dict)
     group_parents: dict[str, list[int]] = field(default_factory=dict)
     children: dict[str, list[int]] = field(default_factory=dict)
     build_seconds: float = 0.0
+
+    # --- pickling: names as plain tuples (unpickling 50,000 dataclasses is several times slower) ---
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_weights", None)
+        state.pop("_totals", None)
+        state["names"] = [(n.row, n.kind, n.note, n.form.original, n.form.tokens, n.form.context) for n in self.names]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        flat = state["names"]
+        state["names"] = [IndexedName(row, kind, note, form_from_tokens(original, tokens, context))
+                          for row, kind, note, original, tokens, context in flat]  # type: ignore[attr-defined]
+        self.__dict__.update(state)
 
     # --- weights -------------------------------------------------------------------------------
     def weight(self, token: str) -> float:
@@ -112,14 +157,28 @@ class MatchIndex:
         Rarity is 0.5 + 0.5 · idf / max idf, so a very common name token still counts half as much as
         a unique one, and a token the lists never use counts fully.
         """
+        cache = self.__dict__.setdefault("_weights", {})
+        found = cache.get(token)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         cls = CLASS_WEIGHTS[token_class(token)]
-        if cls < 1.0:
-            return cls
-        df = self.df.get(token)
-        if not df:
-            return cls
-        n = len(self.names)
-        return cls * (0.5 + 0.5 * math.log(n / df) / math.log(n))
+        df = self.postings.count(token)
+        value = cls
+        if cls >= 1.0 and df:
+            n = len(self.names)
+            value = cls * (0.5 + 0.5 * math.log(n / df) / math.log(n))
+        if len(cache) < 1_000_000:
+            cache[token] = value
+        return value
+
+    def totals(self) -> np.ndarray:
+        """Each indexed name's total token weight (computed once, on first use)."""
+        found = self.__dict__.get("_totals")
+        if found is None:
+            found = np.fromiter((sum(self.weight(t) for t in n.form.tokens) for n in self.names),
+                                dtype=np.float64, count=len(self.names))
+            self.__dict__["_totals"] = found
+        return found  # type: ignore[no-any-return]
 
     # --- candidates ----------------------------------------------------------------------------
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
@@ -163,8 +222,8 @@ class MatchIndex:
                 weights.append(w)
             elif token_class(tok) == "name" and len(tok) >= 4:
                 for other, sim in self.similar_tokens(tok):
-                    other_ids = self.postings[other]
-                    if len(other_ids) <= common:
+                    other_ids = self.postings.get(other)
+                    if other_ids is not None and len(other_ids) <= common:
                         lists.append(other_ids)
                         weights.append(w * sim)
             acr = self.acronyms.get(tok)
@@ -172,7 +231,7 @@ class MatchIndex:
                 lists.append(acr)
                 weights.append(1.0)
         toks = query.tokens
-        for a, b in zip(toks, toks[1:], strict=False):  # "hua wei" finds "huawei"
+        for a, b in itertools.pairwise(toks):  # "hua wei" finds "huawei"
             ids = self.postings.get(a + b)
             if ids is not None and len(ids) <= common:
                 lists.append(ids)
@@ -192,7 +251,9 @@ class MatchIndex:
         ids = np.concatenate(lists)
         w = np.repeat(np.asarray(weights), [len(x) for x in lists])
         uniq, inverse = np.unique(ids, return_inverse=True)
-        sums = np.bincount(inverse, weights=w)
+        shared = np.bincount(inverse, weights=w)
+        q_total = sum(self.weight(t) for t in query.tokens)
+        sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
             top = np.argpartition(-sums, limit)[:limit]
             return uniq[top]
@@ -260,15 +321,16 @@ def build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
     for i, tok in enumerate(vocab):
         for g in set(_grams(tok)):
             grams[g].append(i)
+    light = entities.reindex(columns=RESULT_COLUMNS)
+    light["snapshot"] = light["snapshot"].fillna("")
     index = MatchIndex(
         key=key,
         names=names,
-        entities=entities,
-        postings={t: np.asarray(v, dtype=np.int32) for t, v in post.items()},
-        acronyms={t: np.asarray(v, dtype=np.int32) for t, v in acr.items()},
-        grams={g: np.asarray(v, dtype=np.int32) for g, v in grams.items()},
+        entities=light,
+        postings=Postings(post),
+        acronyms=Postings(acr),
+        grams=Postings(grams),
         vocab=vocab,
-        df={t: len(v) for t, v in post.items()},
     )
     _relations(index)
     index.build_seconds = time.perf_counter() - started
@@ -308,8 +370,12 @@ def cache_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"index-{digest}.pkl"
 
 
-def load_or_build(entities: pd.DataFrame, key: str, cache_dir: Path | None) -> MatchIndex:
-    """The cached index for this snapshot set, or a new one written to the cache (atomically)."""
+def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Path | None) -> MatchIndex:
+    """The cached index for this snapshot set, or one built from ``entities()`` and written to the cache.
+
+    ``entities`` is only called on a cache miss: reading the entity tables costs more than loading
+    the cached index.
+    """
     if cache_dir is not None:
         path = cache_path(cache_dir, key)
         if path.exists():
@@ -320,7 +386,7 @@ def load_or_build(entities: pd.DataFrame, key: str, cache_dir: Path | None) -> M
                     return index
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass  # a damaged or outdated cache file is rebuilt below
-    index = build_index(entities, key)
+    index = build_index(entities(), key)
     if cache_dir is not None:
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)

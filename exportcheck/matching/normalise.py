@@ -82,8 +82,9 @@ def _prepare(name: str) -> str:
         text = han_to_latin(text)
     text = text.replace("&", " and ")
     text = _PUNCT_DELETE.sub("", text)
-    text = ascii_text(text) or ""
-    text = text.lower().replace("#", " ")
+    if not text.isascii():  # normality is the slow step; most listed names are ASCII already
+        text = (ascii_text(text) or "").lower()
+    text = text.replace("#", " ")
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
 
 
@@ -125,11 +126,7 @@ def _pass(name: str) -> str:
     text = fold_groups(" ".join(_expand(text.split())))
     tokens = text.split()
     seen: set[str] = set()
-    unique = []
-    for tok in tokens:
-        if tok not in seen:
-            seen.add(tok)
-            unique.append(tok)
+    unique = [tok for tok in tokens if not (tok in seen or seen.add(tok))]  # type: ignore[func-returns-value]
     return " ".join(unique)
 
 
@@ -153,22 +150,35 @@ class NameForm:
     @property
     def compact(self) -> str:
         """Tokens joined without spaces: "hua wei" and "huawei" meet here."""
-        return "".join(t for t in self.tokens if not is_number_token(t))
+        return _compact(self.tokens)
 
 
 def name_form(name: str, context: frozenset[str] = frozenset()) -> NameForm:
     """Normalise a name and pick out its number and group tokens (``context``: groups of its parent)."""
-    tokens = tuple(normalise(name).split())
+    return form_from_tokens(name, tuple(normalise(name).split()), context)
+
+
+_NO_GROUPS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=200_000)
+def _compact(tokens: tuple[str, ...]) -> str:
+    return "".join(t for t in tokens if not is_number_token(t))
+
+
+def form_from_tokens(name: str, tokens: tuple[str, ...], context: frozenset[str] = _NO_GROUPS) -> NameForm:
+    """A :class:`NameForm` from tokens already normalised (the index stores only the tokens)."""
     groups = frozenset(t for t in tokens if t in GROUP_TOKENS)
     return NameForm(
         original=name,
         tokens=tokens,
         numbers=frozenset(t for t in tokens if is_number_token(t)),
         groups=groups,
-        context=frozenset(context) - groups,
+        context=frozenset(context) - groups if context else _NO_GROUPS,
     )
 
 
+@lru_cache(maxsize=500_000)
 def token_class(token: str) -> str:
     """``number``, ``group``, ``weak``, ``descriptor`` or ``name``: what a token counts for."""
     if is_number_token(token):

@@ -42,6 +42,9 @@ _ROMAN = re.compile(r"^(?=[ivx]{2,}$)(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def roman_to_int(text: str) -> int | None:
     """"iv" → 4, "xiv" → 14; None unless ``text`` is a well-formed numeral of 2+ letters from I, V, X."""
     if not _ROMAN.match(text):
@@ -61,6 +64,9 @@ _NUMBER_MARKERS = {"no", "nr", "number", "num", "n"}
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = re.compile(r"第?([零〇一二两三四五六七八九十百千]+|\d+)(?=[^\d]|$)")
+
+
+_NUMBER_WORDS = frozenset({*_UNITS, *_ORDINAL_UNITS, *_TENS, *_ORDINAL_TENS, *_HUNDRED, *_TYPOS})
 
 
 def number_token(value: int) -> str:
@@ -106,6 +112,8 @@ def fold_numbers(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(tokens)
+    if not any(t in _NUMBER_WORDS or _HAS_DIGIT.search(t) or _ROMAN.match(t) for t in tokens):
+        return tokens  # the fast path: most names hold no number at all
     tokens = [_TYPOS.get(t, t) for t in tokens]
     while i < n:
         tok = tokens[i]

@@ -41,6 +41,9 @@ NUMBER_PARTIAL = 0.75
 NUMBER_ONE_SIDED = 0.7
 GROUP_MISMATCH = 0.45
 COMPACT_MIN = 0.92
+# A group the query names and the list ties to the unit without writing it counts a little less than
+# the group written out, so that of two names of one party the explicit one is shown.
+CONTEXT_SIMILARITY = 0.95
 
 WeightFn = Callable[[str], float]
 
@@ -132,6 +135,8 @@ def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[boo
             pairs.append(Pair(q[i], c[j], sim, "fuzzy"))
     # joined: "huawei" ↔ "hua wei", either way round
     for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
+        if not any(free_a) or sum(free_b) < 2:
+            continue
         for i, tok in enumerate(side_a):
             if not free_a[i] or len(tok) < 4 or tok.startswith("#"):
                 continue
@@ -152,6 +157,8 @@ def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[boo
                     break
     # acronyms: "nriet" ↔ "nanjing research institute of electronics technology"
     for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
+        if not any(free_a) or sum(free_b) < 2:
+            continue
         for i, tok in enumerate(side_a):
             if not free_a[i] or not (3 <= len(tok) <= 8) or not tok.isalpha():
                 continue
@@ -182,7 +189,7 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         for i, tok in enumerate(q):
             if q_free[i] and tok in candidate.context:
                 q_free[i] = False
-                pairs.append(Pair(tok, "", 1.0, "context"))
+                pairs.append(Pair(tok, "", CONTEXT_SIMILARITY, "context"))
     result.pairs = pairs
     result.unmatched_query = [t for t, f in zip(q, q_free, strict=True) if f]
     result.unmatched_candidate = [t for t, f in zip(c, c_free, strict=True) if f]

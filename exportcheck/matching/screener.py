@@ -98,6 +98,7 @@ class Screener:
         self._parent = [entity_parent(str(n or ""), str(p or ""))
                         for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
         self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
+        index.totals()  # computed now, not inside the first query
 
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
@@ -123,7 +124,7 @@ class Screener:
                               COUNTRY_MISMATCH))
                 score *= COUNTRY_MISMATCH
             old = best.get(row)
-            if old is None or score > old.score:
+            if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
         return best
 
