@@ -62,7 +62,10 @@ class _Nomenklatura:
             entity.add("name", name)
             return entity
 
-        result = self._algorithm.compare(make(a, "a"), make(b, "b"), ScoringConfig.defaults())
+        # nomenklatura caches per entity id: every pair needs ids of its own or stale scores come back
+        self._pairs = getattr(self, "_pairs", 0) + 1
+        result = self._algorithm.compare(make(a, f"q{self._pairs}"), make(b, f"r{self._pairs}"),
+                                         ScoringConfig.defaults())
         return float(result.score)
 
 

@@ -1,0 +1,297 @@
+"""Entity matcher benchmark: quality and speed of exportcheck's matcher beside the usual alternatives.
+
+Printed side by side (``make bench`` or ``python -m exportcheck.bench matcher``):
+
+1. **Name pairs** — ``../shared/data/bench/nomenklatura_name_bench_cases.csv`` (826 labelled pairs from
+   OpenSanctions' nomenklatura, MIT): precision, recall, F1 of every registered matcher
+   (:func:`exportcheck.matching.matchers`: exportcheck, rapidfuzz WRatio, nomenklatura logic-v1 and
+   logic-v2 where the ``bench`` extra is installed), each at its own default threshold.
+2. **Alias hold-out** — every listed party with at least two distinct names in the real lists (built
+   from ``../shared/data/raw`` with every entity parser there is): query with one of its aliases, as
+   written and as a typo, a reordering, a legal-form variant and an abbreviation variant; recall@1 =
+   the party is among the top-scoring results. Pairwise matchers cannot search a list, so this and
+   (3) are exportcheck's own (the baseline gets the same queries through exportcheck's candidates).
+3. **Negatives** — ``data/negative_names.txt``: real organisations that are not listed (universities,
+   Western and Asian firms with names near listed ones); false-positive rate at the default threshold.
+4. **Speed** — in a fresh process with every list loaded: index build time, queries/s, p50/p99 latency
+   (score only, and full results with explanations and related parties), peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from exportcheck.settings import CHECKOUT_ROOT, PACKAGE_ROOT
+
+SHARED = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared"))
+CASES = SHARED / "data" / "bench" / "nomenklatura_name_bench_cases.csv"
+RAW = SHARED / "data" / "raw"
+NEGATIVES = PACKAGE_ROOT / "bench" / "data" / "negative_names.txt"
+TARGETS = {"recall_at_1": 0.99, "fpr": 0.01, "qps": 1000.0, "p99_ms": 10.0, "build_s": 10.0, "rss_mb": 1536.0}
+
+_ABBREVIATE = [("Corporation", "Corp"), ("Technology", "Tech"), ("Technologies", "Tech"),
+               ("International", "Intl"), ("Institute", "Inst"), ("Group", "Grp"), ("Company", "Co"),
+               ("University", "Univ"), ("Limited", "Ltd"), ("Industries", "Inds")]
+_LEGAL = [(r"\bCo\.?,? Ltd\.?", "Limited"), (r"\bLimited\b", "Co., Ltd."), (r"\bLLC\b", "Limited Liability Company"),
+          (r"\bInc\.?", "Incorporated"), (r"\bGmbH\b", "Gesellschaft mit beschränkter Haftung"),
+          (r"\bOOO\b", "Limited Liability Company"), (r"\bJSC\b", "Joint Stock Company")]
+
+
+# --- (1) labelled pairs ---------------------------------------------------------------------------
+def pair_scores(cases: Path = CASES) -> list[dict[str, object]]:
+    """P/R/F1 of every registered matcher on the labelled pairs, at its default threshold."""
+    from exportcheck.matching import matchers
+
+    with cases.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    out = []
+    for name, matcher in matchers().items():
+        started = time.perf_counter()
+        scores = [matcher.compare(r["name1"], r["name2"], r["schema"]) for r in rows]
+        seconds = time.perf_counter() - started
+        out.append({"matcher": name, "threshold": matcher.DEFAULT_THRESHOLD, "seconds": seconds,
+                    **_prf([s >= matcher.DEFAULT_THRESHOLD for s in scores], [r["is_match"] == "true" for r in rows]),
+                    "misses": [(r["name1"], r["name2"], r["is_match"], round(s, 2)) for r, s in zip(rows, scores, strict=True)
+                               if (s >= matcher.DEFAULT_THRESHOLD) != (r["is_match"] == "true")]})
+    return out
+
+
+def _prf(predicted: list[bool], truth: list[bool]) -> dict[str, float]:
+    tp = sum(p and t for p, t in zip(predicted, truth, strict=True))
+    fp = sum(p and not t for p, t in zip(predicted, truth, strict=True))
+    fn = sum(t and not p for p, t in zip(predicted, truth, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+# --- the real lists -------------------------------------------------------------------------------
+def build_lists(folder: Path) -> list[str]:
+    """Refresh every entity source that has a parser from the shared mirror (newest file each)."""
+    from exportcheck.matching.lists import entity_sources
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+    from exportcheck.sources import get_source
+
+    ids = [s for s in entity_sources() if get_source(s).has_parser]
+    outcomes = refresh(ids, get_settings(folder), mirror=str(RAW), all_dates=False)
+    return [f"{o.source}: {o.status} {o.message}" for o in outcomes]
+
+
+# --- (2) alias hold-out ---------------------------------------------------------------------------
+def _typo(name: str, rng: random.Random) -> str:
+    words = name.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) < 5:
+        return name
+    i = rng.randrange(1, len(word) - 1)
+    words[longest] = word[:i] + word[i + 1:]  # drop one letter inside the longest word
+    return " ".join(words)
+
+
+def _reorder(name: str) -> str:
+    words = name.split()
+    return " ".join(words[1:] + words[:1]) if len(words) > 1 else name
+
+
+def _legal(name: str) -> str:
+    for pattern, repl in _LEGAL:
+        if re.search(pattern, name):
+            return re.sub(pattern, repl, name, count=1)
+    return name + " Ltd."
+
+
+def _abbreviate(name: str) -> str:
+    for long, short in _ABBREVIATE:
+        if re.search(rf"\b{long}\b", name, re.I):
+            return re.sub(rf"\b{long}\b", short, name, count=1, flags=re.I)
+    return name
+
+
+def holdout_queries(screener: object, seed: int = 5) -> list[tuple[str, str, int]]:
+    """(variant kind, query, true entity row) for every party with 2+ distinct normalised names."""
+    index = screener.index  # type: ignore[attr-defined]
+    by_row: dict[int, list[object]] = {}
+    for item in index.names:
+        if item.kind in ("name", "alias"):
+            by_row.setdefault(item.row, []).append(item)
+    rng = random.Random(seed)
+    out = []
+    for row, items in by_row.items():
+        if len(items) < 2:
+            continue
+        alias = next((i for i in items if i.kind == "alias"), items[1])
+        text = alias.form.original  # type: ignore[attr-defined]
+        out.append(("as written", text, row))
+        for kind, variant in (("typo", _typo(text, rng)), ("reordered", _reorder(text)), ("legal form", _legal(text)),
+                              ("abbreviated", _abbreviate(text))):
+            if variant != text:
+                out.append((kind, variant, row))
+    return out
+
+
+def holdout(screener: object) -> dict[str, object]:
+    """recall@1 per variant kind: the party is among the results with the top score."""
+    queries = holdout_queries(screener)
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    misses = []
+    for kind, query, row in queries:
+        best = screener.best_per_entity(__import__("exportcheck.matching.normalise", fromlist=["x"]).name_form(query))  # type: ignore[attr-defined]
+        totals[kind] += 1
+        top = max((b.score for b in best.values()), default=0.0)
+        if row in best and best[row].score >= top - 1e-9 and top > 0:
+            hits[kind] += 1
+        else:
+            misses.append((kind, query, screener.index.entities["name"].iat[row], round(best[row].score, 2) if row in best else None,  # type: ignore[attr-defined]
+                           round(top, 2)))
+    total = sum(totals.values())
+    return {"queries": total, "recall_at_1": sum(hits.values()) / total if total else 0.0,
+            "by_kind": {k: (hits[k], totals[k]) for k in totals}, "misses": misses}
+
+
+# --- (3) negatives --------------------------------------------------------------------------------
+def negative_names(path: Path = NEGATIVES) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def negatives(screener: object, threshold: float) -> dict[str, object]:
+    names = negative_names()
+    flagged = []
+    for name in names:
+        matches = screener.screen(name, limit=1, threshold=threshold)  # type: ignore[attr-defined]
+        if matches and matches[0].is_match:
+            flagged.append((name, matches[0].matched_name, matches[0].list, matches[0].score))
+    return {"names": len(names), "false_positives": len(flagged), "fpr": len(flagged) / len(names), "flagged": flagged}
+
+
+# --- (4) speed, in a fresh process ----------------------------------------------------------------
+def speed_child(lists_dir: str) -> None:
+    """Run in a subprocess: build the index without cache, then time queries; print one JSON line."""
+    import resource
+
+    from exportcheck.matching import get_screener
+    from exportcheck.matching.index import build_index
+    from exportcheck.matching.lists import load_lists
+    from exportcheck.matching.screener import Screener
+    from exportcheck.store import SnapshotStore
+
+    started = time.perf_counter()
+    loaded = load_lists(SnapshotStore(Path(lists_dir)))
+    read_s = time.perf_counter() - started
+    index = build_index(loaded.entities, loaded.key)
+    screener = Screener(index)
+    build_s = time.perf_counter() - started
+    queries = [q for _, q, _ in holdout_queries(screener)]
+    random.Random(1).shuffle(queries)
+    queries = queries[:5000]
+    score_lat = _latencies(screener.top_score, queries)
+    full_lat = _latencies(lambda q: screener.screen(q, limit=10), queries[:2000])
+    del get_screener
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"entities": len(loaded.entities), "names": len(index.names), "read_s": read_s,
+                      "build_s": build_s, "score": score_lat, "full": full_lat, "rss_mb": rss_mb}))
+
+
+def _latencies(fn: object, queries: Iterable[str]) -> dict[str, float]:
+    lat = []
+    started = time.perf_counter()
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)  # type: ignore[operator]
+        lat.append(time.perf_counter() - t)
+    wall = time.perf_counter() - started
+    lat.sort()
+    return {"n": len(lat), "qps": len(lat) / wall, "p50_ms": statistics.median(lat) * 1000,
+            "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000}
+
+
+def speed(lists_dir: Path) -> dict[str, object]:
+    code = f"from exportcheck.bench.matcher import speed_child; speed_child({str(lists_dir)!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=str(CHECKOUT_ROOT), env={**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT)})
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+# --- the table ------------------------------------------------------------------------------------
+def _ok(value: float, target: float, higher: bool = True) -> str:
+    return "meets" if (value >= target if higher else value <= target) else "MISSES"
+
+
+def run() -> None:
+    """Print the whole benchmark (see the module docstring)."""
+    from exportcheck.matching import DEFAULT_THRESHOLD, get_screener
+
+    if not CASES.exists() or not RAW.exists():
+        print(f"benchmark data absent ({SHARED}); nothing measured")
+        return
+    print("(1) nomenklatura name cases: 826 labelled pairs, each matcher at its default threshold")
+    print(f"    {'matcher':<18}{'threshold':>10}{'precision':>11}{'recall':>8}{'F1':>7}{'time s':>8}")
+    pairs = pair_scores()
+    for row in pairs:
+        print(f"    {row['matcher']:<18}{row['threshold']:>10.2f}{row['precision']:>11.3f}{row['recall']:>8.3f}"
+              f"{row['f1']:>7.3f}{row['seconds']:>8.1f}")
+    ours = next(r for r in pairs if r["matcher"] == "exportcheck")
+    v2 = next((r for r in pairs if r["matcher"] == "logic-v2"), None)
+    if v2:
+        print(f"    target F1 above logic-v2 ({v2['f1']:.3f}): {_ok(ours['f1'], v2['f1'] + 1e-9)}")
+    else:
+        print("    logic-v2 not installed (pip install -e '.[bench]'): target not checked")
+    misses = ours["misses"]
+    print(f"    exportcheck misses ({len(misses)}), first 25:")
+    for a, b, truth, score in misses[:25]:
+        print(f"      {'FN' if truth == 'true' else 'FP'} {score:.2f}  {a!r} ~ {b!r}")
+
+    with tempfile.TemporaryDirectory(prefix="exportcheck-bench-") as tmp:
+        lists_dir = Path(tmp) / "lists"
+        for line in build_lists(lists_dir):
+            print(f"    lists: {line}")
+        screener = get_screener(lists_dir)
+        print("\n(2) alias hold-out on the real lists: recall@1 (target >= 0.99)")
+        result = holdout(screener)
+        print(f"    {result['queries']} queries, recall@1 {result['recall_at_1']:.4f}: "
+              f"{_ok(result['recall_at_1'], TARGETS['recall_at_1'])}")
+        for kind, (hit, total) in result["by_kind"].items():  # type: ignore[attr-defined]
+            print(f"      {kind:<12} {hit}/{total} = {hit / total:.4f}")
+        print(f"    misses ({len(result['misses'])}), first 25:")  # type: ignore[arg-type]
+        for kind, query, listed, score, top in result["misses"][:25]:  # type: ignore[index]
+            print(f"      [{kind}] {query!r} -> party {listed!r} scored {score}, top {top}")
+
+        print(f"\n(3) negatives: real unlisted organisations, false-positive rate at {DEFAULT_THRESHOLD} (target <= 1%)")
+        neg = negatives(screener, DEFAULT_THRESHOLD)
+        print(f"    {neg['false_positives']}/{neg['names']} flagged = {neg['fpr']:.2%}: {_ok(neg['fpr'], TARGETS['fpr'], False)}")  # type: ignore[arg-type]
+        for name, matched, listed, score in neg["flagged"]:  # type: ignore[attr-defined]
+            print(f"      {score:.2f} {name!r} ~ {matched!r} ({listed})")
+
+        print("\n(4) speed, one process, every list loaded (fresh process, no index cache)")
+        sp = speed(lists_dir)
+        score, full = sp["score"], sp["full"]
+        print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
+              f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
+        print(f"    score only : {score['qps']:.0f} q/s, p50 {score['p50_ms']:.2f} ms, p99 {score['p99_ms']:.2f} ms "  # type: ignore[index]
+              f"({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")  # type: ignore[index]
+        print(f"    full result: {full['qps']:.0f} q/s, p50 {full['p50_ms']:.2f} ms, p99 {full['p99_ms']:.2f} ms "  # type: ignore[index]
+              f"({full['n']} queries, explanations and related parties)")  # type: ignore[index]
+        print(f"    peak memory (max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
+
+        print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2")
+        row = {r["matcher"]: r for r in pairs}
+        cells = [f"{row[m]['f1']:.3f}" if m in row else "n/a" for m in ("exportcheck", "rapidfuzz-wratio", "logic-v1", "logic-v2")]
+        print(f"    F1 name cases          {cells[0]:>11}   {cells[1]:>16}   {cells[2]:>8}   {cells[3]:>8}")
+        print(f"    recall@1 hold-out      {result['recall_at_1']:>11.4f}   {'(pairwise only)':>16}")
+        print(f"    FPR negatives          {neg['fpr']:>11.2%}")
