@@ -33,17 +33,17 @@ import numpy as np
 import pandas as pd
 
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
-from exportcheck.matching.score import CLASS_WEIGHTS, FUZZY_MIN, token_similarity
+from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN, token_similarity
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).
 COMMON_SHARE = 0.04
 # Candidates scored in full per query, after ranking by a quick Dice estimate: twice the summed weight
-# of the tokens a name shares with the query, over both names' total weight. 15 keeps the right
+# of the tokens a name shares with the query, over both names' total weight. 20 keeps the right
 # party in the hold-out benchmark while scoring stays under a millisecond.
-CANDIDATES = 15
+CANDIDATES = 20
 
 _PAREN = re.compile(r"\(([^()]{2,80})\)")
 _SUBORDINATE = re.compile(r"subordinate (?:institution|institute|unit|entity)\s*[-–:]\s*(.+)$", re.I)
@@ -116,7 +116,7 @@ class Postings:
 
 
 # Columns of the entity table a screening result shows; the rest (addresses, ...) is not kept in memory.
-RESULT_COLUMNS = ["entity_id", "source", "list", "name", "countries", "programs", "listing_date", "end_date",
+RESULT_COLUMNS = ["entity_id", "source", "list", "schema", "name", "countries", "programs", "listing_date", "end_date",
                   "licence_requirement", "parent_name", "snapshot"]
 
 
@@ -141,6 +141,7 @@ class MatchIndex:
         state = dict(self.__dict__)
         state.pop("_weights", None)
         state.pop("_totals", None)
+        state.pop("_similar", None)
         state["names"] = [(n.row, n.kind, n.note, n.form.original, n.form.tokens, n.form.context) for n in self.names]
         return state
 
@@ -183,27 +184,26 @@ class MatchIndex:
     # --- candidates ----------------------------------------------------------------------------
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
         """Vocabulary tokens one typo away, found through shared 3-grams and checked with rapidfuzz."""
-        grams = _grams(token)
-        if not grams:
-            return []
-        counts: dict[int, int] = defaultdict(int)
-        for g in grams:
-            ids = self.grams.get(g)
-            if ids is None:
-                continue
-            for i in ids.tolist():
-                counts[i] += 1
-        need = max(1, len(grams) // 2)
-        out = []
-        for i, hits in counts.items():
-            if hits < need:
-                continue
-            other = self.vocab[i]
-            sim = token_similarity(token, other)
-            if sim >= FUZZY_MIN and other != token:
-                out.append((other, sim))
-        out.sort(key=lambda x: -x[1])
-        return out[:5]
+        cache = self.__dict__.setdefault("_similar", {})
+        found = cache.get(token)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        grams = [g for g in _grams(token) if g in self.grams]
+        out: list[tuple[str, float]] = []
+        if grams:
+            ids, hits = np.unique(np.concatenate([self.grams.get(g) for g in grams]), return_counts=True)  # type: ignore[misc]
+            need = max(1, len(_grams(token)) // 2)
+            for i in ids[hits >= need].tolist():
+                other = self.vocab[i]
+                if other != token and abs(len(other) - len(token)) <= 3:
+                    sim = token_similarity(token, other)
+                    if sim >= FUZZY_MIN:
+                        out.append((other, sim))
+            out.sort(key=lambda x: -x[1])
+            out = out[:5]
+        if len(cache) < 200_000:
+            cache[token] = out
+        return out
 
     def candidates(self, query: NameForm, limit: int = CANDIDATES) -> np.ndarray:
         """Ids of the names most worth scoring against ``query`` (no full scan)."""
@@ -220,7 +220,7 @@ class MatchIndex:
                     continue
                 lists.append(ids)
                 weights.append(w)
-            elif token_class(tok) == "name" and len(tok) >= 4:
+            if token_class(tok) == "name" and len(tok) >= 4:  # one typo away, even from a known word
                 for other, sim in self.similar_tokens(tok):
                     other_ids = self.postings.get(other)
                     if other_ids is not None and len(other_ids) <= common:
@@ -237,7 +237,7 @@ class MatchIndex:
                 lists.append(ids)
                 weights.append(1.0)
         if len(toks) >= 3:
-            acr = "".join(t[0] for t in toks if not t.startswith("#") and token_class(t) != "weak")
+            acr = "".join(t[0] for t in toks if not t.startswith("#") and t not in ACRONYM_SKIP)
             ids = self.postings.get(acr)
             if ids is not None and len(ids) <= common:
                 lists.append(ids)
@@ -310,7 +310,7 @@ def build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
         for tok in toks:
             post[tok].append(i)
         if len(toks) >= 3:
-            initials = "".join(t[0] for t in toks if not t.startswith("#") and token_class(t) != "weak")
+            initials = "".join(t[0] for t in toks if not t.startswith("#") and t not in ACRONYM_SKIP)
             if 3 <= len(initials) <= 8:
                 acr[initials].append(i)
         compact = "".join(t for t in toks if not t.startswith("#"))

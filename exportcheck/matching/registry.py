@@ -31,7 +31,7 @@ class ExportcheckMatcher:
     DEFAULT_THRESHOLD = DEFAULT_THRESHOLD
 
     def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float:
-        return compare(name_form(a), name_form(b)).score
+        return compare(name_form(a), name_form(b), person=schema == "Person").score
 
 
 class WRatioMatcher:

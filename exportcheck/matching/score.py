@@ -34,7 +34,7 @@ from exportcheck.matching.normalise import NameForm, token_class
 
 DEFAULT_THRESHOLD = 0.80
 CLASS_WEIGHTS = {"name": 1.0, "number": 1.0, "group": 1.0, "descriptor": 0.35, "weak": 0.1}
-FUZZY_MIN = 0.8
+FUZZY_MIN = 0.75
 FUZZY_MIN_LEN = 4
 NUMBER_MISMATCH = 0.45
 NUMBER_PARTIAL = 0.75
@@ -44,6 +44,9 @@ COMPACT_MIN = 0.92
 # A group the query names and the list ties to the unit without writing it counts a little less than
 # the group written out, so that of two names of one party the explicit one is shown.
 CONTEXT_SIMILARITY = 0.95
+COVERAGE_BLEND = 0.5
+FUZZY_ONLY = 0.97
+INITIAL_SIMILARITY = 0.8
 
 WeightFn = Callable[[str], float]
 
@@ -91,8 +94,19 @@ def _initials(tokens: list[str]) -> str:
     return "".join(t[0] for t in tokens if t and not t.startswith("#"))
 
 
+ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "de", "in"})
+
+
+def acronym_similarity(acronym: str) -> float:
+    """How much an acronym match is worth: "MIT" could stand for hundreds of names, "NRIET" for few.
+
+    Three letters 0.7 (never a match on its own), four 0.85, five or more 0.95.
+    """
+    return 0.7 if len(acronym) <= 3 else 0.85 if len(acronym) == 4 else 0.95
+
+
 def _acronym_run(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int, int] | None:
-    """A run of free tokens whose initials spell ``acronym`` (stop words may or may not count)."""
+    """A run of free tokens whose initials spell ``acronym`` ("of", "and", "the" may be skipped)."""
     n = len(tokens)
     for start in range(n):
         if not free[start] or tokens[start][0] != acronym[0]:
@@ -101,12 +115,15 @@ def _acronym_run(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int
             if not all(free[start:end]):
                 break
             run = tokens[start:end]
-            if _initials(run) == acronym or _initials([t for t in run if token_class(t) != "weak"]) == acronym:
+            if token_class(run[-1]) == "weak":
+                continue  # "Aurum Ship Management Ltd" is not "ASML": a legal form is no letter of an acronym
+            if _initials(run) == acronym or _initials([t for t in run if t not in ACRONYM_SKIP]) == acronym:
                 return start, end
     return None
 
 
-def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[bool]]:
+def _align(q: list[str], c: list[str], *, acronyms: bool = True,
+           initials: bool = False) -> tuple[list[Pair], list[bool], list[bool]]:
     q_free = [True] * len(q)
     c_free = [True] * len(c)
     pairs: list[Pair] = []
@@ -133,6 +150,18 @@ def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[boo
         if q_free[i] and c_free[j]:
             q_free[i] = c_free[j] = False
             pairs.append(Pair(q[i], c[j], sim, "fuzzy"))
+    # initials: "v" ↔ "vladimir" (people's names; one letter never stands for a number or a group)
+    if initials and INITIAL_SIMILARITY:
+        for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
+            for i, tok in enumerate(side_a):
+                if not free_a[i] or len(tok) != 1 or not tok.isalpha():
+                    continue
+                for j, other in enumerate(side_b):
+                    if free_b[j] and len(other) > 1 and other[0] == tok and token_class(other) == "name":
+                        free_a[i] = free_b[j] = False
+                        pairs.append(Pair(tok, other, INITIAL_SIMILARITY, "initial") if a_is_query
+                                     else Pair(other, tok, INITIAL_SIMILARITY, "initial"))
+                        break
     # joined: "huawei" ↔ "hua wei", either way round
     for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
         if not any(free_a) or sum(free_b) < 2:
@@ -156,6 +185,8 @@ def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[boo
                 if not free_a[i]:
                     break
     # acronyms: "nriet" ↔ "nanjing research institute of electronics technology"
+    if not acronyms:
+        return pairs, q_free, c_free
     for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
         if not any(free_a) or sum(free_b) < 2:
             continue
@@ -170,12 +201,19 @@ def _align(q: list[str], c: list[str]) -> tuple[list[Pair], list[bool], list[boo
             for x in range(start, end):
                 free_b[x] = False
             words = " ".join(side_b[start:end])
-            pairs.append(Pair(tok, words, 1.0, "acronym") if a_is_query else Pair(words, tok, 1.0, "acronym"))
+            sim = acronym_similarity(tok)
+            pairs.append(Pair(tok, words, sim, "acronym") if a_is_query else Pair(words, tok, sim, "acronym"))
     return pairs, q_free, c_free
 
 
-def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weight) -> Comparison:
-    """Score one query name against one listed name, in [0, 1], with the alignment that explains it."""
+def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weight, *,
+            person: bool = False) -> Comparison:
+    """Score one query name against one listed name, in [0, 1], with the alignment that explains it.
+
+    ``person=True`` when the listed party is a person: initials count ("V. Putin"), a shorter name
+    inside a longer one counts more (:data:`COVERAGE_BLEND`: people drop middle names, companies do
+    not drop words at random), and acronyms do not ("TDK" is not "Taji al-Din Kasim").
+    """
     q, c = list(query.tokens), list(candidate.tokens)
     result = Comparison(0.0, query, candidate)
     if not q or not c:
@@ -184,7 +222,7 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         result.pairs = [Pair(t, t, 1.0, "exact") for t in q]
         result.score = result.base = 1.0
         return result
-    pairs, q_free, c_free = _align(q, c)
+    pairs, q_free, c_free = _align(q, c, acronyms=not person, initials=person)
     if candidate.context:
         for i, tok in enumerate(q):
             if q_free[i] and tok in candidate.context:
@@ -193,18 +231,33 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
     result.pairs = pairs
     result.unmatched_query = [t for t, f in zip(q, q_free, strict=True) if f]
     result.unmatched_candidate = [t for t, f in zip(c, c_free, strict=True) if f]
-    total = sum(weight(t) for t in q) + sum(weight(t) for t in c)
-    matched = 0.0
+    q_total = sum(weight(t) for t in q)
+    c_total = sum(weight(t) for t in c)
+    q_matched = c_matched = 0.0
     for pair in pairs:
-        q_w = sum(weight(t) for t in pair.query.split())
-        c_w = sum(weight(t) for t in pair.candidate.split())  # "" for a context group: nothing to add
-        matched += pair.similarity * (q_w + c_w)
-    score = matched / total if total else 0.0
-    if query.compact and candidate.compact and abs(len(query.compact) - len(candidate.compact)) <= 3:
+        q_matched += pair.similarity * sum(weight(t) for t in pair.query.split())
+        # "" for a context group: nothing on the listed side
+        c_matched += pair.similarity * sum(weight(t) for t in pair.candidate.split())
+    total = q_total + c_total
+    score = (q_matched + c_matched) / total if total else 0.0
+    shorter = q if q_total <= c_total else c
+    if person and COVERAGE_BLEND and q_total and c_total and sum(token_class(t) == "name" for t in shorter) >= 2:
+        # the shorter name wholly inside the longer one ("Boris Johnson" in "Alexandre Boris de
+        # Pfeffel Johnson") is better evidence than the Dice share alone says; a one-word name ("Martin")
+        # inside a longer one is not
+        short = q_matched / q_total if q_total <= c_total else c_matched / c_total
+        score = (1 - COVERAGE_BLEND) * score + COVERAGE_BLEND * min(1.0, short)
+    if (len(q) != len(c) and query.compact and candidate.compact
+            and abs(len(query.compact) - len(candidate.compact)) <= 3):  # only where the spacing differs
         compact = fuzz.ratio(query.compact, candidate.compact) / 100.0
         if compact >= COMPACT_MIN and compact > score:
             result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
             score = compact
+    strong = [p for p in pairs if token_class(p.query.split()[0]) not in ("weak", "descriptor")]
+    if not person and len(strong) == 1 and strong[0].how == "fuzzy":
+        # one approximately equal word is all two company names share ("Safran" / "Sairan")
+        result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))
+        score *= FUZZY_ONLY
     result.base = score
     score = _rules(query, candidate, score, result.penalties)
     result.score = max(0.0, min(1.0, score))

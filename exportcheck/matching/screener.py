@@ -89,6 +89,7 @@ class Screener:
         self._source = ents["source"].tolist()
         self._list = ents["list"].tolist()
         self._name = ents["name"].tolist()
+        self._person = [str(v) == "Person" for v in ents["schema"].tolist()] if "schema" in ents else [False] * len(ents)
         self._ids = ents["entity_id"].tolist()
         self._countries = [_strings(v) for v in ents["countries"].tolist()]
         self._programs = [_strings(v) for v in ents["programs"].tolist()]
@@ -116,7 +117,7 @@ class Screener:
             row = item.row
             if not self._rows_allowed(row, sources, as_of):
                 continue
-            comp = compare(query, item.form, index.weight)
+            comp = compare(query, item.form, index.weight, person=self._person[row])
             score = comp.score
             extra: list[tuple[str, float]] = []
             if country and self._countries[row] and country.upper() not in self._countries[row]:
