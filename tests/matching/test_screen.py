@@ -1,0 +1,185 @@
+"""Screening against the real lists: the Python API, the index cache, related parties, --as-of, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import exportcheck.matching as matching
+from exportcheck.cli import app
+from exportcheck.cli.screen import excel_safe
+from exportcheck.errors import InputError
+from exportcheck.matching import Match, Screener, screen, screen_frame
+from exportcheck.matching.index import CANDIDATES, build_index, cache_path, load_or_build
+from exportcheck.matching.normalise import name_form
+
+runner = CliRunner()
+
+
+def test_public_names() -> None:
+    assert set(matching.__all__) >= {"screen", "screen_frame", "Match", "DEFAULT_THRESHOLD", "matchers"}
+    assert set(matching.matchers()) >= {"exportcheck", "rapidfuzz-wratio"}
+
+
+def test_candidates_come_from_the_index_not_a_scan(screener: Screener, real_entities: pd.DataFrame) -> None:
+    index = screener.index
+    assert len(index.names) > len(real_entities)  # names + aliases
+    for query in ("CETC 14", "Nanjing Research Institute of Electronic Technology", "Huawei Technologies"):
+        found = index.candidates(name_form(query))
+        assert 0 < len(found) <= CANDIDATES
+
+
+def test_index_cache_is_written_and_reused(real_entities: pd.DataFrame, tmp_path: Path) -> None:
+    calls = []
+    sample = real_entities.head(300)  # the cache does not depend on size; keep the test quick
+
+    def load() -> pd.DataFrame:
+        calls.append(1)
+        return sample
+
+    first = load_or_build(load, "k1", tmp_path)
+    assert cache_path(tmp_path, "k1").exists() and len(calls) == 1
+    again = load_or_build(load, "k1", tmp_path)
+    assert len(calls) == 1 and len(again.names) == len(first.names)
+    assert again.names[5].form == first.names[5].form
+    load_or_build(load, "k2", tmp_path)  # another snapshot set: built anew
+    assert len(calls) == 2
+    cache_path(tmp_path, "k1").write_bytes(b"damaged")
+    assert len(load_or_build(load, "k1", tmp_path).names) == len(first.names) and len(calls) == 3
+
+
+def test_screen_finds_a_cetc_institute_and_reports_the_group_as_related(real_lists: Path) -> None:
+    frame = screen("14th Research Institute of CETC", lists_dir=real_lists)
+    assert list(frame.columns)[:3] == ["query", "score", "is_match"]
+    top = frame.iloc[0]
+    assert top["is_match"] and "14th Research Institute" in top["name"] and top["list"] == "Entity List"
+    assert "aligned:" in top["explanation"] and "14" in top["explanation"]
+    assert "parent group" in top["related"] and "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION" in top["related"]
+    # the parent group itself is on NS-CMIC, but is never reported as the same party
+    group_rows = frame[frame["name"] == "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION"]
+    assert not group_rows["is_match"].any()
+    assert frame["score"].is_monotonic_decreasing
+
+
+def test_numbers_decide_on_the_real_index(screener: Screener) -> None:
+    for match in screener.screen("15th Research Institute of CETC"):
+        assert not (match.is_match and "14th" in match.name), match.explanation
+
+
+def test_subordinate_units_are_found_with_their_parent_as_related(screener: Screener, real_entities: pd.DataFrame) -> None:
+    unit = real_entities[real_entities["name"].str.contains("Subordinate Institution - ", regex=False)].iloc[0]
+    short = unit["name"].split("Subordinate Institution - ")[1]
+    matches = screener.screen(short)
+    top = next(m for m in matches if m.entity_id == unit["entity_id"])
+    assert top.is_match and top.matched_name == short
+    assert any(r.relation == "parent" for r in top.related)
+
+
+def test_as_of_filters_listings_by_date(real_lists: Path, real_entities: pd.DataFrame) -> None:
+    cetc14 = real_entities[real_entities["name"] == "China Electronics Technology Group Corporation 14th Research Institute (CETC 14)"]
+    listed_on = cetc14["listing_date"].iloc[0]
+    assert listed_on == "2018-08-01"
+    before = screen("CETC 14", as_of=date(2018, 7, 31), lists_dir=real_lists)
+    after = screen("CETC 14", as_of=date(2018, 8, 1), lists_dir=real_lists)
+    assert cetc14["entity_id"].iloc[0] not in set(before["entity_id"])
+    assert cetc14["entity_id"].iloc[0] in set(after[after["is_match"]]["entity_id"])
+    notes = matching.get_screener(real_lists, date(2018, 7, 31)).notes
+    assert any("newer than 2018-07-31" in n for n in notes)
+
+
+def test_screen_frame_keeps_every_input_row(real_lists: Path) -> None:
+    names = pd.DataFrame({"customer": ["CETC 14", "Stichting Nobody Here", None], "cc": ["CN", "NL", ""]})
+    out = screen_frame(names, "customer", country_column="cc", lists_dir=real_lists, limit=2)
+    assert set(out["row"]) == {0, 1, 2}
+    assert out[out["row"] == 0]["is_match"].iloc[0]
+    assert not out[out["row"] == 2]["is_match"].any()
+    with pytest.raises(InputError):
+        screen_frame(names, "nope", lists_dir=real_lists)
+
+
+def test_match_model_round_trips() -> None:
+    m = Match(score=0.9, is_match=True, entity_id="x", source="us-csl", list="Entity List", name="A", matched_name="A")
+    assert Match.model_validate_json(m.model_dump_json()) == m and "0.90" in m._repr_html_()
+
+
+def test_cli_json_explains_the_result(real_lists: Path) -> None:
+    result = runner.invoke(app, ["screen", "China Electronics Technology Group Corporation 14th Research Institute",
+                                 "--json", "--limit", "3", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"query", "as_of", "matches"}
+    first = data["matches"][0]
+    assert set(first) >= {"score", "is_match", "entity_id", "source", "list", "name", "matched_name", "listing_date",
+                          "end_date", "countries", "programs", "licence_requirement", "related", "explanation", "snapshot"}
+    assert first["is_match"] and first["snapshot"].startswith("us-csl@")
+    assert [m["score"] for m in data["matches"]] == sorted((m["score"] for m in data["matches"]), reverse=True)
+
+
+def test_cli_24th_institute(real_lists: Path, screener: Screener) -> None:
+    """The motivating case. The 2026 CSL holds the alias "CETC 24" (of CETC Chip Technology); the 2022 CSV does not."""
+    result = runner.invoke(app, ["screen", "24th Research Institute of CETC", "--json", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    has_alias = any(item.form.tokens == ("cetc", "#24") for item in screener.index.names)
+    hits = [m for m in data["matches"] if m["is_match"]]
+    if has_alias:
+        assert hits and hits[0]["matched_name"].upper().startswith("CETC 24")
+        assert "24" in hits[0]["explanation"]
+    else:
+        # no listed 24th institute: no match, and no other CETC institute passed off as it
+        assert not hits
+    assert any("CETC" in r["note"] for r in data["related_to_query"])
+
+
+def test_cli_batch_is_excel_safe(real_lists: Path, tmp_path: Path) -> None:
+    source = tmp_path / "customers.csv"
+    pd.DataFrame({"name": ["CETC 14", "=HYPERLINK(\"http://x\")", "+31 Trading"]}).to_csv(source, index=False)
+    out = tmp_path / "results.csv"
+    result = runner.invoke(app, ["screen", "--file", str(source), "--column", "name", "--out", str(out),
+                                 "--lists-dir", str(real_lists)])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert not written.map(lambda v: v.startswith(("=", "+", "-", "@"))).any().any()
+    assert "'=HYPERLINK(\"http://x\")" in set(written["query"])
+    assert written[written["query"] == "CETC 14"]["is_match"].iloc[0] == "True"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_cli_batch_reads_excel_and_parquet(real_lists: Path, tmp_path: Path, suffix: str) -> None:
+    frame = pd.DataFrame({"name": ["CETC 14"], "cc": ["CN"]})
+    path = tmp_path / f"in{suffix}"
+    frame.to_excel(path, index=False) if suffix == ".xlsx" else frame.to_parquet(path)
+    result = runner.invoke(app, ["screen", "--file", str(path), "--column", "name", "--country-column", "cc",
+                                 "--json", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["is_match"] is True
+
+
+@pytest.mark.parametrize("args", [
+    ["screen"],
+    ["screen", "x", "--as-of", "2024-02-30"],
+    ["screen", "x", "--source", "no-such-list"],
+    ["screen", "--file", "missing.csv", "--column", "a"],
+    ["screen", "--file", "x.docx", "--column", "a"],
+])
+def test_cli_bad_input_is_one_line(real_lists: Path, args: list[str]) -> None:
+    result = runner.invoke(app, [*args, "--lists-dir", str(real_lists)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and result.output.strip().startswith("error:")
+
+
+def test_excel_safe() -> None:
+    assert [excel_safe(v) for v in ["=1+1", "@x", "-2", "+3", "ok", 0.5]] == ["'=1+1", "'@x", "'-2", "'+3", "ok", 0.5]
+
+
+def test_build_index_on_an_empty_table() -> None:
+    from exportcheck.model import Entity
+    from exportcheck.tables import empty_frame
+
+    index = build_index(empty_frame(Entity), "empty")
+    assert index.candidates(name_form("anything")).size == 0
