@@ -44,6 +44,8 @@ COMMON_SHARE = 0.04
 # of the tokens a name shares with the query, over both names' total weight. 20 keeps the right
 # party in the hold-out benchmark while scoring stays under a millisecond.
 CANDIDATES = 20
+# ... and only those whose estimate is at least this share of the best one's.
+PROXY_SHARE = 0.5
 
 _PAREN = re.compile(r"\(([^()]{2,80})\)")
 _SUBORDINATE = re.compile(r"subordinate (?:institution|institute|unit|entity)\s*[-–:]\s*(.+)$", re.I)
@@ -256,8 +258,10 @@ class MatchIndex:
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
             top = np.argpartition(-sums, limit)[:limit]
-            return uniq[top]
-        return uniq
+            uniq, sums = uniq[top], sums[top]
+        # names far behind the best estimate are not worth a full comparison
+        keep = sums >= PROXY_SHARE * sums.max()
+        return uniq[keep]
 
 
 def _grams(token: str) -> list[str]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from normality import ascii_text
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from rigour.names import replace_org_types_compare
 
 from exportcheck.matching.chinese import han_to_latin, has_han
@@ -57,6 +59,19 @@ WEAK_WORDS: frozenset[str] = frozenset({
     "company", "companies", "corporation", "limited", "group", "holding", "llc", "jsc", "plc", "lp", "llp",
     "inc", "incorporated", "ltd", "gmbh", "sa", "ag", "bv", "nv", "srl", "spa", "oy", "ab", "as", "kk",
     "branch", "subsidiary", "office",
+})
+
+# Words of legal forms written out, which rigour reads only when the whole phrase is spelled right
+# ("Obshchestvo s ogranichennoi otvetstvennostyu" = OOO). A token one typo away from one of them
+# counts as one of them (see :func:`token_class`), so a misspelt legal form does not outweigh the name.
+LEGAL_WORDS: frozenset[str] = frozenset({
+    "obshchestvo", "obshestvo", "obschestvo", "ogranichennoi", "ogranichennoy", "otvetstvennostyu",
+    "otvetstvennostiu", "otvetstvennostju", "aktsionernoe", "aktsionernoye", "akcionernoe", "otkrytoe",
+    "zakrytoe", "publichnoe", "nepublichnoe", "tovarystvo", "tovarystvom", "obmezhenoyu", "vidpovidalnistyu",
+    "aktsionerne", "gesellschaft", "beschrankter", "haftung", "aktiengesellschaft", "kommanditgesellschaft",
+    "sociedad", "anonima", "responsabilidad", "limitada", "societe", "anonyme", "societa", "responsabilita",
+    "limitata", "sirketi", "anonim", "limited", "liability", "joint", "stock", "incorporated", "corporation",
+    "company", "public", "closed", "open", "federal", "state", "unitary", "enterprise", "budgetary",
 })
 
 # Words that name the kind of institution: weaker than a proper name, stronger than a legal form.
@@ -185,8 +200,11 @@ def token_class(token: str) -> str:
         return "number"
     if token in GROUP_TOKENS:
         return "group"
-    if token in WEAK_WORDS:
+    if token in WEAK_WORDS or token in LEGAL_WORDS:
         return "weak"
     if token in DESCRIPTOR_WORDS:
         return "descriptor"
+    if len(token) >= 8 and process.extractOne(token, LEGAL_WORDS, scorer=Levenshtein.normalized_similarity,
+                                               score_cutoff=0.85):
+        return "weak"  # a misspelt legal-form word ("otvetstvenostyu")
     return "name"
