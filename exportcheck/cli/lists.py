@@ -74,7 +74,7 @@ def refresh(
         for o in outcomes:
             style = {"published": "green", "unchanged": "cyan", "skipped": "yellow", "failed": "bold red"}[o.status]
             line = f"[{style}]{o.status:>9}[/{style}] {o.source}: {o.message}"
-            (err_console if o.status == "failed" else console).print(line, highlight=False)
+            (err_console if o.status == "failed" else console).print(line, highlight=False, soft_wrap=True)
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
@@ -98,10 +98,11 @@ def diff(
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(result.summary(), highlight=False)
+    # soft_wrap: one line per entry even when piped (CI builds commit messages from this output)
+    console.print(result.summary(), highlight=False, soft_wrap=True)
     for label, items in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
         for change in items[:limit]:
             extra = f"  ({', '.join(change.fields)})" if change.fields else ""
-            console.print(f"  {label:>7}  {change.name}{extra}", highlight=False, markup=False)
+            console.print(f"  {label:>7}  {change.name}{extra}", highlight=False, markup=False, soft_wrap=True)
         if len(items) > limit:
             console.print(f"  {label:>7}  … {len(items) - limit} more (use --json for all)", highlight=False)
