@@ -104,10 +104,11 @@ def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> 
     columns = [c for c in COMPARED[kind] if c in ka.columns and c in kb.columns]
     old_rows, new_rows = ka.loc[common], kb.loc[common]
     differs = {c: _cells_as_json(old_rows, c) != _cells_as_json(new_rows, c) for c in columns}
-    names = new_rows[title].astype(str).to_numpy()
+    names = new_rows[title].astype(str).tolist()
+    keys = [str(k) for k in common]
     changed = []
-    for i in np.flatnonzero(np.logical_or.reduce([differs[c] for c in columns])) if columns else []:
-        changed.append(Change(str(common[i]), names[i], [c for c in columns if differs[c][i]]))
+    for i in np.flatnonzero(np.logical_or.reduce([differs[c] for c in columns])).tolist() if columns else []:
+        changed.append(Change(keys[i], names[i], [c for c in columns if differs[c][i]]))
     return SnapshotDiff(old.meta.source, old.version, new.version, chosen, added, removed, changed)
 
 

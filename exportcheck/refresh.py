@@ -182,7 +182,7 @@ def build_snapshot(
         data_date, basis = date_from_key(key), key_basis
     if data_date is None:
         data_date, basis = retrieved_at.date(), "retrieval"
-    aliases = sum(len(r.aliases) for r in parsed.records) if source.spec.kind == "entities" else 0
+    aliases = sum(len(r.aliases) for r in parsed.records if isinstance(r, Entity))
     meta = SnapshotMeta(
         source=source.id,
         version=f"{data_date.isoformat()}_{sha[:10]}",

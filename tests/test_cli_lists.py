@@ -13,7 +13,18 @@ from typer.testing import CliRunner
 from exportcheck.cli import app
 from exportcheck.sources import all_sources
 from exportcheck.store import SnapshotStore
-from tests.refresh_support import CSL_RAW, copy_lists, fast_env, mirror_snapshots
+from tests.conftest import tree_digest
+from tests.refresh_support import (
+    CSL_RAW,
+    SAMPLE_ID,
+    copy_lists,
+    csl_rows,
+    fast_env,
+    mirror_snapshots,
+    register_sample,
+    sample_rows,
+    write_csv,
+)
 
 runner = CliRunner()
 
@@ -72,12 +83,15 @@ def test_lists_dir_option_and_environment_variable(mirror_lists, tmp_path, monke
 
 def test_refresh_writes_where_lists_dir_says(tmp_path, raw_dir, mirror_lists, monkeypatch):
     """A refresh into a fresh --lists-dir creates the snapshot there and leaves the env folder alone."""
-    before = sorted(p.name for p in mirror_lists.rglob("*"))
+    register_sample(monkeypatch)
+    header, _ = csl_rows(raw_dir)
+    write_csv(tmp_path / "m" / SAMPLE_ID / "sample_2024-01.csv", header, sample_rows(header, 3, "2024-01-02"))
+    before = tree_digest(mirror_lists)
     target = tmp_path / "other"
-    result = runner.invoke(app, ["refresh", "us-csl", "--mirror", str(raw_dir), "--lists-dir", str(target)])
+    result = runner.invoke(app, ["refresh", SAMPLE_ID, "--mirror", str(tmp_path / "m"), "--lists-dir", str(target)])
     assert result.exit_code == 0, result.output
-    assert SnapshotStore(target).latest("us-csl") is not None
-    assert sorted(p.name for p in mirror_lists.rglob("*")) == before
+    assert SnapshotStore(target).get(SAMPLE_ID).meta.record_count == 3
+    assert tree_digest(mirror_lists) == before
 
 
 @pytest.mark.parametrize("command", [["refresh", "no-such-list"], ["diff", "no-such-list"],
