@@ -85,6 +85,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def is_html_name(name: str) -> bool:
+    """True for files that are meant to be web pages (a list published only as a page), so not refused."""
+    return name.lower().endswith((".html", ".htm", ".xhtml"))
+
+
 def _looks_like_html(first_bytes: bytes, content_type: str) -> bool:
     head = first_bytes.lstrip()[:200].lower()
     return "text/html" in content_type.lower() or head.startswith((b"<!doctype html", b"<html"))

@@ -14,7 +14,7 @@ from typing import Protocol
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from exportcheck.errors import ConfigError
-from exportcheck.http import download, get_text, make_client
+from exportcheck.http import download, get_text, is_html_name, make_client
 from exportcheck.settings import Settings
 
 _HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
@@ -86,7 +86,8 @@ class HttpMirror:
 
     def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
         dest = workdir / name
-        download(self.url(folder, name), dest, settings=self.settings, source_id=source_id, client=self._client)
+        download(self.url(folder, name), dest, settings=self.settings, source_id=source_id, client=self._client,
+                 expect_html=is_html_name(name))
         return dest
 
     def url(self, folder: str, name: str) -> str:

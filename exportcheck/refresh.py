@@ -18,7 +18,7 @@ from typing import Literal
 import pyarrow as pa
 
 from exportcheck.errors import BoundsError, ExportcheckError, FetchError, ParseError
-from exportcheck.http import ProgressFn, download, sha256_file
+from exportcheck.http import ProgressFn, download, is_html_name, sha256_file
 from exportcheck.mirror import Mirror, open_mirror
 from exportcheck.model import ControlEntry, Entity, FileManifest, SnapshotMeta, VersionEntry
 from exportcheck.settings import Settings
@@ -284,6 +284,7 @@ def refresh_official(
                 url, Path(work) / official.name, settings=settings, source_id=source.id,
                 etag=conditional.etag if conditional else None,
                 last_modified=conditional.last_modified if conditional else None,
+                expect_html=is_html_name(official.name),
                 progress=progress(f"{source.id} {official.name}") if progress else None,
             )
             if result.not_modified and previous is not None:

@@ -127,6 +127,13 @@ def test_html_page_instead_of_data_is_refused_without_retry(server, settings, tm
     assert len(server.hits(PATH)) == 1 and not (tmp_path / "data.csv").exists()
 
 
+def test_html_is_accepted_where_a_page_is_the_published_file(server, settings, tmp_path):
+    server.routes["/page.html"] = html_page()
+    result = download(server.url("/page.html"), tmp_path / "page.html", settings=settings, source_id="s",
+                      expect_html=True)
+    assert result.path is not None and result.path.read_bytes() == HTML_ERROR
+
+
 def test_html_without_html_content_type_is_still_refused(server, settings, tmp_path):
     server.routes[PATH] = serve(HTML_ERROR, content_type="text/csv")
     with pytest.raises(FetchError, match="HTML page"):
