@@ -1,0 +1,48 @@
+"""Session fixtures: each real control-list file parsed once per test run (they take a second or two each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exportcheck.formats import ccl_json, eu_annex_json, eu_consolidated_text
+from exportcheck.sources.base import Parsed
+from tests.conftest import raw_file
+
+EU_JSON = ("eu-dual-use", "DERIVED_annex-I_02021R0821-20251115.json")
+EU_TEXT = ("eu-dual-use", "DERIVED_consolidated-text_02021R0821-20230526_EN_chars000000-240000.txt.gz",
+           "DERIVED_consolidated-text_02021R0821-20230526_EN_chars320000-432000.txt.gz")
+US_DIR = "us-ear"
+US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
+            "DERIVED_country-groups_part740-supp1_ecfr-2026-07-23.json")
+
+
+@pytest.fixture(scope="session")
+def eu_json_path() -> Path:
+    return raw_file(*EU_JSON)
+
+
+@pytest.fixture(scope="session")
+def eu_text_paths() -> list[Path]:
+    return [raw_file(EU_TEXT[0], name) for name in EU_TEXT[1:]]
+
+
+@pytest.fixture(scope="session")
+def us_paths() -> list[Path]:
+    return [raw_file(US_DIR, name) for name in US_FILES]
+
+
+@pytest.fixture(scope="session")
+def eu2025(eu_json_path: Path) -> Parsed:
+    return eu_annex_json.parse([eu_json_path])
+
+
+@pytest.fixture(scope="session")
+def eu2023(eu_text_paths: list[Path]) -> Parsed:
+    return eu_consolidated_text.parse(eu_text_paths)
+
+
+@pytest.fixture(scope="session")
+def us2026(us_paths: list[Path]) -> Parsed:
+    return ccl_json.parse(us_paths)
