@@ -56,7 +56,7 @@ def extract_parameters(text: str) -> list[Parameter]:
     found = []
     for m in _PARAM.finditer(text or ""):
         unit_raw = m.group(2)
-        base, factor = _UNITS.get(unit_raw.lower() if unit_raw not in ("K", "mK") else unit_raw.lower(), ("", 1.0))
+        base, factor = _UNITS.get(unit_raw.lower(), ("", 1.0))
         if not base:
             continue
         before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]

@@ -112,7 +112,7 @@ class SearchIndex:
         self.paths: list[list[str]] = []
         df: Counter[str] = Counter()
         lengths = []
-        for regime, version, code, text, notes, parent in zip(self.frame.regime, self.frame.version, self.frame.code,
+        for regime, version, _code, text, notes, parent in zip(self.frame.regime, self.frame.version, self.frame.code,
                                                                self.frame.text, self.frame.notes, self.frame.parent_code,
                                                                strict=True):
             note_text = " ".join(n["text"] for n in (notes if notes is not None else []))
