@@ -22,8 +22,8 @@ _UNITS = {
 }
 _NUMBER = r"(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)"
 _PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?)(?![A-Za-z])")
-_LESS = re.compile(r"(less than|shorter than|smaller than|below|lower than|not exceeding|up to|≤|<|under)\s*(?:or equal to\s*)?$", re.I)
-_MORE = re.compile(r"(more than|greater than|exceeding|longer than|above|higher than|≥|>|over|at least)\s*(?:or equal to\s*)?$", re.I)
+_LESS = re.compile(r"(less than|shorter than|smaller than|below|lower than|not exceeding|up to|≤|<|under)\s*(?:or equal to\s*)?(?:±\s*)?$", re.I)
+_MORE = re.compile(r"(more than|greater than|exceeding|longer than|above|higher than|≥|>|over|at least)\s*(?:or equal to\s*)?(?:±\s*)?$", re.I)
 _AFTER_LESS = re.compile(r"^\s*(?:\w+\s){0,2}?(or less|or smaller|or lower|or shorter)", re.I)
 _AFTER_MORE = re.compile(r"^\s*(?:\w+\s){0,2}?(or more|or greater|or higher|or longer)", re.I)
 

@@ -30,6 +30,13 @@ from exportcheck.controls.versions import eu_version_on
 K1, B = 1.2, 0.75
 CONTEXT_WEIGHT = 0.5
 PARAM_MATCH, PARAM_UNIT = 2.0, 0.5
+#: Words that say what kind of item is meant map to the product group (D software, E technology,
+#: C materials); entries of that group get GROUP_BONUS, about one rare-word match.
+GROUP_WORDS = {"software": "D", "technology": "E", "know-how": "E", "substrate": "C", "substrates": "C",
+               "material": "C", "materials": "C", "resist": "C", "photoresist": "C", "prepreg": "C", "composite": "C"}
+GROUP_BONUS = 3.0
+#: Trade words that imply a number the lists compare against (EUV light is 13.5 nm, ArF DUV 193 nm).
+IMPLIED_PARAMETERS = {"euv": "13.5 nm", "duv": "193 nm", "arf": "193 nm", "krf": "248 nm"}
 
 _STOP = set(["a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "other", "than", "that", "the", "their", "therefor", "thereof", "these", "this", "those", "to", "used", "using", "which", "with", "as", "follows", "following", "having", "all", "designed", "specially", "capable", "being", "not", "such", "when", "where", "e", "g", "i", "ii", "iii"])
 _SPELLING = {"vapor": "vapour", "optimized": "optimised", "optimize": "optimise", "aluminum": "aluminium",
@@ -142,7 +149,10 @@ class SearchIndex:
     def score(self, query: str, limit: int) -> list[ControlHit]:
         q = query_tokens(query)
         qset = list(dict.fromkeys(q))
-        qparams = extract_parameters(query)
+        words = _WORD.findall(query.lower())
+        implied = " ".join(IMPLIED_PARAMETERS[w] for w in words if w in IMPLIED_PARAMETERS)
+        qparams = extract_parameters(f"{query} {implied}")
+        groups = {GROUP_WORDS[w] for w in words if w in GROUP_WORDS}
         scores: dict[int, float] = defaultdict(float)
         for t in qset:
             idf = self.idf.get(t)
@@ -151,6 +161,10 @@ class SearchIndex:
             for i in self.postings[t]:
                 tf = self.own[i][t]
                 scores[i] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
+        if groups:
+            for i in list(scores):
+                if self.frame.at[i, "product_group"] in groups:
+                    scores[i] += GROUP_BONUS
         details: dict[int, list[dict[str, object]]] = {}
         if qparams:
             for i in list(scores):

@@ -46,3 +46,33 @@ def eu2023(eu_text_paths: list[Path]) -> Parsed:
 @pytest.fixture(scope="session")
 def us2026(us_paths: list[Path]) -> Parsed:
     return ccl_json.parse(us_paths)
+
+
+@pytest.fixture(scope="session")
+def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignore[no-untyped-def]
+    """Both EU versions and the US list as one ControlData, built from DataFrames (no store)."""
+    import pandas as pd
+
+    from exportcheck.controls import ControlData
+    from exportcheck.model import ControlEntry
+    from exportcheck.tables import records_to_frame
+
+    frames = [records_to_frame(list(p.records), ControlEntry) for p in (eu2025, eu2023, us2026)]
+    return ControlData.from_frames(
+        *frames,
+        coverage=pd.concat([eu2025.extra_tables["coverage"], eu2023.extra_tables["coverage"]], ignore_index=True),
+        country_chart=us2026.extra_tables["country_chart"],
+        licence_requirements=us2026.extra_tables["licence_requirements"],
+    )
+
+
+@pytest.fixture(scope="session")
+def control_lists_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
+    """A lists folder with the three control sources refreshed from the real mirror, every date."""
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("control-lists")
+    outcomes = refresh(["eu-dual-use", "us-ccl", "nl-national"], get_settings(folder), mirror=str(raw_dir), all_dates=True)
+    assert [o.status for o in outcomes] == ["published"] * 4, [o.message for o in outcomes]
+    return folder
