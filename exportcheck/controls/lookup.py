@@ -69,8 +69,8 @@ def norm_text(text: str) -> str:
 def _row_dict(row: pd.Series) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ENTRY_FIELDS:
-        value = row.get(name)
-        if hasattr(value, "tolist"):
+        value: Any = row.get(name)
+        if value is not None and hasattr(value, "tolist"):
             value = value.tolist()
         if name == "notes":
             value = [dict(n) for n in (value or [])]

@@ -114,7 +114,7 @@ class SearchIndex:
         self.frame = frame.reset_index(drop=True)
         texts = dict(zip(zip(self.frame.regime, self.frame.version, self.frame.code, strict=True),
                          self.frame.text, strict=True))
-        self.own: list[Counter[str]] = []
+        self.own: list[dict[str, float]] = []
         self.params: list[list[Parameter]] = []
         self.paths: list[list[str]] = []
         df: Counter[str] = Counter()
@@ -124,14 +124,15 @@ class SearchIndex:
                                                                strict=True):
             note_text = " ".join(n["text"] for n in (notes if notes is not None else []))
             own = Counter(tokens(f"{text} {note_text}"))
-            chain, context = [], Counter()
+            chain: list[str] = []
+            context: Counter[str] = Counter()
             while parent:
                 chain.insert(0, parent)
                 context.update(tokens(texts.get((regime, version, parent), "")))
                 parent = parent.rsplit(".", 1)[0] if "." in parent else ""
-            doc: Counter[str] = Counter({t: float(c) for t, c in own.items()})  # type: ignore[misc]
+            doc: dict[str, float] = {t: float(c) for t, c in own.items()}
             for t, c in context.items():
-                doc[t] += CONTEXT_WEIGHT * c  # type: ignore[assignment]
+                doc[t] = doc.get(t, 0.0) + CONTEXT_WEIGHT * c
             self.own.append(doc)
             self.params.append(extract_parameters(text))
             self.paths.append(chain)

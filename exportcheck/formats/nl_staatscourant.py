@@ -133,7 +133,7 @@ def parse_pages(paths: Sequence[Path]) -> Parsed:
                      "in_force": in_force.isoformat() if in_force else "",
                      "has_annex": bool(re.search(r"^\s*3B\d{3}", body, re.MULTILINE)), "file": path.name})
     documents = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
-    newest = max((date.fromisoformat(r["dated"]) for r in rows if r["dated"]), default=None)
+    newest = max((date.fromisoformat(str(r["dated"])) for r in rows if r["dated"]), default=None)
     warnings = [f"{r['file']}: page opening only (title and first articles); the annex (BIJLAGE) with the "
                 "controlled items is not in it — no Dutch control entries are held. Put the official "
                 "Staatscourant XML (stcrt-2023-18212.xml and amendments) in the mirror." for r in rows]
