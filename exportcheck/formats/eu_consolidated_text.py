@@ -42,7 +42,8 @@ _MARKER = re.compile(r"[►▼◄]\s?(?:[BMCA]\d{0,2})?")
 _FOOTNOTE = re.compile(r"\(\s*\n\s*\d{1,3}\s*\n\s*\)")
 _SPLIT_NOTE = re.compile(r"^([ \t]*(?:Technical\s+)?Notes?(?:\s+\d+)?|[ \t]*N\.B\.\s?\d*\.?)[ \t]*\n[ \t]*:[ \t]*\n", re.MULTILINE)
 _CATEGORY = re.compile(r"^\s*CATEGORY\s+(\d)\b")
-_ENTRY = re.compile(r"^\s*(\d[A-E]\d{3})([^\s\d.].*)$")
+#: An entry code glued to its heading (``3B001Equipment ...``) or alone on its line (``3D006``, heading below).
+_ENTRY = re.compile(r"^\s*(\d[A-E]\d{3})([^\s\d.](?![.\d]).*|\s*)$")  # not "1C111a.2.a." (a reference)
 _GROUP = re.compile(r"^\s*(\d[A-E])([A-Z][a-z].*)$")
 _ITEM_LABEL = re.compile(r"^ ([a-z]|\d{1,2})\. $")
 _NOTE_LABEL = re.compile(r"^\s*(?:[a-z]|\d{1,2})\.\s*$|^\s*—\s*$")
@@ -102,21 +103,29 @@ def ends_with_conjunction(text: str) -> bool:
     return bool(_CONJ.search(text.strip()))
 
 
-def resolve_depth(stack: list[str], label: str, texts: Sequence[str] = (), conj: Sequence[bool] = ()) -> int:
+def resolve_depth(stack: list[str], label: str, texts: Sequence[str] = (), conj: Sequence[bool] = (),
+                  next_text: str = "") -> int:
     """Depth (1-based, below the entry) of a list label, given the labels open above it.
 
-    Each depth keeps the kind (letter or number) of its first label. A label can follow the open label of its depth
-    (``b`` after ``a``) or open a new level (``a``/``1`` one deeper); where several fit
-    (``4.`` after ``f.3.b.3`` could be ``f.4`` or ``f.3.b.4``) the OJ's punctuation decides: a list
-    whose items used "; or"/"; and" is closed once an item ends without one, and a new level opens
-    only under an item ending with ":". ``texts``/``conj`` give, per open depth, the item text and
-    whether its list has used a conjunction. Where nothing fits (a gap in the numbering) the deepest
-    level of the right kind whose open label precedes it is taken.
+    Each depth keeps the kind (letter or number) of its first label. A label can follow the open
+    label of its depth (``b`` after ``a``) or open a new level (``a``/``1`` one deeper); where several
+    fit (``4.`` after ``f.3.b.3`` could be ``f.4`` or ``f.3.b.4``):
+
+    1. the OJ's punctuation: a list whose items used "; or"/"; and" is closed once an item ends
+       without one, and a new level opens only under an item ending with ":";
+    2. then parallel wording: siblings in Annex I are drafted alike ("Equipment and components,
+       specially designed or prepared for ... process, as follows:"), so the level whose open item
+       shares most words with the new item's text (``next_text``) wins; ties keep the deepest.
+
+    ``texts``/``conj`` give, per open depth, the item text and whether its list has used a
+    conjunction. Where nothing fits (a gap in the numbering) the deepest level of the right kind
+    whose open label precedes it is taken.
     """
     kind = label.isdigit()
     candidates = [d for d in range(1, len(stack) + 2) if d == len(stack) + 1 or stack[d - 1].isdigit() == kind]
     valid = [d for d in candidates
              if (d <= len(stack) and stack[d - 1] == _predecessor(label)) or (d == len(stack) + 1 and _is_first(label))]
+    acceptable = []
     for d in sorted(valid, reverse=True):
         if d == len(stack) + 1:
             last = texts[-1] if texts else ""
@@ -127,13 +136,32 @@ def resolve_depth(stack: list[str], label: str, texts: Sequence[str] = (), conj:
             closed = conj[d - 1] and not ends_with_conjunction(texts[d - 1]) and not texts[d - 1].rstrip().endswith(":")
             if closed:
                 continue
-        return d
+        acceptable.append(d)
+    if len(acceptable) > 1 and next_text and len(texts) >= max(acceptable):
+        deepest = acceptable[0]
+        best = max(acceptable[1:], key=lambda d: (_likeness(texts[d - 1], next_text), d))
+        if _likeness(texts[best - 1], next_text) > _likeness(texts[deepest - 1], next_text) + LIKENESS_MARGIN:
+            return best
+        return deepest
+    if acceptable:
+        return acceptable[0]
     if valid:
         return max(valid)
     ordered = [d for d in candidates if d <= len(stack) and _before(stack[d - 1], label)]
     if ordered:
         return max(ordered)
     return candidates[0] if candidates else 1
+
+
+#: How much more alike a shallower sibling must be before it beats the deepest open list (checked
+#: against the codes the 2025 JSON spells out for entries unchanged since 2023).
+LIKENESS_MARGIN = 0.15
+
+
+def _likeness(a: str, b: str) -> float:
+    """Share of words in common (Jaccard) between two item texts."""
+    wa, wb = set(re.findall(r"[a-z]{3,}", a.lower())), set(re.findall(r"[a-z]{3,}", b.lower()))
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 def _predecessor(label: str) -> str:
@@ -187,11 +215,11 @@ class _AnnexReader:
         self.flush_note()
         self.entry, self.stack, self.current, self.pending = "", [], "", ""
 
-    def place(self, label: str) -> None:
+    def place(self, label: str, next_text: str = "") -> None:
         """Open the item a list label stands for: the code is rebuilt from the labels above it."""
         self.flush_note()
         texts = [self.item_text(i) for i in range(1, len(self.stack) + 1)]
-        depth = resolve_depth(self.stack, label, texts, self.conj)
+        depth = resolve_depth(self.stack, label, texts, self.conj, next_text)
         continuing = depth <= len(self.stack)
         seen_conj = continuing and (self.conj[depth - 1] or ends_with_conjunction(texts[depth - 1]))
         self.stack = [*self.stack[: depth - 1], label]
@@ -209,7 +237,7 @@ class _AnnexReader:
             if self.note is not None and raw.startswith(" ") and not _ITEM_LABEL.match(raw) and not _ENTRY.match(raw):
                 self.note.lines.append(f"{label}. {raw.strip()}")
                 return
-            self.place(label)
+            self.place(label, raw.strip())
         if m := _CATEGORY.match(raw):
             self.flush_note()
             self.categories_seen.append(m.group(1))

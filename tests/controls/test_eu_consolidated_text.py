@@ -10,7 +10,7 @@ from pathlib import Path
 from exportcheck.formats.eu_consolidated_text import resolve_depth
 from exportcheck.sources.base import Parsed
 
-HEADER = re.compile(r"^\s*(\d[A-E]\d{3})[^\s\d.]", re.MULTILINE)
+HEADER = re.compile(r"^\s*(\d[A-E]\d{3})(?:[^\s\d.]|[ \t]*$)", re.MULTILINE)
 
 
 def _top_codes(paths: list[Path]) -> set[str]:
