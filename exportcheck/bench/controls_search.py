@@ -2,7 +2,9 @@
 
 Data: the real EU Annex I (2025 JSON) and US CCL JSON from ``../shared/data/raw`` (parsed here, not
 read from a snapshot store), and ``data/control_queries.yaml``. A query counts as found when one of
-its top five hits is an expected entry or a sub-paragraph of one. Target: recall@5 >= 0.9.
+its top five hits is an expected entry or a sub-paragraph of one. Target: recall@5 >= 0.9. The
+search constants were tuned on the queries without ``split``; the ``split: holdout`` ones were
+written afterwards and are reported separately, as the honest figure.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ def found(hit_regime: str, hit_code: str, expected: list[str]) -> bool:
     return False
 
 
-def evaluate(data: ControlData, k: int = 5) -> tuple[float, list[tuple[str, list[str]]]]:
-    """recall@k and the queries missed (with what came up instead)."""
-    cases = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+def evaluate(data: ControlData, k: int = 5, split: str | None = None) -> tuple[float, list[tuple[str, list[str]]]]:
+    """recall@k and the queries missed (with what came up instead); ``split`` "tuning" or "holdout"."""
+    cases = [c for c in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+             if split is None or c.get("split", "tuning") == split]
     missed = []
     for case in cases:
         hits = search(case["query"], limit=k, data=data)
@@ -62,7 +65,9 @@ def run() -> None:
     started = time.perf_counter()
     recall, missed = evaluate(data)
     per_query = (time.perf_counter() - started) / len(cases) * 1000
-    print(f"control search: {len(cases)} labelled queries, recall@5 = {recall:.3f} (target 0.9); "
-          f"index build {built:.2f} s, {per_query:.1f} ms/query")
+    tuning, _ = evaluate(data, split="tuning")
+    holdout, _ = evaluate(data, split="holdout")
+    print(f"control search: {len(cases)} labelled queries, recall@5 = {recall:.3f} (target 0.9; tuning set "
+          f"{tuning:.3f}, held-out set {holdout:.3f}); index build {built:.2f} s, {per_query:.1f} ms/query")
     for query, got in missed:
         print(f"  missed: {query!r} -> {', '.join(got)}")

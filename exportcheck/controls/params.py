@@ -28,6 +28,40 @@ _AFTER_LESS = re.compile(r"^\s*(?:\w+\s){0,2}?(or less|or smaller|or lower|or sh
 _AFTER_MORE = re.compile(r"^\s*(?:\w+\s){0,2}?(or more|or greater|or higher|or longer)", re.I)
 
 
+#: What a number measures, from the words next to it: a wavelength is not an overlay error even
+#: though both are in nm, so numbers are compared only where these agree (or one side names none).
+QUANTITIES = {
+    "wavelength": ("wavelength", "euv", "duv", "ultraviolet", "light source", "exposure"),
+    "overlay": ("overlay",),
+    "resolution": ("resolvable", "mrf", "feature", "resolution", "half-pitch", "pitch", "node", "beam size", "spot size"),
+    "temperature": ("temperature", "cooled", "cooling", "cryogenic", "°c", "kelvin", "refrigerat"),
+    "frequency": ("frequency", "ghz", "mhz", "bandwidth", "clock"),
+    "thickness": ("thick", "layer", "film", "uniform"),
+    "energy": ("energy", "kev", "mev", "implant"),
+    "current": ("current",),
+    "power": ("power", "output"),
+    "pressure": ("pressure",),
+    "size": ("diameter", "wafer", "distance", "length", "across"),
+}
+
+
+def quantity_near(before: str, after: str) -> str:
+    """The quantity named closest to a number (looking back first), or ``""``."""
+    before, after = before.lower(), after.lower()
+    best, where = "", -1
+    for name, words in QUANTITIES.items():
+        for word in words:
+            pos = before.rfind(word)
+            if pos > where:
+                best, where = name, pos
+    if best:
+        return best
+    for name, words in QUANTITIES.items():
+        if any(word in after[:25] for word in words):
+            return name
+    return ""
+
+
 class Parameter(BaseModel):
     """One number with its unit, as written and in base units, and the comparison the text puts on it."""
 
@@ -35,10 +69,13 @@ class Parameter(BaseModel):
     value: float
     unit: str  # base unit: m, K, Hz, %, eV, ...
     relation: str = "="  # "<" (less/shorter than, or less), ">" (more than, or more), "="
+    quantity: str = ""  # wavelength, overlay, temperature ... where the words around say so
 
     def satisfied_by(self, other: Parameter) -> bool | None:
-        """Whether a query value meets this (entry) threshold; None where the units differ."""
+        """Whether a query value meets this (entry) threshold; None where they measure different things."""
         if other.unit != self.unit:
+            return None
+        if self.quantity and other.quantity and self.quantity != other.quantity:
             return None
         if self.relation == "<":
             return other.value <= self.value * 1.0000001
@@ -62,5 +99,6 @@ def extract_parameters(text: str) -> list[Parameter]:
         before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]
         relation = "<" if _LESS.search(before) or _AFTER_LESS.match(after) else (
             ">" if _MORE.search(before) or _AFTER_MORE.match(after) else "=")
-        found.append(Parameter(text=m.group(0), value=_number(m.group(1)) * factor, unit=base, relation=relation))
+        found.append(Parameter(text=m.group(0), value=_number(m.group(1)) * factor, unit=base, relation=relation,
+                               quantity=quantity_near(before, after)))
     return found
