@@ -73,8 +73,18 @@ def show(
         need = {True: "licence required (X in chart)", False: "no X", None: "see text"}[row["licence_required"]]
         out(f"  $ {row['reason']} ({row['applies_to']}): {row['country_chart']} → {row['country']}: {need}",
             highlight=False, markup=False)
-    for other in result.other_regimes:
-        out(f"  [yellow]≠ {_entry_line(other)}[/yellow]", highlight=False)
+    for term in result.definitions:
+        out(f"    def. {term['term']!r} ({term['scope']}): {term['text'][:300]}", highlight=False, markup=False)
+    if result.other_regimes:
+        side = Table(title="Same code string, different controls", show_lines=True)
+        side.add_column(f"{result.regime.upper()} {result.code}")
+        for other in result.other_regimes:
+            side.add_column(f"{other['regime'].upper()} {other['code']} ({other['version']})", style="yellow")
+        mine = result.entry or {}
+        side.add_row(mine.get("text", "(no entry)"), *[o["text"] for o in result.other_regimes])
+        side.add_row("\n".join(f"{n['kind']}: {n['text']}" for n in mine.get("notes", [])) or "-",
+                     *["\n".join(f"{n['kind']}: {n['text']}" for n in o["notes"]) or "-" for o in result.other_regimes])
+        out(side)
     for warning in result.warnings:
         out(f"  [bold yellow]warning:[/bold yellow] {warning}", highlight=False)
 

@@ -50,6 +50,7 @@ class ControlLookup(BaseModel):
     bracket: list[VersionCheck] = Field(default_factory=list)
     other_regimes: list[dict[str, Any]] = Field(default_factory=list)
     licence: list[dict[str, Any]] = Field(default_factory=list)
+    definitions: list[dict[str, Any]] = Field(default_factory=list)  # the defined terms the entry quotes
     messages: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
@@ -224,6 +225,7 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         return
     entry = _row_dict(row.iloc[0])
     result.entry = entry
+    result.definitions = _definitions(data, regime, version, code, entry["defined_terms"] or [])
     if result.status == "unknown":
         result.status = "not-used" if entry["not_used"] else "listed"
     if entry.get("partial") and not _category_held(data, version, code[0]):
@@ -239,6 +241,17 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         parent = prow.iloc[0]["parent_code"]
     kids = sub[sub.parent_code == code]
     result.children = [_row_dict(r) for _, r in kids.iterrows()]
+
+
+def _definitions(data: ControlData, regime: str, version: str, code: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Definitions of the terms an entry quotes: the annex-wide one, or a Technical Note's on this code or above."""
+    defs = data.table("definitions")
+    if defs.empty or not keys:
+        return []
+    sub = defs[(defs.regime == regime) & (defs.version == version) & defs.key.isin(keys)]
+    scopes = {"annex"} | {code.rsplit(".", i)[0] for i in range(code.count(".") + 1)}
+    sub = sub[sub.scope.isin(scopes)]
+    return [{"term": r.term, "key": r.key, "scope": r.scope, "text": r.text} for r in sub.itertuples()]
 
 
 def _other_regimes(result: ControlLookup, frame: pd.DataFrame, code: str, regime: str) -> None:

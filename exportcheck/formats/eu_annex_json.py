@@ -9,6 +9,11 @@ Each line of ``verbatim_text`` starts with its dotted code (``3B001.f.1.b ...``)
 prefix (``3B001.f.1.b Technical Note: ...``), so a note is attached to exactly the code it carries.
 A line that repeats a code without a note heading continues what came before it for that code
 (``3B001.f.1.b where the K factor = 0,35.`` finishes the MRF Technical Note).
+
+Dropped on purpose: ``entries[].parameters`` and ``entries[].applicable_notes`` are the third party's
+own extractions from ``verbatim_text``; both are re-derived here from the verbatim lines (notes on
+the code they carry; parameters by :mod:`exportcheck.controls.params`). ``index`` is only used to
+check the entry count. ``docs``, ``geas`` and ``gea_common_list`` go to the ``documents`` table.
 """
 
 from __future__ import annotations
@@ -94,6 +99,9 @@ def parse(paths: Sequence[Path]) -> Parsed:
     stated = data.get("entry_count")
     if stated is not None and stated != count:
         warnings.append(f"{path.name}: states entry_count {stated} but holds {count} top-level entries")
+    indexed = {str(i.get("code")) for i in data.get("index", [])}
+    if indexed and indexed != {c for c in builder.nodes if "." not in c}:
+        warnings.append(f"{path.name}: index and entries name different codes")
     entries = builder.entries(regime="eu", source=SOURCE_ID, version=version, valid_from=valid_from, source_url=url)
     docs = data.get("docs", [])
     definition_rows = []
@@ -108,7 +116,9 @@ def parse(paths: Sequence[Path]) -> Parsed:
         [{"version": version, "kind": d.get("doc_type", ""), "title": d.get("title", ""),
           "text": d.get("verbatim_text", "")} for d in docs]
         + [{"version": version, "kind": "general_export_authorisation", "title": g.get("title", g.get("id", "")),
-            "text": g.get("verbatim_text", "")} for g in data.get("geas", [])],
+            "text": g.get("verbatim_text", "")} for g in data.get("geas", [])]
+        + ([{"version": version, "kind": "gea_common_list", "title": "Annex II Section I (items excluded from the GEAs)",
+             "text": str(data["gea_common_list"])}] if data.get("gea_common_list") else []),
         columns=["version", "kind", "title", "text"],
     )
     categories = sorted({e.category for e in entries})

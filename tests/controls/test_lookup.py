@@ -81,3 +81,28 @@ def test_cli_show_and_search(control_lists_dir: Path) -> None:
     assert any(h["code"] == "3B501.m" for h in json.loads(found.output))
     bad = runner.invoke(app, ["control", "show", "XYZ", "--lists-dir", str(control_lists_dir)])
     assert bad.exit_code == 2 and "not a control code" in bad.output
+
+
+def test_definitions_of_quoted_terms(control_data: ControlData) -> None:
+    r = lookup("0A001.a", data=control_data)
+    assert [d["key"] for d in r.definitions] == ["nuclear reactor"]
+    assert r.definitions[0]["scope"] == "annex" and r.definitions[0]["text"].startswith('"Nuclear reactor"')
+
+
+def test_us_before_its_only_version(control_data: ControlData) -> None:
+    r = lookup("3B001.f", regime="us", as_of="2024-06-01", data=control_data)
+    assert r.status == "not-held" and r.entry is None
+    assert [(c.side, c.version, c.exists) for c in r.bracket] == [("after", "eCFR 2026-07-23", True)]
+    assert "2026-07-23" in r.messages[0]
+
+
+def test_refresh_joins_the_2023_segments_into_one_snapshot(control_lists_dir: Path) -> None:
+    from exportcheck.store import SnapshotStore
+
+    snaps = SnapshotStore(control_lists_dir).snapshots("eu-dual-use")
+    by_date = {str(s.meta.data_date): s for s in snaps}
+    assert set(by_date) == {"2023-05-26", "2025-11-15"}
+    assert len(by_date["2023-05-26"].meta.files) == 2
+    assert any("only partly held" in w for w in by_date["2023-05-26"].meta.warnings)
+    nl = SnapshotStore(control_lists_dir).latest("nl-national")
+    assert nl is not None and nl.meta.record_count == 0 and "annex (BIJLAGE)" in nl.meta.warnings[0]
