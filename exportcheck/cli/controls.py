@@ -108,4 +108,8 @@ def search_cmd(
     for h in hits:
         table.add_row(str(h.rank), h.regime, h.code, f"{h.score:.1f}", h.text[:90], h.explanation[:160])
     console.print(table)
+    used = sorted({(h.regime, h.version, h.valid_from) for h in hits})
+    if used:
+        console.print("versions searched: " + "; ".join(f"{r.upper()} {v} (from {f})" for r, v, f in used),
+                      highlight=False, markup=False)
     console.print("Candidates only: classification is the exporter's or the authority's call.", style="dim")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ class ControlData:
     entries: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)  # source id -> snapshot warnings
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # search indexes built on these entries
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables.get(name, pd.DataFrame())

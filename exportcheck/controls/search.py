@@ -221,20 +221,15 @@ def _select_versions(frame: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     return pd.concat(keep, ignore_index=True) if keep else frame
 
 
-_INDEXES: dict[tuple[int, str], SearchIndex] = {}
-
-
 def search(text: str, regime: str | None = None, limit: int = 10, as_of: date | str | None = None, *,
            data: ControlData | None = None, lists_dir: str | None = None) -> list[ControlHit]:
     """Entries ranked for a free-text product description, each with why it ranks."""
     data = data or load_controls(lists_dir)
     when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
-    key = (id(data.entries), when.isoformat() if when else "")
-    index = _INDEXES.get(key)
-    if index is None:
-        index = SearchIndex(_select_versions(data.entries, when))
-        _INDEXES.clear()
-        _INDEXES[key] = index
+    key = f"search-index:{when.isoformat() if when else 'latest'}"
+    index = data.cache.get(key)
+    if index is None:  # built once per ControlData and date: a few seconds for ~6,000 entries
+        index = data.cache[key] = SearchIndex(_select_versions(data.entries, when))
     hits = index.score(text, limit * 20 if regime else limit)
     if regime:
         hits = [h for h in hits if h.regime == regime][:limit]
