@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
-from exportcheck.controls import load_controls, lookup, search
+from exportcheck.controls import load_controls, lookup, search, version_notes
 from exportcheck.errors import InputError
 
 control_app = typer.Typer(help="Look up control-list entries (EU Annex I, US CCL, Dutch measures) and search them.",
@@ -100,9 +100,11 @@ def search_cmd(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Rank control entries for a product description, with matched words and compared parameters."""
-    hits = search(text, _regime(regime), limit, as_of, data=load_controls(settings_for(lists_dir).lists_dir))
+    data = load_controls(settings_for(lists_dir).lists_dir)
+    hits = search(text, _regime(regime), limit, as_of, data=data)
+    notes = version_notes(data, as_of)
     if as_json:
-        print_json([h.model_dump() for h in hits])
+        print_json({"hits": [h.model_dump() for h in hits], "version_notes": notes})
         return
     table = Table("#", "regime", "code", "score", "text", "why")
     for h in hits:
@@ -112,4 +114,6 @@ def search_cmd(
     if used:
         console.print("versions searched: " + "; ".join(f"{r.upper()} {v} (from {f})" for r, v, f in used),
                       highlight=False, markup=False)
+    for note in notes:
+        console.print(f"[bold yellow]note:[/bold yellow] {note}", highlight=False)
     console.print("Candidates only: classification is the exporter's or the authority's call.", style="dim")

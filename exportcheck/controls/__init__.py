@@ -10,7 +10,7 @@ from __future__ import annotations
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.lookup import ControlLookup, VersionCheck, lookup, us_licence
 from exportcheck.controls.params import Parameter, extract_parameters
-from exportcheck.controls.search import ControlHit, search
+from exportcheck.controls.search import ControlHit, search, version_notes
 
 __all__ = ["ControlData", "ControlHit", "ControlLookup", "Parameter", "VersionCheck", "extract_parameters",
-           "load_controls", "lookup", "search", "us_licence"]
+           "load_controls", "lookup", "search", "us_licence", "version_notes"]

@@ -221,6 +221,27 @@ def _select_versions(frame: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
     return pd.concat(keep, ignore_index=True) if keep else frame
 
 
+def version_notes(data: ControlData, as_of: date | str | None) -> list[str]:
+    """What a search on ``as_of`` could not see: versions newer than the date, or not the one in force."""
+    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    if when is None or data.entries.empty:
+        return []
+    notes = []
+    chosen = _select_versions(data.entries, when)
+    for regime, sub in chosen.groupby("regime"):
+        version, valid_from = str(sub.version.iloc[0]), str(sub.valid_from.iloc[0])
+        if valid_from > when.isoformat():
+            notes.append(f"{str(regime).upper()}: the oldest version held ({version}, from {valid_from}) is newer than "
+                         f"{when.isoformat()}; entries found may not have existed then")
+        known = eu_version_on(when) if regime == "eu" else None
+        if known is not None and known.version != version:
+            notes.append(f"EU: {known.label} was in force on {when.isoformat()} and is not held; searched {version} "
+                         f"(from {valid_from}) instead")
+        if bool(sub.partial.any()):
+            notes.append(f"{str(regime).upper()}: {version} is only partly held; entries in its missing part cannot be found")
+    return notes
+
+
 def search(text: str, regime: str | None = None, limit: int = 10, as_of: date | str | None = None, *,
            data: ControlData | None = None, lists_dir: str | None = None) -> list[ControlHit]:
     """Entries ranked for a free-text product description, each with why it ranks."""

@@ -16,7 +16,7 @@ from exportcheck.errors import InputError
 
 def test_public_names() -> None:
     assert set(controls.__all__) == {"ControlData", "ControlHit", "ControlLookup", "Parameter", "VersionCheck",
-                                     "extract_parameters", "load_controls", "lookup", "search", "us_licence"}
+                                     "extract_parameters", "load_controls", "lookup", "search", "us_licence", "version_notes"}
 
 
 def test_3b001_f_children_and_us_flagged(control_data: ControlData) -> None:
@@ -78,7 +78,12 @@ def test_cli_show_and_search(control_lists_dir: Path) -> None:
     found = runner.invoke(app, ["control", "search", "EUV pellicle", "--limit", "3", "--json",
                                 "--lists-dir", str(control_lists_dir)])
     assert found.exit_code == 0
-    assert any(h["code"] == "3B501.m" for h in json.loads(found.output))
+    assert any(h["code"] == "3B501.m" for h in json.loads(found.output)["hits"])
+    dated = runner.invoke(app, ["control", "search", "cryogenic wafer prober", "--as-of", "2024-06-01", "--json",
+                                "--lists-dir", str(control_lists_dir)])
+    notes = json.loads(dated.output)["version_notes"]
+    assert any("2023/2616" in n for n in notes) and any("only partly held" in n for n in notes)
+    assert any(n.startswith("US: the oldest version held") for n in notes)
     bad = runner.invoke(app, ["control", "show", "XYZ", "--lists-dir", str(control_lists_dir)])
     assert bad.exit_code == 2 and "not a control code" in bad.output
 
