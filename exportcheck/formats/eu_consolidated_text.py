@@ -48,6 +48,9 @@ _GROUP = re.compile(r"^\s*(\d[A-E])([A-Z][a-z].*)$")
 _ITEM_LABEL = re.compile(r"^ ([a-z]|\d{1,2})\. $")
 _NOTE_LABEL = re.compile(r"^\s*(?:[a-z]|\d{1,2})\.\s*$|^\s*—\s*$")
 _NOTE_HEAD = re.compile(r"^\s*((?:Technical\s+)?Notes?(?:\s+\d+)?|N\.B\.\s?\d*\.?)\s*:?\s*(.*)$")
+#: A note about a code names it first ("3B001.a.1. includes", "In 0A001.h.", "For the purpose of
+#: 3B001.e."); a code further in is a cross-reference ("For zirconium pressure tubes see 0A001.e.").
+_NOTE_SUBJECT = re.compile(rf"^(?:\d{{1,2}}\.\s+)?(?:(?:In|For the purposes? of)\s+)?({CODE.pattern})")
 _DEFS_START = "DEFINITIONS OF TERMS USED IN THIS ANNEX"
 
 
@@ -203,11 +206,15 @@ class _AnnexReader:
             return
         text = " ".join(" ".join(note.lines).split())
         target = note.target
-        head = CODE.search(text[:120])
-        if head:
-            referenced = head.group(0)
-            if referenced.startswith(note.entry) and referenced in self.builder:
-                target = referenced
+        referenced = ""
+        if head := _NOTE_SUBJECT.match(text):
+            referenced = head.group(1)
+        elif not note.kind.startswith("N.B"):  # "... in 3A001.h. includes ...": a Note's first code, unless "see CODE"
+            first = CODE.search(text[:120])
+            if first and not re.search(r"\bsee\s*$", text[: first.start()], re.IGNORECASE):
+                referenced = first.group(0)
+        if referenced and referenced.startswith(note.entry) and referenced in self.builder:
+            target = referenced
         self.builder.add_note(target, note.kind, text)
 
     def reset_segment(self) -> None:
