@@ -70,3 +70,14 @@ def test_resolve_depth_uses_punctuation_to_close_lists() -> None:
     assert resolve_depth(["f", "3", "b", "1"], "2", ["x:", "y:", "z:", "a; or"], [False, False, False, False]) == 4
     assert resolve_depth(["a"], "1", ["having any of the following:"], [False]) == 2
     assert resolve_depth([], "1") == 1  # 1C350.1: numbers at the first level
+
+
+def test_notes_land_on_the_same_codes_as_in_2025(eu2023: Parsed, eu2025: Parsed) -> None:
+    """Notes in the text carry no code; where the 2025 JSON (which spells codes out) has the same code,
+    most codes must carry the same number of notes, and a cross-reference must not move a note."""
+    old = {e.code: e for e in eu2023.records}
+    new = {e.code: e for e in eu2025.records}
+    shared = [c for c in old if c in new and c[0] in "034"]
+    agree = sum(len(old[c].notes) == len(new[c].notes) for c in shared)
+    assert agree / len(shared) >= 0.85
+    assert [n.kind for n in old["0A001.f"].notes] == ["N.B."] and not old["0A001.e"].notes  # "see 0A001.e." is a reference
