@@ -80,3 +80,9 @@ def test_rejects_unknown_json(tmp_path: Path) -> None:
     bad.write_text('{"something": 1}')
     with pytest.raises(ParseError, match="neither the CCL"):
         ccl_json.parse([bad])
+
+
+def test_entry_ids_are_unique_across_regimes_and_versions(us2026: Parsed, eu2025: Parsed, eu2023: Parsed) -> None:
+    ids = [e.entry_id for p in (us2026, eu2025, eu2023) for e in p.records]
+    assert len(ids) == len(set(ids))
+    assert "us:3B001@2026-07-23" in ids and "eu:3B001@2025-11-15" in ids and "eu:3B001@2023-05-26" in ids
