@@ -71,6 +71,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _DMY_TEXT = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_MDY_TEXT = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")  # June 10, 2026
 _DMY_DOT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # the EU Official Journal: 12.9.2014
 _CIRCA = re.compile(r"^(?:circa|ca\.|approx\.?|about)\s+", re.I)
 
@@ -78,7 +79,7 @@ _CIRCA = re.compile(r"^(?:circa|ca\.|approx\.?|about)\s+", re.I)
 def partial_date(value: str | None) -> str:
     """An ISO date that keeps only the precision the source gives: ``2021``, ``2021-06`` or ``2021-06-03``.
 
-    Accepts ISO (``2021-06-03``, ``2021-6``), US ``MM/DD/YYYY``, the OJ's ``12.9.2014``, ``03 Jun 2021``,
+    Accepts ISO (``2021-06-03``, ``2021-6``), US ``MM/DD/YYYY``, the OJ's ``12.9.2014``, ``03 Jun 2021``, ``June 10, 2026``,
     ``Jun 2021``, each optionally after ``circa`` (the CSL's approximate birth years). Returns
     ``""`` for anything else rather than guessing: a wrong listing date is worse than none.
     """
@@ -95,6 +96,11 @@ def partial_date(value: str | None) -> str:
         if len(year) == 2:
             y += 2000 if y < 70 else 1900
         return _checked(y, int(month), int(day))
+    if m := _MDY_TEXT.match(text):
+        mon, day, year = m.groups()
+        month_num = _MONTHS.get(mon.lower())
+        if month_num:
+            return _checked(int(year), month_num, int(day))
     if m := _DMY_DOT.match(text):
         day, month, year = m.groups()
         return _checked(int(year), int(month), int(day))

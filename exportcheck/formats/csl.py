@@ -48,9 +48,10 @@ def entity_id(source_id: str, list_label: str, entity_number: str, name: str) ->
 
 
 #: ``66 FR 24266``, ``68 F.R. 38290 6/27/03``, ``89 FR 41888, 5/14/24`` (BIS puts a comma before the date,
-#: the eCFR text sometimes a line break: both are separators here).
+#: the eCFR text sometimes a line break: both are separators here; notices write ``(June 10, 2026)``).
 _FR_CITATION = re.compile(
-    r"(\d+\s*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4}))?", re.I)
+    r"(\d+\s*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
+    r"(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4})|\s*\(([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\))?", re.I)
 
 
 def citations(text: str) -> list[Citation]:
@@ -59,7 +60,7 @@ def citations(text: str) -> list[Citation]:
     Text that holds no recognisable citation is kept whole as one citation rather than dropped.
     """
     found = [
-        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2)) if m.group(2) else "")
+        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2) or m.group(3)))
         for m in _FR_CITATION.finditer(text or "")
     ]
     if not found and clean(text):
