@@ -34,7 +34,12 @@ def footnotes(text: str) -> list[str]:
 
 def country(name: str) -> str:
     """ISO-2 for a list's country heading (``China``, ``Crimea Region of Ukraine`` → ``UA``)."""
-    return _REGION_COUNTRIES.get(clean(name).casefold()) or country_code(name)
+    text = clean(name)
+    if found := _REGION_COUNTRIES.get(text.casefold()) or country_code(text):
+        return found
+    # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
+    head, _, tail = text.partition(", ")
+    return country_code(f"{tail} {head}") or country_code(head) if tail else ""
 
 
 def addresses(text: str, country_name: str) -> list[Address]:

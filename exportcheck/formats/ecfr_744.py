@@ -34,7 +34,13 @@ SUPPLEMENTS = {"us-entity-list": ("Supplement No. 4 to Part 744", "Entity List")
                "us-meu": ("Supplement No. 7 to Part 744", "MEU")}
 _COLUMNS = {"country": "country", "entity": "entity", "requirement": "requirement", "review": "policy",
             "federal register": "citation"}
-_AKA = re.compile(r",?\s*a\.k\.a\.?,?\s*(?:the following [\w-]+ aliases?:?)?", re.I)
+_AKA = re.compile(r",?\s*a\.k\.a\.?,?\s*(?:the following (?:[\w-]+ )?alias(?:es)?:?)?", re.I)
+#: Where the address starts in an entity cell without aliases: ", " then a typical first address token.
+_ADDRESS_START = re.compile(r",\s+(?=(?:No\.|Room|Rm\.|Building|Bldg\.?|Floor|Flat|Unit|Suite|Office|ul\.|P\.?\s?O\.|"
+                            r"Block|Plot|House|Level|Apt\.?|\d))")
+#: Company-form abbreviations whose final dot belongs to the name, not to the list punctuation.
+_ABBREVIATIONS = {"ltd", "co", "inc", "corp", "bhd", "pte", "pvt", "ltda", "llc", "s.a", "jsc", "plc", "l.l.c", "fze",
+                  "s.r.l", "gmbh", "b.v", "n.v", "a.s", "o.o.o"}
 _SUPERSCRIPT = {"SU", "sup", "SUP"}
 
 
@@ -109,6 +115,9 @@ def _split_entity(paragraphs: list[str]) -> tuple[str, list[str], str]:
         first, *rest = paragraphs
         if rest:
             return first.rstrip(","), [], " ".join(rest)
+        match = _ADDRESS_START.search(first)
+        if match:
+            return first[: match.start()], [], first[match.end():]
         name, _, address = first.partition(", ")
         return name, [], address
     name = text[: match.start()].strip().rstrip(",")
@@ -117,10 +126,18 @@ def _split_entity(paragraphs: list[str]) -> tuple[str, list[str], str]:
     for line in tail.split("\n"):
         line = line.strip()
         if line.startswith(("—", "-", "–")):
-            aliases.extend(a.strip(" —-–;.") for a in re.split(r";\s*(?=[—–-])", line))
+            aliases.extend(_alias(a) for a in re.split(r";\s*(?=[—–-])", line))
         elif line:
             address_lines.append(line)
     return name, [a for a in aliases if a], " ".join(address_lines)
+
+
+def _alias(text: str) -> str:
+    """An alias without its list punctuation (``—CETC 26; and`` → ``CETC 26``), keeping ``Ltd.``'s dot."""
+    text = re.sub(r"(?:;\s*and|;|,\s*and)\s*$", "", text.strip(" —–-")).strip()
+    if text.endswith(".") and text.rsplit(" ", 1)[-1].rstrip(".").lower() not in _ABBREVIATIONS:
+        text = text[:-1]
+    return text.strip()
 
 
 def _entity(source_id: str, list_label: str, country_name: str, paragraphs: list[str], notes: list[str],
