@@ -51,17 +51,31 @@ def _exact_names() -> dict[str, str]:
         for key in (territory.code, territory.alpha3, territory.name, territory.full_name):
             if key:
                 names.setdefault(key.casefold(), iso2)
+    try:  # rigour's strong names ("Russian Federation", "Burma"): private API, so optional
+        from rigour.territories.lookup import _load_territory_names
+    except ImportError:  # pragma: no cover - a rigour release that moved it: the fuzzy lookup still works
+        return names
+    for territory, strong_names, _weak, _places in _load_territory_names():
+        iso2 = _iso2(territory)
+        for name in strong_names if iso2 else []:
+            names.setdefault(" ".join(name.casefold().split()), iso2)
     return names
 
 
 @lru_cache(maxsize=4096)
-def country_code(value: str | None) -> str:
-    """ISO-2 code (upper case) for a country name or code as lists write it; ``""`` if unknown."""
+def country_code(value: str | None, fuzzy: bool = True) -> str:
+    """ISO-2 code (upper case) for a country name or code as lists write it; ``""`` if unknown.
+
+    ``fuzzy=False`` accepts only codes and rigour's names as written: for text that may not be a
+    country at all (the last comma part of a free-text address), where a fuzzy match would invent one.
+    """
     if not value or not value.strip():
         return ""
     text = value.strip()
-    if found := _exact_names().get(text.casefold()):
+    if found := _exact_names().get(" ".join(text.casefold().split())):
         return found
+    if not fuzzy:
+        return ""
     territory = lookup_territory(text)
     return _iso2(territory) if territory is not None else ""
 

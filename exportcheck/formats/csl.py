@@ -78,7 +78,7 @@ def address(item: str) -> Address:
     code, so the part before the country is a postal code only when it looks like one.
     """
     parts = [p.strip() for p in item.split(",") if p.strip()]
-    country = country_code(parts[-1]) if parts else ""
+    country = country_code(parts[-1], fuzzy=False) if parts else ""
     if not country:
         return Address(full=item)
     rest = parts[:-1]

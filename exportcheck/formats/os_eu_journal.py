@@ -99,7 +99,7 @@ def _entity(row: dict[str, str], source_id: str, list_label: str, where: str) ->
     addresses = []
     for item in split_multi(row.get("address")):
         last = item.rsplit(",", 1)[-1].strip()
-        code = country_code(last)
+        code = country_code(last, fuzzy=False)
         addresses.append(Address(full=item, country=code, country_name=last if code else ""))
     identifiers = []
     for column in ID_COLUMNS:
