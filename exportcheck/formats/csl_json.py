@@ -40,6 +40,7 @@ TEXT_FIELDS = {"id", "_id", "source", "entity_number", "type", "name", "title", 
                "start_date", "end_date", "standard_order", "license_requirement", "license_policy", "call_sign",
                "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag", "vessel_owner",
                "remarks", "source_list_url", "source_information_url"}
+TOP_KEYS = {"results", "total", "sources", "search_performed_at", "offset"}
 _REMARK_FIELDS = ["title", "standard_order", "call_sign", "vessel_type", "gross_tonnage",
                   "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks"]
 
@@ -62,7 +63,11 @@ def parse(paths: Sequence[Path]) -> Parsed:
         entity = _entity(result, seen, where)
         records.append(entity)
         newest = max(newest, entity.listing_date if len(entity.listing_date) == 10 else "")
-    warnings = unknown_keys(extra, set(), f"{path.name}: results")
+    warnings = unknown_keys(set(data), TOP_KEYS, path.name) + unknown_keys(extra, set(), f"{path.name}: results")
+    updated = [str(s.get("source_last_updated") or "")[:10] for s in data.get("sources") or [] if isinstance(s, dict)]
+    if stated := max((u for u in updated if to_date(u)), default=""):
+        return Parsed(records=records, data_date=to_date(stated), data_date_basis="file (sources.source_last_updated)",
+                      warnings=warnings)
     return Parsed(records=records, data_date=to_date(newest), data_date_basis="file (newest start_date)",
                   warnings=warnings)
 
