@@ -50,7 +50,7 @@ def entity_id(source_id: str, list_label: str, entity_number: str, name: str) ->
 #: ``66 FR 24266``, ``68 F.R. 38290 6/27/03``, ``89 FR 41888, 5/14/24`` (BIS puts a comma before the date,
 #: the eCFR text sometimes a line break: both are separators here; notices write ``(June 10, 2026)``).
 _FR_CITATION = re.compile(
-    r"(\d+\s*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
+    r"(\d+[.\s]*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
     r"(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4})|\s*\(([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\))?", re.I)
 
 
