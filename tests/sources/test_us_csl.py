@@ -125,7 +125,7 @@ def test_csv_truncated_gzip_fails(tmp_path: Path) -> None:
 
 
 def test_csv_unknown_column_reported(tmp_path: Path) -> None:
-    header = ",".join(csl_csv.COLUMNS + ["new_column"])
+    header = ",".join([*csl_csv.COLUMNS, "new_column"])
     row = ",".join(["x1", "Entity List (EL) - Bureau of Industry and Security", "", "", "", "Example Co."]
                    + [""] * (len(csl_csv.COLUMNS) - 6) + ["surprise"])
     path = tmp_path / "consolidated_new.csv"

@@ -152,7 +152,7 @@ def test_ecfr_bad_inputs(tmp_path: Path) -> None:
         ecfr_744.parser("us-entity-list")([cut])
     other = tmp_path / "title-15-part-746.xml"
     other.write_text('<DIV5 N="746" TYPE="PART"><HEAD>x</HEAD></DIV5>', encoding="utf-8")
-    with pytest.raises(ParseError, match="Supplement No. 4 to Part 744"):
+    with pytest.raises(ParseError, match=r"Supplement No\. 4 to Part 744"):
         ecfr_744.parser("us-entity-list")([other])
     bomb = tmp_path / "title-15-part-744_bomb.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
