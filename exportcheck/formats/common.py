@@ -35,6 +35,11 @@ def _iso2(territory: Territory) -> str:
     return code.upper() if code and len(code) == 2 else (territory.code.upper() if len(territory.code) == 2 else "")
 
 
+def _name_key(text: str) -> str:
+    """Case, spacing and typographic apostrophes folded (``People’s Republic`` = ``people's republic``)."""
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").casefold().split())
+
+
 @cache
 def _exact_names() -> dict[str, str]:
     """Codes and official names of every rigour territory → ISO-2, for the common exact case.
@@ -50,7 +55,7 @@ def _exact_names() -> dict[str, str]:
             continue
         for key in (territory.code, territory.alpha3, territory.name, territory.full_name):
             if key:
-                names.setdefault(key.casefold(), iso2)
+                names.setdefault(_name_key(key), iso2)
     try:  # rigour's strong names ("Russian Federation", "Burma"): private API, so optional
         from rigour.territories.lookup import _load_territory_names
     except ImportError:  # pragma: no cover - a rigour release that moved it: the fuzzy lookup still works
@@ -58,7 +63,7 @@ def _exact_names() -> dict[str, str]:
     for territory, strong_names, _weak, _places in _load_territory_names():
         iso2 = _iso2(territory)
         for name in strong_names if iso2 else []:
-            names.setdefault(" ".join(name.casefold().split()), iso2)
+            names.setdefault(_name_key(name), iso2)
     return names
 
 
@@ -72,7 +77,7 @@ def country_code(value: str | None, fuzzy: bool = True) -> str:
     if not value or not value.strip():
         return ""
     text = value.strip()
-    if found := _exact_names().get(" ".join(text.casefold().split())):
+    if found := _exact_names().get(_name_key(text)):
         return found
     if not fuzzy:
         return ""
