@@ -50,12 +50,22 @@ def ftm_id(entity_id: str, suffix: str = "") -> str:
 
 
 def _add(proxy: EntityProxy, prop: str, values: Iterable[str] | str) -> None:
-    """Add values to a property the schema has; silently skip a property the schema lacks."""
-    if proxy.schema.get(prop) is None:
+    """Add values to a property the schema has; skip a property the schema lacks.
+
+    A value FtM would reject (an address longer than FtM's 250-character limit, a phone number it
+    cannot read) is not dropped: it goes into ``notes`` (or ``summary``) with the property named.
+    """
+    prop_obj = proxy.schema.get(prop)
+    if prop_obj is None:
         return
+    fallback = "notes" if proxy.schema.get("notes") is not None else "summary"
     for value in [values] if isinstance(values, str) else values:
-        if value:
+        if not value:
+            continue
+        if prop_obj.type.validate(value):
             proxy.add(prop, value)
+        elif prop != fallback:
+            proxy.add(fallback, f"{prop}: {value}")
 
 
 def entity_to_ftm(entity: Entity) -> list[EntityProxy]:
