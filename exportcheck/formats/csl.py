@@ -11,12 +11,13 @@ import hashlib
 import re
 
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi
-from exportcheck.model import Address, Citation, Identifier
+from exportcheck.model import Address, Citation, EntitySchema, Identifier
 
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z-]*?)(?: List)?\)")
 _LIST_NAMES = {"EL": "Entity List", "CMIC": "NS-CMIC", "CAP": "CAPTA", "NS-MBS": "NS-MBS", "MEU": "MEU"}
 
-SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel", "Aircraft": "Aircraft"}
+SCHEMAS: dict[str, EntitySchema] = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel",
+                                    "Aircraft": "Aircraft"}
 
 
 def list_name(source_label: str) -> str:

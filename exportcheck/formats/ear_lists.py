@@ -35,11 +35,12 @@ def footnotes(text: str) -> list[str]:
 def country(name: str) -> str:
     """ISO-2 for a list's country heading (``China``, ``Crimea Region of Ukraine`` → ``UA``)."""
     text = clean(name)
-    if found := _REGION_COUNTRIES.get(text.casefold()) or country_code(text):
-        return found
-    # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
     head, _, tail = text.partition(", ")
-    return country_code(f"{tail} {head}") or country_code(head) if tail else ""
+    # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
+    for candidate in (text, f"{tail} {head}" if tail else "", head if tail else ""):
+        if found := _REGION_COUNTRIES.get(candidate.casefold()) or country_code(candidate, fuzzy=False):
+            return found
+    return country_code(text)
 
 
 def addresses(text: str, country_name: str) -> list[Address]:

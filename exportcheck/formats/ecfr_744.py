@@ -122,7 +122,8 @@ def _split_entity(paragraphs: list[str]) -> tuple[str, list[str], str]:
         return name, [], address
     name = text[: match.start()].strip().rstrip(",")
     tail = text[match.end():]
-    aliases, address_lines = [], []
+    aliases: list[str] = []
+    address_lines: list[str] = []
     for line in tail.split("\n"):
         line = line.strip()
         if line.startswith(("—", "-", "–")):

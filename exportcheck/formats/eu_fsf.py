@@ -95,8 +95,8 @@ def _entity(node: etree._Element, where: str) -> Entity:
         if name is primary or not whole:
             continue
         alias_type = "original-script" if (name.get("nameLanguage") or "").lower() not in ("", "en") else "aka"
-        quality = "strong" if (name.get("strong") or "").lower() == "true" else "weak"
-        aliases.append(Alias(name=whole, type=alias_type, quality=quality))
+        strong = (name.get("strong") or "").lower() == "true"
+        aliases.append(Alias(name=whole, type=alias_type, quality="strong" if strong else "weak"))
     addresses = []
     identifiers = []
     for node_address in _children(node, "address"):
