@@ -67,3 +67,12 @@ def test_truncated(tmp_path: Path) -> None:
     cut.write_text(text[:5000].rsplit("\n", 1)[0] + '\n32014R0833,99999,"EU-RUS', encoding="utf-8")
     with pytest.raises(ParseError, match=r"32014R0833_cut\.csv line \d+"):
         os_eu_journal.parser("eu-833-annex-iv", "IV", "x")([cut])
+
+
+def test_unknown_column_reported(tmp_path: Path) -> None:
+    text = raw_file("eu-reg833-annexes", NAME).read_text(encoding="utf-8")
+    header, *rest = text.splitlines()[:20]
+    path = tmp_path / "32014R0833_new.csv"
+    path.write_text("\n".join([header + ",sanctionsScope", *(line + "," for line in rest)]) + "\n", encoding="utf-8")
+    parsed = os_eu_journal.parser("eu-833-annex-iv", "IV", "x")([path])
+    assert "sanctionsScope" in " ".join(parsed.warnings) and len(parsed.records) > 0

@@ -221,3 +221,23 @@ def test_ids_agree_between_formats(csv_parsed: Parsed, compact_parsed: Parsed) -
     csv_sdn = {r.entity_id for r in csv_parsed.records if r.list == "SDN"}
     json_sdn = {r.entity_id for r in compact_parsed.records if r.list == "SDN"}
     assert len(csv_sdn & json_sdn) > 5000
+
+
+def test_cetc_on_ns_cmic_with_listing_date(csv_rows: list[dict[str, str]], csv_parsed: Parsed,
+                                          compact_parsed: Parsed) -> None:
+    (row,) = [r for r in csv_rows if r["name"] == "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION"]
+    assert "03 Jun 2021, Listing Date (CMIC)" in row["ids"]
+    (cetc,) = [e for e in csv_parsed.records if e.raw_id == row["_id"]]
+    assert (cetc.list, cetc.listing_date, cetc.programs) == ("NS-CMIC", "2021-06-03", ["CMIC-EO13959"])
+    assert [a.name for a in cetc.aliases] == ["CETC"]
+    (later,) = [e for e in compact_parsed.records if e.list == "NS-CMIC"
+                and e.name.upper() == "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION"]
+    assert later.entity_id == cetc.entity_id == "us-csl:ns-cmic:30936"  # same id in 2022 and 2026
+
+
+def test_compact_lost_characters(compact_data: dict, compact_parsed: Parsed) -> None:
+    def lost(text: str) -> bool:
+        return bool(re.search(r"[^\W_]\?|\?[^\W_]", text))
+
+    expected = sum(1 for e in compact_data["entries"] if lost(e["n"]) or any(lost(a) for a in e.get("a", [])))
+    assert sum(1 for r in compact_parsed.records if LOST_CHARACTERS in r.flags) == expected
