@@ -11,6 +11,7 @@ policy column was not kept by the copier, so it stays empty here.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity, EntitySchema
 from exportcheck.sources.base import Parsed
 
+_ARTEFACT = re.compile(r"^Address \d+$")
 TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
 ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
 
@@ -82,6 +84,10 @@ def _parse(path: Path, shape: ListShape) -> Parsed:
                         and not ear_lists.country(str(e["country"]))})
     if unknown:
         warnings.append(f"{path.name}: country names with no ISO code: {', '.join(unknown)}")
+    artefacts = [r.name for r in records if _ARTEFACT.match(r.name)]
+    if artefacts:  # kept (nothing is dropped silently), but a user should know they are not parties
+        warnings.append(f"{path.name}: {len(artefacts)} entries named like {artefacts[0]!r} look like the copier's "
+                        "parse artefacts (address lines read as names)")
     if shape.date_from_effective_dates:
         newest = max((r.listing_date for r in records if len(r.listing_date) == 10), default="")
         return Parsed(records=records, data_date=to_date(newest), data_date_basis="file (newest effective_date)",

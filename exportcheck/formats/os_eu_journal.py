@@ -69,19 +69,17 @@ def _parse(path: Path, source_id: str, annex: str, list_label: str) -> Parsed:
     extra = [c for c in header if c not in COLUMNS]
     warnings = [f"{path.name}: unknown new columns not read: {', '.join(extra)}"] if extra else []
     records: list[Entity] = []
-    newest = ""
     try:
         for row in reader:
             if None in row or any(v is None for v in row.values()):
                 raise ParseError(source_id, f"{path.name} line {reader.line_num}: wrong number of fields (truncated file?)")
             if clean(row["annex"]) != annex:
                 continue
-            entity = _entity(row, source_id, list_label, f"{path.name} line {reader.line_num}")
-            records.append(entity)
-            if len(entity.listing_date) == 10:
-                newest = max(newest, entity.listing_date)
+            records.append(_entity(row, source_id, list_label, f"{path.name} line {reader.line_num}"))
     except csv.Error as exc:
         raise ParseError(source_id, f"{path.name} line {reader.line_num}: {exc}") from exc
+    # The file states no edition date (its listings' start dates are not it): the mirror file name's
+    # date (the transcription's commit date) is used by refresh.
     return Parsed(records=records, data_date=None, data_date_basis="filename", warnings=warnings)
 
 

@@ -50,6 +50,8 @@ def test_entity_list_counts(el_data: dict, el_parsed: Parsed) -> None:
     china = sum(1 for e in entities if e["country"] == "China")
     assert sum(1 for r in el_parsed.records if r.countries == ["CN"]) == china == 1106
     assert str(el_parsed.data_date) == "2026-07-09"
+    artefacts = sum(1 for e in entities if re.fullmatch(r"Address \d+", e["name"]))
+    assert [w for w in el_parsed.warnings if f" {artefacts} entries named like 'Address" in w]
 
 
 def test_entity_list_every_citation_with_its_date(el_data: dict, el_parsed: Parsed) -> None:
