@@ -29,7 +29,9 @@ SPEC = SourceSpec(
 )
 
 FORMATS: tuple[Format, ...] = (
-    Format(name="opensanctions-csv", parse=os_1260h.parse, primary="*dod_chinese_milcorps*.csv"),
+    # official=True although it is a transcription: there is no machine-readable official file, and this
+    # CSV is what ``refresh`` downloads (saved as sanctions.csv; the mirror copy is DERIVED_...milcorps...csv).
+    Format(name="opensanctions-csv", parse=os_1260h.parse, primary="*sanctions*.csv"),
     Format(name="nsfreg-json", primary="DERIVED_dow-1260h_*.json", official=False,
            parse=nsfreg.parser(nsfreg.ListShape("us-1260h", "1260H", "Company",
                                                 notes_are_licence_requirement=False, id_by_country=False,
