@@ -97,3 +97,14 @@ def test_marked_not_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     for source_id in ("eu-fsf", "uk-sanctions"):
         assert rows[source_id]["verified_on_real_file"] is False and rows[source_id]["snapshot"]["records"] == 2
+
+
+def test_unknown_elements_reported(tmp_path: Path) -> None:
+    fsf = tmp_path / "xmlFullSanctionsList_1_1_new.xml"
+    fsf.write_text(FSF.read_text(encoding="utf-8").replace("<subjectType ", "<riskScore>9</riskScore><subjectType ", 1),
+                   encoding="utf-8")
+    assert "riskScore" in " ".join(eu_fsf.parse([fsf]).warnings)
+    uk = tmp_path / "UK_Sanctions_List_new.xml"
+    uk.write_text(UK.read_text(encoding="utf-8").replace("<RegimeName>", "<Vessel2>x</Vessel2><RegimeName>", 1),
+                  encoding="utf-8")
+    assert "Vessel2" in " ".join(uk_fcdo.parse([uk]).warnings)
