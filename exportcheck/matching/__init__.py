@@ -63,6 +63,10 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
         _SCREENERS[memo] = screener
     else:
         screener.notes = notes
+    if as_of:
+        screener.notes = notes + [
+            f"{source}: {count} listings have no listing dates in this file; they are kept for {as_of} unchecked"
+            for source, count in sorted(screener.undated.items())]
     return screener
 
 

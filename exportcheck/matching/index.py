@@ -234,6 +234,8 @@ class MatchIndex:
                 weights.append(1.0)
         toks = query.tokens
         for a, b in itertools.pairwise(toks):  # "hua wei" finds "huawei"
+            if token_class(a) != "name" or token_class(b) != "name":
+                continue  # "research institute" is no proper name spelled apart
             ids = self.postings.get(a + b)
             if ids is not None and len(ids) <= common:
                 lists.append(ids)

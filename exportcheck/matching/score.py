@@ -45,6 +45,8 @@ COMPACT_MIN = 0.92
 # the group written out, so that of two names of one party the explicit one is shown.
 CONTEXT_SIMILARITY = 0.95
 COVERAGE_BLEND = 0.5
+# Score of a numbered unit of a group named with the same group and number (see compare()).
+NUMBERED_UNIT = 0.9
 FUZZY_ONLY = 0.97
 INITIAL_SIMILARITY = 0.8
 
@@ -258,6 +260,13 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # one approximately equal word is all two company names share ("Safran" / "Sairan")
         result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))
         score *= FUZZY_ONLY
+    if (query.numbers and query.numbers == candidate.numbers and query.groups and query.groups == candidate.groups
+            and all(token_class(t) in ("weak", "descriptor")
+                    for t in [*result.unmatched_query, *result.unmatched_candidate]) and score < NUMBERED_UNIT):
+        # "24th Research Institute of CETC" = "CETC 24": the group and the number name the unit; the
+        # other words only say what kind of body it is
+        result.penalties.append(("same group and number; the other words only describe the kind of body", 1.0))
+        score = NUMBERED_UNIT
     result.base = score
     score = _rules(query, candidate, score, result.penalties)
     result.score = max(0.0, min(1.0, score))

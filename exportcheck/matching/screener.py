@@ -100,6 +100,11 @@ class Screener:
                         for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
         self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
         index.totals()  # computed now, not inside the first query
+        undated: dict[str, int] = {}
+        for source, listed in zip(self._source, self._listing, strict=True):
+            if not listed:
+                undated[source] = undated.get(source, 0) + 1
+        self.undated = undated
 
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
