@@ -142,7 +142,7 @@ def test_cli_24th_institute(real_lists: Path, real_entities: pd.DataFrame) -> No
     assert {("NS-CMIC", "parent group"), ("1260H", "parent group")} <= parents
     assert {r["list"] for r in data["related_to_query"]} >= {"NS-CMIC", "1260H"}
     # the 14th and 26th institutes are listed too, and must not be passed off as the 24th
-    assert not any("CETC 26" == m["matched_name"] or "14th" in m["name"] for m in hits)
+    assert not any(m["matched_name"] == "CETC 26" or "14th" in m["name"] for m in hits)
 
 
 def test_cli_batch_is_excel_safe(real_lists: Path, tmp_path: Path) -> None:
