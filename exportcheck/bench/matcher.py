@@ -32,6 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from exportcheck.settings import CHECKOUT_ROOT, PACKAGE_ROOT
 
@@ -50,7 +51,7 @@ _LEGAL = [(r"\bCo\.?,? Ltd\.?", "Limited"), (r"\bLimited\b", "Co., Ltd."), (r"\b
 
 
 # --- (1) labelled pairs ---------------------------------------------------------------------------
-def pair_scores(cases: Path = CASES) -> list[dict[str, object]]:
+def pair_scores(cases: Path = CASES) -> list[dict[str, Any]]:
     """P/R/F1 of every registered matcher on the labelled pairs, at its default threshold."""
     from exportcheck.matching import matchers
 
@@ -122,10 +123,10 @@ def _abbreviate(name: str) -> str:
     return name
 
 
-def holdout_queries(screener: object, seed: int = 5) -> list[tuple[str, str, int]]:
+def holdout_queries(screener: Any, seed: int = 5) -> list[tuple[str, str, int]]:
     """(variant kind, query, true entity row) for every party with 2+ distinct normalised names."""
-    index = screener.index  # type: ignore[attr-defined]
-    by_row: dict[int, list[object]] = {}
+    index = screener.index
+    by_row: dict[int, list[Any]] = {}
     for item in index.names:
         if item.kind in ("name", "alias"):
             by_row.setdefault(item.row, []).append(item)
@@ -135,7 +136,7 @@ def holdout_queries(screener: object, seed: int = 5) -> list[tuple[str, str, int
         if len(items) < 2:
             continue
         alias = next((i for i in items if i.kind == "alias"), items[1])
-        text = alias.form.original  # type: ignore[attr-defined]
+        text = alias.form.original
         out.append(("as written", text, row))
         for kind, variant in (("typo", _typo(text, rng)), ("reordered", _reorder(text)), ("legal form", _legal(text)),
                               ("abbreviated", _abbreviate(text))):
@@ -144,7 +145,7 @@ def holdout_queries(screener: object, seed: int = 5) -> list[tuple[str, str, int
     return out
 
 
-def holdout(screener: object) -> dict[str, object]:
+def holdout(screener: Any) -> dict[str, Any]:
     """recall@1 per variant kind: the party is among the results with the top score.
 
     A top result that is the same party listed twice (another entry sharing one of its normalised
@@ -154,20 +155,20 @@ def holdout(screener: object) -> dict[str, object]:
 
     queries = holdout_queries(screener)
     forms: dict[int, set[tuple[str, ...]]] = {}
-    for item in screener.index.names:  # type: ignore[attr-defined]
+    for item in screener.index.names:
         forms.setdefault(item.row, set()).add(item.form.tokens)
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     misses = []
     for kind, query, row in queries:
-        best = screener.best_per_entity(name_form(query))  # type: ignore[attr-defined]
+        best = screener.best_per_entity(name_form(query))
         totals[kind] += 1
         top = max((b.score for b in best.values()), default=0.0)
         tops = [r for r, b in best.items() if b.score >= top - 1e-9]
         if top > 0 and any(r == row or forms[r] & forms[row] for r in tops):
             hits[kind] += 1
         else:
-            misses.append((kind, query, screener.index.entities["name"].iat[row], round(best[row].score, 2) if row in best else None,  # type: ignore[attr-defined]
+            misses.append((kind, query, screener.index.entities["name"].iat[row], round(best[row].score, 2) if row in best else None,
                            round(top, 2)))
     total = sum(totals.values())
     return {"queries": total, "recall_at_1": sum(hits.values()) / total if total else 0.0,
@@ -180,11 +181,11 @@ def negative_names(path: Path = NEGATIVES) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def negatives(screener: object, threshold: float) -> dict[str, object]:
+def negatives(screener: Any, threshold: float) -> dict[str, Any]:
     names = negative_names()
     flagged = []
     for name in names:
-        matches = screener.screen(name, limit=1, threshold=threshold)  # type: ignore[attr-defined]
+        matches = screener.screen(name, limit=1, threshold=threshold)
         if matches and matches[0].is_match:
             flagged.append((name, matches[0].matched_name, matches[0].list, matches[0].score))
     return {"names": len(names), "false_positives": len(flagged), "fpr": len(flagged) / len(names), "flagged": flagged}
@@ -218,12 +219,12 @@ def speed_child(lists_dir: str) -> None:
                       "build_s": build_s, "score": score_lat, "full": full_lat, "rss_mb": rss_mb}))
 
 
-def _latencies(fn: object, queries: Iterable[str]) -> dict[str, float]:
+def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:
     lat = []
     started = time.perf_counter()
     for q in queries:
         t = time.perf_counter()
-        fn(q)  # type: ignore[operator]
+        fn(q)
         lat.append(time.perf_counter() - t)
     wall = time.perf_counter() - started
     lat.sort()
@@ -231,11 +232,11 @@ def _latencies(fn: object, queries: Iterable[str]) -> dict[str, float]:
             "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000}
 
 
-def speed(lists_dir: Path) -> dict[str, object]:
+def speed(lists_dir: Path) -> dict[str, Any]:
     code = f"from exportcheck.bench.matcher import speed_child; speed_child({str(lists_dir)!r})"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=str(CHECKOUT_ROOT), env={**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT)})
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -276,16 +277,16 @@ def run() -> None:
         result = holdout(screener)
         print(f"    {result['queries']} queries, recall@1 {result['recall_at_1']:.4f}: "
               f"{_ok(result['recall_at_1'], TARGETS['recall_at_1'])}")
-        for kind, (hit, total) in result["by_kind"].items():  # type: ignore[attr-defined]
+        for kind, (hit, total) in result["by_kind"].items():
             print(f"      {kind:<12} {hit}/{total} = {hit / total:.4f}")
-        print(f"    misses ({len(result['misses'])}), first 25:")  # type: ignore[arg-type]
-        for kind, query, listed, score, top in result["misses"][:25]:  # type: ignore[index]
+        print(f"    misses ({len(result['misses'])}), first 25:")
+        for kind, query, listed, score, top in result["misses"][:25]:
             print(f"      [{kind}] {query!r} -> party {listed!r} scored {score}, top {top}")
 
         print(f"\n(3) negatives: real unlisted organisations, false-positive rate at {DEFAULT_THRESHOLD} (target <= 1%)")
         neg = negatives(screener, DEFAULT_THRESHOLD)
-        print(f"    {neg['false_positives']}/{neg['names']} flagged = {neg['fpr']:.2%}: {_ok(neg['fpr'], TARGETS['fpr'], False)}")  # type: ignore[arg-type]
-        for name, matched, listed, score in neg["flagged"]:  # type: ignore[attr-defined]
+        print(f"    {neg['false_positives']}/{neg['names']} flagged = {neg['fpr']:.2%}: {_ok(neg['fpr'], TARGETS['fpr'], False)}")
+        for name, matched, listed, score in neg["flagged"]:
             print(f"      {score:.2f} {name!r} ~ {matched!r} ({listed})")
 
         print("\n(4) speed, one process, every list loaded (fresh process, no index cache)")
@@ -293,10 +294,10 @@ def run() -> None:
         score, full = sp["score"], sp["full"]
         print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
               f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
-        print(f"    score only : {score['qps']:.0f} q/s, p50 {score['p50_ms']:.2f} ms, p99 {score['p99_ms']:.2f} ms "  # type: ignore[index]
-              f"({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")  # type: ignore[index]
-        print(f"    full result: {full['qps']:.0f} q/s, p50 {full['p50_ms']:.2f} ms, p99 {full['p99_ms']:.2f} ms "  # type: ignore[index]
-              f"({full['n']} queries, explanations and related parties)")  # type: ignore[index]
+        print(f"    score only : {score['qps']:.0f} q/s, p50 {score['p50_ms']:.2f} ms, p99 {score['p99_ms']:.2f} ms "
+              f"({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
+        print(f"    full result: {full['qps']:.0f} q/s, p50 {full['p50_ms']:.2f} ms, p99 {full['p99_ms']:.2f} ms "
+              f"({full['n']} queries, explanations and related parties)")
         print(f"    peak memory (max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
 
         print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2")

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -147,10 +148,10 @@ class MatchIndex:
         state["names"] = [(n.row, n.kind, n.note, n.form.original, n.form.tokens, n.form.context) for n in self.names]
         return state
 
-    def __setstate__(self, state: dict[str, object]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         flat = state["names"]
         state["names"] = [IndexedName(row, kind, note, form_from_tokens(original, tokens, context))
-                          for row, kind, note, original, tokens, context in flat]  # type: ignore[attr-defined]
+                          for row, kind, note, original, tokens, context in flat]
         self.__dict__.update(state)
 
     # --- weights -------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ class MatchIndex:
         cache = self.__dict__.setdefault("_weights", {})
         found = cache.get(token)
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
         cls = CLASS_WEIGHTS[token_class(token)]
         df = self.postings.count(token)
         value = cls
@@ -181,7 +182,7 @@ class MatchIndex:
             found = np.fromiter((sum(self.weight(t) for t in n.form.tokens) for n in self.names),
                                 dtype=np.float64, count=len(self.names))
             self.__dict__["_totals"] = found
-        return found  # type: ignore[no-any-return]
+        return found
 
     # --- candidates ----------------------------------------------------------------------------
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
@@ -189,11 +190,11 @@ class MatchIndex:
         cache = self.__dict__.setdefault("_similar", {})
         found = cache.get(token)
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
         grams = [g for g in _grams(token) if g in self.grams]
         out: list[tuple[str, float]] = []
         if grams:
-            ids, hits = np.unique(np.concatenate([self.grams.get(g) for g in grams]), return_counts=True)  # type: ignore[misc]
+            ids, hits = np.unique(np.concatenate([self.grams.get(g) for g in grams]), return_counts=True)
             need = max(1, len(_grams(token)) // 2)
             for i in ids[hits >= need].tolist():
                 other = self.vocab[i]
@@ -241,8 +242,8 @@ class MatchIndex:
                 lists.append(ids)
                 weights.append(1.0)
         if len(toks) >= 3:
-            acr = "".join(t[0] for t in toks if not t.startswith("#") and t not in ACRONYM_SKIP)
-            ids = self.postings.get(acr)
+            initials = "".join(t[0] for t in toks if not t.startswith("#") and t not in ACRONYM_SKIP)
+            ids = self.postings.get(initials)
             if ids is not None and len(ids) <= common:
                 lists.append(ids)
                 weights.append(1.0)
@@ -253,9 +254,9 @@ class MatchIndex:
         if not lists:
             return np.empty(0, dtype=np.int32)
         ids = np.concatenate(lists)
-        w = np.repeat(np.asarray(weights), [len(x) for x in lists])
+        repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
         uniq, inverse = np.unique(ids, return_inverse=True)
-        shared = np.bincount(inverse, weights=w)
+        shared = np.bincount(inverse, weights=repeated)
         q_total = sum(self.weight(t) for t in query.tokens)
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:

@@ -18,8 +18,11 @@ from exportcheck.matching.score import DEFAULT_THRESHOLD, compare
 
 
 class NameMatcher(Protocol):
-    NAME: ClassVar[str]
-    DEFAULT_THRESHOLD: ClassVar[float]
+    @property
+    def NAME(self) -> str: ...  # the registry key, as nomenklatura spells it
+
+    @property
+    def DEFAULT_THRESHOLD(self) -> float: ...
 
     def compare(self, a: str, b: str, schema: str = "LegalEntity") -> float: ...
 
@@ -72,7 +75,7 @@ class _Nomenklatura:
 @cache
 def matchers() -> dict[str, NameMatcher]:
     """Every available matcher by name: exportcheck and the baseline always, nomenklatura's if installed."""
-    found: dict[str, NameMatcher] = {m.NAME: m for m in (ExportcheckMatcher(), WRatioMatcher())}
+    found: dict[str, NameMatcher] = {"exportcheck": ExportcheckMatcher(), "rapidfuzz-wratio": WRatioMatcher()}
     try:
         from nomenklatura.matching import LogicV1, LogicV2
     except ImportError:

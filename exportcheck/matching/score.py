@@ -195,10 +195,10 @@ def _align(q: list[str], c: list[str], *, acronyms: bool = True,
         for i, tok in enumerate(side_a):
             if not free_a[i] or not (3 <= len(tok) <= 8) or not tok.isalpha():
                 continue
-            run = _acronym_run(tok, side_b, free_b)
-            if run is None:
+            span = _acronym_run(tok, side_b, free_b)
+            if span is None:
                 continue
-            start, end = run
+            start, end = span
             free_a[i] = False
             for x in range(start, end):
                 free_b[x] = False

@@ -7,6 +7,7 @@ one from the snapshot store and keeps it for the next call.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +35,7 @@ class Related(BaseModel):
     source: str
     list: str
     name: str
-    programs: list[str] = Field(default_factory=list)
+    programs: builtins.list[str] = Field(default_factory=builtins.list)
     note: str = ""
 
 
@@ -52,10 +53,10 @@ class Match(BaseModel):
     matched_name: str
     listing_date: str = ""
     end_date: str = ""
-    countries: list[str] = Field(default_factory=list)
-    programs: list[str] = Field(default_factory=list)
+    countries: builtins.list[str] = Field(default_factory=builtins.list)
+    programs: builtins.list[str] = Field(default_factory=builtins.list)
     licence_requirement: str = ""
-    related: list[Related] = Field(default_factory=list)
+    related: builtins.list[Related] = Field(default_factory=builtins.list)
     explanation: str = ""
     snapshot: str = ""
 
