@@ -45,6 +45,8 @@ COMMON_SHARE = 0.04
 # of the tokens a name shares with the query, over both names' total weight. 20 keeps the right
 # party in the hold-out benchmark while scoring stays under a millisecond.
 CANDIDATES = 20
+# Query words on more listed names than this are taken as spelled right (no search for typos).
+TYPO_DF = 50
 # ... and only those whose estimate is at least this share of the best one's.
 PROXY_SHARE = 0.5
 
@@ -194,9 +196,10 @@ class MatchIndex:
         grams = [g for g in _grams(token) if g in self.grams]
         out: list[tuple[str, float]] = []
         if grams:
-            ids, hits = np.unique(np.concatenate([self.grams.get(g) for g in grams]), return_counts=True)
+            arrays = [self.grams.get(g) for g in grams]
+            counts = np.bincount(np.concatenate([a for a in arrays if a is not None]), minlength=len(self.vocab))
             need = max(1, len(_grams(token)) // 2)
-            for i in ids[hits >= need].tolist():
+            for i in np.flatnonzero(counts >= need).tolist():
                 other = self.vocab[i]
                 if other != token and abs(len(other) - len(token)) <= 3:
                     sim = token_similarity(token, other)
@@ -223,7 +226,8 @@ class MatchIndex:
                     continue
                 lists.append(ids)
                 weights.append(w)
-            if token_class(tok) == "name" and len(tok) >= 4:  # one typo away, even from a known word
+            if token_class(tok) == "name" and len(tok) >= 4 and (ids is None or len(ids) <= TYPO_DF):
+                # one typo away, even from a rare known word (a word on many names is spelled right)
                 for other, sim in self.similar_tokens(tok):
                     other_ids = self.postings.get(other)
                     if other_ids is not None and len(other_ids) <= common:

@@ -122,17 +122,18 @@ def normalise(name: str) -> str:
     this on arbitrary Unicode). The steps can feed each other (an expanded abbreviation may complete a
     legal form), so the pass is repeated until nothing changes (two passes for almost every name).
     """
-    text = name
-    for _ in range(4):
-        result = _pass(text)
+    text = _pass(name, first=True)
+    for _ in range(3):
+        result = _pass(text, first=False)
         if result == text:
             break
         text = result
     return text
 
 
-def _pass(name: str) -> str:
-    text = _prepare(name)
+def _pass(name: str, first: bool) -> str:
+    """One round of the steps; later rounds skip steps 1-4 (their input is already plain lower-case ASCII)."""
+    text = _prepare(name) if first else name
     if not text:
         return ""
     # numbers first: rigour reads "ii" as a legal form (Polish "sp"), but in "Fund II" it is a number

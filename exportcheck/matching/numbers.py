@@ -58,7 +58,7 @@ def roman_to_int(text: str) -> int | None:
             total += value
     return total
 
-_DIGITS_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|ème|º|°)?$")
+_DIGITS_ORDINAL = re.compile(r"^#?(\d+)(?:st|nd|rd|th|e|er|eme|ème|º|°)?$")
 _NUMBER_MARKERS = {"no", "nr", "number", "num", "n"}
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -67,6 +67,7 @@ CN_NUMERAL = re.compile(r"第?([零〇一二两三四五六七八九十百千]+|
 
 
 _NUMBER_WORDS = frozenset({*_UNITS, *_ORDINAL_UNITS, *_TENS, *_ORDINAL_TENS, *_HUNDRED, *_TYPOS})
+_NUMERIC_HINT = re.compile(r"\d|\b(?:[ivx]{2,}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 
 
 def number_token(value: int) -> str:
@@ -112,7 +113,7 @@ def fold_numbers(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(tokens)
-    if not any(t in _NUMBER_WORDS or _HAS_DIGIT.search(t) or _ROMAN.match(t) for t in tokens):
+    if not _NUMERIC_HINT.search(" ".join(tokens)):
         return tokens  # the fast path: most names hold no number at all
     tokens = [_TYPOS.get(t, t) for t in tokens]
     while i < n:

@@ -22,6 +22,13 @@ from exportcheck.matching.lists import in_force
 from exportcheck.matching.normalise import NameForm, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 
+# A query that names a company (it carries a legal form) against a listed person or vessel: the
+# score is multiplied by this ("Li Ning Company Limited" is not the person "LI, Ying").
+NOT_AN_ORGANISATION = 0.8
+ORG_MARKERS = frozenset({"llc", "jsc", "plc", "company", "corporation", "limited", "inc", "incorporated", "gmbh",
+                         "ag", "sa", "bv", "nv", "holding", "group", "ltd", "lp", "llp", "coop", "university",
+                         "institute", "bank"})
+
 # A listed party whose countries do not include the country given with the query: the score is
 # multiplied by this (a hint, not a filter: lists often give only one of several countries).
 COUNTRY_MISMATCH = 0.9
@@ -90,7 +97,10 @@ class Screener:
         self._source = ents["source"].tolist()
         self._list = ents["list"].tolist()
         self._name = ents["name"].tolist()
-        self._person = [str(v) == "Person" for v in ents["schema"].tolist()] if "schema" in ents else [False] * len(ents)
+        schemas = [str(v) for v in ents["schema"].tolist()] if "schema" in ents else [""] * len(ents)
+        self._person = [v == "Person" for v in schemas]
+        self._not_org = [v in ("Person", "Vessel", "Aircraft") for v in schemas]
+        self._schema = schemas
         self._ids = ents["entity_id"].tolist()
         self._countries = [_strings(v) for v in ents["countries"].tolist()]
         self._programs = [_strings(v) for v in ents["programs"].tolist()]
@@ -118,6 +128,7 @@ class Screener:
         """The best-scoring name of each candidate entity."""
         best: dict[int, _Best] = {}
         index = self.index
+        names_company = bool(ORG_MARKERS.intersection(query.tokens))
         for name_id in index.candidates(query).tolist():
             item = index.names[name_id]
             row = item.row
@@ -126,6 +137,10 @@ class Screener:
             comp = compare(query, item.form, index.weight, person=self._person[row])
             score = comp.score
             extra: list[tuple[str, float]] = []
+            if names_company and self._not_org[row]:
+                extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
+                              NOT_AN_ORGANISATION))
+                score *= NOT_AN_ORGANISATION
             if country and self._countries[row] and country.upper() not in self._countries[row]:
                 extra.append((f"listed for {', '.join(self._countries[row])}, not {country.upper()}",
                               COUNTRY_MISMATCH))
