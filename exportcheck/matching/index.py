@@ -302,8 +302,8 @@ def build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
     """Normalise every name of every entity and build the postings (see the module docstring)."""
     started = time.perf_counter()
     names: list[IndexedName] = []
-    columns = ["name", "aliases", "parent_name"]
-    for row_no, (name, aliases, parent_name) in enumerate(entities[columns].itertuples(index=False)):
+    rows = zip(entities["name"].tolist(), entities["aliases"].tolist(), entities["parent_name"].tolist(), strict=True)
+    for row_no, (name, aliases, parent_name) in enumerate(rows):
         name = str(name or "")
         parent = entity_parent(name, str(parent_name or ""))
         context = name_form(name).groups | (name_form(parent).groups if parent else frozenset())

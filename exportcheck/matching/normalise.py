@@ -205,7 +205,14 @@ def token_class(token: str) -> str:
         return "weak"
     if token in DESCRIPTOR_WORDS:
         return "descriptor"
-    if len(token) >= 8 and process.extractOne(token, LEGAL_WORDS, scorer=Levenshtein.normalized_similarity,
-                                               score_cutoff=0.85):
-        return "weak"  # a misspelt legal-form word ("otvetstvenostyu")
+    if len(token) >= 8:
+        near = _LEGAL_BY_INITIAL.get(token[0], ())
+        if near and process.extractOne(token, near, scorer=Levenshtein.normalized_similarity, score_cutoff=0.85):
+            return "weak"  # a misspelt legal-form word ("otvetstvenostyu")
     return "name"
+
+
+_LEGAL_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _word in sorted(LEGAL_WORDS):
+    if len(_word) >= 7:
+        _LEGAL_BY_INITIAL[_word[0]] = (*_LEGAL_BY_INITIAL.get(_word[0], ()), _word)
