@@ -32,9 +32,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, Levenshtein
 
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
-from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN, token_similarity
+from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
 INDEX_VERSION = "2"
 NGRAM = 3
@@ -147,6 +149,7 @@ class MatchIndex:
         state.pop("_weights", None)
         state.pop("_totals", None)
         state.pop("_similar", None)
+        state.pop("_vocab_lengths", None)
         state["names"] = [(n.row, n.kind, n.note, n.form.original, n.form.tokens, n.form.context) for n in self.names]
         return state
 
@@ -177,6 +180,13 @@ class MatchIndex:
             cache[token] = value
         return value
 
+    def vocab_lengths(self) -> np.ndarray:
+        found = self.__dict__.get("_vocab_lengths")
+        if found is None:
+            found = np.fromiter((len(t) for t in self.vocab), dtype=np.int32, count=len(self.vocab))
+            self.__dict__["_vocab_lengths"] = found
+        return found
+
     def totals(self) -> np.ndarray:
         """Each indexed name's total token weight (computed once, on first use)."""
         found = self.__dict__.get("_totals")
@@ -199,12 +209,17 @@ class MatchIndex:
             arrays = [self.grams.get(g) for g in grams]
             counts = np.bincount(np.concatenate([a for a in arrays if a is not None]), minlength=len(self.vocab))
             need = max(1, len(_grams(token)) // 2)
-            for i in np.flatnonzero(counts >= need).tolist():
-                other = self.vocab[i]
-                if other != token and abs(len(other) - len(token)) <= 3:
-                    sim = token_similarity(token, other)
-                    if sim >= FUZZY_MIN:
-                        out.append((other, sim))
+            ids = np.flatnonzero(counts >= need)
+            ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+            if len(ids):
+                others = [self.vocab[i] for i in ids.tolist()]
+                # token_similarity, vectorised: the better of Levenshtein and Indel - 0.05
+                lev = process.cdist([token], others, scorer=Levenshtein.normalized_similarity)[0]
+                indel = process.cdist([token], others, scorer=Indel.normalized_similarity)[0] - 0.05
+                sims = np.maximum(lev, indel)
+                for j in np.flatnonzero(sims >= FUZZY_MIN).tolist():
+                    if others[j] != token:
+                        out.append((others[j], float(sims[j])))
             out.sort(key=lambda x: -x[1])
             out = out[:5]
         if len(cache) < 200_000:
