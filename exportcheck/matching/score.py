@@ -11,15 +11,26 @@ weight, and the score is the share of the total weight that found a partner on t
 - **groups decide**: two different state groups (CETC vs CASIC) multiply by :data:`GROUP_MISMATCH`
   (0.45); a group the list ties to a unit without naming it (:attr:`NameForm.context`) counts too.
 
-Tuning constants (chosen on the nomenklatura name cases and the alias hold-out; see
-``exportcheck/bench/matcher.py``):
+A numbered unit named by the same group and number on both sides ("24th Research Institute of
+CETC" / "CETC 24"), with only descriptive words left over, scores :data:`NUMBERED_UNIT` (0.9).
+
+Tuning constants (chosen on the nomenklatura name cases, the alias hold-out and the negative names;
+see ``exportcheck/bench/matcher.py``, which prints the figures they give):
 
 - :data:`CLASS_WEIGHTS`: a proper name or a number counts 1; a word naming the kind of body
   ("research", "institute") 0.35, because thousands of listed names share it; a legal form or a
-  stop word 0.1, because "Ltd" vs "GmbH" says nothing about identity.
-- :data:`FUZZY_MIN`: two tokens of 4+ characters align when their Indel similarity is at least 0.8
-  (one typo in a five-letter word); shorter tokens, numbers and group tokens must be equal.
-- :data:`DEFAULT_THRESHOLD` (0.80): the score at which a result is reported as a match.
+  stop word 0.1, because "Ltd" vs "GmbH" says nothing about identity. With an index, a name word's
+  weight is further scaled by its rarity (:meth:`MatchIndex.weight`).
+- :data:`FUZZY_MIN` (0.75): two tokens of 4+ characters align when :func:`token_similarity` reaches
+  it (one typo in a four- to six-letter word); shorter tokens, numbers and group tokens must be equal.
+- :data:`FUZZY_ONLY` (0.97): for organisations, a score resting on one approximately equal word
+  ("Safran" / "Sairan") is lowered just below the threshold; lower values cost recall on typos.
+- :func:`acronym_similarity`: 3-letter acronyms 0.7 (never a match alone), 4 letters 0.85, 5+ 0.95.
+- For people only (``person=True``): initials align with :data:`INITIAL_SIMILARITY` (0.8), and the
+  score is blended half-and-half (:data:`COVERAGE_BLEND`) with the share of the shorter name found
+  in the longer one, because people drop middle names; companies do not drop words at random.
+- :data:`DEFAULT_THRESHOLD` (0.80): the score at which a result is reported as a match. Raising it
+  to 0.85 trades recall for precision on the name cases (see the benchmark).
 """
 
 from __future__ import annotations
