@@ -111,11 +111,33 @@ class Screener:
                         for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
         self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
         index.totals()  # computed now, not inside the first query
+        self._dates_from = [""] * len(ents)
+        self._borrow_dates()
         undated: dict[str, int] = {}
         for source, listed in zip(self._source, self._listing, strict=True):
             if not listed:
                 undated[source] = undated.get(source, 0) + 1
         self.undated = undated
+
+    def _borrow_dates(self) -> None:
+        """Give an undated listing the dates of its dated twin on another source.
+
+        The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
+        comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
+        a 2018 one. The row says where its dates came from.
+        """
+        dated: dict[tuple[str, tuple[str, ...]], int] = {}
+        for row, listed in enumerate(self._listing):
+            if listed:
+                dated.setdefault((self._list[row], name_form(str(self._name[row])).tokens), row)
+        for row, listed in enumerate(self._listing):
+            if listed:
+                continue
+            twin = dated.get((self._list[row], name_form(str(self._name[row])).tokens))
+            if twin is not None and self._source[twin] != self._source[row]:
+                self._listing[row] = self._listing[twin]
+                self._end[row] = self._end[twin]
+                self._dates_from[row] = self._source[twin]
 
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
@@ -183,6 +205,8 @@ class Screener:
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
         item = self.index.names[hit.name_id]
         text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
+        if self._dates_from[row]:
+            text += f"; listing date taken from the same entry on {self._dates_from[row]}"
         return Match(
             score=round(hit.score, 4),
             is_match=hit.score >= threshold,

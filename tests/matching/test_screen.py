@@ -192,3 +192,18 @@ def test_build_index_on_an_empty_table() -> None:
 
     index = build_index(empty_frame(Entity), "empty")
     assert index.candidates(name_form("anything")).size == 0
+
+
+def test_undated_csl_rows_take_the_dates_of_their_entity_list_twin(real_lists: Path, real_entities: pd.DataFrame) -> None:
+    """The compact CSL keeps no dates; its Entity List rows borrow them from the eCFR copy, so --as-of works."""
+    chip = real_entities[real_entities["name"] == "CETC Chip Technology Co., Ltd."]
+    assert set(chip["source"]) == {"us-csl", "us-entity-list"}
+    assert (chip[chip["source"] == "us-csl"]["listing_date"] == "").all()
+    listed = chip[chip["source"] == "us-entity-list"]["listing_date"].iloc[0]
+    day = date.fromisoformat(listed)
+    before = screen("CETC 24", as_of=date.fromordinal(day.toordinal() - 1), lists_dir=real_lists)
+    on = screen("CETC 24", as_of=day, lists_dir=real_lists)
+    assert not set(chip["entity_id"]) & set(before[before["is_match"]]["entity_id"])
+    hits = on[on["is_match"] & on["entity_id"].isin(chip["entity_id"])]
+    assert set(hits["source"]) == {"us-csl", "us-entity-list"} and set(hits["listing_date"]) == {listed}
+    assert hits[hits["source"] == "us-csl"]["explanation"].str.contains("taken from the same entry on us-entity-list").all()
