@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from exportcheck.formats import ofac_legacy_csv
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -24,6 +25,9 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_cons, primary="cons_prim*.csv",
+           companions=("cons_add*.csv", "cons_alt*.csv", "cons_comments*.csv")),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

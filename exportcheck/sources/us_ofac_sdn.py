@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from exportcheck.formats import ofac_legacy_csv
+from exportcheck.sources._ofac_formats import GlobFormat
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -24,6 +26,11 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    # sdn.csv as published, or sdn_<date>.csv in a mirror; never sdn_comments*.csv or cons_* files.
+    GlobFormat(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_sdn, primary="sdn.csv",
+               also_primary=("sdn_[0-9]*.csv",),
+               companions=("add.csv", "add_*.csv", "alt.csv", "alt_*.csv", "sdn_comments*.csv")),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)
