@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exportcheck.formats import ofac_legacy_csv
+from exportcheck.formats import ofac_legacy_csv, ofac_sdnlist_xml
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -28,6 +28,7 @@ SPEC = SourceSpec(
 FORMATS: tuple[Format, ...] = (
     Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_cons, primary="cons_prim*.csv",
            companions=("cons_add*.csv", "cons_alt*.csv", "cons_comments*.csv")),
+    Format(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_cons, primary="consolidated*.xml"),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

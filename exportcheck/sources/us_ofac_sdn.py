@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exportcheck.formats import ofac_legacy_csv
+from exportcheck.formats import ofac_legacy_csv, ofac_sdnlist_xml
 from exportcheck.sources._ofac_formats import GlobFormat
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
@@ -31,6 +31,9 @@ FORMATS: tuple[Format, ...] = (
     GlobFormat(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_sdn, primary="sdn.csv",
                also_primary=("sdn_[0-9]*.csv",),
                companions=("add.csv", "add_*.csv", "alt.csv", "alt_*.csv", "sdn_comments*.csv")),
+    # Same sdnList schema as consolidated.xml, which is tested on a real file; no real sdn.xml here yet.
+    GlobFormat(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_sdn, primary="sdn.xml",
+               also_primary=("sdn_[0-9]*.xml",), verified=False),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)
