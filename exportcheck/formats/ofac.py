@@ -54,13 +54,16 @@ _PROGRAM_LISTS = {
     "NS-PLC": "NS-PLC",
     "561-RELATED": "CAPTA",
     "561LIST": "CAPTA",
-    "RUSSIA-EO14024": "NS-MBS",
     "CAATSA - RUSSIA": "NS-MBS",
     "BURMA-EO14014": "NS-MBS",
     "ILLICIT-DRUGS-EO14059": "NS-MBS",
     "IRAN": "13599",
     "ISA": "NS-ISA",
 }
+#: Programs that stand for a sub-list only when no other program does: RUSSIA-EO14024 alone is the
+#: NS-MBS list, but next to UKRAINE-EO13662 it is the entry's SDN program (enhanced XML, 2025-01-10).
+#: The legacy shapes cannot tell the rare SSI + NS-MBS entries (2 of 443) from SSI + SDN ones.
+_FALLBACK_PROGRAM_LISTS = {"RUSSIA-EO14024": "NS-MBS"}
 
 
 def schema_for(sdn_type: str) -> EntitySchema | None:
@@ -82,6 +85,8 @@ def cons_lists(programs: list[str]) -> list[str]:
             found.add("FSE")
         elif key in _PROGRAM_LISTS:
             found.add(_PROGRAM_LISTS[key])
+    if not found:
+        found = {_FALLBACK_PROGRAM_LISTS[p.upper()] for p in programs if p.upper() in _FALLBACK_PROGRAM_LISTS}
     return [name for name in CONS_LISTS if name in found]
 
 

@@ -31,7 +31,7 @@ _VESSEL = {"callSign": "call sign", "vesselType": "vessel type", "vesselFlag": "
            "vesselOwner": "vessel owner", "tonnage": "tonnage", "grossRegisteredTonnage": "GRT"}
 
 
-def _strip_namespaces(root: etree._Element) -> None:
+def strip_namespaces(root: etree._Element) -> None:
     """Rename every element to its local name: OFAC's namespace differs between file and XSD."""
     for element in root.iter():
         if isinstance(element.tag, str):
@@ -51,7 +51,7 @@ def parse_entries(paths: Sequence[Path], source_id: str) -> Parsed:
     """One entity per ``sdnEntry``; ``entity_id`` = ``<source>:<uid>`` (OFAC's uid, stable over time)."""
     (path,) = paths
     root = parse_xml(path, source_id).getroot()
-    _strip_namespaces(root)
+    strip_namespaces(root)
     if root.tag != "sdnList":
         raise ParseError(source_id, f"{path.name}: root element is <{root.tag}>, not <sdnList>")
     warnings: list[str] = []

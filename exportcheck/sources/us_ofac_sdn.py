@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exportcheck.formats import ofac_legacy_csv, ofac_sdnlist_xml
+from exportcheck.formats import ofac_enhanced_xml, ofac_legacy_csv, ofac_sdnlist_xml
 from exportcheck.sources._ofac_formats import GlobFormat
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
@@ -34,6 +34,9 @@ FORMATS: tuple[Format, ...] = (
     # Same sdnList schema as consolidated.xml, which is tested on a real file; no real sdn.xml here yet.
     GlobFormat(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_sdn, primary="sdn.xml",
                also_primary=("sdn_[0-9]*.xml",), verified=False),
+    # Same schema as CONS_ENHANCED.XML, which is tested on a real file; no real SDN_ENHANCED here yet.
+    GlobFormat(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse_sdn, primary="sdn_enhanced*.zip",
+               also_primary=("sdn_enhanced*.xml",), verified=False),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)
