@@ -1,4 +1,4 @@
-"""OFAC Consolidated (non-SDN) Sanctions List, incl. NS-CMIC — source declaration. Parsers for its formats are added in ``formats``."""
+"""OFAC Consolidated (non-SDN) Sanctions List, incl. NS-CMIC — source declaration. Parsers: :mod:`exportcheck.formats.ofac_legacy_csv`, ``ofac_sdnlist_xml``, ``ofac_enhanced_xml``."""
 
 from __future__ import annotations
 
