@@ -33,6 +33,9 @@ PRIMARY_COLUMNS = ["ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_
 ADD_COLUMNS = ["ent_num", "add_num", "address", "city_state_postal", "country", "add_remarks"]
 ALT_COLUMNS = ["ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks"]
 COMMENT_COLUMNS = ["ent_num", "remarks"]
+#: OFAC cuts Remarks at this length and continues them in the comments file.
+REMARKS_CUT = 1000
+TRUNCATED = "remarks-truncated"
 _ALIAS_TYPES = {"aka": "aka", "fka": "fka", "nka": "nka"}
 #: Vessel/title columns kept in ``remarks`` as ``label: value`` (no normalised field exists for them).
 _REMARK_COLUMNS = {"Title": "title", "Vess_type": "vessel type", "Tonnage": "tonnage", "GRT": "GRT",
@@ -74,7 +77,10 @@ def read_rows(path: Path, columns: list[str], source_id: str, warnings: list[str
     a format change OFAC made, so they are reported once as a warning rather than silently dropped.
     """
     raw = path.read_bytes()
-    raw = raw[:-1] if raw.endswith(b"\x1a") else raw
+    if raw.endswith(b"\x1a"):
+        raw = raw[:-1]
+    elif raw:
+        warnings.append(f"{path.name}: no Ctrl-Z (0x1A) end marker, which OFAC's files carry; file may be truncated")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -82,7 +88,10 @@ def read_rows(path: Path, columns: list[str], source_id: str, warnings: list[str
         warnings.append(f"{path.name}: not valid UTF-8, read as cp1252")
     if "\x1a" in text:
         raise ParseError(source_id, f"{path.name}: Ctrl-Z (0x1A) byte inside the file, not only at its end")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if text and not text.endswith("\n"):
+        raise ParseError(source_id, f"{path.name} line {text.count(chr(10)) + 1}: file ends in the middle of a line "
+                                    "(truncated download?)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     extra_reported = False
     try:
         for row in reader:
@@ -132,6 +141,10 @@ def parse_set(paths: Sequence[Path], source_id: str) -> Parsed:
     alts = grouped(files.alt, ALT_COLUMNS)
     comments = grouped(files.comments, COMMENT_COLUMNS)
     is_cons = files.primary.name.lower().startswith("cons_")
+    cut = [row["ent_num"] for _, row in primary if len(row["Remarks"]) >= REMARKS_CUT and not comments.get(row["ent_num"].strip())]
+    if cut:
+        warnings.append(f"{files.primary.name}: remarks of {len(cut)} entries stop at OFAC's {REMARKS_CUT}-character cut "
+                        f"with no continuation in a comments file of the same date; flagged {TRUNCATED}")
     records = [_entity(row, line, files.primary.name, source_id, is_cons, adds, alts, comments, warnings)
                for line, row in primary]
     return Parsed(records=records, data_date=None, data_date_basis="filename", warnings=warnings)
@@ -146,14 +159,16 @@ def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_c
         raise ParseError(source_id, f"{file_name} line {line}: unknown SDN_Type {row['SDN_Type']!r}")
     # Remarks are cut off mid-word; the comments file holds the continuation verbatim, so join without a space.
     remarks = row["Remarks"] + "".join(c["remarks"] for c in comments.get(uid, []))
+    flags = [TRUNCATED] if len(row["Remarks"]) >= REMARKS_CUT and uid not in comments else []
     programs = ofac.split_programs(row["Program"])
     if is_cons:
         sub_lists = ofac.cons_lists(programs)
         if not sub_lists:
             warnings.append(f"{file_name} line {line}: programs {programs} map to no known non-SDN list")
-        list_name, flags = ofac.pick_list(sub_lists)
+        list_name, also = ofac.pick_list(sub_lists)
+        flags += also
     else:
-        list_name, flags = "SDN", []
+        list_name = "SDN"
     aliases = []
     for alt in alts.get(uid, []):
         name = clean(alt["alt_name"])
