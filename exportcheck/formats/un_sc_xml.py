@@ -98,7 +98,7 @@ def _entity(element: etree._Element, kind: str, file_name: str, warnings: list[s
     births: list[str] = []
     birth_notes: list[str] = []
     for dob in element.findall("INDIVIDUAL_DATE_OF_BIRTH"):
-        dates, note = _birth(dob)
+        dates, note = birth_dates(dob)
         births += [d for d in dates if d not in births]
         birth_notes += [note] if note else []
     places = [", ".join(p for p in (_text(x, "CITY"), _text(x, "STATE_PROVINCE"), _text(x, "COUNTRY")) if p)
@@ -145,7 +145,7 @@ def _address(element: etree._Element) -> Address:
                    country=country_code(country_name), country_name=country_name)
 
 
-def _birth(element: etree._Element) -> tuple[list[str], str]:
+def birth_dates(element: etree._Element) -> tuple[list[str], str]:
     """One INDIVIDUAL_DATE_OF_BIRTH → partial ISO dates, plus a note for ranges and approximations."""
     kind = _text(element, "TYPE_OF_DATE")
     exact = partial_date(_text(element, "DATE")[:10]) or partial_date(_text(element, "YEAR"))
