@@ -6,8 +6,10 @@ https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv (and cons_add
 
 Quirks handled: no header row; CRLF; UTF-8 with a cp1252 fallback; a trailing Ctrl-Z (0x1A) byte;
 the literal ``-0- `` for null; several programs written as ``A] [B``; Remarks cut at 1,000 characters
-with the rest in the comments file (``ent_num,remarks``). Aliases come from alt.csv (quality not stated)
-plus the weak ``a.k.a. '...'`` names OFAC keeps only in the remarks (quality ``weak``). The four files are joined on ``ent_num``
+with the rest in the comments file (``ent_num,remarks``). Aliases come from alt.csv (OFAC's strong
+aliases) plus the weak ``a.k.a. '...'`` names OFAC keeps only in the remarks. The split was checked
+against CONS_ENHANCED.XML, which marks quality explicitly: of the names both shapes share, every alt.csv
+name is a strong alias there and every remark name a low-quality one (tests/sources/test_ofac_shapes_agree.py). The four files are joined on ``ent_num``
 only within one set (the refresh framework groups files of the same date); an address or alias row
 whose ``ent_num`` is not in the primary file is reported, since it means the set is mixed up.
 """
@@ -174,7 +176,7 @@ def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_c
         name = clean(alt["alt_name"])
         if name:
             alias_type = clean(alt["alt_type"]).lower().replace(".", "")
-            aliases.append(Alias(name=name, type=_ALIAS_TYPES.get(alias_type, alias_type or "aka")))
+            aliases.append(Alias(name=name, type=_ALIAS_TYPES.get(alias_type, alias_type or "aka"), quality="strong"))
     aliases += [Alias(name=name, type=kind, quality="weak") for kind, name in ofac.weak_aliases_in_remarks(remarks)]
     addresses = [_address(a) for a in adds.get(uid, [])]
     addresses = [a for a in addresses if a.full or a.country_name]

@@ -184,7 +184,7 @@ def test_small_set_joins_everything(tmp_path: Path) -> None:
     acme, doe = parsed.records
     assert acme.programs == ["IRAN", "SDGT"]
     assert acme.remarks.endswith("Effective Date 01 Jan 2022.")
-    assert [(a.name, a.type, a.quality) for a in acme.aliases] == [("ACME OLD", "fka", ""), ("ACME", "aka", "weak")]
+    assert [(a.name, a.type, a.quality) for a in acme.aliases] == [("ACME OLD", "fka", "strong"), ("ACME", "aka", "weak")]
     assert acme.addresses[0].country == "IR" and acme.listing_date == "2021-06-03"
     assert doe.schema_ == "Person" and doe.birth_dates == ["1962", "1963-01-05"]
     assert any("1 row(s) refer to entries not in" in w for w in parsed.warnings)
