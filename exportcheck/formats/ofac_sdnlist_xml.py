@@ -27,7 +27,7 @@ from exportcheck.sources.base import Parsed
 KNOWN = {"uid", "firstName", "lastName", "title", "sdnType", "remarks", "programList", "idList", "akaList",
          "addressList", "nationalityList", "citizenshipList", "dateOfBirthList", "placeOfBirthList", "vesselInfo"}
 _ALIAS_TYPES = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "nka"}
-_VESSEL = {"callSign": "call sign", "vesselType": "vessel type", "vesselFlag": "vessel flag",
+_VESSEL = {"vesselType": "vessel type", "vesselFlag": "vessel flag",
            "vesselOwner": "vessel owner", "tonnage": "tonnage", "grossRegisteredTonnage": "GRT"}
 
 
@@ -119,6 +119,8 @@ def _entity(entry: etree._Element, file_name: str, source_id: str, is_cons: bool
     unparsed_births = [_t(x, "dateOfBirth") for x in entry.findall("dateOfBirthList/dateOfBirthItem")
                        if not partial_date(_t(x, "dateOfBirth"))]
     vessel = entry.find("vesselInfo")
+    if _t(vessel, "callSign"):  # an identifier, as in the legacy CSV's Call_Sign column
+        identifiers.append(Identifier(type="Call Sign", value=_t(vessel, "callSign")))
     remarks = [
         _t(entry, "remarks"),
         f"title: {_t(entry, 'title')}" if _t(entry, "title") else "",

@@ -65,7 +65,9 @@ def test_individual_names_and_dates(parsed: Parsed) -> None:
 
 def test_ids_and_addresses(parsed: Parsed, tree: etree._ElementTree) -> None:
     ids = tree.xpath("//*[local-name()='idList']/*[local-name()='id']")
-    assert sum(len(e.identifiers) for e in parsed.records) == len(ids)
+    calls = tree.xpath("//*[local-name()='callSign'][normalize-space()]")
+    assert len(calls) == 53
+    assert sum(len(e.identifiers) for e in parsed.records) == len(ids) + len(calls)
     bank = next(e for e in parsed.records if e.raw_id == "4632")
     assert bank.list == "13599" and bank.countries == ["IR"]
     assert "Executive Order 13599" in bank.identifiers[0].value
