@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from exportcheck.formats.common import clean, partial_date
+from exportcheck.formats.common import clean, country_code, partial_date
 from exportcheck.model import EntitySchema
 
 #: OFAC entry types (any shape, case-insensitive) → followthemoney schema. OFAC's legacy CSV writes
@@ -133,3 +133,15 @@ def weak_aliases_in_remarks(remarks: str) -> list[tuple[str, str]]:
     users screen against, e.g. CETC for China Electronics Technology Group Corporation.
     """
     return [(f"{kind}ka", clean(name)) for kind, name in _REMARK_ALIAS.findall(remarks or "") if clean(name)]
+
+
+_NATIONALITY = re.compile(r"(?:^|; )(?:alt\. )?(?:nationality|citizen) ([^;]+?)\.?(?=;|$)")
+
+
+def nationalities_in_remarks(remarks: str) -> list[str]:
+    """``nationality Russia; alt. citizen Korea, North`` → ``["RU", "KP"]`` (ISO-2, sorted, unknown names dropped).
+
+    Why from remarks: the legacy CSV has no nationality column; OFAC writes nationality and
+    citizenship into the remarks, and screening needs them as countries.
+    """
+    return sorted({code for code in (country_code(v) for v in _NATIONALITY.findall(remarks or "")) if code})

@@ -180,6 +180,7 @@ def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_c
     aliases += [Alias(name=name, type=kind, quality="weak") for kind, name in ofac.weak_aliases_in_remarks(remarks)]
     addresses = [_address(a) for a in adds.get(uid, [])]
     addresses = [a for a in addresses if a.full or a.country_name]
+    nationalities = ofac.nationalities_in_remarks(remarks)
     extra = "; ".join(f"{label}: {clean(row[col])}" for col, label in _REMARK_COLUMNS.items() if clean(row[col]))
     identifiers = [Identifier(type="Call Sign", value=clean(row["Call_Sign"]))] if clean(row["Call_Sign"]) else []
     return Entity(
@@ -190,12 +191,13 @@ def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_c
         name=clean(row["SDN_Name"]),
         aliases=aliases,
         addresses=addresses,
-        countries=sorted({a.country for a in addresses if a.country}),
+        countries=sorted({a.country for a in addresses if a.country} | set(nationalities)),
         identifiers=identifiers,
         programs=programs,
         listing_date=ofac.listing_date_in_remarks(remarks),
         remarks="; ".join(p for p in (clean(remarks), extra) if p),
         birth_dates=ofac.birth_dates_in_remarks(remarks) if schema == "Person" else [],
+        nationalities=nationalities,
         flags=flags,
         raw_id=uid,
     )

@@ -51,3 +51,13 @@ def test_pick_list_prefers_the_highest_priority(names: list[str], on_sdn: bool) 
     main, flags = ofac.pick_list([*names, *(["SDN"] if on_sdn else [])])
     assert main == next(n for n in ofac.CONS_LISTS if n in names)
     assert sorted(flags) == sorted(f"also-listed:{n}" for n in [*names, *(["SDN"] if on_sdn else [])] if n != main)
+
+
+COUNTRIES = {"Russia": "RU", "China": "CN", "Iran": "IR", "Korea, North": "KP", "Syria": "SY", "Germany": "DE"}
+
+
+@given(st.lists(st.sampled_from(sorted(COUNTRIES)), min_size=1, max_size=4), st.lists(st.booleans(), min_size=4, max_size=4))
+def test_nationalities_in_remarks(names: list[str], styles: list[bool]) -> None:
+    text = "DOB 1960; " + "; ".join(f"{'alt. ' if alt else ''}{'nationality' if i % 2 else 'citizen'} {name}"
+                                    for i, (name, alt) in enumerate(zip(names, styles, strict=False))) + "."
+    assert ofac.nationalities_in_remarks(text) == sorted({COUNTRIES[n] for n in names})

@@ -150,6 +150,15 @@ def test_remarks_continued_from_comments(cons: Parsed, cons_paths: list[Path]) -
         assert (prim[uid] + rest).strip() in got[uid].remarks
 
 
+def test_nationalities_from_remarks(sdn: Parsed) -> None:
+    prim = rows(raw_file("us-ofac-sdn", "sdn_2024-05-03.csv"))
+    russians = {r[0] for r in prim if "nationality Russia" in r[11] or "citizen Russia" in r[11]}
+    assert len(russians) > 100
+    got = by_uid(sdn)
+    assert all("RU" in got[u].nationalities and "RU" in got[u].countries for u in russians)
+    assert {u for u, e in got.items() if "RU" in e.nationalities} == russians
+
+
 def test_programs_split(cons: Parsed, sdn: Parsed) -> None:
     got = by_uid(sdn)
     prim = rows(raw_file("us-ofac-sdn", "sdn_2024-05-03.csv"))
