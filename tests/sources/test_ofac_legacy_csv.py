@@ -176,20 +176,21 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8", end: bytes = b"
     return path
 
 
-def small_set(folder: Path, date: str = "2030-01-02") -> list[Path]:
+def small_set(folder: Path, suffix: str = "_2030-01-02") -> list[Path]:
     return [
-        write(folder / f"sdn_{date}.csv", [
+        write(folder / f"sdn{suffix}.csv", [
             '1,"ACME TRADING",-0- ,"IRAN] [SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. \'ACME\'; Listing Date (CMIC) 03 Jun 2021; Effec"',
             '2,"DOE, John",individual,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 1962; alt. DOB 05 Jan 1963."',
         ]),
-        write(folder / f"add_{date}.csv", ['1,10,"1 Main St","Tehran","Iran",-0- ', '3,11,-0- ,-0- ,"Iran",-0- ']),
-        write(folder / f"alt_{date}.csv", ['1,20,"fka","ACME OLD",-0- ', '2,21,"aka","DOE, Johnny",-0- ']),
-        write(folder / f"sdn_comments_{date}.csv", ['1,"tive Date 01 Jan 2022."']),
+        write(folder / f"add{suffix}.csv", ['1,10,"1 Main St","Tehran","Iran",-0- ', '3,11,-0- ,-0- ,"Iran",-0- ']),
+        write(folder / f"alt{suffix}.csv", ['1,20,"fka","ACME OLD",-0- ', '2,21,"aka","DOE, Johnny",-0- ']),
+        write(folder / f"sdn_comments{suffix}.csv", ['1,"tive Date 01 Jan 2022."']),
     ]
 
 
-def test_small_set_joins_everything(tmp_path: Path) -> None:
-    parsed = ofac_legacy_csv.parse_sdn(small_set(tmp_path))
+@pytest.mark.parametrize("suffix", ["_2030-01-02", ""])  # mirror names and official download names
+def test_small_set_joins_everything(tmp_path: Path, suffix: str) -> None:
+    parsed = ofac_legacy_csv.parse_sdn(small_set(tmp_path, suffix))
     acme, doe = parsed.records
     assert acme.programs == ["IRAN", "SDGT"]
     assert acme.remarks.endswith("Effective Date 01 Jan 2022.")
@@ -274,3 +275,15 @@ def test_official_download_names_form_sets() -> None:
 def test_comments_file_is_never_a_primary() -> None:
     sets, notes = find_sets(get_source("us-ofac-sdn"), ["sdn_comments_2025-12.csv", "sdn_comments.csv"])
     assert sets == [] and notes
+
+
+def test_mixed_up_sets_fail(tmp_path: Path) -> None:
+    dated = small_set(tmp_path)
+    plain = small_set(tmp_path, "")
+    with pytest.raises(ParseError, match="two primary files in one set"):
+        ofac_legacy_csv.parse_sdn([dated[0], plain[0]])
+    stray = write(tmp_path / "notes.csv", ["1,x"])
+    with pytest.raises(ParseError, match=r"notes\.csv: not part of an OFAC legacy CSV set"):
+        ofac_legacy_csv.parse_sdn([dated[0], stray])
+    with pytest.raises(ParseError, match=r"no sdn\.csv / cons_prim\.csv"):
+        ofac_legacy_csv.parse_sdn(dated[1:])
