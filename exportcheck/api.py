@@ -120,6 +120,24 @@ class Lists:
         return diff_source(self.store, source_id, from_version, to_version)
 
 
+def refresh(
+    sources: list[str] | None = None,
+    mirror: str | Path | None = None,
+    all_dates: bool = False,
+    lists_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Refresh snapshots (from the publishers, or a mirror folder/URL); one row per outcome.
+
+    The same as ``exportcheck refresh``: a failing source keeps its last good snapshot and its row
+    says why (``status == "failed"``); nothing is raised for one source's failure.
+    """
+    from exportcheck.refresh import refresh as run_refresh
+
+    outcomes = run_refresh(sources or [], get_settings(lists_dir), mirror=str(mirror) if mirror else None,
+                           all_dates=all_dates)
+    return pd.DataFrame([o.__dict__ for o in outcomes])
+
+
 def load(as_of: date | str | None = None, lists_dir: Path | str | None = None) -> Lists:
     """The lists in ``lists_dir`` (default: ``EXPORTCHECK_LISTS_DIR`` or ``lists/``) as of a date."""
     return Lists(SnapshotStore(get_settings(lists_dir).lists_dir), _as_date(as_of))
