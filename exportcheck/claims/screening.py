@@ -1,0 +1,106 @@
+"""Screening a claim's parties, shared by the steps that need list evidence (sanctions, red flags, US).
+
+Every name variant of every party is screened once per run (results are cached on the
+:class:`Context`), each hit is placed against the claim's date (:mod:`.timing`) and tagged with what
+kind of list it is (:func:`rules.list_category`), so a step can say "on the Entity List since …" or
+"on the 1260H list, a red flag, not an export ban" without re-deriving either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from exportcheck.claims import rules
+from exportcheck.claims.model import Party, Period
+from exportcheck.claims.protocols import ControlLists, EntityScreener, ScreenHit
+from exportcheck.claims.timing import TimingAnswer, listing_timing
+from exportcheck.claims.verdict import Evidence, SnapshotRef
+
+
+@dataclass
+class Context:
+    """What a verification run has to work with: a screener, control lists, and a per-run cache."""
+
+    screener: EntityScreener
+    controls: ControlLists
+    _cache: dict[tuple, list[ScreenHit]] = field(default_factory=dict)
+    checked: dict[str, SnapshotRef] = field(default_factory=dict)
+
+    def screen(self, name: str, country: str, sources: Sequence[str] | None, as_of: date | None) -> list[ScreenHit]:
+        key = (name, country, tuple(sources or ()), as_of)
+        if key not in self._cache:
+            self._cache[key] = self.screener.screen(name, country=country or None, sources=sources, as_of=as_of)
+        return self._cache[key]
+
+    def coverage(self, sources: Sequence[str] | None, as_of: date | None) -> list[SnapshotRef]:
+        refs = self.screener.coverage(sources, as_of)
+        for ref in refs:
+            self.checked[f"{ref.source}:{ref.version}"] = ref
+        return refs
+
+
+@dataclass(frozen=True)
+class PartyHit:
+    """One list entry found for one party, placed against the claim's date."""
+
+    party: Party
+    hit: ScreenHit
+    timing: TimingAnswer
+    category: str
+    via_parent: bool = False
+
+    @property
+    def jurisdiction(self) -> str:
+        return rules.jurisdiction(self.hit.source, self.hit.list)
+
+    def evidence(self) -> Evidence:
+        h = self.hit
+        who = f"parent {self.party.parent!r} of " if self.via_parent else ""
+        return Evidence(
+            kind="entity", source=h.source, list=h.list, entity_id=h.entity_id, name=h.name,
+            matched_text=f"{who}{h.query_name} → {h.matched_name or h.name}", score=h.score,
+            listing_date=h.listing_date, end_date=h.end_date, citation="; ".join(h.citations),
+            licence_requirement=h.licence_requirement, programs=list(h.programs), snapshot=h.snapshot.version,
+            data_date=h.snapshot.data_date, source_url=h.source_url or h.snapshot.source_url,
+            timing=self.timing.sentence,
+            note=("" if h.is_match else "possible match only (below the match threshold); ") + h.explanation,
+        )
+
+
+def screen_party(ctx: Context, party: Party, period: Period | None, sources: Sequence[str] | None = None,
+                 *, parent: bool = False) -> list[PartyHit]:
+    """Every list entry matching any name of ``party`` (or of its parent), best hit per entry."""
+    as_of = period.end if period else None
+    names = [party.parent] if parent else party.names()
+    best: dict[str, ScreenHit] = {}
+    for name in names:
+        if not name:
+            continue
+        for hit in ctx.screen(name, party.country, sources, as_of):
+            if hit.entity_id not in best or best[hit.entity_id].score < hit.score:
+                best[hit.entity_id] = hit
+    found = []
+    for hit in sorted(best.values(), key=lambda h: -h.score):
+        timing = listing_timing(hit.listing_date, hit.end_date, hit.snapshot.data_date, period)
+        found.append(PartyHit(party, hit, timing, rules.list_category(hit.source, hit.list, hit.programs), parent))
+    return found
+
+
+def screen_parties(ctx: Context, parties: Sequence[Party], period: Period | None,
+                   sources: Sequence[str] | None = None, *, with_parents: bool = False) -> list[PartyHit]:
+    hits = []
+    for party in parties:
+        hits.extend(screen_party(ctx, party, period, sources))
+        if with_parents and party.parent:
+            hits.extend(screen_party(ctx, party, period, sources, parent=True))
+    return hits
+
+
+def describe(hit: PartyHit) -> str:
+    """One line for a finding: who, which list, since when, how that stood on the date."""
+    h = hit.hit
+    who = f"{hit.party.name} (parent {hit.party.parent})" if hit.via_parent else hit.party.name
+    match = "matches" if h.is_match else "possibly matches"
+    return f"{who} {match} {h.name!r} on {h.list or h.source} ({h.source}): {hit.timing.sentence}"
