@@ -135,6 +135,8 @@ class Party(_Strict):
     country: str = Field(default="", description="ISO-2")
     role: Role = "end-user"
     parent: str = Field(default="", description="Parent company, screened for red flags only: ownership does not propagate")
+    distinct_from: list[str] = Field(default_factory=list, description="Similar names of DIFFERENT organisations, "
+                                     "screened and reported so that their listings are not mistaken for this party's")
 
     @field_validator("country")
     @classmethod

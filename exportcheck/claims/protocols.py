@@ -37,12 +37,12 @@ class ScreenHit(BaseModel):
     query_name: str = Field(default="", description="The screened name variant that matched")
     listing_date: str = ""
     end_date: str = ""
-    countries: builtins.list[str] = Field(default_factory=list)
-    programs: builtins.list[str] = Field(default_factory=list)
+    countries: builtins.list[str] = Field(default_factory=builtins.list)
+    programs: builtins.list[str] = Field(default_factory=builtins.list)
     licence_requirement: str = ""
-    citations: builtins.list[str] = Field(default_factory=list, description="'89 FR 41888 (2024-05-14)' …")
+    citations: builtins.list[str] = Field(default_factory=builtins.list, description="'89 FR 41888 (2024-05-14)' …")
     parent_name: str = ""
-    related: builtins.list[str] = Field(default_factory=list)
+    related: builtins.list[str] = Field(default_factory=builtins.list)
     explanation: str = ""
     source_url: str = ""
     snapshot: SnapshotRef

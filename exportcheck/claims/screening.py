@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exportcheck.claims import rules
-from exportcheck.claims.model import Party, Period
+from exportcheck.claims.model import Claim, Party, Period
 from exportcheck.claims.protocols import ControlLists, EntityScreener, ScreenHit
 from exportcheck.claims.timing import TimingAnswer, listing_timing
 from exportcheck.claims.verdict import Evidence, SnapshotRef
@@ -57,7 +57,7 @@ class PartyHit:
 
     def evidence(self) -> Evidence:
         h = self.hit
-        who = f"parent {self.party.parent!r} of " if self.via_parent else ""
+        who = f"(parent of {self.party.name}) " if self.via_parent else ""
         return Evidence(
             kind="entity", source=h.source, list=h.list, entity_id=h.entity_id, name=h.name,
             matched_text=f"{who}{h.query_name} → {h.matched_name or h.name}", score=h.score,
@@ -104,3 +104,24 @@ def describe(hit: PartyHit) -> str:
     who = f"{hit.party.name} (parent {hit.party.parent})" if hit.via_parent else hit.party.name
     match = "matches" if h.is_match else "possibly matches"
     return f"{who} {match} {h.name!r} on {h.list or h.source} ({h.source}): {hit.timing.sentence}"
+
+
+def lookalikes(ctx: Context, claim: Claim) -> tuple[list[str], list[Evidence]]:
+    """Listings of organisations the claims file says are *different* from a party (trap 5: name variants).
+
+    Shown so a reader does not mistake them for the party; they never change a status.
+    """
+    as_of = claim.date.end if claim.date else None
+    sentences, evidence = [], []
+    for party in claim.parties:
+        for other in party.distinct_from:
+            for hit in ctx.screen(other, party.country, claim.lists or None, as_of):
+                if not hit.is_match:
+                    continue
+                timing = listing_timing(hit.listing_date, hit.end_date, hit.snapshot.data_date, claim.date)
+                sentences.append(f"Not the same party: {hit.name!r} ({hit.list or hit.source}) is a different "
+                                 f"organisation from {party.name}; {timing.sentence}.")
+                ev = PartyHit(party, hit, timing, rules.list_category(hit.source, hit.list, hit.programs)).evidence()
+                ev.note = f"a DIFFERENT organisation from {party.name}, shown so it is not confused with it"
+                evidence.append(ev)
+    return sentences, evidence

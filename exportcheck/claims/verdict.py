@@ -54,7 +54,7 @@ class Evidence(BaseModel):
     end_date: str = ""
     citation: str = Field(default="", description="Federal Register / OJ citation of the listing or entry")
     licence_requirement: str = ""
-    programs: builtins.list[str] = Field(default_factory=list)
+    programs: builtins.list[str] = Field(default_factory=builtins.list)
     snapshot: str = ""
     data_date: str = ""
     source_url: str = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties
+from exportcheck.claims.screening import Context, PartyHit, describe, lookalikes, screen_parties
 from exportcheck.claims.verdict import Status, Step
 
 EMBARGO_NOTE = (
@@ -33,8 +33,12 @@ def red_flags(claim: Claim, ctx: Context) -> list[PartyHit]:
 
 
 def later_listings(claim: Claim, ctx: Context) -> list[PartyHit]:
+    """Listings that began after the export, leaving out later editions of a listing already in force
+    (the 1260H transcription has one row per listing period of the same company)."""
     hits = screen_parties(ctx, claim.parties, claim.date, None, with_parents=True)
-    return [h for h in hits if h.hit.is_match and h.timing.timing == "listed-after"]
+    earlier = {(h.hit.source, h.hit.name) for h in hits if h.hit.is_match and h.timing.in_force}
+    return [h for h in hits if h.hit.is_match and h.timing.timing == "listed-after"
+            and (h.hit.source, h.hit.name) not in earlier]
 
 
 def awareness_parts(flags: list[PartyHit], later: list[PartyHit]) -> list[str]:
@@ -57,6 +61,8 @@ def run(claim: Claim, ctx: Context) -> Step:
     if claim.destination == "CN":
         parts.append(EMBARGO_NOTE)
     parts.extend(awareness_parts(flags, later))
+    others, other_evidence = lookalikes(claim=claim, ctx=ctx)
+    parts.extend(others)
     if not flags:
         parts.append("No party or parent matched any list held, as it stood on the date: nothing public points to a "
                      "catch-all case.")
@@ -66,7 +72,7 @@ def run(claim: Claim, ctx: Context) -> Step:
         question="Could the catch-all (Art. 4) have required a licence for a non-listed item, and what public red flags existed?",
         rule=rules.EU_CATCH_ALL.name, citation=rules.EU_CATCH_ALL.citation + "; " + rules.RED_FLAGS.citation,
         decides="the national authority (after informing the exporter or on the exporter's notification)",
-        finding=" ".join(parts), status=status, evidence=[h.evidence() for h in flags + later],
+        finding=" ".join(parts), status=status, evidence=[h.evidence() for h in flags + later] + other_evidence,
         settle="" if status == "consistent" else
         "whether the Dutch authority informed the exporter about these end-users, and what the exporter knew of the "
         "end-use (not public; the authority or the exporter can say)",

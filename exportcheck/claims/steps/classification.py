@@ -98,7 +98,7 @@ def classification_status(c: Classification) -> Status:
 
 def version_sentence(choice: VersionChoice | None) -> str:
     if choice is None:
-        return "no version of this list is held"
+        return "No version of this list is held."
     return {"in-force": "Read in the version in force: ", "bracketing": "Read in the bracketing versions: ",
             "earlier-only": "Read in the latest earlier version only: ", "later-only": "Read in a later version only: ",
-            "none": ""}[choice.basis] + choice.explanation + "."
+            "none": ""}[choice.basis] + (choice.explanation[:1].upper() + choice.explanation[1:]) + "."

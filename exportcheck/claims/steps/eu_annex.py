@@ -41,7 +41,7 @@ def run(claim: Claim, ctx: Context) -> Step:
                      + "); that is its own classification.")
     if not c.claimed:
         parts.append("The claim gives no EU classification for the item. Only the exporter or the authority "
-                     "classifies; ")
+                     "classifies;")
         parts.append(("candidate entries to compare it with: " + ", ".join(h.code for h in c.candidates) + ".")
                      if c.candidates else "no candidate entry matched the item's description.")
     parts.append(version_sentence(c.choice))

@@ -8,7 +8,7 @@ not mistake a 1260H designation for a sanction.
 from __future__ import annotations
 
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, describe, screen_parties
+from exportcheck.claims.screening import Context, describe, lookalikes, screen_parties
 from exportcheck.claims.verdict import Status, Step
 
 
@@ -29,6 +29,8 @@ def run(claim: Claim, ctx: Context) -> Step:
     parts = [describe(h) + f" [{h.category} list]." for h in hits] or [
         f"No name variant of {', '.join(p.name for p in claim.parties)} matched any entry of the "
         f"{len(held)} list snapshot(s) read."]
+    others, other_evidence = lookalikes(ctx, claim)
+    parts.extend(others)
     missing = [c.source for c in checked if not c.version]
     if missing:
         parts.append("No snapshot held for: " + ", ".join(missing) + " (not checked).")
@@ -39,7 +41,7 @@ def run(claim: Claim, ctx: Context) -> Step:
         rule="Entity, end-user, red-flag and sanctions lists held by exportcheck",
         citation="; ".join(sorted({c.source for c in held})),
         decides="public lists", finding=" ".join(parts), status=status,
-        evidence=[h.evidence() for h in hits], checked=checked,
+        evidence=[h.evidence() for h in hits] + other_evidence, checked=checked,
         settle="" if status != "undetermined" else
         "the exact shipment date, or identifiers (address, registration) that confirm or rule out the possible match",
     )
