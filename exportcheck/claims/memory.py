@@ -40,6 +40,9 @@ from exportcheck.model import ControlEntry, Entity
 #: vs "Co Ltd") but not a different word.
 MATCH = 90.0
 CANDIDATE = 80.0
+#: A snapshot more than this many days older than the export date is "stale": listings added in
+#: between are invisible in it (see :meth:`MemoryScreener._picks`).
+STALE_DAYS = 45
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "and", "for", "with", "used", "part", "parts", "item", "items", "machine", "machines", "of", "to",
@@ -98,30 +101,46 @@ class MemoryScreener:
 
     name = "in-memory screener (exportcheck.claims.memory)"
 
-    def __init__(self, sets: Iterable[EntitySet], match: float = MATCH, candidate: float = CANDIDATE) -> None:
+    def __init__(self, sets: Iterable[EntitySet], match: float = MATCH, candidate: float = CANDIDATE,
+                 declared: Sequence[str] = ()) -> None:
+        """``declared``: every source id that *should* be screened, so coverage can name those not held."""
         self.by_source: dict[str, list[EntitySet]] = {}
         for s in sets:
             self.by_source.setdefault(s.snapshot.source, []).append(s)
         for group in self.by_source.values():
             group.sort(key=lambda s: s.data_date)
         self.match, self.candidate = match, candidate
+        self.declared = sorted(set(declared) | set(self.by_source))
 
-    def _pick(self, source: str, as_of: date | None) -> EntitySet | None:
-        """The snapshot that stood on ``as_of``, else the oldest later one (SnapshotStore.as_of's rule)."""
+    def _picks(self, source: str, as_of: date | None) -> list[EntitySet]:
+        """The snapshots to read for ``as_of``.
+
+        The newest snapshot on or before the date (SnapshotStore.as_of's rule); where that one is more
+        than :data:`STALE_DAYS` older than the date, also the first later snapshot, because a list read
+        long before the export misses everything listed in between (the later one's listing dates then
+        say what was in force). Where only later snapshots exist, the oldest of them.
+        """
         group = self.by_source.get(source) or []
         if not group:
-            return None
+            return []
         if as_of is None:
-            return group[-1]
+            return [group[-1]]
         before = [s for s in group if s.data_date <= as_of]
-        return before[-1] if before else group[0]
+        after = [s for s in group if s.data_date > as_of]
+        if not before:
+            return [after[0]]
+        if (as_of - before[-1].data_date).days > STALE_DAYS and after:
+            return [before[-1], after[0]]
+        return [before[-1]]
 
     def coverage(self, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[SnapshotRef]:
-        chosen = sources or sorted(self.by_source)
+        chosen = sources or self.declared
         refs = []
         for source in chosen:
-            picked = self._pick(source, as_of)
-            refs.append(picked.snapshot if picked else SnapshotRef(source=source, note="no snapshot held"))
+            picked = self._picks(source, as_of)
+            refs.extend(p.snapshot for p in picked)
+            if not picked:
+                refs.append(SnapshotRef(source=source, note="no snapshot held"))
         return refs
 
     def screen(self, name: str, *, country: str | None = None, sources: Sequence[str] | None = None,
@@ -131,10 +150,8 @@ class MemoryScreener:
             return []
         q_digits = set(_DIGITS.findall(query))
         hits: dict[str, ScreenHit] = {}
-        for source in sources or sorted(self.by_source):
-            picked = self._pick(source, as_of)
-            if picked is None:
-                continue
+        for source, picked in ((src, p) for src in (sources or sorted(self.by_source))
+                               for p in self._picks(src, as_of)):
             found = process.extract(query, picked._names, scorer=fuzz.token_sort_ratio,
                                     score_cutoff=self.candidate - 10, limit=limit * 5)
             for _, score, idx in found:
@@ -149,9 +166,10 @@ class MemoryScreener:
                     notes.append(f"listed countries {', '.join(entity.countries)} differ from {country.upper()}")
                 if score < self.candidate:
                     continue
-                previous = hits.get(entity.entity_id)
+                key = f"{source}:{entity.list}:{entity.name}"  # one hit per listing even when two snapshots hold it
+                previous = hits.get(key)
                 if previous is None or previous.score < score:
-                    hits[entity.entity_id] = entity_hit(entity, picked.snapshot, score, matched, name,
+                    hits[key] = entity_hit(entity, picked.snapshot, score, matched, name,
                                                         score >= self.match, "; ".join(notes))
         return sorted(hits.values(), key=lambda h: -h.score)[:limit]
 
@@ -163,16 +181,18 @@ def screener_from_store(store: object, sources: Sequence[str] | None = None) -> 
 
     assert isinstance(store, SnapshotStore)
     sets = []
+    declared = []
     for source in all_sources().values():
         if source.spec.kind != "entities" or (sources and source.id not in sources):
             continue
+        declared.append(source.id)
         for snap in store.snapshots(source.id):
             frame = snap.load()
             ref = SnapshotRef(source=source.id, version=snap.version,
                               data_date=snap.meta.data_date.isoformat() if snap.meta.data_date else "",
                               source_url=snap.meta.source_url)
             sets.append(EntitySet(ref, [Entity.model_validate(_plain(row)) for row in frame.to_dict("records")]))
-    return MemoryScreener(sets)
+    return MemoryScreener(sets, declared=declared)
 
 
 def _plain(row: dict) -> dict:

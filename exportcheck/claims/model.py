@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 ClaimKind = Literal[
     "no-licence-required",
@@ -182,11 +182,26 @@ class ControlCode(_Strict):
         return f"{self.regime.upper()} {self.code}"
 
 
+_DATE_TEXT = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+              "description": "YYYY-MM-DD, or YYYY-MM / YYYY for the whole month or year"}
+DATE_SCHEMA = WithJsonSchema({"anyOf": [
+    _DATE_TEXT,
+    {"type": "object", "additionalProperties": False, "required": ["from", "to"],
+     "properties": {"from": _DATE_TEXT, "to": _DATE_TEXT}},
+    {"type": "null"},
+]})
+CODE_SCHEMA = WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": r"^(eu|nl|us):\S+$", "description": "regime:code, e.g. eu:3B001.f or us:EAR99"},
+    {"type": "object", "additionalProperties": False, "required": ["regime", "code"],
+     "properties": {"regime": {"enum": ["eu", "nl", "us"]}, "code": {"type": "string"}}},
+]})
+
+
 class Item(_Strict):
     description: str = ""
     part_number: str = ""
     parent_machine: str = Field(default="", description="The machine the part belongs to, e.g. 'TWINSCAN NXT:1980i'")
-    control_codes: list[ControlCode] = Field(default_factory=list, description="Codes claimed, each with its regime ('eu:3B001.f')")
+    control_codes: list[Annotated[ControlCode, CODE_SCHEMA]] = Field(default_factory=list, description="Codes claimed, each with its regime ('eu:3B001.f')")
     us_content: UsContent = "unknown"
 
 
@@ -205,7 +220,7 @@ class Claim(_Strict):
     text: str = Field(default="", description="The statement, quoted as made")
     said_by: str = Field(default="", description="Who made the statement, where and when")
     lang: str = ""
-    date: Period | None = Field(default=None, description="Export date, or {from, to} for a period")
+    date: Annotated[Period | None, DATE_SCHEMA] = Field(default=None, description="Export date, or {from, to} for a period")
     exporter: Exporter | None = None
     destination: str = Field(default="", description="ISO-2")
     parties: list[Party] = Field(default_factory=list)

@@ -125,3 +125,35 @@ def lookalikes(ctx: Context, claim: Claim) -> tuple[list[str], list[Evidence]]:
                 ev.note = f"a DIFFERENT organisation from {party.name}, shown so it is not confused with it"
                 evidence.append(ev)
     return sentences, evidence
+
+
+def stale_sources(checked: Sequence[SnapshotRef], period: Period | None, max_days: int = 45) -> list[SnapshotRef]:
+    """Sources read only in a snapshot from well before the export date.
+
+    Such a snapshot cannot show that a party was *not* listed on the date: anything listed in between
+    is missing from it. Steps turn "nothing found" into "undetermined" for these.
+    """
+    if period is None:
+        return []
+    newest: dict[str, SnapshotRef] = {}
+    for ref in checked:
+        if ref.version and (ref.source not in newest or ref.data_date > newest[ref.source].data_date):
+            newest[ref.source] = ref
+    return [ref for ref in newest.values()
+            if ref.data_date and (period.start - date.fromisoformat(ref.data_date[:10])).days > max_days]
+
+
+def coverage_sentences(checked: Sequence[SnapshotRef], period: Period | None) -> list[str]:
+    """What was read and what was not, for a finding."""
+    held = [c for c in checked if c.version]
+    parts = [f"Read {len(held)} snapshot(s): " + ", ".join(c.label() for c in held) + "." if held
+             else "No snapshot of these lists is held."]
+    missing = sorted({c.source for c in checked if not c.version})
+    if missing:
+        parts.append("Not checked (no snapshot held): " + ", ".join(missing) + ".")
+    stale = stale_sources(checked, period)
+    if stale:
+        parts.append("Only snapshots from well before the export date are held for " + ", ".join(
+            f"{r.source} ({r.data_date})" for r in stale) + ": parties listed between then and the export date "
+            "would not be seen.")
+    return parts

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, PartyHit, describe, lookalikes, screen_parties
+from exportcheck.claims.screening import (
+    Context,
+    PartyHit,
+    coverage_sentences,
+    describe,
+    lookalikes,
+    screen_parties,
+    stale_sources,
+)
 from exportcheck.claims.verdict import Status, Step
 
 EMBARGO_NOTE = (
@@ -22,6 +30,14 @@ CATCH_ALL_NOTE = (
     "Art. 4 requires a licence for a non-listed item only if the authority has informed the exporter of a "
     "WMD, military end-use (in an embargoed country) or illegal-military-parts risk; an exporter aware of such a "
     "use must notify the authority, which decides. Neither fact is public.")
+
+
+def _blind(claim: Claim, ctx: Context) -> list[str]:
+    """Why "no red flag found" cannot be trusted (no list held, or only stale snapshots), else []."""
+    checked = ctx.coverage(None, claim.date.end if claim.date else None)
+    if not [c for c in checked if c.version] or stale_sources(checked, claim.date):
+        return coverage_sentences(checked, claim.date)
+    return []
 
 
 def red_flags(claim: Claim, ctx: Context) -> list[PartyHit]:
@@ -63,17 +79,19 @@ def run(claim: Claim, ctx: Context) -> Step:
     parts.extend(awareness_parts(flags, later))
     others, other_evidence = lookalikes(claim=claim, ctx=ctx)
     parts.extend(others)
+    blind = _blind(claim, ctx)
     if not flags:
-        parts.append("No party or parent matched any list held, as it stood on the date: nothing public points to a "
-                     "catch-all case.")
-    status: Status = "undetermined" if flags else "consistent"
+        parts.append("No party or parent matched any list held, as it stood on the date"
+                     + (": nothing public points to a catch-all case." if not blind else "."))
+        parts.extend(blind)
+    status: Status = "undetermined" if flags or blind else "consistent"
     return Step(
         number=5, key="catch-all", title="Catch-all and red flags",
         question="Could the catch-all (Art. 4) have required a licence for a non-listed item, and what public red flags existed?",
         rule=rules.EU_CATCH_ALL.name, citation=rules.EU_CATCH_ALL.citation + "; " + rules.RED_FLAGS.citation,
         decides="the national authority (after informing the exporter or on the exporter's notification)",
         finding=" ".join(parts), status=status, evidence=[h.evidence() for h in flags + later] + other_evidence,
-        settle="" if status == "consistent" else
+        settle="" if status == "consistent" else "snapshots of the lists as they stood on the export date" if not flags else
         "whether the Dutch authority informed the exporter about these end-users, and what the exporter knew of the "
         "end-use (not public; the authority or the exporter can say)",
     )
@@ -85,6 +103,8 @@ def run_judgement(claim: Claim, ctx: Context) -> Step:
     later = later_listings(claim, ctx)
     parts = awareness_parts(flags, later) or [
         "No party or parent matched any list held, as it stood on the date."]
+    blind = [] if flags else _blind(claim, ctx)
+    parts.extend(blind)
     if flags:
         parts.append("Public lists had already judged these parties on the date; whether that judgement bound this "
                      "export depends on the other steps, and what the supplier knew is not public.")
@@ -95,7 +115,8 @@ def run_judgement(claim: Claim, ctx: Context) -> Step:
         rule=rules.RED_FLAGS.name + "; end-user and sanctions lists",
         citation=rules.EAR_ENTITY_LIST.citation + "; " + rules.RED_FLAGS.citation,
         decides="public lists; the supplier's knowledge is not public",
-        finding=" ".join(parts), status="undetermined" if flags else "consistent",
+        finding=" ".join(parts), status="undetermined" if flags or blind else "consistent",
         evidence=[h.evidence() for h in flags + later],
-        settle="" if not flags else "what the supplier knew and did with these public listings (not public)",
+        settle="" if not (flags or blind) else ("what the supplier knew and did with these public listings (not public)"
+                                                if flags else "snapshots of the lists as they stood on the export date"),
     )

@@ -8,7 +8,14 @@ not mistake a 1260H designation for a sanction.
 from __future__ import annotations
 
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, describe, lookalikes, screen_parties
+from exportcheck.claims.screening import (
+    Context,
+    coverage_sentences,
+    describe,
+    lookalikes,
+    screen_parties,
+    stale_sources,
+)
 from exportcheck.claims.verdict import Status, Step
 
 
@@ -24,16 +31,13 @@ def run(claim: Claim, ctx: Context) -> Step:
              if h.timing.timing not in ("listed-after", "removed-before")):
         status = "undetermined"
     held = [c for c in checked if c.version]
-    if not held:
+    if not held or (status == "consistent" and stale_sources(checked, claim.date)):
         status = "undetermined"
     parts = [describe(h) + f" [{h.category} list]." for h in hits] or [
-        f"No name variant of {', '.join(p.name for p in claim.parties)} matched any entry of the "
-        f"{len(held)} list snapshot(s) read."]
+        f"No name variant of {', '.join(p.name for p in claim.parties)} matched any list entry."]
     others, other_evidence = lookalikes(ctx, claim)
     parts.extend(others)
-    missing = [c.source for c in checked if not c.version]
-    if missing:
-        parts.append("No snapshot held for: " + ", ".join(missing) + " (not checked).")
+    parts.extend(coverage_sentences(checked, claim.date))
     return Step(
         number=4, key="lists", title="Listed parties",
         question=f"Was any party on {'the lists ' + ', '.join(claim.lists) if claim.lists else 'any list'} "
@@ -43,5 +47,5 @@ def run(claim: Claim, ctx: Context) -> Step:
         decides="public lists", finding=" ".join(parts), status=status,
         evidence=[h.evidence() for h in hits] + other_evidence, checked=checked,
         settle="" if status != "undetermined" else
-        "the exact shipment date, or identifiers (address, registration) that confirm or rule out the possible match",
+        "a snapshot of the lists as they stood on the export date, the exact shipment date, or identifiers (address, registration) that confirm or rule out the possible match",
     )

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties
+from exportcheck.claims.screening import (
+    Context,
+    PartyHit,
+    coverage_sentences,
+    describe,
+    screen_parties,
+    stale_sources,
+)
 from exportcheck.claims.verdict import Status, Step
 
 BINDING_ON_EU_EXPORTER = {"eu", "un"}
@@ -45,16 +52,14 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
             parts.append("Listings by a jurisdiction other than the EU/UN bind a Dutch exporter only where that "
                          "jurisdiction's law reaches the export (e.g. a US nexus).")
     else:
-        parts.append(f"No party matched a sanctions list in the {len(checked)} list snapshot(s) read for "
+        parts.append(f"No party matched a sanctions list as the lists stood on "
                      f"{claim.date.label() if claim.date else 'today'}.")
     if others:
         parts.append("Also found, but not sanctions: " + "; ".join(
             f"{h.hit.name} on {h.hit.list or h.hit.source} ({h.category})" for h in others)
             + " — see the catch-all and US steps.")
-    missing = [c.source for c in checked if not c.version]
-    if missing:
-        parts.append("No snapshot held for: " + ", ".join(missing) + ".")
-    if not [c for c in checked if c.version]:
+    parts.extend(coverage_sentences(checked, claim.date))
+    if not [c for c in checked if c.version] or (status == "consistent" and stale_sources(checked, claim.date)):
         status = "undetermined"
     return Step(
         number=4, key="sanctions", title="Sanctions on any party",
@@ -63,5 +68,5 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
         decides="public lists (no classification involved)", finding=" ".join(parts), status=status,
         evidence=[h.evidence() for h in sanctions], checked=checked,
         settle="" if status != "undetermined" else
-        "the exact shipment date, the full identifiers of the party, or whether the listing jurisdiction's law reached the export",
+        "a snapshot of the lists as they stood on the export date, the exact shipment date, the full identifiers of the party, or whether the listing jurisdiction's law reached the export",
     )

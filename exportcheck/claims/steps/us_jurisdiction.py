@@ -12,7 +12,7 @@ from datetime import date
 
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
-from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties
+from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties, stale_sources
 from exportcheck.claims.steps.classification import classify, control_evidence, version_sentence
 from exportcheck.claims.verdict import Status, Step
 
@@ -32,12 +32,18 @@ def run(claim: Claim, ctx: Context) -> Step:
     active = [h for h in listed if h.hit.is_match and (h.timing.in_force or h.timing.uncertain)]
     parts: list[str] = []
     status: Status
+    el_checked = [c for c in ctx.coverage(["us-entity-list", "us-csl"], claim.date.end if claim.date else None)
+                  if c.version]
+    el_blind = not el_checked or len(stale_sources(el_checked, claim.date)) == len({c.source for c in el_checked})
     if content == "no":
         parts.append("The claim says the item has no US content. That does not show it is outside the EAR: the "
                      "foreign direct product rules (15 CFR 734.9) reach foreign-made items with no US parts, made "
                      "with US technology, software or equipment, for certain ECCNs and Entity List footnotes.")
-        status = "undetermined" if active else "consistent"
-        if not active:
+        status = "undetermined" if active or el_blind else "consistent"
+        if el_blind and not active:
+            parts.append("The Entity List as it stood on the date is not held (or only a much older snapshot), so "
+                         "whether a party was listed then cannot be told here.")
+        elif not active:
             parts.append("No party was on the Entity List on the date, so the end-user-based foreign direct product "
                          "rules did not reach this export; the ECCN-based rules depend on the item's classification "
                          "(self-assessed).")
