@@ -56,3 +56,16 @@ def lists_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def tree_digest(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes: compare two calls to prove nothing changed."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def real_lists_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
+    """A lists folder refreshed once per test session from the real mirror (every source with a parser)."""
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("real-lists")
+    outcomes = refresh([], get_settings(folder), mirror=str(raw_dir), all_dates=True)
+    failed = [f"{o.source}: {o.message}" for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    return folder

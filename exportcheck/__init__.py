@@ -1,0 +1,11 @@
+"""exportcheck: check company export statements against public control and sanctions lists.
+
+The public API is what ``__all__`` lists; everything else may change between releases.
+"""
+
+from exportcheck.api import Lists, load
+from exportcheck.errors import ExportcheckError
+
+__version__ = "0.1.0"
+
+__all__ = ["ExportcheckError", "Lists", "__version__", "load"]

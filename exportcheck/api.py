@@ -1,0 +1,125 @@
+"""The public Python API: ``load()`` the lists as they stood on a date, as pandas DataFrames.
+
+Researchers in Jupyter start here::
+
+    import exportcheck
+    lists = exportcheck.load()                 # latest snapshots
+    lists.entities.query("list == 'Entity List'")
+    lists.sources()
+
+Everything here reads the snapshot store only (no network); run ``exportcheck refresh`` first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from exportcheck.catalogue import source_statuses
+from exportcheck.diff import SnapshotDiff, diff_source
+from exportcheck.errors import ConfigError
+from exportcheck.model import ControlEntry, Entity
+from exportcheck.settings import get_settings
+from exportcheck.sources import all_sources
+from exportcheck.store import Snapshot, SnapshotStore
+from exportcheck.tables import empty_frame
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"as_of: not an ISO date: {value!r}") from exc
+
+
+def in_force(frame: pd.DataFrame, when: date) -> pd.Series:
+    """Rows whose listing had begun and not ended on ``when`` (unknown dates count as in force).
+
+    Partial dates compare by their known part: a listing dated "2021" is taken as in force from 2021-01-01.
+    """
+    day = when.isoformat()
+    listed = frame["listing_date"].fillna("")
+    ended = frame["end_date"].fillna("")
+    started = (listed == "") | (listed.str.slice(0, 10) <= day)
+    not_ended = (ended == "") | (ended.str.slice(0, 10) > day)
+    return started & not_ended
+
+
+class Lists:
+    """The lists of one snapshot store as they stood on ``as_of`` (default: the latest snapshots)."""
+
+    def __init__(self, store: SnapshotStore, as_of: date | None = None) -> None:
+        self.store = store
+        self.as_of = as_of
+
+    def __repr__(self) -> str:
+        when = self.as_of.isoformat() if self.as_of else "latest"
+        return f"<exportcheck.Lists {self.store.root} as of {when}>"
+
+    def snapshot(self, source_id: str) -> Snapshot | None:
+        """The snapshot used for a source: the one valid on ``as_of``, or the latest."""
+        if self.as_of is None:
+            return self.store.latest(source_id)
+        return self.store.as_of(source_id, self.as_of)
+
+    def snapshots(self, kind: str | None = None) -> dict[str, Snapshot]:
+        chosen = {}
+        for source_id, source in all_sources().items():
+            if kind and source.spec.kind != kind:
+                continue
+            snap = self.snapshot(source_id)
+            if snap is not None:
+                chosen[source_id] = snap
+        return chosen
+
+    def _table(self, kind: str) -> pd.DataFrame:
+        frames = []
+        for snap in self.snapshots(kind).values():
+            frame = snap.load()
+            frame["snapshot"] = snap.version
+            frame["data_date"] = snap.meta.data_date.isoformat() if snap.meta.data_date else ""
+            frames.append(frame)
+        if not frames:
+            frame = empty_frame(Entity if kind == "entities" else ControlEntry)
+            return frame.assign(snapshot=pd.Series(dtype=str), data_date=pd.Series(dtype=str))
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def entities(self) -> pd.DataFrame:
+        """Every listed party of every entity source, one row per party and list.
+
+        With ``as_of``, listings that began after or ended before that date are left out.
+        """
+        frame = self._table("entities")
+        if self.as_of is not None and len(frame):
+            frame = frame[in_force(frame, self.as_of)].reset_index(drop=True)
+        return frame
+
+    @cached_property
+    def controls(self) -> pd.DataFrame:
+        """Every control-list entry of every control source (EU, US, NL)."""
+        return self._table("controls")
+
+    def sources(self) -> pd.DataFrame:
+        """The declared sources with their latest snapshot, one row each."""
+        rows = []
+        for row in source_statuses(self.store):
+            snap = row.pop("snapshot") or {}
+            rows.append({**{k: v for k, v in row.items() if not isinstance(v, list | dict)},
+                         "version": snap.get("version"), "data_date": snap.get("data_date"),
+                         "records": snap.get("records"), "retrieved_at": snap.get("retrieved_at")})
+        return pd.DataFrame(rows)
+
+    def diff(self, source_id: str, from_version: str | None = None, to_version: str | None = None) -> SnapshotDiff:
+        """What changed in a source between two snapshots (default: the last two)."""
+        return diff_source(self.store, source_id, from_version, to_version)
+
+
+def load(as_of: date | str | None = None, lists_dir: Path | str | None = None) -> Lists:
+    """The lists in ``lists_dir`` (default: ``EXPORTCHECK_LISTS_DIR`` or ``lists/``) as of a date."""
+    return Lists(SnapshotStore(get_settings(lists_dir).lists_dir), _as_date(as_of))
