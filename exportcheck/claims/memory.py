@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
-import pandas as pd
-from normality import normalize
+import pyarrow.parquet as pq
 from rapidfuzz import fuzz, process
 
 from exportcheck.claims import rules
@@ -49,8 +51,16 @@ _STOP = {"the", "and", "for", "with", "used", "part", "parts", "item", "items", 
          "a", "an", "or", "in", "on", "as", "by", "set", "up", "from", "that", "this", "chip"}
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def norm_name(text: str) -> str:
-    return normalize(text or "", lowercase=True, latinize=False) or (text or "").strip().lower()
+    """Case-folded, NFKC, punctuation to single spaces; CJK and other scripts kept as they are.
+
+    Plainer than normality.normalize on purpose: it runs over every alias of every snapshot when a
+    store is loaded, and this fallback only needs to compare names written in the same script.
+    """
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text or "").casefold()).strip()
 
 
 @dataclass
@@ -174,6 +184,25 @@ class MemoryScreener:
         return sorted(hits.values(), key=lambda h: -h.score)[:limit]
 
 
+#: The columns screening and evidence use; addresses, identifiers and remarks are not read.
+_SCREEN_COLUMNS = ["entity_id", "source", "list", "schema", "name", "aliases", "countries", "programs",
+                   "listing_date", "end_date", "citations", "licence_requirement", "parent_name", "source_url"]
+
+
+def _entity_row(row: dict) -> Entity:
+    """An Entity from a snapshot row (nulls dropped so the model's defaults apply)."""
+    return Entity.model_validate({k: v for k, v in row.items() if v is not None})
+
+
+@lru_cache(maxsize=64)
+def _entity_set(folder: str, source: str, version: str, data_date: str, source_url: str) -> EntitySet:
+    """One snapshot's entities, read once per process: snapshots are immutable, so caching by folder is safe."""
+    table = pq.read_table(Path(folder) / "entities.parquet")
+    rows = table.select([c for c in _SCREEN_COLUMNS if c in table.column_names]).to_pylist()
+    ref = SnapshotRef(source=source, version=version, data_date=data_date, source_url=source_url)
+    return EntitySet(ref, [_entity_row(row) for row in rows])
+
+
 def screener_from_store(store: object, sources: Sequence[str] | None = None) -> MemoryScreener:
     """A :class:`MemoryScreener` over every snapshot of every entity source in a SnapshotStore."""
     from exportcheck.sources import all_sources
@@ -187,26 +216,15 @@ def screener_from_store(store: object, sources: Sequence[str] | None = None) -> 
             continue
         declared.append(source.id)
         for snap in store.snapshots(source.id):
-            frame = snap.load()
-            ref = SnapshotRef(source=source.id, version=snap.version,
-                              data_date=snap.meta.data_date.isoformat() if snap.meta.data_date else "",
-                              source_url=snap.meta.source_url)
-            sets.append(EntitySet(ref, [Entity.model_validate(_plain(row)) for row in frame.to_dict("records")]))
+            sets.append(_entity_set(str(snap.path), source.id, snap.version,
+                                    snap.meta.data_date.isoformat() if snap.meta.data_date else "",
+                                    snap.meta.source_url))
     return MemoryScreener(sets, declared=declared)
 
 
 def _plain(row: dict) -> dict:
-    """A parquet row (numpy arrays for lists) as plain Python for pydantic."""
-    out = {}
-    for key, value in row.items():
-        if hasattr(value, "tolist"):
-            value = value.tolist()
-        if isinstance(value, list):
-            value = [_plain(v) if isinstance(v, dict) else v for v in value]
-        elif value is None or (isinstance(value, float) and pd.isna(value)):
-            continue
-        out[key] = value
-    return out
+    """A parquet row as plain Python for pydantic: nulls dropped so model defaults apply."""
+    return {key: value for key, value in row.items() if value is not None}
 
 
 # --- control lists ------------------------------------------------------------------------------
@@ -320,5 +338,6 @@ def controls_from_store(store: object) -> MemoryControls:
         if source.spec.kind != "controls":
             continue
         for snap in store.snapshots(source.id):
-            entries.extend(ControlEntry.model_validate(_plain(r)) for r in snap.load().to_dict("records"))
+            rows = pq.read_table(snap.table_path("controls")).to_pylist()
+            entries.extend(ControlEntry.model_validate(_plain(r)) for r in rows)
     return MemoryControls(entries)
