@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast, get_args
 
 from exportcheck.claims.memory import controls_from_store, screener_from_store
 from exportcheck.claims.protocols import (
@@ -21,6 +21,7 @@ from exportcheck.claims.protocols import (
     ControlLists,
     EntityScreener,
     ScreenHit,
+    VersionBasis,
     VersionChoice,
 )
 from exportcheck.claims.screening import Context
@@ -119,10 +120,10 @@ class PackageControls:
         entries = _get(result, "entries", None) or _get(result, "hits", None) or (
             result if isinstance(result, list) else [])
         hits = [_control_hit(_get(e, "entry", e), regime) for e in entries]
-        basis = _get(result, "basis", "") or "in-force"
+        raw_basis = _get(result, "basis", "") or "in-force"
+        basis = cast(VersionBasis, raw_basis if raw_basis in get_args(VersionBasis) else "in-force")
         versions = _get(result, "versions", []) or []
-        choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis if basis in (
-            "in-force", "bracketing", "earlier-only", "later-only", "none") else "in-force",
+        choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis,
             explanation=str(_get(result, "explanation", "") or _get(result, "note", "") or
                             f"versions: {', '.join(str(_get(v, 'version', v)) for v in versions) or 'as returned'}"))
         return ControlAnswer(regime=regime, query=query, version=choice, hits=hits)

@@ -120,7 +120,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    result = []
+    result: list[str] = []
     for para in _paragraphs(text.splitlines()):
         result.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
     return result

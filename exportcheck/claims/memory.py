@@ -32,6 +32,7 @@ from exportcheck.claims.protocols import (
     ControlHit,
     ControlVersion,
     ScreenHit,
+    VersionBasis,
     VersionChoice,
 )
 from exportcheck.claims.verdict import SnapshotRef
@@ -145,7 +146,7 @@ class MemoryScreener:
 
     def coverage(self, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[SnapshotRef]:
         chosen = sources or self.declared
-        refs = []
+        refs: list[SnapshotRef] = []
         for source in chosen:
             picked = self._picks(source, as_of)
             refs.extend(p.snapshot for p in picked)
@@ -290,7 +291,7 @@ class MemoryControls:
                    f"{'' if edition.verified else ', date not confirmed'}) is not held" if edition else
                    f"no held version was in force on {when}")
         chosen = ([before[-1]] if before else []) + ([after[0]] if after else [])
-        basis = "bracketing" if before and after else ("earlier-only" if before else "later-only")
+        basis: VersionBasis = "bracketing" if before and after else ("earlier-only" if before else "later-only")
         named = "; ".join(f"{v.info.version} (from {v.info.valid_from}{', partial' if v.info.partial else ''})"
                           for v in chosen)
         return VersionChoice(regime=regime, as_of=when, basis=basis, versions=[v.info for v in chosen],

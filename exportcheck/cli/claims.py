@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
 from exportcheck.claims import load_claims
 from exportcheck.claims import verify as run_verify
@@ -19,7 +20,7 @@ from exportcheck.cli._app import LISTS_DIR_OPTION, app, err_console, settings_fo
 from exportcheck.errors import ConfigError, InputError
 from exportcheck.reports import RENDERERS, render
 
-SCHEMAS = {"claims": ClaimsFile, "report": Report}
+SCHEMAS: dict[str, type[BaseModel]] = {"claims": ClaimsFile, "report": Report}
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from exportcheck.claims.model import KIND_MEANING, Claim
 from exportcheck.claims.screening import Context
-from exportcheck.claims.verdict import Step
+from exportcheck.claims.verdict import Status, Step
 
 #: Facts a kind cannot be checked without.
 _NEEDS = {
@@ -52,7 +52,7 @@ def run(claim: Claim, ctx: Context) -> Step:
     finding = f"The claim says {KIND_MEANING[claim.kind]}. Facts pinned: " + "; ".join(pinned) + "."
     if notes:
         finding += " " + " ".join(n[0].upper() + n[1:] + "." for n in notes)
-    status = "undetermined" if missing else "consistent"
+    status: Status = "undetermined" if missing else "consistent"
     return Step(
         number=1, key="facts", title="Facts of the export",
         question="Which export, by whom, when, of what, to whom (with every name variant)?",

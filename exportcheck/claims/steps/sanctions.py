@@ -45,7 +45,7 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
     status = _timing_status(binding, True)
     if status == "consistent" and foreign:
         status = _timing_status(foreign, False)
-    parts = []
+    parts: list[str] = []
     if sanctions:
         parts.extend(describe(h) + "." for h in sanctions)
         if foreign:

@@ -61,7 +61,7 @@ def run(claim: Claim, ctx: Context) -> Step:
         parts.append(describe(h) + "." + req)
     if active:
         parts.append("If the item was subject to the EAR, the Entity List licence requirement applied to this export.")
-    if when >= SME_FDP.start:
+    if SME_FDP.start is not None and when >= SME_FDP.start:
         parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) were in force on the date.")
     else:
         parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) came later than the export and did not apply.")
