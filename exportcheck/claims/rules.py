@@ -163,6 +163,13 @@ SOURCE_JURISDICTION: dict[str, str] = {
 }
 
 
+#: Sources that hold sanctions listings (alone or among other lists).
+SANCTIONS_SOURCES = ("eu-fsf", "un-sc", "uk-sanctions", "us-ofac-sdn", "us-ofac-cons", "us-csl")
+#: Sanctions lists that bind an exporter in the EU whatever the item: without one of them read, "no party
+#: is sanctioned" cannot be said for a Dutch exporter.
+EU_BINDING_SANCTIONS = ("eu-fsf", "un-sc")
+
+
 def list_category(source: str, list_name: str, programs: list[str] | None = None) -> str:
     """sanctions | end-user | red-flag | other, for one list entry."""
     progs = " ".join(programs or []).upper()

@@ -66,8 +66,17 @@ def h1260_rows(raw_dir: Path) -> list[Entity]:
 
 
 @pytest.fixture(scope="session")
-def screener(entity_list_rows: list[Entity], h1260_rows: list[Entity]) -> MemoryScreener:
+def csl_2022_rows(raw_dir: Path) -> list[Entity]:
+    """The real official CSL CSV of April 2022 through the project's own parser (SDN, NS-CMIC, Entity List …)."""
+    from exportcheck.formats import csl_csv
+
+    return list(csl_csv.parse([raw_dir / "us-csl" / "consolidated_2022-04.csv.gz"]).records)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def screener(entity_list_rows: list[Entity], h1260_rows: list[Entity], csl_2022_rows: list[Entity]) -> MemoryScreener:
     return MemoryScreener([
+        EntitySet(SnapshotRef(source="us-csl", version="2022-04-21_test", data_date="2022-04-21"), csl_2022_rows),
         EntitySet(SnapshotRef(source="us-entity-list", version="2026-07-09_test", data_date="2026-07-09"),
                   entity_list_rows),
         EntitySet(SnapshotRef(source="us-1260h", version="2026-08-20_test", data_date="2026-08-20"), h1260_rows),

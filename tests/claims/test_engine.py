@@ -67,17 +67,26 @@ def test_numbers_must_agree_cetc_24_is_not_cetc_26(ctx: Context) -> None:
 
 
 def test_lookalike_quantum_institute_is_reported_as_a_different_party(ctx: Context) -> None:
-    result = run(ctx, kind="party-not-listed", date="2024-02-05", parties=[SIQA])
+    result = run(ctx, kind="party-not-listed", date="2024-02-05", parties=[SIQA],
+                 lists=["us-entity-list", "us-1260h"])
     assert result.status == "consistent"
     listing = step(result, "lists")
     assert "Not the same party: 'Shenzhen Institute of Quantum Science and Engineering'" in listing.finding
     assert any("DIFFERENT organisation" in e.note for e in listing.evidence)
 
 
-def test_1260h_parent_is_a_red_flag_not_a_sanction(ctx: Context) -> None:
-    result = run(ctx, kind="sanctions-compliant", date="2024-06-01", parties=[CETC24])
-    assert result.status == "consistent"  # neither the Entity List nor 1260H is a sanctions list
-    assert "not sanctions" in step(result, "sanctions").finding
+def test_ns_cmic_and_1260h_are_red_flags_not_sanctions(ctx: Context) -> None:
+    cetc = {"name": "China Electronics Technology Group Corporation", "aliases": ["CETC"], "country": "CN"}
+    result = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[cetc], lists=["us-csl"])
+    assert result.status == "consistent"  # CETC is on NS-CMIC in the real 2022 CSL: an investment ban, not a sanction
+    sanctions = step(result, "sanctions")
+    assert "Also found, but not sanctions: CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION on NS-CMIC (red-flag)" \
+        in sanctions.finding
+    listed = run(ctx, kind="party-not-listed", date="2022-05-01", parties=[cetc], lists=["us-csl"])
+    assert listed.status == "contradicted"  # ... but it is on a list, and that claim says it is on none
+    unbound = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[cetc])
+    assert unbound.status == "undetermined"  # no EU or UN list held: cannot confirm for a Dutch exporter
+    assert "Neither the EU consolidated sanctions list nor the UN list" in step(unbound, "sanctions").finding
     judged = run(ctx, kind="customer-judgement", date="2024-06-01", parties=[CETC24])
     awareness = step(judged, "awareness")
     red = [e for e in awareness.evidence if e.source == "us-1260h"]

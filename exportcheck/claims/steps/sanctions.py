@@ -35,7 +35,7 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
     """``strict`` (the sanctions-compliant kind): any sanctions listing in force contradicts "no party is
     sanctioned", whoever imposed it; otherwise only EU/UN listings bind a Dutch exporter outright."""
     as_of = claim.date.end if claim.date else None
-    sources = claim.lists or None
+    sources = [s for s in claim.lists if s in rules.SANCTIONS_SOURCES] if claim.lists else list(rules.SANCTIONS_SOURCES)
     checked = ctx.coverage(sources, as_of)
     hits = screen_parties(ctx, claim.parties, claim.date, sources)
     sanctions = [h for h in hits if h.category == "sanctions"]
@@ -59,8 +59,13 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
             f"{h.hit.name} on {h.hit.list or h.hit.source} ({h.category})" for h in others)
             + " — see the catch-all and US steps.")
     parts.extend(coverage_sentences(checked, claim.date))
-    if not [c for c in checked if c.version] or (status == "consistent" and stale_sources(checked, claim.date)):
+    held = {c.source for c in checked if c.version}
+    if not held or (status == "consistent" and stale_sources(checked, claim.date)):
         status = "undetermined"
+    elif status == "consistent" and not held & set(rules.EU_BINDING_SANCTIONS) and not claim.lists:
+        status = "undetermined"
+        parts.append("Neither the EU consolidated sanctions list nor the UN list, which bind an exporter in the EU, "
+                     "is held: the claim cannot be confirmed for them.")
     return Step(
         number=4, key="sanctions", title="Sanctions on any party",
         question="Was any party on a sanctions list (EU, UN, UK, OFAC SDN) on the export date?",
