@@ -10,11 +10,13 @@ date, and the report's ``backends`` says which implementation answered.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast, get_args
 
-from exportcheck.claims.memory import controls_from_store, screener_from_store
+import pyarrow.parquet as pq
+
+from exportcheck.claims.memory import STALE_DAYS, controls_from_store, screener_from_store
 from exportcheck.claims.protocols import (
     ControlAnswer,
     ControlHit,
@@ -26,6 +28,7 @@ from exportcheck.claims.protocols import (
 )
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import SnapshotRef
+from exportcheck.errors import SnapshotError
 from exportcheck.settings import Settings
 from exportcheck.store import SnapshotStore
 
@@ -54,46 +57,116 @@ def _snapshot_ref(value: Any, source: str) -> SnapshotRef:
 
 
 class MatcherScreener:
-    """:class:`EntityScreener` over ``exportcheck.matching.screen`` (the project's matcher)."""
+    """:class:`EntityScreener` over the project's matcher (``exportcheck.matching``).
+
+    The matcher's ``screen(..., as_of=...)`` drops listings not in force on the date; the claims engine
+    must instead *see* them ("listed on 14 May 2024, after the export") and decide itself, so this
+    adapter asks the matcher for the snapshots that stood on the date (``get_screener(lists_dir,
+    as_of)``) and screens them without the in-force filter. Where a source's snapshot for the date is
+    stale (more than :data:`STALE_DAYS` older than it), the latest snapshots are screened too, as the
+    in-memory screener does. Near misses down to ``threshold - REVIEW_MARGIN`` are kept for review.
+    Federal Register citations and source URLs, which the matcher does not return, are read from the
+    snapshot table of each hit (once per snapshot).
+    """
 
     name = "exportcheck.matching"
+    REVIEW_MARGIN = 0.1
 
-    def __init__(self, screen: Callable[..., Any], store: SnapshotStore, **options: Any) -> None:
-        self._screen, self.store, self.options = screen, store, options
+    def __init__(self, matching: Any, settings: Settings) -> None:
+        self.matching, self.settings = matching, settings
+        self.store = SnapshotStore(settings.lists_dir)
+        self.threshold = float(getattr(matching, "DEFAULT_THRESHOLD", 0.8))
+        self._extras: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def _as_ofs(self, as_of: date | None, sources: Sequence[str] | None) -> list[date | None]:
+        if as_of is None:
+            return [None]
+        refs = self._refs(sources, as_of, stale_extra=False)
+        stale = [r for r in refs if r.data_date and (as_of - date.fromisoformat(r.data_date[:10])).days > STALE_DAYS]
+        return [as_of, None] if stale else [as_of]
 
     def screen(self, name: str, *, country: str | None = None, sources: Sequence[str] | None = None,
                as_of: date | None = None, limit: int = 10) -> list[ScreenHit]:
-        result = self._screen(name, country=country, sources=list(sources) if sources else None, as_of=as_of,
-                              **self.options)
-        matches = _get(result, "matches", result)
-        hits = []
-        for m in list(matches)[:limit]:
-            source = _get(m, "source")
-            cites = _get(m, "citations", []) or []
-            hits.append(ScreenHit(
-                score=float(_get(m, "score", 0.0)) * (100.0 if float(_get(m, "score", 0.0)) <= 1.0 else 1.0),
-                is_match=bool(_get(m, "is_match", False)), entity_id=_get(m, "entity_id"), source=source,
-                list=_get(m, "list"), name=_get(m, "name"), matched_name=_get(m, "matched_name"), query_name=name,
-                listing_date=_iso(_get(m, "listing_date")), end_date=_iso(_get(m, "end_date")),
-                countries=list(_get(m, "countries", []) or []), programs=list(_get(m, "programs", []) or []),
-                licence_requirement=_get(m, "licence_requirement") or "",
-                citations=[c if isinstance(c, str) else f"{_get(c, 'citation')} ({_get(c, 'date')})" for c in cites],
-                parent_name=_get(m, "parent_name") or "",
-                related=[str(r) for r in (_get(m, "related", []) or [])], explanation=str(_get(m, "explanation") or ""),
-                source_url=_get(m, "source_url") or "", snapshot=_snapshot_ref(_get(m, "snapshot", None), source)))
-        return hits
+        hits: dict[str, ScreenHit] = {}
+        for when in self._as_ofs(as_of, sources):
+            try:
+                screener = self.matching.get_screener(self.settings.lists_dir, when)
+            except SnapshotError:
+                return []
+            matches = screener.screen(name, country=country, sources=list(sources) if sources else None, limit=limit,
+                                      threshold=self.threshold, as_of=None,
+                                      min_score=self.threshold - self.REVIEW_MARGIN)
+            for m in matches:
+                hit = self._hit(m, name)
+                key = f"{hit.source}:{hit.list}:{hit.name}"
+                if key not in hits or hits[key].score < hit.score:
+                    hits[key] = hit
+        return sorted(hits.values(), key=lambda h: -h.score)[:limit]
 
-    def coverage(self, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[SnapshotRef]:
+    def _extra(self, ref: SnapshotRef, entity_id: str) -> dict[str, Any]:
+        """citations / source_url / parent_name of one entity, from its snapshot table (read once)."""
+        key = f"{ref.source}@{ref.version}"
+        if key not in self._extras:
+            try:
+                snap = self.store.get(ref.source, ref.version)
+                table = pq.read_table(snap.table_path("entities"),
+                                      columns=["entity_id", "citations", "source_url", "parent_name"])
+                self._extras[key] = {row["entity_id"]: row for row in table.to_pylist()}
+            except (SnapshotError, OSError, KeyError):
+                self._extras[key] = {}
+        return self._extras[key].get(entity_id, {})
+
+    def _hit(self, m: Any, query: str) -> ScreenHit:
+        source = _get(m, "source")
+        ref = self._snapshot(_get(m, "snapshot", ""), source)
+        extra = self._extra(ref, _get(m, "entity_id"))
+        cites = extra.get("citations") or []
+        score = float(_get(m, "score", 0.0))
+        related = [f"{_get(r, 'relation')}: {_get(r, 'name')} ({_get(r, 'list')})" for r in _get(m, "related", []) or []]
+        return ScreenHit(
+            score=round(score * 100.0 if score <= 1.0 else score, 1), is_match=bool(_get(m, "is_match", False)),
+            entity_id=_get(m, "entity_id"), source=source, list=_get(m, "list"), name=_get(m, "name"),
+            matched_name=_get(m, "matched_name"), query_name=query, listing_date=_iso(_get(m, "listing_date")),
+            end_date=_iso(_get(m, "end_date")), countries=list(_get(m, "countries", []) or []),
+            programs=list(_get(m, "programs", []) or []), licence_requirement=_get(m, "licence_requirement") or "",
+            citations=[f"{c['citation']} ({c['date']})" if c.get("date") else c["citation"] for c in cites],
+            parent_name=extra.get("parent_name") or "", related=related,
+            explanation=str(_get(m, "explanation") or ""), source_url=extra.get("source_url") or ref.source_url,
+            snapshot=ref)
+
+    def _snapshot(self, value: str, source: str) -> SnapshotRef:
+        """The matcher's ``snapshot`` ("source@version" or a version) as a SnapshotRef with its data date."""
+        sid, _, version = value.rpartition("@") if "@" in value else (source, "", value)
+        sid = sid or source
+        try:
+            snap = self.store.get(sid, version or None)
+        except SnapshotError:
+            return _snapshot_ref(version, sid)
+        return SnapshotRef(source=sid, version=snap.version, data_date=_iso(snap.meta.data_date),
+                           source_url=snap.meta.source_url)
+
+    def _refs(self, sources: Sequence[str] | None, as_of: date | None, *, stale_extra: bool) -> list[SnapshotRef]:
         from exportcheck.sources import all_sources
 
         refs = []
         for sid, source in sorted(all_sources().items()):
             if source.spec.kind != "entities" or (sources and sid not in sources):
                 continue
-            snap = self.store.as_of(sid, as_of) if as_of else self.store.latest(sid)
-            refs.append(SnapshotRef(source=sid, note="no snapshot held") if snap is None else SnapshotRef(
-                source=sid, version=snap.version, data_date=_iso(snap.meta.data_date), source_url=snap.meta.source_url))
+            snaps = [self.store.as_of(sid, as_of) if as_of else self.store.latest(sid)]
+            first = snaps[0]
+            if (stale_extra and as_of and first is not None and first.meta.data_date
+                    and (as_of - first.meta.data_date).days > STALE_DAYS):
+                snaps.append(self.store.latest(sid))
+            if first is None:
+                refs.append(SnapshotRef(source=sid, note="no snapshot held"))
+                continue
+            for snap in {s.version: s for s in snaps if s is not None}.values():
+                refs.append(SnapshotRef(source=sid, version=snap.version, data_date=_iso(snap.meta.data_date),
+                                        source_url=snap.meta.source_url))
         return refs
+
+    def coverage(self, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[SnapshotRef]:
+        return self._refs(sources, as_of, stale_extra=True)
 
 
 def _control_hit(e: Any, regime: str) -> ControlHit:
@@ -152,8 +225,8 @@ def default_context(settings: Settings, *, prefer_packages: bool = True) -> Cont
     controls: ControlLists = controls_from_store(store)
     if prefer_packages:
         matching = _optional("exportcheck.matching")
-        if matching is not None and hasattr(matching, "screen"):
-            screener = MatcherScreener(matching.screen, store)
+        if matching is not None and hasattr(matching, "get_screener"):
+            screener = MatcherScreener(matching, settings)
         ctl = _optional("exportcheck.controls")
         if ctl is not None and hasattr(ctl, "lookup") and hasattr(ctl, "search"):
             controls = PackageControls(ctl, controls)
