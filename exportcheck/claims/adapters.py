@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, cast, get_args
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -21,6 +21,7 @@ from exportcheck.claims.protocols import (
     ControlAnswer,
     ControlHit,
     ControlLists,
+    ControlVersion,
     EntityScreener,
     ScreenHit,
     VersionBasis,
@@ -28,7 +29,7 @@ from exportcheck.claims.protocols import (
 )
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import SnapshotRef
-from exportcheck.errors import SnapshotError
+from exportcheck.errors import InputError, SnapshotError
 from exportcheck.settings import Settings
 from exportcheck.store import SnapshotStore
 
@@ -169,46 +170,85 @@ class MatcherScreener:
         return self._refs(sources, as_of, stale_extra=True)
 
 
-def _control_hit(e: Any, regime: str) -> ControlHit:
-    return ControlHit(regime=_get(e, "regime", regime) or regime, code=_get(e, "code"), heading=_get(e, "heading") or "",
-                      text=_get(e, "text") or "", matched_text=_get(e, "matched_text") or "",
-                      score=_get(e, "score", None), not_used=bool(_get(e, "not_used", False)),
-                      reasons_for_control=list(_get(e, "reasons_for_control", []) or []),
-                      country_chart=list(_get(e, "country_chart", []) or []), version=_get(e, "version") or "",
-                      valid_from=_iso(_get(e, "valid_from")), partial=bool(_get(e, "partial", False)),
-                      source=_get(e, "source") or "", source_url=_get(e, "source_url") or "")
-
-
 class PackageControls:
-    """:class:`ControlLists` over ``exportcheck.controls.lookup`` / ``search``."""
+    """:class:`ControlLists` over the project's control-list package (``exportcheck.controls``).
+
+    ``lookup`` there answers for the version in force on the date and, where that version is not
+    held, says which held versions bracket it (``bracket``) without showing an entry; this adapter then
+    reads the entry of each bracketing version (a lookup on that version's own first day) so the
+    engine can show both texts and tell an entry that only a later version has.
+    """
 
     name = "exportcheck.controls"
 
-    def __init__(self, module: Any, fallback: ControlLists, **options: Any) -> None:
-        self.module, self.fallback, self.options = module, fallback, options
+    def __init__(self, module: Any, settings: Settings) -> None:
+        self.module, self.settings = module, settings
+        self._data: Any = None
 
-    def _answer(self, result: Any, query: str, regime: str, as_of: date | None) -> ControlAnswer:
-        if isinstance(result, ControlAnswer):
-            return result
-        entries = _get(result, "entries", None) or _get(result, "hits", None) or (
-            result if isinstance(result, list) else [])
-        hits = [_control_hit(_get(e, "entry", e), regime) for e in entries]
-        raw_basis = _get(result, "basis", "") or "in-force"
-        basis = cast(VersionBasis, raw_basis if raw_basis in get_args(VersionBasis) else "in-force")
-        versions = _get(result, "versions", []) or []
-        choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis,
-            explanation=str(_get(result, "explanation", "") or _get(result, "note", "") or
-                            f"versions: {', '.join(str(_get(v, 'version', v)) for v in versions) or 'as returned'}"))
-        return ControlAnswer(regime=regime, query=query, version=choice, hits=hits)
+    @property
+    def data(self) -> Any:
+        if self._data is None:
+            self._data = self.module.load_controls(str(self.settings.lists_dir))
+        return self._data
+
+    def _hit(self, entry: dict[str, Any], matched: str = "", score: float | None = None) -> ControlHit:
+        return ControlHit(regime=entry.get("regime") or "", code=entry.get("code") or "",
+                          heading=(entry.get("text") or "").split("\n", 1)[0][:200], text=entry.get("text") or "",
+                          matched_text=matched, score=score, not_used=bool(entry.get("not_used")),
+                          reasons_for_control=list(entry.get("reasons_for_control") or []),
+                          country_chart=list(entry.get("country_chart") or []), version=entry.get("version") or "",
+                          valid_from=_iso(entry.get("valid_from")), partial=bool(entry.get("partial")),
+                          source=entry.get("source") or "", source_url=entry.get("source_url") or "")
 
     def lookup(self, code: str, regime: str, as_of: date | None = None) -> ControlAnswer:
-        return self._answer(self.module.lookup(code, regime, as_of=as_of, **self.options), code, regime, as_of)
+        try:
+            result = self.module.lookup(code, regime, as_of, data=self.data)
+        except InputError as exc:
+            choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis="none", explanation=str(exc))
+            return ControlAnswer(regime=regime, query=code, version=choice)
+        hits = [self._hit(result.entry)] if result.entry else []
+        versions = []
+        sides = set()
+        for check in result.bracket:
+            sides.add(check.side)
+            versions.append(ControlVersion(version=check.version, valid_from=check.valid_from))
+            if check.exists:
+                held = self.module.lookup(code, regime, check.valid_from, data=self.data)
+                if held.entry:
+                    hits.append(self._hit(held.entry))
+        if result.entry:
+            basis: VersionBasis = "in-force"
+            versions.insert(0, ControlVersion(version=result.entry.get("version") or result.applicable_version,
+                                              valid_from=_iso(result.entry.get("valid_from")),
+                                              partial=bool(result.entry.get("partial"))))
+        elif sides == {"before", "after"}:
+            basis = "bracketing"
+        elif sides:
+            basis = "earlier-only" if sides == {"before"} else "later-only"
+        else:
+            basis = "in-force" if result.version_held and result.applicable_version else "none"
+        choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis, versions=versions,
+                               explanation="; ".join([*result.messages, *result.warnings]).rstrip(".")
+                               or f"version {result.applicable_version}")
+        return ControlAnswer(regime=regime, query=code, version=choice, hits=hits)
 
     def search(self, text: str, regime: str, limit: int = 5, as_of: date | None = None) -> ControlAnswer:
-        if not text:
-            return self.fallback.search(text, regime, limit, as_of)
-        return self._answer(self.module.search(text, regime, limit=limit, as_of=as_of, **self.options),
-                            text, regime, as_of)
+        found = self.module.search(text, regime, limit, as_of, data=self.data) if text.strip() else []
+        notes = [n for n in self.module.version_notes(self.data, as_of) if n.upper().startswith(regime.upper())]
+        joined = " ".join(notes)
+        basis: VersionBasis = ("later-only" if "is newer than" in joined else
+                               "earlier-only" if "is not held" in joined else "in-force")
+        held = self.data.entries
+        if held.empty or not bool((held.regime == regime).any()):
+            basis, notes = "none", [f"no {regime.upper()} control list is held"]
+        versions = {h.version: ControlVersion(version=h.version, valid_from=h.valid_from) for h in found}
+        choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis, versions=list(versions.values()),
+                               explanation="; ".join(notes).rstrip(".") or
+                               ("searched the version in force on the date" if as_of else "searched the latest version"))
+        hits = [ControlHit(regime=h.regime, code=h.code, heading=h.text.split("\n", 1)[0][:200], text=h.text,
+                           matched_text=", ".join(h.matched_terms) or h.explanation, score=round(float(h.score), 2),
+                           version=h.version, valid_from=h.valid_from) for h in found]
+        return ControlAnswer(regime=regime, query=text, version=choice, hits=hits)
 
 
 def _optional(module: str) -> Any | None:
@@ -228,6 +268,6 @@ def default_context(settings: Settings, *, prefer_packages: bool = True) -> Cont
         if matching is not None and hasattr(matching, "get_screener"):
             screener = MatcherScreener(matching, settings)
         ctl = _optional("exportcheck.controls")
-        if ctl is not None and hasattr(ctl, "lookup") and hasattr(ctl, "search"):
-            controls = PackageControls(ctl, controls)
+        if ctl is not None and all(hasattr(ctl, n) for n in ("lookup", "search", "load_controls", "version_notes")):
+            controls = PackageControls(ctl, settings)
     return Context(screener, controls)

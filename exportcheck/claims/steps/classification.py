@@ -70,10 +70,12 @@ def classify(claim: Claim, ctx: Context, regime: str, as_of: date | None) -> Cla
         if not exact:
             result.unknown_codes.append(code)
             continue
-        for hit in exact:
-            in_force = not _after(hit, as_of) and not hit.not_used
-            (result.listed if in_force else result.later_only).append((code, hit))
-            result.evidence.append(control_evidence(hit, as_of, f"the claim's own code {code.label()}"))
+        current = [h for h in exact if not _after(h, as_of) and not h.not_used]
+        if current:
+            result.listed.extend((code, h) for h in current)
+        else:
+            result.later_only.extend((code, h) for h in exact if _after(h, as_of))
+        result.evidence.extend(control_evidence(h, as_of, f"the claim's own code {code.label()}") for h in exact)
     text = " ".join(x for x in [item.description, item.parent_machine] if x)
     if text and not result.listed:
         answer = ctx.controls.search(text, regime, 5, as_of)
