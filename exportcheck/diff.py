@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from normality import normalize
 
 from exportcheck.errors import SnapshotError
+from exportcheck.sources import get_source
 from exportcheck.store import Snapshot, SnapshotStore
 
 KeyKind = Literal["id", "name"]
@@ -68,14 +70,17 @@ def _keyed(frame: pd.DataFrame, key: KeyKind) -> pd.DataFrame:
     return out.drop_duplicates("_key").set_index("_key")
 
 
-def _comparable(value: Any) -> Any:
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, list):
-        return [_comparable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _comparable(v) for k, v in value.items()}
-    return value
+def _cells_as_json(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Each cell of a column as canonical JSON text, so nested values (aliases, addresses) compare by content.
+
+    Why JSON through pandas: its C serialiser handles a whole column at once (cell-by-cell ``.at``
+    lookups took ~25 s for the 14,000-row CSL); ``force_ascii`` keeps every row on one ``\\n`` line.
+    """
+    text = frame[[column]].to_json(orient="records", lines=True, force_ascii=True, date_format="iso")
+    lines = text.rstrip("\n").split("\n") if len(frame) else []
+    if len(lines) != len(frame):  # never expected: JSON escapes newlines
+        raise SnapshotError(f"cannot compare column {column!r}: {len(lines)} JSON lines for {len(frame)} rows")
+    return np.asarray(lines, dtype=object)
 
 
 def _choose_key(old: Snapshot, new: Snapshot, a: pd.DataFrame, b: pd.DataFrame) -> KeyKind:
@@ -95,18 +100,22 @@ def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> 
     title = "name" if kind == "entities" else "code"
     added = [Change(k, str(kb.at[k, title])) for k in kb.index.difference(ka.index, sort=False)]
     removed = [Change(k, str(ka.at[k, title])) for k in ka.index.difference(kb.index, sort=False)]
+    common = ka.index.intersection(kb.index, sort=False)
+    columns = [c for c in COMPARED[kind] if c in ka.columns and c in kb.columns]
+    old_rows, new_rows = ka.loc[common], kb.loc[common]
+    differs = {c: _cells_as_json(old_rows, c) != _cells_as_json(new_rows, c) for c in columns}
+    names = new_rows[title].astype(str).tolist()
+    keys = [str(k) for k in common]
     changed = []
-    for k in ka.index.intersection(kb.index, sort=False):
-        fields = [c for c in COMPARED[kind] if c in ka.columns
-                  and _comparable(ka.at[k, c]) != _comparable(kb.at[k, c])]
-        if fields:
-            changed.append(Change(k, str(kb.at[k, title]), fields))
+    for i in np.flatnonzero(np.logical_or.reduce([differs[c] for c in columns])).tolist() if columns else []:
+        changed.append(Change(keys[i], names[i], [c for c in columns if differs[c][i]]))
     return SnapshotDiff(old.meta.source, old.version, new.version, chosen, added, removed, changed)
 
 
 def diff_source(store: SnapshotStore, source_id: str, from_version: str | None = None,
                 to_version: str | None = None, key: KeyKind | None = None) -> SnapshotDiff:
     """Diff two snapshots of a source; by default the last two by data date."""
+    get_source(source_id)  # an unknown id is a ConfigError naming the known ones, not "no snapshot"
     snaps = sorted(store.snapshots(source_id), key=lambda s: (s.meta.data_date or s.meta.retrieved_at.date(),
                                                               s.meta.retrieved_at))
     if not snaps:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from exportcheck.errors import ConfigError, FetchError
-from exportcheck.http import download, make_client
+from exportcheck.errors import ConfigError
+from exportcheck.http import download, get_text, is_html_name, make_client
 from exportcheck.settings import Settings
 
 _HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
@@ -25,7 +25,7 @@ class Mirror(Protocol):
 
     location: str
 
-    def list(self, folder: str) -> list[str]:
+    def list(self, folder: str, source_id: str) -> list[str]:
         """File names in one source folder (empty when the folder does not exist)."""
         ...
 
@@ -35,6 +35,10 @@ class Mirror(Protocol):
 
     def url(self, folder: str, name: str) -> str:
         """Where the file came from, for the snapshot's manifest."""
+        ...
+
+    def close(self) -> None:
+        """Release connections (nothing to do for a folder)."""
         ...
 
 
@@ -47,15 +51,20 @@ class LocalMirror:
         self.root = root
         self.location = str(root)
 
-    def list(self, folder: str) -> list[str]:
+    def list(self, folder: str, source_id: str) -> list[str]:
         path = self.root / folder
-        return sorted(p.name for p in path.iterdir() if p.is_file()) if path.is_dir() else []
+        if not path.is_dir():
+            return []
+        return sorted(p.name for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
 
     def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
         return self.root / folder / name
 
     def url(self, folder: str, name: str) -> str:
         return (self.root / folder / name).resolve().as_uri()
+
+    def close(self) -> None:
+        pass
 
 
 class HttpMirror:
@@ -67,30 +76,31 @@ class HttpMirror:
         self.settings = settings
         self._client = make_client(settings)
 
-    def list(self, folder: str) -> list[str]:
+    def list(self, folder: str, source_id: str) -> list[str]:
         url = urljoin(self.base, quote(folder) + "/")
-        try:
-            response = self._client.get(url)
-        except Exception as exc:  # httpx errors of every kind: a listing failure means no files here
-            raise FetchError(folder, f"mirror listing {url} failed ({exc.__class__.__name__})") from exc
-        if response.status_code == 404:
+        listing = get_text(url, settings=self.settings, source_id=source_id, client=self._client)
+        if listing is None:  # 404: the mirror holds nothing for this source
             return []
-        if response.status_code >= 400:
-            raise FetchError(folder, f"mirror listing {url} answered HTTP {response.status_code}")
-        names = {unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in _HREF.findall(response.text) if not h.endswith("/")}
+        names = {unquote(h.rstrip("/").rsplit("/", 1)[-1]) for h in _HREF.findall(listing) if not h.endswith("/")}
         return sorted(n for n in names if n and not n.startswith("."))
 
     def get(self, folder: str, name: str, workdir: Path, source_id: str) -> Path:
         dest = workdir / name
-        download(self.url(folder, name), dest, settings=self.settings, source_id=source_id, client=self._client)
+        download(self.url(folder, name), dest, settings=self.settings, source_id=source_id, client=self._client,
+                 expect_html=is_html_name(name))
         return dest
 
     def url(self, folder: str, name: str) -> str:
         return urljoin(self.base, f"{quote(folder)}/{quote(name)}")
 
+    def close(self) -> None:
+        self._client.close()
+
 
 def open_mirror(location: str, settings: Settings) -> Mirror:
     """A mirror for a folder path or an ``http(s)://`` URL."""
     if location.startswith(("http://", "https://")):
+        if not urlsplit(location).hostname:
+            raise ConfigError(f"mirror URL {location!r} has no host")
         return HttpMirror(location, settings)
     return LocalMirror(Path(location).expanduser())

@@ -7,7 +7,6 @@ that source's last good snapshot: everything is parsed and checked before anythi
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -18,14 +17,14 @@ from typing import Literal
 
 import pyarrow as pa
 
-from exportcheck.errors import BoundsError, ExportcheckError, ParseError
-from exportcheck.http import ProgressFn, download, sha256_file
+from exportcheck.errors import BoundsError, ExportcheckError, FetchError, ParseError
+from exportcheck.http import ProgressFn, download, is_html_name, sha256_file
 from exportcheck.mirror import Mirror, open_mirror
 from exportcheck.model import ControlEntry, Entity, FileManifest, SnapshotMeta, VersionEntry
 from exportcheck.settings import Settings
 from exportcheck.sources import Format, Parsed, Source, all_sources, get_source
 from exportcheck.sources.base import date_from_key, date_key
-from exportcheck.store import Snapshot, SnapshotStore
+from exportcheck.store import Snapshot, SnapshotStore, combined_sha, snapshot_sha
 from exportcheck.tables import records_to_arrow
 
 Status = Literal["published", "unchanged", "skipped", "failed"]
@@ -79,14 +78,6 @@ def find_sets(source: Source, names: Sequence[str], folder: str = "") -> tuple[l
     return sets, notes
 
 
-def combined_sha(files: Sequence[tuple[str, str]]) -> str:
-    """One digest for a set of files: the file's own sha256 for one file, else a digest of name:sha lines."""
-    if len(files) == 1:
-        return files[0][1]
-    lines = "\n".join(f"{name}:{sha}" for name, sha in sorted(files))
-    return hashlib.sha256(lines.encode()).hexdigest()
-
-
 def _check_bounds(source: Source, fmt: Format, parsed: Parsed, label: str) -> None:
     count = len(parsed.records)
     low = fmt.min_records if fmt.min_records is not None else source.spec.min_records
@@ -106,6 +97,61 @@ def _parse(source: Source, fmt: Format, paths: list[Path]) -> Parsed:
         raise ParseError(source.id, f"cannot parse {names} as {fmt.name}: {exc.__class__.__name__}: {exc}") from exc
 
 
+def file_manifests(paths: Sequence[Path]) -> list[FileManifest]:
+    return [FileManifest(name=p.name, sha256=sha256_file(p), size=p.stat().st_size) for p in paths]
+
+
+def _same_files(store: SnapshotStore, source: Source, fmt: Format, sha: str) -> Snapshot | None:
+    """A snapshot already made from exactly these files by this parser version, if any.
+
+    Why: re-importing unchanged files (a daily mirror run, a 200 where a 304 was hoped for) is then
+    recorded as "unchanged" without parsing, which is the slow step.
+    """
+    for entry in store.index(source.id).versions:
+        if entry.sha256[:10] != sha[:10]:
+            continue
+        snap = store.get(source.id, entry.version)
+        if (snapshot_sha(snap.meta) == sha and snap.meta.format == fmt.name
+                and snap.meta.parser_version == fmt.parser_version):
+            return snap
+    return None
+
+
+def _unchanged(store: SnapshotStore, snap: Snapshot, retrieved_at: datetime, why: str) -> Outcome:
+    meta = snap.meta
+    store.record_check(meta.source, VersionEntry(
+        version=meta.version, retrieved_at=retrieved_at, data_date=meta.data_date, record_count=meta.record_count,
+        sha256=snapshot_sha(meta), status="unchanged", message=why))
+    return Outcome(meta.source, "unchanged", f"checked, unchanged ({why}): snapshot {meta.version}",
+                   meta.version, meta.record_count, meta.data_date)
+
+
+def import_files(
+    store: SnapshotStore,
+    source: Source,
+    fmt: Format,
+    paths: list[Path],
+    *,
+    origin_url: str,
+    key: str,
+    retrieved_at: datetime,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    notes: Sequence[str] = (),
+    key_basis: str = "filename",
+) -> Outcome:
+    """Files on disk → a published snapshot, or "unchanged" when a snapshot of the same files exists."""
+    manifests = file_manifests(paths)
+    same = _same_files(store, source, fmt, combined_sha([(m.name, m.sha256) for m in manifests]))
+    if same is not None:
+        return _unchanged(store, same, retrieved_at, "same files as an existing snapshot")
+    meta, tables = build_snapshot(source, fmt, paths, origin_url=origin_url, key=key, retrieved_at=retrieved_at,
+                                  etag=etag, last_modified=last_modified, manifests=manifests,
+                                  key_basis=key_basis)
+    meta.warnings.extend(notes)
+    return _publish(store, meta, paths, tables)
+
+
 def build_snapshot(
     source: Source,
     fmt: Format,
@@ -116,22 +162,27 @@ def build_snapshot(
     retrieved_at: datetime,
     etag: str | None = None,
     last_modified: str | None = None,
+    manifests: list[FileManifest] | None = None,
+    key_basis: str = "filename",
 ) -> tuple[SnapshotMeta, dict[str, pa.Table]]:
     """Parse and validate one input set into a snapshot ready to publish (nothing written yet)."""
     parsed = _parse(source, fmt, paths)
     _check_bounds(source, fmt, parsed, ", ".join(p.name for p in paths))
     model = Entity if source.spec.kind == "entities" else ControlEntry
-    tables = {source.spec.kind: records_to_arrow(parsed.records, model)}
-    for name, frame in parsed.extra_tables.items():
-        tables[name] = pa.Table.from_pandas(frame, preserve_index=False)
-    manifests = [FileManifest(name=p.name, sha256=sha256_file(p), size=p.stat().st_size) for p in paths]
+    try:
+        tables: dict[str, pa.Table] = {source.spec.kind: records_to_arrow(parsed.records, model)}
+        for name, frame in parsed.extra_tables.items():
+            tables[name] = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise ParseError(source.id, f"{fmt.name} parser output does not fit the table schema: {exc}") from exc
+    manifests = manifests or file_manifests(paths)
     sha = combined_sha([(m.name, m.sha256) for m in manifests])
     data_date, basis = parsed.data_date, parsed.data_date_basis
     if data_date is None and key:
-        data_date, basis = date_from_key(key), "filename"
+        data_date, basis = date_from_key(key), key_basis
     if data_date is None:
         data_date, basis = retrieved_at.date(), "retrieval"
-    aliases = sum(len(r.aliases) for r in parsed.records) if source.spec.kind == "entities" else 0
+    aliases = sum(len(r.aliases) for r in parsed.records if isinstance(r, Entity))
     meta = SnapshotMeta(
         source=source.id,
         version=f"{data_date.isoformat()}_{sha[:10]}",
@@ -156,12 +207,11 @@ def build_snapshot(
 
 def _publish(store: SnapshotStore, meta: SnapshotMeta, paths: list[Path], tables: dict[str, pa.Table]) -> Outcome:
     if store.has_version(meta.source, meta.version):
-        store.record_check(meta.source, VersionEntry(version=meta.version, retrieved_at=meta.retrieved_at,
-                                                     data_date=meta.data_date, record_count=meta.record_count,
-                                                     sha256=meta.version.split("_")[-1], status="unchanged",
-                                                     message="same files as an existing snapshot"))
-        return Outcome(meta.source, "unchanged", f"unchanged: same files as snapshot {meta.version}",
-                       meta.version, meta.record_count, meta.data_date)
+        # The same files and data date, read by another parser version: a new snapshot, told apart.
+        meta = meta.model_copy(update={"version": f"{meta.version}-p{meta.parser_version}"})
+        if store.has_version(meta.source, meta.version):
+            return _unchanged(store, store.get(meta.source, meta.version), meta.retrieved_at,
+                              "same files as an existing snapshot")
     snap = store.publish(meta, paths, tables)
     note = "" if meta.verified_on_real_file else " (parser not verified on a real file)"
     return Outcome(meta.source, "published", f"published {snap.version}: {meta.record_count} records{note}",
@@ -174,11 +224,14 @@ def _without_prefix(message: str, source_id: str) -> str:
 
 
 def refresh_from_mirror(source: Source, mirror: Mirror, store: SnapshotStore, *, all_dates: bool) -> list[Outcome]:
-    """Import the newest (or, with ``all_dates``, every) dated input set a mirror holds for a source."""
+    """Import the newest (or, with ``all_dates``, every) dated input set a mirror holds for a source.
+
+    Sets are imported oldest first; one set failing does not stop the later ones.
+    """
     sets: list[InputSet] = []
     notes: list[str] = []
     for folder in source.mirror_dir_names():
-        names = mirror.list(folder)
+        names = mirror.list(folder, source.id)
         found, why = find_sets(source, names, folder)
         sets.extend(found)
         notes.extend(why)
@@ -191,60 +244,63 @@ def refresh_from_mirror(source: Source, mirror: Mirror, store: SnapshotStore, *,
         for input_set in chosen:
             workdir = Path(work) / f"{input_set.folder}-{input_set.key}-{input_set.format.name}"
             workdir.mkdir(parents=True, exist_ok=True)
+            label = ", ".join(input_set.names)
             try:
                 paths = [mirror.get(input_set.folder, n, workdir, source.id) for n in input_set.names]
-                meta, tables = build_snapshot(
-                    source, input_set.format, paths,
+                outcome = import_files(
+                    store, source, input_set.format, paths,
                     origin_url=mirror.url(input_set.folder, input_set.names[0]),
-                    key=input_set.key, retrieved_at=datetime.now(UTC),
+                    key=input_set.key, retrieved_at=datetime.now(UTC), notes=notes,
                 )
-                meta.warnings.extend(notes)
-                outcomes.append(_publish(store, meta, paths, tables))
             except ExportcheckError as exc:  # one dated set failing must not lose the others
-                outcomes.append(Outcome(source.id, "failed", _without_prefix(str(exc), source.id)))
+                outcome = Outcome(source.id, "failed", _without_prefix(str(exc), source.id))
+            if len(chosen) > 1 and label not in outcome.message:
+                outcome.message = f"{label}: {outcome.message}"
+            outcomes.append(outcome)
     return outcomes
 
 
 def refresh_official(
     source: Source, store: SnapshotStore, settings: Settings, progress: Callable[[str], ProgressFn] | None = None
 ) -> list[Outcome]:
-    """Download a source's official files (conditional GET on the last snapshot) and publish them."""
+    """Download a source's official files (conditional GET on the last snapshot) and publish them.
+
+    The first file's ``ETag``/``Last-Modified`` from the latest snapshot read in the same format make
+    the GET conditional; a 304 is recorded in ``versions.json`` ``checks`` as "checked, unchanged".
+    """
     fmt = source.official_format()
     if fmt is None or not source.spec.downloads:
         return [Outcome(source.id, "skipped", "no parser for the official format yet")]
+    urls = settings.official_urls(source.id, [d.url for d in source.spec.downloads])
     previous: Snapshot | None = store.latest(source.id)
     prev_meta = previous.meta if previous and previous.meta.format == fmt.name else None
     retrieved_at = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="exportcheck-") as work:
         paths: list[Path] = []
         first = None
-        for i, official in enumerate(source.spec.downloads):
-            conditional = i == 0 and prev_meta is not None
+        for i, (official, url) in enumerate(zip(source.spec.downloads, urls, strict=True)):
+            conditional = prev_meta if i == 0 else None
             result = download(
-                official.url, Path(work) / official.name, settings=settings, source_id=source.id,
-                etag=prev_meta.etag if conditional and prev_meta else None,
-                last_modified=prev_meta.last_modified if conditional and prev_meta else None,
-                progress=progress(official.name) if progress else None,
+                url, Path(work) / official.name, settings=settings, source_id=source.id,
+                etag=conditional.etag if conditional else None,
+                last_modified=conditional.last_modified if conditional else None,
+                expect_html=is_html_name(official.name),
+                progress=progress(f"{source.id} {official.name}") if progress else None,
             )
-            if result.not_modified and prev_meta is not None:
-                store.record_check(source.id, VersionEntry(
-                    version=prev_meta.version, retrieved_at=retrieved_at, data_date=prev_meta.data_date,
-                    record_count=prev_meta.record_count, sha256=prev_meta.version.split("_")[-1],
-                    status="unchanged", message="HTTP 304 Not Modified"))
-                return [Outcome(source.id, "unchanged", f"checked, unchanged (HTTP 304) since {prev_meta.version}",
-                                prev_meta.version, prev_meta.record_count, prev_meta.data_date)]
-            assert result.path is not None
+            if result.not_modified and previous is not None:
+                return [_unchanged(store, previous, retrieved_at, "HTTP 304 Not Modified")]
+            if result.path is None:
+                raise FetchError(source.id, f"{url}: no body received")
             paths.append(result.path)
             first = first or result
-        assert first is not None
+        assert first is not None  # a source with downloads fetched at least one file
         stated = first.last_modified_date
-        meta, tables = build_snapshot(
-            source, fmt, paths, origin_url=source.spec.url, key=stated.date().isoformat() if stated else "",
+        outcome = import_files(
+            store, source, fmt, paths, origin_url=urls[0], key=stated.date().isoformat() if stated else "",
             retrieved_at=retrieved_at, etag=first.etag, last_modified=first.last_modified,
+            key_basis="http Last-Modified",
         )
-        if stated and meta.data_date_basis == "filename":
-            meta.data_date_basis = "http"
-        return [_publish(store, meta, paths, tables)]
+        return [outcome]
 
 
 def refresh(
@@ -266,25 +322,37 @@ def refresh(
     where = mirror or settings.mirror
     opened = open_mirror(where, settings) if where else None
     outcomes: list[Outcome] = []
-    for source in sources:
-        clear_tmp(store, source.id)
-        try:
-            if not source.has_parser:
-                results = [Outcome(source.id, "skipped", "no parser yet")]
-            elif opened is not None:
-                results = refresh_from_mirror(source, opened, store, all_dates=all_dates)
-            else:
-                results = refresh_official(source, store, settings, progress)
-        except ExportcheckError as exc:
-            results = [Outcome(source.id, "failed", _without_prefix(str(exc), source.id))]
-        if explicit:
-            results = [Outcome(o.source, "failed", o.message) if o.status == "skipped" else o
-                       for o in results]
-        outcomes.extend(results)
+    try:
+        for source in sources:
+            results = _refresh_one(source, store, settings, opened, all_dates, progress)
+            if explicit:
+                results = [Outcome(o.source, "failed", o.message) if o.status == "skipped" else o
+                           for o in results]
+            outcomes.extend(results)
+    finally:
+        if opened is not None:
+            opened.close()
     return outcomes
+
+
+def _refresh_one(source: Source, store: SnapshotStore, settings: Settings, mirror: Mirror | None, all_dates: bool,
+                 progress: Callable[[str], ProgressFn] | None) -> list[Outcome]:
+    if not source.has_parser:
+        return [Outcome(source.id, "skipped", "no parser yet")]
+    try:
+        clear_tmp(store, source.id)
+        if mirror is not None:
+            return refresh_from_mirror(source, mirror, store, all_dates=all_dates)
+        return refresh_official(source, store, settings, progress)
+    except ExportcheckError as exc:
+        return [Outcome(source.id, "failed", _without_prefix(str(exc), source.id))]
+    except Exception as exc:  # a bug in one source must not stop the others; the message names it
+        return [Outcome(source.id, "failed", f"internal error: {exc.__class__.__name__}: {exc}")]
 
 
 def clear_tmp(store: SnapshotStore, source_id: str) -> None:
     """Remove temporary folders a killed run left behind (never a published snapshot)."""
-    for path in store.source_dir(source_id).glob(".tmp-*"):
-        shutil.rmtree(path, ignore_errors=True)
+    source_dir = store.source_dir(source_id)
+    if source_dir.is_dir():
+        for path in source_dir.glob(".tmp-*"):
+            shutil.rmtree(path, ignore_errors=True)

@@ -2,6 +2,19 @@
 
 Why one module: tests and CI jobs change behaviour only through these variables or explicit
 arguments, never through scattered ``os.environ`` reads.
+
+    EXPORTCHECK_LISTS_DIR            snapshot folder (``--lists-dir`` wins)
+    EXPORTCHECK_MIRROR               default for ``refresh --mirror`` (folder or http(s) URL)
+    EXPORTCHECK_CONNECT_TIMEOUT      seconds to open a connection (10)
+    EXPORTCHECK_READ_TIMEOUT         longest silence while reading a response, seconds (60)
+    EXPORTCHECK_RETRIES              extra attempts after a transient failure (3)
+    EXPORTCHECK_BACKOFF              first wait between attempts, doubled each time, seconds (1)
+    EXPORTCHECK_MAX_RETRY_AFTER      longest wait we accept, from Retry-After or backoff, seconds (120)
+    EXPORTCHECK_MAX_DOWNLOAD_BYTES   size cap of one download (512 MiB)
+    EXPORTCHECK_URL_<SOURCE>         replaces a source's official download URL(s): the source id upper-cased
+                                     with ``-`` as ``_`` (``EXPORTCHECK_URL_US_CSL``); for a source with several
+                                     files, their URLs separated by spaces, in the declared order. For
+                                     testing against a local server and for corporate proxies/caches.
 """
 
 from __future__ import annotations
@@ -9,6 +22,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from exportcheck.errors import ConfigError
+
+URL_PREFIX = "EXPORTCHECK_URL_"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 CHECKOUT_ROOT = PACKAGE_ROOT.parent
@@ -24,12 +41,29 @@ def _default_lists_dir() -> Path:
 
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
-    return float(raw) if raw else default
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
 
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw else default
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_key(source_id: str) -> str:
+    """The environment variable that overrides a source's official URL(s)."""
+    return URL_PREFIX + source_id.upper().replace("-", "_")
+
+
+def _url_overrides() -> dict[str, list[str]]:
+    """``EXPORTCHECK_URL_<SOURCE>`` variables, keyed by the variable's suffix (``US_CSL``)."""
+    return {name[len(URL_PREFIX):]: value.split() for name, value in os.environ.items()
+            if name.startswith(URL_PREFIX) and value.strip()}
 
 
 @dataclass(frozen=True)
@@ -45,7 +79,17 @@ class Settings:
     max_download_bytes: int = 512 * 1024 * 1024
     user_agent: str = "exportcheck/0.1 (+https://github.com/exportcheck/exportcheck)"
     mirror: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    url_overrides: dict[str, list[str]] = field(default_factory=dict)
+
+    def official_urls(self, source_id: str, declared: list[str]) -> list[str]:
+        """A source's download URLs: the declared ones unless ``EXPORTCHECK_URL_<SOURCE>`` replaces them."""
+        override = self.url_overrides.get(env_key(source_id)[len(URL_PREFIX):])
+        if override is None:
+            return declared
+        if len(override) != len(declared):
+            raise ConfigError(f"{env_key(source_id)} has {len(override)} URL(s); {source_id} downloads "
+                              f"{len(declared)} file(s)")
+        return override
 
 
 def get_settings(lists_dir: Path | str | None = None) -> Settings:
@@ -61,4 +105,5 @@ def get_settings(lists_dir: Path | str | None = None) -> Settings:
         max_retry_after=_float("EXPORTCHECK_MAX_RETRY_AFTER", 120.0),
         max_download_bytes=_int("EXPORTCHECK_MAX_DOWNLOAD_BYTES", 512 * 1024 * 1024),
         mirror=os.environ.get("EXPORTCHECK_MIRROR") or None,
+        url_overrides=_url_overrides(),
     )

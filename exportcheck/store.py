@@ -7,20 +7,28 @@ Layout under the lists directory::
     <source-id>/<version>/entities.parquet (or controls.parquet, plus any extra tables)
     <source-id>/<version>/raw/<files>     the files as downloaded (git-ignored; CI keeps them as artifacts)
 
-A version id is ``<data date>_<first 10 hex of the combined sha256>``: the same files always give the
-same id, so importing them again is recorded as "checked, unchanged" rather than a new snapshot.
+A version id is ``<data date>_<first 10 hex of the combined sha256>`` (plus ``-p<parser version>``
+when a newer parser re-reads files an older one published): the same files always give the same id, so importing them again is recorded as "checked, unchanged" rather than a new snapshot.
 Publishing writes into a hidden temporary folder and renames it into place (atomic on one file
 system); ``versions.json`` is replaced atomically too, so a crash never leaves a half snapshot that
-looks complete (zavod's run folders + ``last_successful``).
+looks complete (zavod's run folders + ``last_successful``). A snapshot only exists once
+``versions.json`` names it: a folder left by a crash between the two renames is an orphan, removed
+when the same version is published again.
+
+``versions.json`` lists snapshots oldest data first (ties: retrieval order), and ``last_successful``
+points at the newest data a successful run produced. Importing an older file later (backfilling
+history from a mirror) therefore adds history without moving the pointer back in time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +71,12 @@ class Snapshot:
         return f"{self.meta.source} snapshot {self.version} (data date {when}; {self.meta.source_url})"
 
 
+#: Modes of published files and folders: readable by everyone, like a checkout (mkstemp/mkdtemp
+#: would leave 0600/0700, which breaks a lists folder shared between users or served by a mirror).
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+
 def _write_json_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -70,10 +84,29 @@ def _write_json_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def combined_sha(files: Sequence[tuple[str, str]]) -> str:
+    """One digest for a set of files: the file's own sha256 for one file, else a digest of name:sha lines."""
+    if len(files) == 1:
+        return files[0][1]
+    lines = "\n".join(f"{name}:{sha}" for name, sha in sorted(files))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def snapshot_sha(meta: SnapshotMeta) -> str:
+    """The combined sha256 of a snapshot's raw files (what its version id abbreviates)."""
+    return combined_sha([(f.name, f.sha256) for f in meta.files])
+
+
+def _data_order(entry: VersionEntry) -> tuple[date, datetime]:
+    """Snapshots sort by the date their data stands for, then by when they were retrieved."""
+    return (entry.data_date or entry.retrieved_at.date(), entry.retrieved_at)
 
 
 class SnapshotStore:
@@ -96,7 +129,7 @@ class SnapshotStore:
             raise SnapshotError(f"{path}: damaged versions file ({exc.__class__.__name__})") from exc
 
     def snapshots(self, source_id: str) -> list[Snapshot]:
-        """Every published snapshot of a source, in publishing order."""
+        """Every published snapshot of a source, oldest data first."""
         return [self.get(source_id, entry.version) for entry in self.index(source_id).versions]
 
     def get(self, source_id: str, version: str | None = None) -> Snapshot:
@@ -140,18 +173,51 @@ class SnapshotStore:
         raw_files: list[Path],
         tables: dict[str, pa.Table],
     ) -> Snapshot:
-        """Write a new snapshot atomically and move ``last_successful`` to it."""
+        """Write a new snapshot atomically and, if it holds the newest data, move ``last_successful`` to it.
+
+        Any failure (disk full, permissions) leaves the source folder as it was and is raised as a
+        :class:`SnapshotError` naming the cause.
+        """
         source_dir = self.source_dir(meta.source)
-        source_dir.mkdir(parents=True, exist_ok=True)
-        final = source_dir / meta.version
-        if final.exists():
+        index = self.index(meta.source)
+        if any(v.version == meta.version for v in index.versions):
             raise SnapshotError(f"{meta.source}: snapshot {meta.version} exists already; snapshots are immutable")
-        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{meta.version}-", dir=source_dir))
+        final = source_dir / meta.version
         try:
+            source_dir.mkdir(parents=True, exist_ok=True)
+            if final.exists():  # an orphan of a run that died between the two renames: never published
+                shutil.rmtree(final)
+            self._write_folder(meta, raw_files, tables, final)
+        except OSError as exc:
+            raise SnapshotError(f"{meta.source}: cannot write snapshot {meta.version} "
+                                f"({exc.strerror or exc.__class__.__name__}: {exc.filename or final})") from exc
+        meta = meta.model_copy(update={"tables": sorted(tables)})
+        entry = VersionEntry(version=meta.version, retrieved_at=meta.retrieved_at, data_date=meta.data_date,
+                             record_count=meta.record_count, sha256=snapshot_sha(meta))
+        index.versions.append(entry)
+        index.versions.sort(key=_data_order)
+        current = next((v for v in index.versions if v.version == index.last_successful), None)
+        if current is None or _data_order(entry) >= _data_order(current):
+            index.last_successful = meta.version
+        try:
+            _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
+        except BaseException as exc:
+            shutil.rmtree(final, ignore_errors=True)  # unnamed by versions.json: take it back
+            if isinstance(exc, OSError):
+                raise SnapshotError(f"{meta.source}: cannot update {VERSIONS_FILE} "
+                                    f"({exc.strerror or exc.__class__.__name__})") from exc
+            raise
+        return Snapshot(meta, final)
+
+    @staticmethod
+    def _write_folder(meta: SnapshotMeta, raw_files: list[Path], tables: dict[str, pa.Table], final: Path) -> None:
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{meta.version}-", dir=final.parent))
+        try:
+            os.chmod(tmp, DIR_MODE)
             raw_dir = tmp / RAW_DIR
             raw_dir.mkdir()
             for path in raw_files:
-                shutil.copy2(path, raw_dir / path.name)
+                shutil.copyfile(path, raw_dir / path.name)
             for name, table in tables.items():
                 write_parquet(table, tmp / f"{name}.parquet")
             meta = meta.model_copy(update={"tables": sorted(tables)})
@@ -160,19 +226,6 @@ class SnapshotStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        index = self.index(meta.source)
-        index.versions.append(
-            VersionEntry(
-                version=meta.version,
-                retrieved_at=meta.retrieved_at,
-                data_date=meta.data_date,
-                record_count=meta.record_count,
-                sha256=meta.version.split("_")[-1],
-            )
-        )
-        index.last_successful = meta.version
-        _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
-        return Snapshot(meta, final)
 
     def record_check(self, source_id: str, entry: VersionEntry) -> None:
         """Note a run that found the data unchanged (HTTP 304, or the same files again).
@@ -180,8 +233,12 @@ class SnapshotStore:
         Failed runs are not written here: a failure leaves the source folder exactly as it was.
         """
         source_dir = self.source_dir(source_id)
-        source_dir.mkdir(parents=True, exist_ok=True)
         index = self.index(source_id)
         index.checks.append(entry)
         index.checks = index.checks[-200:]  # keep the file small; snapshots hold the real history
-        _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
+        try:
+            source_dir.mkdir(parents=True, exist_ok=True)
+            _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
+        except OSError as exc:
+            raise SnapshotError(f"{source_id}: cannot update {VERSIONS_FILE} "
+                                f"({exc.strerror or exc.__class__.__name__})") from exc

@@ -36,16 +36,19 @@ def sources(
     if as_json:
         print_json(rows)
         return
-    table = Table("source", "kind", "data date", "retrieved", "records", "age (days)", "parser")
+    # Narrow enough for an 80-column terminal; "age" is days since the data date.
+    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
+    for title in ("source", "kind", "data date", "retrieved", "records", "age", "parser"):
+        table.add_column(title, no_wrap=True, justify="right" if title in ("records", "age") else "left")
     for row in rows:
         snap = row["snapshot"]
         parser = "none yet" if not row["has_parser"] else ("verified" if row["verified_on_real_file"]
-                                                            else "not verified on a real file")
+                                                            else "unverified")
         if snap is None:
             table.add_row(row["id"], row["kind"], "no snapshot", "", "", "", parser)
         else:
             table.add_row(row["id"], row["kind"], str(snap["data_date"]),
-                          snap["retrieved_at"][:19], str(snap["records"]), str(snap["age_days"]), parser)
+                          snap["retrieved_at"][:10], str(snap["records"]), str(snap["age_days"]), parser)
     console.print(table)
 
 
@@ -61,7 +64,8 @@ def refresh(
     """Fetch, parse and publish snapshots; a failing source keeps its last good snapshot and exits non-zero."""
     settings = settings_for(lists_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  console=err_console, transient=True, disable=as_json) as bar:
+                  console=err_console, transient=True,
+                  disable=as_json or not err_console.is_terminal) as bar:  # no bar (nor blank line) in logs
 
         def progress(name: str) -> ProgressFn:
             task = bar.add_task(name, total=None)
@@ -74,7 +78,7 @@ def refresh(
         for o in outcomes:
             style = {"published": "green", "unchanged": "cyan", "skipped": "yellow", "failed": "bold red"}[o.status]
             line = f"[{style}]{o.status:>9}[/{style}] {o.source}: {o.message}"
-            (err_console if o.status == "failed" else console).print(line, highlight=False)
+            (err_console if o.status == "failed" else console).print(line, highlight=False, soft_wrap=True)
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
@@ -98,10 +102,11 @@ def diff(
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(result.summary(), highlight=False)
+    # soft_wrap: one line per entry even when piped (CI builds commit messages from this output)
+    console.print(result.summary(), highlight=False, soft_wrap=True)
     for label, items in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
         for change in items[:limit]:
             extra = f"  ({', '.join(change.fields)})" if change.fields else ""
-            console.print(f"  {label:>7}  {change.name}{extra}", highlight=False, markup=False)
+            console.print(f"  {label:>7}  {change.name}{extra}", highlight=False, markup=False, soft_wrap=True)
         if len(items) > limit:
             console.print(f"  {label:>7}  … {len(items) - limit} more (use --json for all)", highlight=False)

@@ -1,7 +1,14 @@
-"""Regeling geavanceerde productieapparatuur voor halfgeleiders (NL) — source declaration. Parsers for its formats are added in ``formats``."""
+"""Regeling geavanceerde productieapparatuur voor halfgeleiders (NL) — declaration and readable shapes.
+
+Official shape: the Staatscourant XML (parser tested on a hand-written fixture only: not verified).
+The mirror holds only page openings (``PAGES_*.txt``) without the annex; they are read into a
+snapshot with no control entries and a warning saying the annex is not held (min_records=0 for
+that shape, so refresh reports it instead of failing or skipping silently).
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import nl_staatscourant
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +28,10 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="staatscourant-xml", parse=nl_staatscourant.parse, primary="stcrt-*.xml", official=True, verified=False),
+    Format(name="page-openings", parse=nl_staatscourant.parse_pages, primary="PAGES_*.txt", companions=("PAGES_*.txt",),
+           official=False, min_records=0),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

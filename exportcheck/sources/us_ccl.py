@@ -1,7 +1,13 @@
-"""Commerce Control List (15 CFR 774 Supp. No. 1) — source declaration. Parsers for its formats are added in ``formats``."""
+"""Commerce Control List (15 CFR 774 Supp. No. 1) — declaration and the shapes we can read.
+
+The official shape is the eCFR XML of part 774 (parser tested on a fixture we wrote: not verified on a
+real file). The mirror holds a third party's JSON build of the 2026-07-23 eCFR issue, read together
+with the Country Chart (part 738) and Country Groups (part 740) JSON of the same date.
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import ccl_json, ecfr_ccl
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +27,11 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="ecfr-xml", parse=ecfr_ccl.parse, primary="title-15*774*.xml", official=True, verified=False),
+    Format(name="ccl-json", parse=ccl_json.parse, primary="DERIVED_ccl_part774-supp1_*.json",
+           companions=("DERIVED_country-chart_part738-supp1_*.json", "DERIVED_country-groups_part740-supp1_*.json"),
+           official=False),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -1,0 +1,168 @@
+"""Parser for a JSON copy of the Commerce Control List (15 CFR 774 Supp. 1) with its Country Chart and Groups.
+
+Source here: ``us-ear/DERIVED_ccl_part774-supp1_ecfr-<date>.json`` (a third party's build from the eCFR
+XML of that issue date: 633 ECCNs; full paragraph text only for categories 1, 3, 4 and 5), with the
+companions ``DERIVED_country-chart_part738-supp1_ecfr-<date>.json`` (15 CFR 738 Supp. 1) and
+``DERIVED_country-groups_part740-supp1_ecfr-<date>.json`` (15 CFR 740 Supp. 1) of the same date.
+
+Paragraphs come as ``items[{paragraph, kind (item|note|text), depth, text}]``. Some items lost their
+``paragraph`` and carry the label in the text instead (``c.3.a Two or more RF ...``): they are
+items. Unlabelled ``text`` lines are notes, attached to the code they open with (``3B001.c includes
+...``) or else to the paragraph they follow. ``[Reserved]`` paragraphs are marked not used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from exportcheck.errors import ParseError
+from exportcheck.formats.common import country_code, to_date
+from exportcheck.formats.control_tree import CODE, TreeBuilder, definitions_frame, link_terms, note_definitions
+from exportcheck.sources.base import Parsed
+
+SOURCE_ID = "us-ccl"
+_LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
+_NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
+_COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
+LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column"]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParseError(SOURCE_ID, f"{path.name}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ParseError(SOURCE_ID, f"{path.name}: expected a JSON object")
+    return data
+
+
+def _classify(paths: Sequence[Path]) -> tuple[tuple[Path, dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None]:
+    ccl = chart = groups = None
+    for path in paths:
+        data = _load(path)
+        if "entries" in data:
+            ccl = (path, data)
+        elif "countries" in data and "columns" in data:
+            chart = data
+        elif "groups" in data and "byCountry" in data:
+            groups = data
+        else:
+            raise ParseError(SOURCE_ID, f"{path.name}: neither the CCL, the Country Chart nor the Country Groups JSON")
+    if ccl is None:
+        raise ParseError(SOURCE_ID, f"{paths[0].name}: no CCL JSON (with 'entries') in the input set")
+    return ccl, chart, groups
+
+
+def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str) -> None:
+    eccn = str(raw.get("eccn", ""))
+    if not CODE.fullmatch(eccn):
+        raise ParseError(SOURCE_ID, f"{where}: not an ECCN: {eccn!r}")
+    heading = " ".join(str(raw.get("heading", "")).split())
+    builder.add_item(eccn, heading)
+    builder.headings[eccn] = heading
+    current = eccn
+    for item in raw.get("items") or []:
+        text = " ".join(str(item.get("text", "")).split())
+        paragraph = item.get("paragraph")
+        kind = item.get("kind")
+        if kind == "item" and paragraph:
+            current = f"{eccn}.{paragraph}"
+            builder.add_item(current, text)
+            continue
+        if kind == "text" and (m := _LABEL.match(text)) and f"{eccn}.{m.group(1)}".rsplit(".", 1)[0] in builder:
+            current = f"{eccn}.{m.group(1)}"
+            builder.add_item(current, m.group(2))
+            continue
+        if kind == "note":
+            builder.add_note(current, "Note", f"{paragraph}. {text}" if paragraph else text)
+            continue
+        head = _NOTE_HEAD.match(text)
+        note_kind, body = (head.group(1), head.group(2)) if head else ("Note" if CODE.match(text) else "Text", text)
+        target = current
+        ref = CODE.match(body)
+        if ref and ref.group(0).rstrip(".") in builder and ref.group(0).startswith(eccn):
+            target = ref.group(0).rstrip(".")
+        builder.add_note(target, note_kind, body)
+
+
+def _licence_rows(raw: dict[str, Any]) -> tuple[list[dict[str, str]], list[str], list[str]]:
+    eccn = str(raw["eccn"])
+    reasons = [r.strip() for r in str(raw.get("reasonForControl") or "").replace(";", ",").split(",") if r.strip()]
+    rows, columns = [], []
+    for row in raw.get("countryChart") or []:
+        control = " ".join(str(row.get("control", "")).split())
+        chart = " ".join(str(row.get("countryChart", "")).split())
+        reason = control.split(" ", 1)[0] if control else ""
+        applies = control.split("applies to", 1)[1].strip() if "applies to" in control else control
+        found = _COLUMN.search(chart)
+        column = f"{found.group(1)} {found.group(2)}" if found else ""
+        if column and column.replace(" ", "") not in columns:
+            columns.append(column.replace(" ", ""))
+        rows.append({"eccn": eccn, "reason": reason, "applies_to": applies, "country_chart": chart, "column": column})
+    return rows, reasons, columns
+
+
+def _chart_frame(chart: dict[str, Any] | None, groups: dict[str, Any] | None) -> pd.DataFrame:
+    """One row per Country Chart destination: its marks (columns with an X), footnotes and Country Groups."""
+    rows: dict[str, dict[str, Any]] = {}
+    if chart:
+        for name, cell in chart.get("countries", {}).items():
+            rows[name] = {"country": name, "iso": country_code(name), "marks": ";".join(cell.get("marks", [])),
+                          "footnotes": ";".join(str(f) for f in cell.get("footnotes", [])), "embargo_pointer": ""}
+        for name, cell in chart.get("embargoed", {}).items():
+            rows[name] = {"country": name, "iso": country_code(name), "marks": "",
+                          "footnotes": ";".join(str(f) for f in cell.get("footnotes", [])),
+                          "embargo_pointer": str(cell.get("pointer", ""))}
+    by_iso: dict[str, list[str]] = {}
+    if groups:
+        for per_letter in groups.get("byCountry", {}).values():
+            for name, codes in per_letter.items():
+                iso = country_code(name) or country_code(re.sub(r"\s*\(.*\)", "", name))
+                by_iso.setdefault(iso or name, []).extend(codes)
+    frame = pd.DataFrame(list(rows.values()), columns=["country", "iso", "marks", "footnotes", "embargo_pointer"])
+    frame["country_groups"] = [";".join(sorted(set(by_iso.get(iso or name, [])))) for iso, name in zip(frame["iso"], frame["country"], strict=True)]
+    return frame
+
+
+def parse(paths: Sequence[Path]) -> Parsed:
+    """Every ECCN and paragraph; licence requirements, Country Chart and Country Groups as extra tables."""
+    (path, data), chart, groups = _classify(paths)
+    issue = str(data.get("ecfrIssueDate", ""))
+    if not to_date(issue):
+        raise ParseError(SOURCE_ID, f"{path.name}: no ecfrIssueDate")
+    builder = TreeBuilder()
+    licence: list[dict[str, str]] = []
+    extra: dict[str, dict[str, list[str]]] = {}
+    for number, raw in enumerate(data.get("entries") or [], start=1):
+        _entry(builder, raw, f"{path.name}: entries[{number}]")
+        rows, reasons, columns = _licence_rows(raw)
+        licence += rows
+        extra[str(raw["eccn"])] = {"reasons_for_control": reasons, "country_chart": columns}
+    warnings = []
+    stated = data.get("entryCount")
+    tops = sum(1 for c in builder.nodes if "." not in c)
+    if stated is not None and stated != tops:
+        warnings.append(f"{path.name}: states entryCount {stated} but holds {tops} ECCNs")
+    deep = data.get("deepCategories") or []
+    if deep:
+        warnings.append(f"{path.name}: paragraph text only for categories {', '.join(deep)}; other ECCNs have their heading only")
+    url = str((data.get("source") or {}).get("url", ""))
+    entries = builder.entries(regime="us", source=SOURCE_ID, version=f"eCFR {issue}", valid_from=issue,
+                              source_url=url, extra=extra)
+    definitions = definitions_frame(note_definitions(entries, regime="us", version=f"eCFR {issue}", valid_from=issue,
+                                                     source=SOURCE_ID))
+    link_terms(entries, definitions)
+    tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions}
+    if chart or groups:
+        tables["country_chart"] = _chart_frame(chart, groups)
+    else:
+        warnings.append("no Country Chart / Country Groups JSON of the same date: licence needs per country cannot be read")
+    return Parsed(records=entries, data_date=to_date(issue), data_date_basis="file (ecfrIssueDate)",
+                  extra_tables=tables, warnings=warnings)

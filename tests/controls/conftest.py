@@ -1,0 +1,79 @@
+"""Session fixtures: each real control-list file parsed once per test run (they take a second or two each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exportcheck.formats import ccl_json, eu_annex_json, eu_consolidated_text
+from exportcheck.sources.base import Parsed
+from tests.conftest import raw_file
+
+EU_JSON = ("eu-dual-use", "DERIVED_annex-I_02021R0821-20251115.json")
+EU_TEXT = ("eu-dual-use", "DERIVED_consolidated-text_02021R0821-20230526_EN_chars000000-240000.txt.gz",
+           "DERIVED_consolidated-text_02021R0821-20230526_EN_chars320000-432000.txt.gz")
+US_DIR = "us-ear"
+US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
+            "DERIVED_country-groups_part740-supp1_ecfr-2026-07-23.json")
+
+
+@pytest.fixture(scope="session")
+def eu_json_path() -> Path:
+    return raw_file(*EU_JSON)
+
+
+@pytest.fixture(scope="session")
+def eu_text_paths() -> list[Path]:
+    return [raw_file(EU_TEXT[0], name) for name in EU_TEXT[1:]]
+
+
+@pytest.fixture(scope="session")
+def us_paths() -> list[Path]:
+    return [raw_file(US_DIR, name) for name in US_FILES]
+
+
+@pytest.fixture(scope="session")
+def eu2025(eu_json_path: Path) -> Parsed:
+    return eu_annex_json.parse([eu_json_path])
+
+
+@pytest.fixture(scope="session")
+def eu2023(eu_text_paths: list[Path]) -> Parsed:
+    return eu_consolidated_text.parse(eu_text_paths)
+
+
+@pytest.fixture(scope="session")
+def us2026(us_paths: list[Path]) -> Parsed:
+    return ccl_json.parse(us_paths)
+
+
+@pytest.fixture(scope="session")
+def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignore[no-untyped-def]
+    """Both EU versions and the US list as one ControlData, built from DataFrames (no store)."""
+    import pandas as pd
+
+    from exportcheck.controls import ControlData
+    from exportcheck.model import ControlEntry
+    from exportcheck.tables import records_to_frame
+
+    frames = [records_to_frame(list(p.records), ControlEntry) for p in (eu2025, eu2023, us2026)]
+    return ControlData.from_frames(
+        *frames,
+        coverage=pd.concat([eu2025.extra_tables["coverage"], eu2023.extra_tables["coverage"]], ignore_index=True),
+        country_chart=us2026.extra_tables["country_chart"],
+        licence_requirements=us2026.extra_tables["licence_requirements"],
+        definitions=pd.concat([p.extra_tables["definitions"] for p in (eu2025, eu2023, us2026)], ignore_index=True),
+    )
+
+
+@pytest.fixture(scope="session")
+def control_lists_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
+    """A lists folder with the three control sources refreshed from the real mirror, every date."""
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("control-lists")
+    outcomes = refresh(["eu-dual-use", "us-ccl", "nl-national"], get_settings(folder), mirror=str(raw_dir), all_dates=True)
+    assert [o.status for o in outcomes] == ["published"] * 4, [o.message for o in outcomes]
+    return folder

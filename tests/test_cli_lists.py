@@ -1,0 +1,119 @@
+"""``exportcheck sources`` / ``refresh`` as users call them: JSON output, lists folder choice, bad arguments."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from exportcheck.cli import app
+from exportcheck.sources import all_sources
+from exportcheck.store import SnapshotStore
+from tests.conftest import tree_digest
+from tests.refresh_support import (
+    CSL_RAW,
+    SAMPLE_ID,
+    copy_lists,
+    csl_rows,
+    fast_env,
+    mirror_snapshots,
+    register_sample,
+    sample_rows,
+    write_csv,
+)
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_env(monkeypatch)
+
+
+@pytest.fixture
+def mirror_lists(tmp_path, tmp_path_factory, raw_dir, monkeypatch) -> Path:
+    folder, _ = mirror_snapshots(tmp_path_factory, raw_dir)
+    return copy_lists(folder, tmp_path / "lists", monkeypatch)
+
+
+def _by_id(output: str) -> dict[str, dict]:
+    return {row["id"]: row for row in json.loads(output)}
+
+
+def test_sources_json_shows_the_latest_snapshot_or_none(mirror_lists, raw_dir):
+    result = runner.invoke(app, ["sources", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = _by_id(result.stdout)
+    assert set(rows) == set(all_sources())
+    csl = rows["us-csl"]["snapshot"]
+    latest = SnapshotStore(mirror_lists).get("us-csl")
+    assert csl["version"] == latest.version
+    assert csl["data_date"] == latest.meta.data_date.isoformat()
+    assert datetime.fromisoformat(csl["retrieved_at"]) <= datetime.now(UTC)
+    assert csl["records"] == latest.meta.record_count == len(latest.load())
+    assert csl["age_days"] == (datetime.now(UTC).date() - latest.meta.data_date).days
+    raw = {f.name: hashlib.sha256((latest.path / "raw" / f.name).read_bytes()).hexdigest() for f in latest.meta.files}
+    assert csl["sha256"] == raw
+    if latest.meta.files[0].name == CSL_RAW[1]:
+        assert raw[CSL_RAW[1]] == hashlib.sha256(raw_dir.joinpath(*CSL_RAW).read_bytes()).hexdigest()
+    assert all(rows[s]["snapshot"] is None for s in rows if s != "us-csl")
+
+
+def test_sources_text_says_no_snapshot(lists_dir):
+    result = runner.invoke(app, ["sources"])
+    assert result.exit_code == 0
+    assert result.stdout.count("no snapshot") == len(all_sources())
+
+
+def test_lists_dir_option_and_environment_variable(mirror_lists, tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    via_env = _by_id(runner.invoke(app, ["sources", "--json"]).stdout)  # EXPORTCHECK_LISTS_DIR=mirror_lists
+    assert via_env["us-csl"]["snapshot"] is not None
+    via_option = _by_id(runner.invoke(app, ["sources", "--json", "--lists-dir", str(empty)]).stdout)
+    assert via_option["us-csl"]["snapshot"] is None, "--lists-dir wins over EXPORTCHECK_LISTS_DIR"
+    monkeypatch.setenv("EXPORTCHECK_LISTS_DIR", str(empty))
+    back = _by_id(runner.invoke(app, ["sources", "--json", "--lists-dir", str(mirror_lists)]).stdout)
+    assert back["us-csl"]["snapshot"] is not None
+
+
+def test_refresh_writes_where_lists_dir_says(tmp_path, raw_dir, mirror_lists, monkeypatch):
+    """A refresh into a fresh --lists-dir creates the snapshot there and leaves the env folder alone."""
+    register_sample(monkeypatch)
+    header, _ = csl_rows(raw_dir)
+    write_csv(tmp_path / "m" / SAMPLE_ID / "sample_2024-01.csv", header, sample_rows(header, 3, "2024-01-02"))
+    before = tree_digest(mirror_lists)
+    target = tmp_path / "other"
+    result = runner.invoke(app, ["refresh", SAMPLE_ID, "--mirror", str(tmp_path / "m"), "--lists-dir", str(target)])
+    assert result.exit_code == 0, result.output
+    assert SnapshotStore(target).get(SAMPLE_ID).meta.record_count == 3
+    assert tree_digest(mirror_lists) == before
+
+
+@pytest.mark.parametrize("command", [["refresh", "no-such-list"], ["diff", "no-such-list"],
+                                     ["refresh", "us-csl", "no-such-list"]])
+def test_unknown_source_is_one_line_and_exit_2(lists_dir, command):
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: unknown source 'no-such-list'; known sources: ")
+    assert "Traceback" not in result.output
+    assert list(lists_dir.iterdir()) == [], "nothing refreshed when an argument is wrong"
+
+
+def test_damaged_versions_file_is_one_line(lists_dir):
+    (lists_dir / "us-csl").mkdir()
+    (lists_dir / "us-csl" / "versions.json").write_text("{not json")
+    result = runner.invoke(app, ["diff", "us-csl"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "damaged versions file" in result.stderr
+
+
+def test_bad_setting_is_one_line(lists_dir, monkeypatch):
+    monkeypatch.setenv("EXPORTCHECK_RETRIES", "many")
+    result = runner.invoke(app, ["refresh", "us-csl"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: EXPORTCHECK_RETRIES='many' is not a whole number"
