@@ -185,14 +185,24 @@ class PackageControls:
         self.module, self.settings = module, settings
         self._data: Any = None
 
+        self._missing = ""
+
     @property
     def data(self) -> Any:
-        if self._data is None:
-            self._data = self.module.load_controls(str(self.settings.lists_dir))
+        if self._data is None and not self._missing:
+            try:
+                self._data = self.module.load_controls(str(self.settings.lists_dir))
+            except SnapshotError as exc:  # no control list refreshed yet: steps say so, screening still runs
+                self._missing = str(exc)
         return self._data
 
+    def _none(self, regime: str, query: str, as_of: date | None) -> ControlAnswer:
+        return ControlAnswer(regime=regime, query=query, version=VersionChoice(
+            regime=regime, as_of=_iso(as_of), basis="none", explanation=self._missing or "no control list held"))
+
     def _hit(self, entry: dict[str, Any], matched: str = "", score: float | None = None) -> ControlHit:
-        return ControlHit(regime=entry.get("regime") or "", code=entry.get("code") or "",
+        snapshot = self._snapshot_id(entry.get("source") or "", _iso(entry.get("valid_from")))
+        return ControlHit(snapshot=snapshot, regime=entry.get("regime") or "", code=entry.get("code") or "",
                           heading=(entry.get("text") or "").split("\n", 1)[0][:200], text=entry.get("text") or "",
                           matched_text=matched, score=score, not_used=bool(entry.get("not_used")),
                           reasons_for_control=list(entry.get("reasons_for_control") or []),
@@ -200,7 +210,27 @@ class PackageControls:
                           valid_from=_iso(entry.get("valid_from")), partial=bool(entry.get("partial")),
                           source=entry.get("source") or "", source_url=entry.get("source_url") or "")
 
+    def _origin(self, regime: str, version: str, code: str) -> dict[str, Any]:
+        """source, source_url and partial of one entry (search hits do not carry them)."""
+        frame = self.data.entries
+        row = frame[(frame.regime == regime) & (frame.version == version) & (frame.code == code)]
+        if row.empty:
+            return {}
+        first = row.iloc[0]
+        source = str(first.get("source") or "")
+        return {"source": source, "source_url": str(first.get("source_url") or ""),
+                "partial": bool(first.get("partial")), "snapshot": self._snapshot_id(source, str(first.get("valid_from")))}
+
+    def _snapshot_id(self, source: str, valid_from: str) -> str:
+        """The store's snapshot id for a control-list version (matched on its data date)."""
+        for snap in SnapshotStore(self.settings.lists_dir).snapshots(source) if source else []:
+            if snap.meta.data_date and snap.meta.data_date.isoformat() == valid_from[:10]:
+                return snap.version
+        return ""
+
     def lookup(self, code: str, regime: str, as_of: date | None = None) -> ControlAnswer:
+        if self.data is None:
+            return self._none(regime, code, as_of)
         try:
             result = self.module.lookup(code, regime, as_of, data=self.data)
         except InputError as exc:
@@ -233,6 +263,8 @@ class PackageControls:
         return ControlAnswer(regime=regime, query=code, version=choice, hits=hits)
 
     def search(self, text: str, regime: str, limit: int = 5, as_of: date | None = None) -> ControlAnswer:
+        if self.data is None:
+            return self._none(regime, text, as_of)
         found = self.module.search(text, regime, limit, as_of, data=self.data) if text.strip() else []
         notes = [n for n in self.module.version_notes(self.data, as_of) if n.upper().startswith(regime.upper())]
         joined = " ".join(notes)
@@ -241,13 +273,28 @@ class PackageControls:
         held = self.data.entries
         if held.empty or not bool((held.regime == regime).any()):
             basis, notes = "none", [f"no {regime.upper()} control list is held"]
+            return ControlAnswer(regime=regime, query=text, version=VersionChoice(
+                regime=regime, as_of=_iso(as_of), basis=basis, explanation=notes[0]))
+        if basis == "earlier-only" and as_of is not None and text.strip():
+            # trap 3: the version in force is not held; show the next held version's candidates beside the
+            # earlier one's, each marked with its own date, so the reader sees both sides of the date
+            sub = held[held.regime == regime]
+            later = sorted(v for v in set(sub.valid_from.astype(str)) if v > as_of.isoformat())
+            if later:
+                found = found + [h for h in self.module.search(text, regime, limit, date.fromisoformat(later[0][:10]),
+                                                                data=self.data)
+                                 if (h.code, h.version) not in {(f.code, f.version) for f in found}]
+                basis = "bracketing"
+                notes.append(f"candidates from the next held version (from {later[0][:10]}) are shown too, "
+                             "marked as later")
         versions = {h.version: ControlVersion(version=h.version, valid_from=h.valid_from) for h in found}
         choice = VersionChoice(regime=regime, as_of=_iso(as_of), basis=basis, versions=list(versions.values()),
                                explanation="; ".join(notes).rstrip(".") or
                                ("searched the version in force on the date" if as_of else "searched the latest version"))
         hits = [ControlHit(regime=h.regime, code=h.code, heading=h.text.split("\n", 1)[0][:200], text=h.text,
                            matched_text=", ".join(h.matched_terms) or h.explanation, score=round(float(h.score), 2),
-                           version=h.version, valid_from=h.valid_from) for h in found]
+                           version=h.version, valid_from=h.valid_from, **self._origin(h.regime, h.version, h.code))
+                for h in found]
         return ControlAnswer(regime=regime, query=text, version=choice, hits=hits)
 
 

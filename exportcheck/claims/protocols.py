@@ -109,6 +109,7 @@ class ControlHit(BaseModel):
     partial: bool = False
     source: str = ""
     source_url: str = ""
+    snapshot: str = Field(default="", description="Snapshot id in the store holding this version, where known")
 
 
 class ControlAnswer(BaseModel):

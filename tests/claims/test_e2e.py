@@ -116,3 +116,18 @@ def test_schema_claims_validates_the_example(examples_file: Path) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"claims": [{"id": "x", "kind": "nope"}]}, schema)
     assert CliRunner().invoke(app, ["schema", "nope"]).exit_code == 2
+
+
+def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Report, real_lists: Path) -> None:
+    store = SnapshotStore(real_lists)
+    if store.latest("eu-dual-use") is None:
+        pytest.skip("no eu-dual-use snapshot on this branch")
+    held = {s.version for s in store.snapshots("eu-dual-use")}
+    result = next(r for r in real_report.results if r.claim_id == "siqa-duv-no-licence")
+    eu = next(s for s in result.steps if s.key == "eu-annex-i")
+    assert eu.status == "undetermined"
+    assert "2023/2616" in eu.finding and "not held" in eu.finding
+    controls = [e for e in eu.evidence if e.kind == "control"]
+    assert controls and {e.snapshot for e in controls} <= held
+    assert any(e.control_code.startswith("3B001") for e in controls)
+    assert any("after the export date" in e.timing for e in controls if e.data_date > "2024-02-05")

@@ -46,8 +46,8 @@ def control_evidence(hit: ControlHit, as_of: date | None, note: str = "") -> Evi
     return Evidence(
         kind="control", source=hit.source, list=f"{hit.regime.upper()} control list", control_code=hit.code,
         name=hit.heading or hit.text[:120], matched_text=hit.matched_text or hit.text[:300], score=hit.score,
-        snapshot=hit.version, data_date=hit.valid_from, source_url=hit.source_url, timing=timing,
-        note="; ".join(x for x in [note, "version held only in part" if hit.partial else "",
+        snapshot=hit.snapshot or hit.version, data_date=hit.valid_from, source_url=hit.source_url, timing=timing,
+        note="; ".join(x for x in [note, f"version {hit.version}" if hit.snapshot else "", "version held only in part" if hit.partial else "",
                                     "entry not used" if hit.not_used else "",
                                     f"reasons for control: {', '.join(hit.reasons_for_control)}" if hit.reasons_for_control else ""] if x),
     )
@@ -104,3 +104,20 @@ def version_sentence(choice: VersionChoice | None) -> str:
     return {"in-force": "Read in the version in force: ", "bracketing": "Read in the bracketing versions: ",
             "earlier-only": "Read in the latest earlier version only: ", "later-only": "Read in a later version only: ",
             "none": ""}[choice.basis] + (choice.explanation[:1].upper() + choice.explanation[1:]) + "."
+
+
+def candidates_sentence(candidates: list[ControlHit], as_of: date | None) -> str:
+    """Candidate codes grouped by the version they come from, later versions marked as such."""
+    if not candidates:
+        return "no candidate entry matched the item's description."
+    groups: dict[tuple[str, str], list[str]] = {}
+    for h in candidates:
+        codes = groups.setdefault((h.version, h.valid_from), [])
+        if h.code not in codes:
+            codes.append(h.code)
+    parts = []
+    for (version, valid_from), codes in groups.items():
+        later = bool(as_of and valid_from and valid_from[:10] > as_of.isoformat())
+        label = f"{version} (from {valid_from}{', later than the export: for comparison only' if later else ''})"
+        parts.append(f"in {label}: {', '.join(codes)}")
+    return "candidate entries to compare it with — " + "; ".join(parts) + "."

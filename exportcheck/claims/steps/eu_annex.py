@@ -10,7 +10,12 @@ from __future__ import annotations
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
 from exportcheck.claims.screening import Context
-from exportcheck.claims.steps.classification import classification_status, classify, version_sentence
+from exportcheck.claims.steps.classification import (
+    candidates_sentence,
+    classification_status,
+    classify,
+    version_sentence,
+)
 from exportcheck.claims.verdict import Step
 
 SETTLE = ("the exporter's classification of the item (part number, technical parameters) against the candidate "
@@ -42,8 +47,7 @@ def run(claim: Claim, ctx: Context) -> Step:
     if not c.claimed:
         parts.append("The claim gives no EU classification for the item. Only the exporter or the authority "
                      "classifies;")
-        parts.append(("candidate entries to compare it with: " + ", ".join(h.code for h in c.candidates) + ".")
-                     if c.candidates else "no candidate entry matched the item's description.")
+        parts.append(candidates_sentence(c.candidates, as_of))
     parts.append(version_sentence(c.choice))
     status = classification_status(c)
     return Step(
