@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from rigour.territories import lookup_territory
+from rigour.territories import Territory, get_territories, lookup_territory
 
 LOST_CHARACTERS = "lost-characters"
-_LOST = re.compile(r"\w\?\w|\w\?(?=\s)|(?<=\s)\?\w")
+#: A ``?`` touching a letter or digit on either side (``Xi?an``, ``?Taman?``, ``Academy?s``). A ``?`` on its
+#: own between spaces is left alone: it is punctuation, not a replaced letter.
+_LOST = re.compile(r"\w\?|\?\w")
 
 
 def split_multi(value: str | None, sep: str = ";") -> list[str]:
@@ -28,16 +30,59 @@ def has_lost_characters(text: str) -> bool:
     return bool(_LOST.search(text or ""))
 
 
-@lru_cache(maxsize=4096)
-def country_code(value: str | None) -> str:
-    """ISO-2 code (upper case) for a country name or code as lists write it; ``""`` if unknown."""
-    if not value or not value.strip():
-        return ""
-    territory = lookup_territory(value.strip())
-    if territory is None:
-        return ""
+def _iso2(territory: Territory) -> str:
     code = territory.ftm_country or territory.code
     return code.upper() if code and len(code) == 2 else (territory.code.upper() if len(territory.code) == 2 else "")
+
+
+def _name_key(text: str) -> str:
+    """Case, spacing and typographic apostrophes folded (``People’s Republic`` = ``people's republic``)."""
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").casefold().split())
+
+
+@cache
+def _exact_names() -> dict[str, str]:
+    """Codes and official names of every rigour territory → ISO-2, for the common exact case.
+
+    Why: rigour's fuzzy ``lookup_territory`` builds a transliterated name index on first use (~3 s);
+    most list cells are plain codes or official names, and a parse should not pay that when it can
+    be avoided. Anything not found here still goes through ``lookup_territory``.
+    """
+    names: dict[str, str] = {}
+    for territory in get_territories():
+        iso2 = _iso2(territory)
+        if not iso2:
+            continue
+        for key in (territory.code, territory.alpha3, territory.name, territory.full_name):
+            if key:
+                names.setdefault(_name_key(key), iso2)
+    try:  # rigour's strong names ("Russian Federation", "Burma"): private API, so optional
+        from rigour.territories.lookup import _load_territory_names
+    except ImportError:  # pragma: no cover - a rigour release that moved it: the fuzzy lookup still works
+        return names
+    for territory, strong_names, _weak, _places in _load_territory_names():
+        iso2 = _iso2(territory)
+        for name in strong_names if iso2 else []:
+            names.setdefault(_name_key(name), iso2)
+    return names
+
+
+@lru_cache(maxsize=4096)
+def country_code(value: str | None, fuzzy: bool = True) -> str:
+    """ISO-2 code (upper case) for a country name or code as lists write it; ``""`` if unknown.
+
+    ``fuzzy=False`` accepts only codes and rigour's names as written: for text that may not be a
+    country at all (the last comma part of a free-text address), where a fuzzy match would invent one.
+    """
+    if not value or not value.strip():
+        return ""
+    text = value.strip()
+    if found := _exact_names().get(_name_key(text)):
+        return found
+    if not fuzzy:
+        return ""
+    territory = lookup_territory(text)
+    return _iso2(territory) if territory is not None else ""
 
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -45,17 +90,21 @@ _MONTHS = {m: i for i, m in enumerate(
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 _DMY_TEXT = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
+_MDY_TEXT = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$")  # June 10, 2026
+_DMY_DOT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # the EU Official Journal: 12.9.2014
+_CIRCA = re.compile(r"^(?:circa|ca\.|approx\.?|about)\s+", re.I)
 
 
 def partial_date(value: str | None) -> str:
     """An ISO date that keeps only the precision the source gives: ``2021``, ``2021-06`` or ``2021-06-03``.
 
-    Accepts ISO (``2021-06-03``, ``2021-6``), US ``MM/DD/YYYY``, ``03 Jun 2021``, ``Jun 2021``. Returns
+    Accepts ISO (``2021-06-03``, ``2021-6``), US ``MM/DD/YYYY``, the OJ's ``12.9.2014``, ``03 Jun 2021``, ``June 10, 2026``,
+    ``Jun 2021``, each optionally after ``circa`` (the CSL's approximate birth years). Returns
     ``""`` for anything else rather than guessing: a wrong listing date is worse than none.
     """
     if not value:
         return ""
-    text = value.strip()
+    text = _CIRCA.sub("", value.strip())
     text = text.split("T", 1)[0] if re.match(r"^\d{4}-\d{2}-\d{2}T", text) else text
     if m := _ISO.match(text):
         year, month, day = m.groups()
@@ -66,6 +115,14 @@ def partial_date(value: str | None) -> str:
         if len(year) == 2:
             y += 2000 if y < 70 else 1900
         return _checked(y, int(month), int(day))
+    if m := _MDY_TEXT.match(text):
+        mon, day, year = m.groups()
+        month_num = _MONTHS.get(mon.lower())
+        if month_num:
+            return _checked(int(year), month_num, int(day))
+    if m := _DMY_DOT.match(text):
+        day, month, year = m.groups()
+        return _checked(int(year), int(month), int(day))
     if m := _DMY_TEXT.match(text):
         day, mon, year = m.groups()
         month_num = _MONTHS.get(mon.lower()[:3])

@@ -7,15 +7,17 @@ the short list names users know ("Entity List", "SDN", "NS-CMIC").
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi
-from exportcheck.model import Address, Citation, Identifier
+from exportcheck.model import Address, Citation, EntitySchema, Identifier
 
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z-]*?)(?: List)?\)")
 _LIST_NAMES = {"EL": "Entity List", "CMIC": "NS-CMIC", "CAP": "CAPTA", "NS-MBS": "NS-MBS", "MEU": "MEU"}
 
-SCHEMAS = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel", "Aircraft": "Aircraft"}
+SCHEMAS: dict[str, EntitySchema] = {"Individual": "Person", "Entity": "Organization", "Vessel": "Vessel",
+                                    "Aircraft": "Aircraft"}
 
 
 def list_name(source_label: str) -> str:
@@ -31,13 +33,35 @@ def list_slug(list_label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", list_label.lower()).strip("-")
 
 
-_FR_CITATION = re.compile(r"(\d+\s*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?(?:\s+(\d{1,2}/\d{1,2}/\d{2,4}))?", re.I)
+def name_key(name: str) -> str:
+    """A short stable key from a name: ``sha1`` of its case- and space-folded form (12 hex digits)."""
+    return hashlib.sha1(" ".join(name.casefold().split()).encode()).hexdigest()[:12]
+
+
+def entity_id(source_id: str, list_label: str, entity_number: str, name: str) -> str:
+    """``us-csl:<list>:<key>``: Treasury's uid where the row has one, else a key from the name.
+
+    Why not trade.gov's ``_id``: it is a hash trade.gov may recompute, and the compact JSON copy drops
+    it; the OFAC uid and the listed name are what both the CSV and the JSON keep, so ids stay the same
+    across formats and editions and ``diff`` sees the same party.
+    """
+    return f"{source_id}:{list_slug(list_label)}:{entity_number.strip() or name_key(name)}"
+
+
+#: ``66 FR 24266``, ``68 F.R. 38290 6/27/03``, ``89 FR 41888, 5/14/24`` (BIS puts a comma before the date,
+#: the eCFR text sometimes a line break: both are separators here; notices write ``(June 10, 2026)``).
+_FR_CITATION = re.compile(
+    r"(\d+[.\s]*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
+    r"(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4})|\s*\(([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\))?", re.I)
 
 
 def citations(text: str) -> list[Citation]:
-    """Federal Register citations (``66 FR 24266``, ``68 F.R. 38290 6/27/03``) with their dates where given."""
+    """Federal Register citations with their dates where given, one per citation in the cell.
+
+    Text that holds no recognisable citation is kept whole as one citation rather than dropped.
+    """
     found = [
-        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2)) if m.group(2) else "")
+        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2) or m.group(3)))
         for m in _FR_CITATION.finditer(text or "")
     ]
     if not found and clean(text):
@@ -45,15 +69,29 @@ def citations(text: str) -> list[Citation]:
     return found
 
 
+_POSTAL = re.compile(r"^[A-Z]{0,2}-?\d[\d -]{2,9}[A-Z]{0,3}$")
+
+
+def address(item: str) -> Address:
+    """``street, city, postal, CC`` → an address; the last comma part is a country code or name.
+
+    trade.gov writes BIS addresses as ``street, city, postal, CC`` and sometimes leaves out the postal
+    code, so the part before the country is a postal code only when it looks like one.
+    """
+    parts = [p.strip() for p in item.split(",") if p.strip()]
+    country = country_code(parts[-1], fuzzy=False) if parts else ""
+    if not country:
+        return Address(full=item)
+    rest = parts[:-1]
+    postal = rest.pop() if rest and _POSTAL.match(rest[-1]) else ""
+    city = rest.pop() if len(rest) >= 2 else ""
+    return Address(full=item, street=", ".join(rest), city=city, postal_code=postal, country=country,
+                   country_name=parts[-1])
+
+
 def addresses(cell: str) -> list[Address]:
-    """``street, city, postal, CC; ...`` → addresses; the last comma part is a country code or name."""
-    result = []
-    for item in split_multi(cell):
-        parts = [p.strip() for p in item.split(",") if p.strip()]
-        country = country_code(parts[-1]) if parts else ""
-        result.append(Address(full=item, country=country, country_name=parts[-1] if country else "",
-                              city=parts[-2] if country and len(parts) >= 2 else ""))
-    return result
+    """``street, city, postal, CC; ...`` → addresses (the CSV's ``; ``-joined cell)."""
+    return [address(item) for item in split_multi(cell)]
 
 
 def identifiers(cell: str) -> tuple[list[Identifier], dict[str, str]]:

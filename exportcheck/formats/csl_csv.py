@@ -57,7 +57,7 @@ def _open_text(path: Path) -> io.TextIOBase:
 
 
 def parse(paths: Sequence[Path]) -> Parsed:
-    """Every row of the CSV as one entity; ``entity_id`` = ``us-csl:<list>:<_id>``."""
+    """Every row of the CSV as one entity; ``entity_id`` from :func:`csl.entity_id` (``:2`` for repeats)."""
     (path,) = paths
     reader = csv.DictReader(_open_text(path))
     header = reader.fieldnames or []
@@ -83,7 +83,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
 
 def _entity(row: dict[str, str], seen: Counter[str]) -> Entity:
     list_label = csl.list_name(row["source"])
-    base_id = f"{SOURCE_ID}:{csl.list_slug(list_label)}:{row['_id']}"
+    base_id = csl.entity_id(SOURCE_ID, list_label, row["entity_number"], row["name"])
     seen[base_id] += 1
     entity_id = base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}"
     name = clean(row["name"])
@@ -95,7 +95,8 @@ def _entity(row: dict[str, str], seen: Counter[str]) -> Entity:
                        | {country_code(c) for c in split_multi(row["citizenships"]) + split_multi(row["nationalities"])} - {""})
     remarks = "; ".join(f"{col}: {clean(row[col])}" if col != "remarks" else clean(row[col])
                         for col in _REMARK_COLUMNS if clean(row[col]))
-    flags = [LOST_CHARACTERS] if has_lost_characters(name) or any(has_lost_characters(a.name) for a in aliases) else []
+    texts = [name, *(a.name for a in aliases), *(a.full for a in addresses)]
+    flags = [LOST_CHARACTERS] if any(has_lost_characters(t) for t in texts) else []
     return Entity(
         entity_id=entity_id,
         source=SOURCE_ID,

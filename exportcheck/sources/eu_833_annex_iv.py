@@ -1,7 +1,12 @@
-"""EU Regulation 833/2014 Annex IV (military end users) — source declaration. Parsers for its formats are added in ``formats``."""
+"""EU Regulation 833/2014 Annex IV (military end users), from OpenSanctions' transcription of the OJ annexes.
+
+The annex is published only as Official Journal text; the OpenSanctions consolidated CSV of 833/2014
+(all annexes, one row per listing) is the machine-readable copy; this source reads its ``IV`` rows.
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import os_eu_journal
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +26,9 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="opensanctions-journal-csv", primary="*32014R0833*.csv", official=False,
+           parse=os_eu_journal.parser("eu-833-annex-iv", "IV", "EU 833/2014 Annex IV")),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -1,7 +1,12 @@
-"""EU Consolidated Financial Sanctions List — source declaration. Parsers for its formats are added in ``formats``."""
+"""EU Consolidated Financial Sanctions List (FSF): the official XML 1.1 file.
+
+No real file is held on the mirror, so the parser is tested on a fixture written in the published
+format and the source shows "not verified on a real file" until one is read.
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import eu_fsf
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +26,8 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="fsf-xml-1.1", parse=eu_fsf.parse, primary="*xmlFullSanctionsList_1_1*.xml", verified=False),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

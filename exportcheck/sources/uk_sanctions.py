@@ -1,7 +1,12 @@
-"""UK Sanctions List — source declaration. Parsers for its formats are added in ``formats``."""
+"""UK Sanctions List (FCDO): the official XML file.
+
+No real file is held on the mirror, so the parser is tested on a fixture written in the published
+format and the source shows "not verified on a real file" until one is read.
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import uk_fcdo
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +26,8 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="uk-sanctions-xml", parse=uk_fcdo.parse, primary="*UK*Sanctions*List*.xml", verified=False),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

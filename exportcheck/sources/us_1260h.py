@@ -1,7 +1,13 @@
-"""DoD 1260H list of Chinese military companies — source declaration. Parsers for its formats are added in ``formats``."""
+"""DoD 1260H list of Chinese military companies: the OpenSanctions transcription and the nsfreg JSON copy.
+
+Official only as PDF / Federal Register notice; the OpenSanctions CSV (one row per listing period, with
+start and end dates per edition) is the machine-readable source ``refresh`` downloads. The nsfreg
+JSON holds the June 2026 edition only. Both give the same ids (a slug of the clean name).
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import nsfreg, os_1260h
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -22,6 +28,14 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    # official=True although it is a transcription: there is no machine-readable official file, and this
+    # CSV is what ``refresh`` downloads (saved as sanctions.csv; the mirror copy is DERIVED_...milcorps...csv).
+    Format(name="opensanctions-csv", parse=os_1260h.parse, primary="*sanctions*.csv"),
+    Format(name="nsfreg-json", primary="DERIVED_dow-1260h_*.json", official=False,
+           parse=nsfreg.parser(nsfreg.ListShape("us-1260h", "1260H", "Company",
+                                                notes_are_licence_requirement=False, id_by_country=False,
+                                                date_from_effective_dates=True))),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -1,7 +1,12 @@
-"""Entity List (15 CFR 744 Supp. No. 4) — source declaration. Parsers for its formats are added in ``formats``."""
+"""Entity List (15 CFR 744 Supp. No. 4): the official eCFR XML of part 744 and the nsfreg JSON copy.
+
+The eCFR XML is what ``refresh`` downloads (not verified on a real file: none is held here); the
+mirror holds only the nsfreg copy ``DERIVED_entity-list_part744-supp4_*.json`` (official=False).
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import ecfr_744, nsfreg
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +26,11 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="ecfr-xml", parse=ecfr_744.parser('us-entity-list'), primary="title-15-part-744*.xml", verified=False),
+    Format(name="nsfreg-json", primary="DERIVED_entity-list_part744-supp4_*.json", official=False,
+           parse=nsfreg.parser(nsfreg.ListShape('us-entity-list', 'Entity List', 'LegalEntity',
+                                                notes_are_licence_requirement=True, id_by_country=True))),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

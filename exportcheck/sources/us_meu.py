@@ -1,7 +1,12 @@
-"""Military End-User List (15 CFR 744 Supp. No. 7) — source declaration. Parsers for its formats are added in ``formats``."""
+"""MEU (15 CFR 744 Supp. No. 7): the official eCFR XML of part 744 and the nsfreg JSON copy.
+
+The eCFR XML is what ``refresh`` downloads (not verified on a real file: none is held here); the
+mirror holds only the nsfreg copy ``DERIVED_meu-list_part744-supp7_*.json`` (official=False).
+"""
 
 from __future__ import annotations
 
+from exportcheck.formats import ecfr_744, nsfreg
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +26,11 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="ecfr-xml", parse=ecfr_744.parser('us-meu'), primary="title-15-part-744*.xml", verified=False),
+    Format(name="nsfreg-json", primary="DERIVED_meu-list_part744-supp7_*.json", official=False,
+           parse=nsfreg.parser(nsfreg.ListShape('us-meu', 'MEU', 'LegalEntity',
+                                                notes_are_licence_requirement=False, id_by_country=True))),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

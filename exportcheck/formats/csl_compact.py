@@ -1,0 +1,99 @@
+"""Parser for a third party's compact copy of the trade.gov CSL JSON (``DERIVED_csl-compact_*.json``).
+
+Source: seelpeed-debug/export-controls-agent-mcp ``src/data/screening-list.json``, built from
+https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json (see SOURCES.md).
+Not an official format: entries use short keys (``n`` name, ``a`` aliases, ``s`` source index, ``t`` type,
+``c`` ISO-2 countries, ``e`` entity number, ``lr``/``lp`` licence requirement/policy index, ``pg``
+programmes index, ``fr`` Federal Register notice, ``u`` URL index) that point into ``tables``. Street
+addresses, dates, ids and remarks were dropped by the compaction, so those fields stay empty here.
+
+Quirk inherited from trade.gov: one alias string can hold several aliases joined by ``;`` with no
+space (``"CETC 24;Sichuan Solid Circuit Research Institute;CETC 44;..."``); they are split.
+``?`` standing for a lost character is kept and the entity flagged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exportcheck.errors import ParseError
+from exportcheck.formats import csl
+from exportcheck.formats.common import LOST_CHARACTERS, clean, has_lost_characters, split_multi, to_date
+from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
+from exportcheck.model import Alias, Entity
+from exportcheck.sources.base import Parsed
+
+SOURCE_ID = "us-csl"
+ENTRY_KEYS = {"n", "a", "s", "t", "c", "e", "lr", "lp", "pg", "fr", "u"}
+TOP_KEYS = {"$comment", "citation", "source", "sourceGeneratedAt", "retrievedAt", "entryCount", "countsBySource",
+            "listAuthority", "fieldKey", "tables", "entries"}
+TABLES = {"s": "sources", "lr": "licenceRequirements", "lp": "licencePolicies", "pg": "programmes", "u": "urls"}
+
+
+def parse(paths: Sequence[Path]) -> Parsed:
+    """Every entry as one entity; ids as in the official CSV (OFAC uid, else a key from the name)."""
+    (path,) = paths
+    data = expect(load_json(path, SOURCE_ID), dict, SOURCE_ID, path.name)
+    for key in ("tables", "entries"):
+        if key not in data:
+            raise ParseError(SOURCE_ID, f"{path.name}: not a compact CSL file, no {key!r} key")
+    tables = expect(data["tables"], dict, SOURCE_ID, f"{path.name}: tables")
+    entries = expect(data["entries"], list, SOURCE_ID, f"{path.name}: entries")
+    warnings = unknown_keys(set(data), TOP_KEYS, path.name)
+    stated = data.get("entryCount")
+    if isinstance(stated, int) and stated != len(entries):
+        warnings.append(f"{path.name}: entryCount says {stated} but {len(entries)} entries are present")
+    seen: Counter[str] = Counter()
+    extra: set[str] = set()
+    records = []
+    for index, raw in enumerate(entries):
+        where = f"{path.name}: entries[{index}]"
+        entry = expect(raw, dict, SOURCE_ID, where)
+        extra |= set(entry) - ENTRY_KEYS
+        records.append(_entity(entry, tables, seen, where))
+    warnings += unknown_keys(extra, set(), f"{path.name}: entries")
+    generated = str(data.get("sourceGeneratedAt") or "")
+    return Parsed(records=records, data_date=to_date(generated[:10]),
+                  data_date_basis="file (sourceGeneratedAt)", warnings=warnings)
+
+
+def _lookup(entry: dict[str, Any], key: str, tables: dict[str, Any], where: str) -> str:
+    if key not in entry:
+        return ""
+    table = tables.get(TABLES[key])
+    index = entry[key]
+    if not isinstance(table, list) or not isinstance(index, int) or not 0 <= index < len(table):
+        raise ParseError(SOURCE_ID, f"{where}: {key}={index!r} does not point into tables.{TABLES[key]}")
+    return str(table[index])
+
+
+def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], where: str) -> Entity:
+    name = clean(entry.get("n"))
+    if not name:
+        raise ParseError(SOURCE_ID, f"{where}: no name (n)")
+    list_label = csl.list_name(_lookup(entry, "s", tables, where))
+    number = str(entry.get("e") or "")
+    base_id = csl.entity_id(SOURCE_ID, list_label, number, name)
+    seen[base_id] += 1
+    aliases = [Alias(name=part, type="aka") for cell in expect(entry.get("a", []), list, SOURCE_ID, f"{where}.a")
+               for part in split_multi(str(cell))]
+    flags = [LOST_CHARACTERS] if any(has_lost_characters(t) for t in [name, *(a.name for a in aliases)]) else []
+    return Entity(
+        entity_id=base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}",
+        source=SOURCE_ID,
+        list=list_label,
+        schema=csl.SCHEMAS.get(str(entry.get("t") or ""), "LegalEntity"),
+        name=name,
+        aliases=aliases,
+        countries=sorted({str(c).upper() for c in entry.get("c", []) if c}),
+        programs=split_multi(_lookup(entry, "pg", tables, where)),
+        citations=csl.citations(str(entry.get("fr") or "")),
+        licence_requirement=clean(_lookup(entry, "lr", tables, where)),
+        licence_policy=clean(_lookup(entry, "lp", tables, where)),
+        flags=flags,
+        source_url=_lookup(entry, "u", tables, where),
+        raw_id=number,
+    )

@@ -1,0 +1,39 @@
+"""Reading a JSON list file so that a truncated or malformed download names the file, line and column.
+
+Why a helper: ``json.load`` raises ``JSONDecodeError`` with a position the user needs; every JSON
+parser must turn it into a :class:`ParseError` for its source in the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from exportcheck.errors import ParseError
+
+
+def load_json(path: Path, source_id: str) -> Any:
+    """The decoded JSON of ``path``; a :class:`ParseError` naming file, line and column otherwise."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(source_id, f"{path.name}: not UTF-8 at byte {exc.start}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(source_id, f"{path.name} line {exc.lineno} column {exc.colno}: "
+                                    f"invalid JSON ({exc.msg}; truncated file?)") from exc
+
+
+def expect(value: Any, kind: type, source_id: str, where: str) -> Any:
+    """``value`` if it is a ``kind``; a :class:`ParseError` saying what was found at ``where`` otherwise."""
+    if not isinstance(value, kind):
+        raise ParseError(source_id, f"{where}: expected a JSON {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+def unknown_keys(found: set[str], known: set[str], where: str) -> list[str]:
+    """A warning listing keys the parser does not read (a format change must be seen, not dropped)."""
+    extra = sorted(found - known)
+    return [f"{where}: unknown keys not read: {', '.join(extra)}"] if extra else []
