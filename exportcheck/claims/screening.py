@@ -81,9 +81,16 @@ def screen_party(ctx: Context, party: Party, period: Period | None, sources: Seq
         for hit in ctx.screen(name, party.country, sources, as_of):
             if hit.entity_id not in best or best[hit.entity_id].score < hit.score:
                 best[hit.entity_id] = hit
+    dated = {(h.list, h.name.casefold()): h for h in best.values() if h.listing_date}
     found = []
     for hit in sorted(best.values(), key=lambda h: -h.score):
         timing = listing_timing(hit.listing_date, hit.end_date, hit.snapshot.data_date, period)
+        twin = dated.get((hit.list, hit.name.casefold()))
+        if not hit.listing_date and twin is not None and twin is not hit:
+            # the same entry of the same list, held undated in one copy (the CSL compact file keeps no
+            # dates) and dated in another: the dated copy says when it was listed
+            base = listing_timing(twin.listing_date, twin.end_date, twin.snapshot.data_date, period)
+            timing = TimingAnswer(base.timing, f"{base.sentence} (date from the {twin.source} copy of the same entry)")
         found.append(PartyHit(party, hit, timing, rules.list_category(hit.source, hit.list, hit.programs), parent))
     return found
 
@@ -115,9 +122,11 @@ def lookalikes(ctx: Context, claim: Claim) -> tuple[list[str], list[Evidence]]:
     sentences, evidence = [], []
     for party in claim.parties:
         for other in party.distinct_from:
-            for hit in ctx.screen(other, party.country, claim.lists or None, as_of):
-                if not hit.is_match:
-                    continue
+            hits = [h for h in ctx.screen(other, party.country, claim.lists or None, as_of) if h.is_match]
+            dated = {(h.list, h.name.casefold()) for h in hits if h.listing_date}
+            for hit in hits:
+                if not hit.listing_date and (hit.list, hit.name.casefold()) in dated:
+                    continue  # an undated copy of an entry shown with its date
                 timing = listing_timing(hit.listing_date, hit.end_date, hit.snapshot.data_date, claim.date)
                 sentences.append(f"Not the same party: {hit.name!r} ({hit.list or hit.source}) is a different "
                                  f"organisation from {party.name}; {timing.sentence}.")
