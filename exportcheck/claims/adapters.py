@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -170,6 +171,20 @@ class MatcherScreener:
         return self._refs(sources, as_of, stale_extra=True)
 
 
+#: Loaded control data per lists folder and set of snapshots (snapshots are immutable, so the same
+#: set always loads the same data; a refresh changes the key).
+_CONTROL_DATA: dict[tuple[str, ...], Any] = {}
+
+
+def _control_key(settings: Settings) -> tuple[str, ...]:
+    from exportcheck.sources import all_sources
+
+    store = SnapshotStore(settings.lists_dir)
+    versions = [f"{sid}@{v.version}" for sid, src in sorted(all_sources().items()) if src.spec.kind == "controls"
+                for v in store.index(sid).versions]
+    return (str(Path(settings.lists_dir).resolve()), *versions)
+
+
 class PackageControls:
     """:class:`ControlLists` over the project's control-list package (``exportcheck.controls``).
 
@@ -190,10 +205,16 @@ class PackageControls:
     @property
     def data(self) -> Any:
         if self._data is None and not self._missing:
+            key = _control_key(self.settings)
+            if key in _CONTROL_DATA:
+                self._data = _CONTROL_DATA[key]
+                return self._data
             try:
                 self._data = self.module.load_controls(str(self.settings.lists_dir))
             except SnapshotError as exc:  # no control list refreshed yet: steps say so, screening still runs
                 self._missing = str(exc)
+            else:
+                _CONTROL_DATA[key] = self._data  # its search indexes are cached on it too
         return self._data
 
     def _none(self, regime: str, query: str, as_of: date | None) -> ControlAnswer:
