@@ -59,6 +59,9 @@ def listing_timing(listing_date: str, end_date: str, snapshot_date: str, period:
         if listed[0] > period.end:
             return TimingAnswer("listed-after", f"listed on {listing_date}, after the export ({when}): "
                                                 "not in force at the time")
+        if period.exact:
+            return TimingAnswer("listed-during", f"listed in {listing_date}: the list's date is not precise enough to "
+                                                 f"tell whether that was before the export ({when})")
         return TimingAnswer("listed-during", f"listed on {listing_date}, within the export period {when}: "
                                              "whether it applied depends on the exact shipment date")
     snap = _bounds(snapshot_date) if snapshot_date else None
