@@ -70,14 +70,30 @@ def test_cetc_parent_red_flag_found_in_the_real_csl(real_report: Report, real_li
     assert all(e.list != "NS-CMIC" for s in sanctions.steps for e in s.evidence)
 
 
-def test_entity_list_dates_when_the_entity_list_is_held(real_report: Report, real_lists: Path) -> None:
+def test_entity_list_dates_when_the_entity_list_is_held(real_report: Report, real_lists: Path, raw_dir: Path) -> None:
     if SnapshotStore(real_lists).latest("us-entity-list") is None:
         pytest.skip("no us-entity-list parser on this branch yet: the Entity List evidence is tested on real rows "
                     "in test_engine.py")
+    import re
+
+    # the expectation, read from the raw eCFR-derived file independently of any parser
+    raw = json.loads((raw_dir / "us-ear" / "DERIVED_entity-list_part744-supp4_2026-07-09.json").read_text("utf-8"))
+    entry = next(e for e in raw["entities"] if "CETC 24" in (e.get("aliases") or []))
+    month, day, year = re.search(r"(\d{1,2})/(\d{1,2})/(\d{2})", entry["federal_register"]).groups()  # type: ignore[union-attr]
+    expected = f"20{year}-{int(month):02d}-{int(day):02d}"
     result = next(r for r in real_report.results if r.claim_id == "cetc24-part-no-licence")
     us = next(s for s in result.steps if s.key == "us-ear")
     el = [e for e in us.evidence if e.source == "us-entity-list"]
-    assert el and el[0].listing_date.startswith("2024-05")
+    assert [e.name for e in el] == [entry["name"]]
+    assert el[0].listing_date == expected and expected in el[0].citation
+    assert "within the export period" in el[0].timing  # "2024": neither clearly before nor after
+    assert us.status == "undetermined" and result.status == "undetermined"
+    copies = [e for e in us.evidence if e.source == "us-csl" and e.name == entry["name"]]
+    assert all("date from the us-entity-list copy" in e.timing for e in copies)
+    siqa = next(r for r in real_report.results if r.claim_id == "siqa-not-listed")
+    assert siqa.status == "consistent"
+    lookalike = [e for s in siqa.steps for e in s.evidence if e.source == "us-entity-list"]
+    assert lookalike and "after the export (2024-02-05)" in lookalike[0].timing and "DIFFERENT" in lookalike[0].note
 
 
 def test_cli_verify_formats_and_exit_code(real_lists: Path, examples_file: Path, tmp_path: Path) -> None:
