@@ -27,6 +27,7 @@ from exportcheck.claims.steps import (
     us_jurisdiction,
 )
 from exportcheck.claims.verdict import ClaimResult, Report, SnapshotRef, Step, worst
+from exportcheck.errors import InputError
 
 StepFn = Callable[[Claim, Context], Step]
 
@@ -95,8 +96,20 @@ def _exportcheck_version() -> str:
         return "0+unknown"
 
 
+def check_sources(claims: ClaimsFile, label: str = "claims") -> None:
+    """Every ``lists`` entry must be a declared entity source: a typo must not read as "not listed"."""
+    from exportcheck.sources import all_sources
+
+    known = sorted(sid for sid, src in all_sources().items() if src.spec.kind == "entities")
+    for i, claim in enumerate(claims.claims):
+        for j, sid in enumerate(claim.lists):
+            if sid not in known:
+                raise InputError(f"{label}: claims[{i}].lists[{j}]: unknown list {sid!r} (known: {', '.join(known)})")
+
+
 def verify(claims: ClaimsFile, ctx: Context, *, claims_file: str = "") -> Report:
     """Verify every claim of a claims file; the report names every snapshot any step searched."""
+    check_sources(claims, claims_file or "claims")
     results = [verify_claim(c, ctx) for c in claims.claims]
     snapshots: dict[str, SnapshotRef] = dict(ctx.checked)
     for result in results:

@@ -88,3 +88,10 @@ def test_cli_reports_the_field_without_a_traceback(tmp_path: Path, lists_dir: Pa
     assert result.exit_code == 2
     assert "claims[2].date: invalid date '2024-13-01'" in result.output
     assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)
+
+
+def test_unknown_list_id_is_named(tmp_path: Path, lists_dir: Path) -> None:
+    path = _write(tmp_path, GOOD.replace("    parties: [{name:", "    lists: [us-entity-list, us-fake]\n    parties: [{name:", 1))
+    result = CliRunner().invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert "claims[0].lists[1]: unknown list 'us-fake' (known:" in result.output
