@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -30,27 +31,30 @@ def edited(tmp_path_factory, raw_dir):
     """Snapshots of the real CSV and of a copy with 3 rows dropped, 1 renamed and 1 added (parsed once)."""
     base, _ = mirror_snapshots(tmp_path_factory, raw_dir)
     lists = tmp_path_factory.mktemp("diff") / "lists"
-    import shutil
-
     shutil.copytree(base, lists)
     header, rows = csl_rows(raw_dir)
     newest = max(r["start_date"] for r in rows)
-    unique = Counter(r["_id"] for r in rows)
-    # Rows with a unique _id that do not carry the newest date (so the data date stays the same).
-    usable = [i for i, r in enumerate(rows) if unique[r["_id"]] == 1 and r["start_date"] != newest and r["name"].strip()]
+    unique = Counter(r["entity_number"] for r in rows)
+    # Treasury rows (keyed by their uid, so a rename is a change, not a remove + add) with a unique uid
+    # that do not carry the newest date (so the data date stays the same).
+    usable = [i for i, r in enumerate(rows) if r["entity_number"] and unique[r["entity_number"]] == 1
+              and r["start_date"] != newest and r["name"].strip()]
     dropped = [rows[i] for i in (usable[10], usable[500], usable[5000])]
     renamed_at = usable[2000]
     edited_rows = [dict(r) for i, r in enumerate(rows) if i not in {usable[10], usable[500], usable[5000]}]
-    renamed = next(r for r in edited_rows if r["_id"] == rows[renamed_at]["_id"])
+    renamed = next(r for r in edited_rows if r["entity_number"] == rows[renamed_at]["entity_number"])
     old_name = renamed["name"]
     renamed["name"] = "Renamed Trading Company Limited"
-    added = dict(rows[usable[3000]], _id="added-row-0001", name="Newly Listed Widget Works")
+    added = dict(rows[usable[3000]], _id="added-row-0001", entity_number="99999001", name="Newly Listed Widget Works")
     edited_rows.append(added)
     mirror = tmp_path_factory.mktemp("diff-mirror")
     write_csv(mirror / "us-csl" / "consolidated_2022-05.csv", header, edited_rows)
     outcomes = refresh(["us-csl"], get_settings(lists), mirror=str(mirror))
+    store = SnapshotStore(lists)
+    base_version = next(s.version for s in store.snapshots("us-csl")
+                        if s.meta.files[0].name == "consolidated_2022-04.csv.gz")
     return {"lists": lists, "outcomes": outcomes, "dropped": dropped, "renamed": renamed, "old_name": old_name,
-            "added": added, "rows": rows}
+            "added": added, "rows": rows, "base": base_version, "edited": outcomes[0].version}
 
 
 def test_edited_copy_is_published_as_a_second_snapshot(edited):
@@ -60,25 +64,27 @@ def test_edited_copy_is_published_as_a_second_snapshot(edited):
 
 
 def test_diff_reports_exactly_the_edits(edited):
-    result = diff_source(SnapshotStore(edited["lists"]), "us-csl")
+    result = diff_source(SnapshotStore(edited["lists"]), "us-csl", edited["base"], edited["edited"])
     assert result.key == "id"
     assert [c.name for c in result.added] == [edited["added"]["name"]]
-    assert result.added[0].key.endswith(":added-row-0001")
-    assert sorted(c.key.rsplit(":", 1)[-1] for c in result.removed) == sorted(r["_id"] for r in edited["dropped"])
+    assert result.added[0].key.endswith(":99999001")
+    assert sorted(c.key.rsplit(":", 1)[-1] for c in result.removed) == sorted(
+        r["entity_number"] for r in edited["dropped"])
     assert [(c.key.rsplit(":", 1)[-1], c.name, c.fields) for c in result.changed] == [
-        (edited["renamed"]["_id"], "Renamed Trading Company Limited", ["name"])]
+        (edited["renamed"]["entity_number"], "Renamed Trading Company Limited", ["name"])]
 
 
 def test_diff_cli_json_and_text(edited, monkeypatch):
     monkeypatch.setenv("EXPORTCHECK_LISTS_DIR", str(edited["lists"]))
-    as_json = runner.invoke(app, ["diff", "us-csl", "--json"])
+    span = ["--from", edited["base"], "--to", edited["edited"]]
+    as_json = runner.invoke(app, ["diff", "us-csl", *span, "--json"])
     assert as_json.exit_code == 0, as_json.output
     data = json.loads(as_json.stdout)
     assert data["counts"] == {"added": 1, "removed": 3, "changed": 1}
     assert data["changed"][0]["fields"] == ["name"]
     assert {r["name"] for r in data["removed"]} == {r["name"].strip() for r in edited["dropped"]}
 
-    text = runner.invoke(app, ["diff", "us-csl"])
+    text = runner.invoke(app, ["diff", "us-csl", *span])
     assert text.exit_code == 0, text.output
     assert "+1 added, -3 removed, ~1 changed" in text.stdout
     assert "Newly Listed Widget Works" in text.stdout and "Renamed Trading Company Limited  (name)" in text.stdout
@@ -86,7 +92,7 @@ def test_diff_cli_json_and_text(edited, monkeypatch):
 
 def test_diff_with_explicit_versions_in_reverse(edited, monkeypatch):
     versions = [v.version for v in SnapshotStore(edited["lists"]).index("us-csl").versions]
-    new = SnapshotStore(edited["lists"]).get("us-csl").version
+    new = edited["edited"]
     old = next(v for v in versions if v != new and v.startswith("2022-04-21_f55c"))
     monkeypatch.setenv("EXPORTCHECK_LISTS_DIR", str(edited["lists"]))
     result = runner.invoke(app, ["diff", "us-csl", "--from", new, "--to", old, "--json"])
@@ -95,8 +101,13 @@ def test_diff_with_explicit_versions_in_reverse(edited, monkeypatch):
 
 def test_diff_needs_two_snapshots(tmp_path, tmp_path_factory, raw_dir, monkeypatch):
     lists = copy_lists(mirror_snapshots(tmp_path_factory, raw_dir)[0], tmp_path / "lists", monkeypatch)
-    if len(SnapshotStore(lists).index("us-csl").versions) > 1:
-        pytest.skip("the mirror holds several readable CSL files; nothing to check here")
+    store = SnapshotStore(lists)
+    for extra in store.index("us-csl").versions[1:]:  # keep only the oldest snapshot
+        shutil.rmtree(store.source_dir("us-csl") / extra.version)
+    index = store.index("us-csl")
+    index.versions = index.versions[:1]
+    index.last_successful = index.versions[0].version
+    (store.source_dir("us-csl") / "versions.json").write_text(index.model_dump_json())
     with pytest.raises(SnapshotError, match="only one snapshot"):
         diff_source(SnapshotStore(lists), "us-csl")
     result = runner.invoke(app, ["diff", "us-csl"])

@@ -31,9 +31,10 @@ SOURCES = ["us-csl", "us-meu", "us-entity-list", "us-1260h", "eu-833-annex-iv", 
 @pytest.fixture(scope="module")
 def ftm_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mirror = tmp_path_factory.mktemp("mirror")
+    # 1260H: only the OpenSanctions transcription, whose history (end dates) the export must carry;
+    # the nsfreg JSON of the same edition is dated two days later and would be the latest snapshot.
     real = [("us-ear", "DERIVED_meu-list_part744-supp7_2026-07-09.json"),
             ("us-1260h", "DERIVED_opensanctions_us_dod_chinese_milcorps_2026-08-20.csv"),
-            ("us-1260h", "DERIVED_dow-1260h_fr2026-11571_2026-06-10.json"),
             ("eu-reg833-annexes", "DERIVED_opensanctions_32014R0833_annexes_2026-08-14.csv")]
     for folder, name in real:
         (mirror / folder).mkdir(exist_ok=True)

@@ -40,7 +40,7 @@ def two_runs(tmp_path, raw_dir, monkeypatch):
     write_csv(tmp_path / "m1" / SAMPLE_ID / "sample_2024-01.csv", header, first)
     assert runner.invoke(app, ["refresh", SAMPLE_ID, "--mirror", str(tmp_path / "m1")]).exit_code == 0
     second = [dict(r) for r in first[:3]] + sample_rows(header, 1, "2024-02-01", prefix="b")
-    second[1]["name"] = "Renamed Holding"
+    second[1]["addresses"] = "2 Other Street, Springfield, US"  # BIS rows are keyed by name: change another field
     write_csv(tmp_path / "m2" / SAMPLE_ID / "sample_2024-02.csv", header, second)
     # us-csl is asked for too and has no file in this mirror: a failure, reported but not fatal to the rest
     result = runner.invoke(app, ["refresh", SAMPLE_ID, "us-csl", "--mirror", str(tmp_path / "m2"), "--json"])
@@ -61,7 +61,7 @@ def test_summary_lists_the_diff_of_each_published_source_and_the_failures(two_ru
                for line in lines)
     assert "  added: Sample Company b 0" in lines
     assert "  removed: Sample Company a 3, Sample Company a 4" in lines
-    assert "  changed: Renamed Holding" in lines
+    assert "  changed: Sample Company a 1" in lines
     assert lines[-1].startswith("FAILED us-csl: no file of a known format in mirror")
 
     [written] = sorted((tmp_path / "summary").iterdir())
