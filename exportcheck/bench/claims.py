@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from exportcheck.claims import load_claims, verify
 from exportcheck.claims.adapters import default_context
@@ -20,9 +22,10 @@ from exportcheck.settings import CHECKOUT_ROOT, get_settings
 
 RAW = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared")) / "data" / "raw"
 EXAMPLE = CHECKOUT_ROOT / "examples" / "cetc-2024.yaml"
+T = TypeVar("T")
 
 
-def _timed(label: str, func):  # type: ignore[no-untyped-def]
+def _timed(label: str, func: Callable[[], T]) -> T:
     started = time.perf_counter()
     result = func()
     print(f"{label:<52} {time.perf_counter() - started:7.2f} s", flush=True)

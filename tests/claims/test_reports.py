@@ -92,3 +92,16 @@ def test_html_renders_in_headless_chromium(report: Report, tmp_path: Path) -> No
     assert pixels.std() > 0.05  # not a blank page: text, badges and tables give contrast
     rows_with_ink = (pixels[:, :, :3].min(axis=2) < 0.5).any(axis=1).sum()
     assert rows_with_ink > 400  # many lines of text, not an error page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it in .ci/run: apt-get install -y chromium)")
+def test_html_prints_to_pdf(report: Report, tmp_path: Path) -> None:
+    """The print stylesheet yields a multi-page PDF (each claim's steps kept together where they fit)."""
+    page = tmp_path / "report.html"
+    page.write_text(render(report, "html"), encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    done = _chromium([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()], tmp_path / "profile-pdf")
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 3
