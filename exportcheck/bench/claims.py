@@ -7,6 +7,7 @@ lists folder; claims: ``examples/cetc-2024.yaml``. Cold = the first verification
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import time
@@ -47,5 +48,5 @@ def run() -> None:
         print(f"claims {len(claims.claims)}, steps {steps}, snapshots read {len(report.snapshots)}; "
               f"screener: {report.backends['screener']}; controls: {report.backends['controls']}")
         for fmt in ("json", "md", "html"):
-            text = _timed(f"render {fmt}", lambda fmt=fmt: render(report, fmt))
+            text = _timed(f"render {fmt}", functools.partial(render, report, fmt))
             print(f"  {fmt}: {len(text.encode()):,} bytes")
