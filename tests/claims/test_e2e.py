@@ -147,3 +147,15 @@ def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Re
     assert controls and {e.snapshot for e in controls} <= held
     assert any(e.control_code.startswith("3B001") for e in controls)
     assert any("after the export date" in e.timing for e in controls if e.data_date > "2024-02-05")
+
+
+def test_backends_prefer_the_project_packages(real_report: Report) -> None:
+    """The matcher and control-list packages answer where they exist; the report says which did."""
+    import importlib.util
+
+    has_matching = importlib.util.find_spec("exportcheck.matching") is not None
+    assert real_report.backends["screener"] == ("exportcheck.matching" if has_matching else
+                                                "in-memory screener (exportcheck.claims.memory)")
+    has_controls = importlib.util.find_spec("exportcheck.controls") is not None
+    assert real_report.backends["controls"] == ("exportcheck.controls" if has_controls else
+                                                "in-memory control lists (exportcheck.claims.memory)")
