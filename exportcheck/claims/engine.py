@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
+from exportcheck.claims import rules
 from exportcheck.claims.model import Claim, ClaimsFile
 from exportcheck.claims.screening import Context
 from exportcheck.claims.steps import (
@@ -116,6 +117,12 @@ def verify(claims: ClaimsFile, ctx: Context, *, claims_file: str = "") -> Report
         for step in result.steps:
             for ref in step.checked:
                 snapshots.setdefault(f"{ref.source}:{ref.version}", ref)
+            for ev in step.evidence:  # control-list versions are cited through their evidence
+                if ev.kind == "control" and ev.snapshot:
+                    snapshots.setdefault(f"{ev.source}:{ev.snapshot}", SnapshotRef(
+                        source=ev.source, version=ev.snapshot, data_date=ev.data_date, source_url=ev.source_url))
+    for key, ref in snapshots.items():
+        snapshots[key] = ref.model_copy(update={"official_url": rules.public_url(ref.source, "")})
     return Report(
         title=claims.title, claims_file=claims_file, source=claims.source, generated_at=datetime.now(UTC),
         exportcheck_version=_exportcheck_version(),

@@ -170,6 +170,20 @@ SANCTIONS_SOURCES = ("eu-fsf", "un-sc", "uk-sanctions", "us-ofac-sdn", "us-ofac-
 EU_BINDING_SANCTIONS = ("eu-fsf", "un-sc")
 
 
+def public_url(source: str, url: str) -> str:
+    """``url`` unless it points into a local mirror (``file:``), else the publisher's page for the source.
+
+    The page, not a download address: a download URL names one edition (the 2025 Annex I), which would
+    mislabel evidence from another edition.
+    """
+    if url and not url.startswith("file:"):
+        return url
+    from exportcheck.sources import all_sources
+
+    spec = all_sources().get(source)
+    return spec.spec.homepage if spec is not None else url
+
+
 def list_category(source: str, list_name: str, programs: list[str] | None = None) -> str:
     """sanctions | end-user | red-flag | other, for one list entry."""
     progs = " ".join(programs or []).upper()

@@ -63,7 +63,7 @@ class PartyHit:
             matched_text=f"{who}{h.query_name} → {h.matched_name or h.name}", score=h.score,
             listing_date=h.listing_date, end_date=h.end_date, citation="; ".join(h.citations),
             licence_requirement=h.licence_requirement, programs=list(h.programs), snapshot=h.snapshot.version,
-            data_date=h.snapshot.data_date, source_url=h.source_url or h.snapshot.source_url,
+            data_date=h.snapshot.data_date, source_url=rules.public_url(h.source, h.source_url or h.snapshot.source_url),
             timing=self.timing.sentence,
             note=("" if h.is_match else "possible match only (below the match threshold); ") + h.explanation,
         )

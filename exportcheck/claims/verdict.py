@@ -32,6 +32,7 @@ class SnapshotRef(BaseModel):
     version: str = ""
     data_date: str = ""
     source_url: str = ""
+    official_url: str = Field(default="", description="The publisher's address for the list (the snapshot may come from a mirror)")
     note: str = ""
 
     def label(self) -> str:
