@@ -120,13 +120,15 @@ class Lists:
         return diff_source(self.store, source_id, from_version, to_version)
 
 
-def refresh(
+def refresh_lists(
     sources: list[str] | None = None,
     mirror: str | Path | None = None,
     all_dates: bool = False,
     lists_dir: Path | str | None = None,
 ) -> pd.DataFrame:
     """Refresh snapshots (from the publishers, or a mirror folder/URL); one row per outcome.
+
+    Named ``refresh_lists`` because ``exportcheck.refresh`` is the pipeline module.
 
     The same as ``exportcheck refresh``: a failing source keeps its last good snapshot and its row
     says why (``status == "failed"``); nothing is raised for one source's failure.
