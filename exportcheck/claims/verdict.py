@@ -8,9 +8,11 @@ able to find the entry. A verdict without the snapshot and date it rests on cann
 from __future__ import annotations
 
 import builtins
+from html import escape
 from datetime import datetime
 from typing import Literal
 
+import pandas as pd
 from pydantic import BaseModel, Field
 
 Status = Literal["contradicted", "consistent", "undetermined"]
@@ -92,6 +94,24 @@ class ClaimResult(BaseModel):
     summary: str
     steps: list[Step]
 
+    def steps_frame(self) -> pd.DataFrame:
+        """One row per step: question, status, finding, what would settle it."""
+        return pd.DataFrame([{"claim_id": self.claim_id, "step": s.number, "title": s.title, "status": s.status,
+                              "question": s.question, "finding": s.finding, "rule": s.rule, "settle": s.settle,
+                              "evidence": len(s.evidence)} for s in self.steps])
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """One row per piece of evidence, with the step it belongs to and its snapshot."""
+        return pd.DataFrame([{"claim_id": self.claim_id, "step": s.number, **e.model_dump()}
+                             for s in self.steps for e in s.evidence])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict line and the steps as a table."""
+        head = (f"<p><b>{escape(self.claim_id)}</b> — <b>{self.status.upper()}</b> ({self.assessment})<br>"
+                f"{escape(self.summary)}</p>")
+        table = self.steps_frame()[["step", "title", "status", "finding", "evidence"]].to_html(index=False)
+        return head + table
+
 
 class Report(BaseModel):
     """Everything ``exportcheck verify`` writes; the JSON renderer dumps exactly this."""
@@ -105,6 +125,28 @@ class Report(BaseModel):
     snapshots: list[SnapshotRef] = Field(default_factory=list, description="Every snapshot any step searched")
     disclaimer: str = DISCLAIMER
     results: list[ClaimResult]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per claim: id, kind, status, assessment, summary, number of steps and evidence."""
+        return pd.DataFrame([{"claim_id": r.claim_id, "kind": r.kind, "status": r.status,
+                              "assessment": r.assessment, "date": r.date, "summary": r.summary,
+                              "steps": len(r.steps), "evidence": sum(len(s.evidence) for s in r.steps)}
+                             for r in self.results])
+
+    def steps_frame(self) -> pd.DataFrame:
+        """Every step of every claim, one row each."""
+        frames = [r.steps_frame() for r in self.results]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """Every piece of evidence of every claim, one row each, with its snapshot and data date."""
+        frames = [r.evidence_frame() for r in self.results]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the counts and one row per claim."""
+        counts = ", ".join(f"{n} {k}" for k, n in self.counts().items())
+        return f"<p><b>{escape(self.title or 'exportcheck report')}</b>: {counts}</p>" + self.to_frame().to_html(index=False)
 
     def counts(self) -> dict[str, int]:
         out = {"contradicted": 0, "consistent": 0, "undetermined": 0}
