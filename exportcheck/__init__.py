@@ -3,9 +3,9 @@
 The public API is what ``__all__`` lists; everything else may change between releases.
 """
 
-from exportcheck.api import Lists, load
+from exportcheck.api import Lists, load, refresh_lists
 from exportcheck.errors import ExportcheckError
 
 __version__ = "0.1.0"
 
-__all__ = ["ExportcheckError", "Lists", "__version__", "load"]
+__all__ = ["ExportcheckError", "Lists", "__version__", "load", "refresh_lists"]

@@ -19,6 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.catalogue import source_statuses
+from exportcheck.claims.model import ClaimsFile
+from exportcheck.claims.verdict import Report
+from exportcheck.controls import ControlData, ControlHit, ControlLookup, load_controls, lookup
+from exportcheck.controls import search as search_control_entries
 from exportcheck.diff import SnapshotDiff, diff_source
 from exportcheck.errors import ConfigError
 from exportcheck.model import ControlEntry, Entity
@@ -115,9 +119,66 @@ class Lists:
                          "records": snap.get("records"), "retrieved_at": snap.get("retrieved_at")})
         return pd.DataFrame(rows)
 
+    # --- control lists ------------------------------------------------------------------------
+    @cached_property
+    def _control_data(self) -> ControlData:
+        return load_controls(str(self.store.root))
+
+    def control(self, code: str, regime: str | None = None, as_of: date | str | None = None) -> ControlLookup:
+        """A control entry with its ancestors, children, notes and version (``as_of`` defaults to the Lists' date).
+
+        Reads every held version of the control lists, so dated questions are answered with the version
+        in force then (or the held versions that bracket the date).
+        """
+        return lookup(code, regime, _as_date(as_of) or self.as_of, data=self._control_data)
+
+    def search_controls(self, text: str, regime: str | None = None, limit: int = 10,
+                        as_of: date | str | None = None) -> pd.DataFrame:
+        """Control entries ranked for a free-text product description, with why each ranks."""
+        hits = search_control_entries(text, regime, limit, _as_date(as_of) or self.as_of, data=self._control_data)
+        columns = list(ControlHit.model_fields)
+        return pd.DataFrame([h.model_dump() for h in hits], columns=columns)
+
+    # --- claims --------------------------------------------------------------------------------
+    def verify(self, claims: ClaimsFile | Path | str) -> Report:
+        """Verdicts for a claims file (path, YAML/JSON text's path, or a loaded :class:`ClaimsFile`).
+
+        The result renders as a table in Jupyter; ``.to_frame()``, ``.steps_frame()`` and
+        ``.evidence_frame()`` give DataFrames, and :mod:`exportcheck.reports` writes Markdown/HTML/JSON.
+        """
+        from exportcheck.claims import load_claims
+        from exportcheck.claims import verify as verify_claims
+        from exportcheck.claims.adapters import default_context
+
+        label = ""
+        if not isinstance(claims, ClaimsFile):
+            label = str(claims)
+            claims = load_claims(Path(claims))
+        return verify_claims(claims, default_context(get_settings(self.store.root)), claims_file=label)
+
     def diff(self, source_id: str, from_version: str | None = None, to_version: str | None = None) -> SnapshotDiff:
         """What changed in a source between two snapshots (default: the last two)."""
         return diff_source(self.store, source_id, from_version, to_version)
+
+
+def refresh_lists(
+    sources: list[str] | None = None,
+    mirror: str | Path | None = None,
+    all_dates: bool = False,
+    lists_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """Refresh snapshots (from the publishers, or a mirror folder/URL); one row per outcome.
+
+    Named ``refresh_lists`` because ``exportcheck.refresh`` is the pipeline module.
+
+    The same as ``exportcheck refresh``: a failing source keeps its last good snapshot and its row
+    says why (``status == "failed"``); nothing is raised for one source's failure.
+    """
+    from exportcheck.refresh import refresh as run_refresh
+
+    outcomes = run_refresh(sources or [], get_settings(lists_dir), mirror=str(mirror) if mirror else None,
+                           all_dates=all_dates)
+    return pd.DataFrame([o.__dict__ for o in outcomes])
 
 
 def load(as_of: date | str | None = None, lists_dir: Path | str | None = None) -> Lists:

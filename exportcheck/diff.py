@@ -92,6 +92,11 @@ def _choose_key(old: Snapshot, new: Snapshot, a: pd.DataFrame, b: pd.DataFrame) 
     return "id" if shared >= 0.5 * min(len(a), len(b)) else "name"
 
 
+def _ever_filled(column: pd.Series) -> bool:
+    """True where at least one row has a value (a non-empty string, list or true flag)."""
+    return bool(column.map(lambda v: bool(len(v)) if hasattr(v, "__len__") else bool(v)).any())
+
+
 def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> SnapshotDiff:
     a, b = old.load(), new.load()
     kind = old.meta.kind
@@ -102,6 +107,10 @@ def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> 
     removed = [Change(k, str(ka.at[k, title])) for k in ka.index.difference(kb.index, sort=False)]
     common = ka.index.intersection(kb.index, sort=False)
     columns = [c for c in COMPARED[kind] if c in ka.columns and c in kb.columns]
+    if old.meta.format != new.meta.format:
+        # Different file shapes keep different fields (the compact CSL copy drops addresses and dates):
+        # a field one shape never fills is not a change, so compare only fields both shapes fill.
+        columns = [c for c in columns if _ever_filled(ka[c]) and _ever_filled(kb[c])]
     old_rows, new_rows = ka.loc[common], kb.loc[common]
     differs = {c: _cells_as_json(old_rows, c) != _cells_as_json(new_rows, c) for c in columns}
     names = new_rows[title].astype(str).tolist()

@@ -12,6 +12,7 @@ with a fixed Arrow schema, so every snapshot of every source has the same column
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from typing import Literal
 
@@ -70,24 +71,24 @@ class Entity(_Record):
 
     entity_id: str
     source: str
-    list: str
+    list: str  # the list's name; the field shadows the builtin, hence builtins.list below
     schema_: EntitySchema = Field(alias="schema")
     name: str
-    aliases: list[Alias] = Field(default_factory=list)
-    addresses: list[Address] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    identifiers: list[Identifier] = Field(default_factory=list)
-    programs: list[str] = Field(default_factory=list)
+    aliases: builtins.list[Alias] = Field(default_factory=builtins.list)
+    addresses: builtins.list[Address] = Field(default_factory=builtins.list)
+    countries: builtins.list[str] = Field(default_factory=builtins.list)
+    identifiers: builtins.list[Identifier] = Field(default_factory=builtins.list)
+    programs: builtins.list[str] = Field(default_factory=builtins.list)
     listing_date: str = ""
     end_date: str = ""
-    citations: list[Citation] = Field(default_factory=list)
+    citations: builtins.list[Citation] = Field(default_factory=builtins.list)
     licence_requirement: str = ""
     licence_policy: str = ""
     remarks: str = ""
     parent_name: str = ""
-    birth_dates: list[str] = Field(default_factory=list)
-    nationalities: list[str] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)  # e.g. "lost-characters" where '?' replaced a letter
+    birth_dates: builtins.list[str] = Field(default_factory=builtins.list)
+    nationalities: builtins.list[str] = Field(default_factory=builtins.list)
+    flags: builtins.list[str] = Field(default_factory=builtins.list)  # e.g. "lost-characters" where '?' replaced a letter
     source_url: str = ""
     raw_id: str = ""
 

@@ -214,6 +214,8 @@ def _publish(store: SnapshotStore, meta: SnapshotMeta, paths: list[Path], tables
                               "same files as an existing snapshot")
     snap = store.publish(meta, paths, tables)
     note = "" if meta.verified_on_real_file else " (parser not verified on a real file)"
+    if meta.record_count == 0 and meta.warnings:
+        note += f" — {meta.warnings[0]}"  # an empty snapshot must say why where the user looks
     return Outcome(meta.source, "published", f"published {snap.version}: {meta.record_count} records{note}",
                    snap.version, meta.record_count, meta.data_date)
 

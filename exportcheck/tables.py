@@ -60,7 +60,8 @@ def records_to_frame(records: Sequence[BaseModel], model: type[BaseModel]) -> pd
 
 
 def model_for(table: str) -> type[BaseModel]:
-    return {ENTITY_TABLE: Entity, CONTROL_TABLE: ControlEntry}[table]
+    models: dict[str, type[BaseModel]] = {ENTITY_TABLE: Entity, CONTROL_TABLE: ControlEntry}
+    return models[table]
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -17,8 +17,10 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
 from exportcheck.diff import diff_source
 from exportcheck.http import download
@@ -27,10 +29,11 @@ from exportcheck.settings import CHECKOUT_ROOT, get_settings
 from exportcheck.store import SnapshotStore
 
 RAW = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared")) / "data" / "raw"
+T = TypeVar("T")
 CSL = RAW / "us-csl" / "consolidated_2022-04.csv.gz"
 
 
-def _timed(label: str, func):  # type: ignore[no-untyped-def]
+def _timed(label: str, func: Callable[[], T]) -> T:
     started = time.perf_counter()
     result = func()
     print(f"{label:<48} {time.perf_counter() - started:7.2f} s", flush=True)

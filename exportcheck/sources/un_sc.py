@@ -1,7 +1,8 @@
-"""UN Security Council Consolidated List — source declaration. Parsers for its formats are added in ``formats``."""
+"""UN Security Council Consolidated List — source declaration. Parser: :mod:`exportcheck.formats.un_sc_xml`."""
 
 from __future__ import annotations
 
+from exportcheck.formats import un_sc_xml
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -21,6 +22,8 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="un-sc-xml", parse=un_sc_xml.parse, primary="consolidated*.xml"),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

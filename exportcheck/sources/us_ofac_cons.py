@@ -1,7 +1,9 @@
-"""OFAC Consolidated (non-SDN) Sanctions List, incl. NS-CMIC — source declaration. Parsers for its formats are added in ``formats``."""
+"""OFAC Consolidated (non-SDN) Sanctions List, incl. NS-CMIC — source declaration. Parsers: :mod:`exportcheck.formats.ofac_legacy_csv`, ``ofac_sdnlist_xml``, ``ofac_enhanced_xml``."""
 
 from __future__ import annotations
 
+from exportcheck.formats import ofac_enhanced_xml, ofac_legacy_csv, ofac_sdnlist_xml
+from exportcheck.sources._ofac_formats import GlobFormat
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -24,6 +26,12 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_cons, primary="cons_prim*.csv",
+           companions=("cons_add*.csv", "cons_alt*.csv", "cons_comments*.csv")),
+    Format(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_cons, primary="consolidated*.xml"),
+    GlobFormat(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse_cons, primary="cons_enhanced*.zip",
+               also_primary=("cons_enhanced*.xml",)),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

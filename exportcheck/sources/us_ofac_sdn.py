@@ -1,7 +1,9 @@
-"""OFAC Specially Designated Nationals and Blocked Persons List — source declaration. Parsers for its formats are added in ``formats``."""
+"""OFAC Specially Designated Nationals and Blocked Persons List — source declaration. Parsers: :mod:`exportcheck.formats.ofac_legacy_csv`, ``ofac_sdnlist_xml``, ``ofac_enhanced_xml``, ``ofac_names_csv``."""
 
 from __future__ import annotations
 
+from exportcheck.formats import ofac_enhanced_xml, ofac_legacy_csv, ofac_names_csv, ofac_sdnlist_xml
+from exportcheck.sources._ofac_formats import GlobFormat
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -24,6 +26,20 @@ SPEC = SourceSpec(
     ],
 )
 
-FORMATS: tuple[Format, ...] = ()
+FORMATS: tuple[Format, ...] = (
+    # sdn.csv as published, or sdn_<date>.csv in a mirror; never sdn_comments*.csv or cons_* files.
+    GlobFormat(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_sdn, primary="sdn.csv",
+               also_primary=("sdn_[0-9]*.csv",),
+               companions=("add.csv", "add_*.csv", "alt.csv", "alt_*.csv", "sdn_comments*.csv")),
+    # Same sdnList schema as consolidated.xml, which is tested on a real file; no real sdn.xml here yet.
+    GlobFormat(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_sdn, primary="sdn.xml",
+               also_primary=("sdn_[0-9]*.xml",), verified=False),
+    # Same schema as CONS_ENHANCED.XML, which is tested on a real file; no real SDN_ENHANCED here yet.
+    GlobFormat(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse_sdn, primary="sdn_enhanced*.zip",
+               also_primary=("sdn_enhanced*.xml",), verified=False),
+    # Third-party names-only copy (newest SDN data on this mirror); not what refresh downloads.
+    Format(name="ofac-sdn-names-csv", parse=ofac_names_csv.parse, primary="derived_ofac-sdn-names_*.csv",
+           companions=("derived_ofac-sdn-names_*.metadata.json",), official=False),
+)
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -1,0 +1,123 @@
+"""Shared by the control-list steps: look up the item's claimed codes, or search candidates for it.
+
+Why candidates and never a classification: only the exporter (self-classification) or the
+authority can classify an item against a control entry's technical parameters. exportcheck shows
+the entries a reader should compare the item with, in the version of the list that applied on the
+export date (or the versions that bracket it), and says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from exportcheck.claims.model import Claim, ControlCode
+from exportcheck.claims.protocols import ControlAnswer, ControlHit, VersionChoice
+from exportcheck.claims.screening import Context
+from exportcheck.claims.verdict import Evidence, Status
+
+
+@dataclass
+class Classification:
+    """What the lists say about the item in one regime."""
+
+    regime: str
+    choice: VersionChoice | None = None
+    listed: list[tuple[ControlCode, ControlHit]] = field(default_factory=list)  # claimed code is an entry in force
+    later_only: list[tuple[ControlCode, ControlHit]] = field(default_factory=list)  # entry only in a later version
+    unlisted_claims: list[ControlCode] = field(default_factory=list)  # EAR99 / not-listed stated
+    unknown_codes: list[ControlCode] = field(default_factory=list)  # claimed code not found in the version(s)
+    candidates: list[ControlHit] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> bool:
+        return bool(self.listed or self.later_only or self.unlisted_claims or self.unknown_codes)
+
+
+def _after(hit: ControlHit, as_of: date | None) -> bool:
+    return bool(as_of and hit.valid_from and hit.valid_from[:10] > as_of.isoformat())
+
+
+def control_evidence(hit: ControlHit, as_of: date | None, note: str = "") -> Evidence:
+    later = _after(hit, as_of)
+    timing = (f"entry of a version applying from {hit.valid_from}, after the export date: did not apply then"
+              if later else (f"version applying from {hit.valid_from}" if hit.valid_from else ""))
+    return Evidence(
+        kind="control", source=hit.source, list=f"{hit.regime.upper()} control list", control_code=hit.code,
+        name=hit.heading or hit.text[:120], matched_text=hit.matched_text or hit.text[:300], score=hit.score,
+        snapshot=hit.snapshot or hit.version, data_date=hit.valid_from, source_url=hit.source_url, timing=timing,
+        note="; ".join(x for x in [note, f"version {hit.version}" if hit.snapshot else "", "version held only in part" if hit.partial else "",
+                                    "entry not used" if hit.not_used else "",
+                                    f"reasons for control: {', '.join(hit.reasons_for_control)}" if hit.reasons_for_control else ""] if x),
+    )
+
+
+def classify(claim: Claim, ctx: Context, regime: str, as_of: date | None) -> Classification:
+    result = Classification(regime)
+    item = claim.item
+    if item is None:
+        return result
+    codes = [c for c in item.control_codes if c.regime == regime]
+    answer: ControlAnswer | None = None
+    for code in codes:
+        if code.states_unlisted:
+            result.unlisted_claims.append(code)
+            continue
+        answer = ctx.controls.lookup(code.code, regime, as_of)
+        result.choice = answer.version
+        exact = [h for h in answer.hits if h.code.upper() == code.code.upper()] or answer.hits[:1]
+        if not exact:
+            result.unknown_codes.append(code)
+            continue
+        current = [h for h in exact if not _after(h, as_of) and not h.not_used]
+        if current:
+            result.listed.extend((code, h) for h in current)
+        else:
+            result.later_only.extend((code, h) for h in exact if _after(h, as_of))
+        result.evidence.extend(control_evidence(h, as_of, f"the claim's own code {code.label()}") for h in exact)
+    text = " ".join(x for x in [item.description, item.parent_machine] if x)
+    if text and not result.listed:
+        answer = ctx.controls.search(text, regime, 5, as_of)
+        result.choice = result.choice or answer.version
+        result.candidates = answer.hits
+        result.evidence.extend(control_evidence(h, as_of, "candidate entry (text search), not a classification")
+                               for h in answer.hits)
+    if result.choice is None:
+        result.choice = ctx.controls.search("", regime, 1, as_of).version
+    return result
+
+
+def classification_status(c: Classification) -> Status:
+    """contradicted: the claim's own code is an entry in force; consistent: the exporter states the item
+    is unlisted (self-assessed) and no claimed code is listed; undetermined otherwise."""
+    if c.listed:
+        return "contradicted"
+    if c.unlisted_claims and not c.unknown_codes and not c.later_only:
+        return "consistent"
+    return "undetermined"
+
+
+def version_sentence(choice: VersionChoice | None) -> str:
+    if choice is None:
+        return "No version of this list is held."
+    return {"in-force": "Read in the version in force: ", "bracketing": "Read in the bracketing versions: ",
+            "earlier-only": "Read in the latest earlier version only: ", "later-only": "Read in a later version only: ",
+            "none": ""}[choice.basis] + (choice.explanation[:1].upper() + choice.explanation[1:]) + "."
+
+
+def candidates_sentence(candidates: list[ControlHit], as_of: date | None) -> str:
+    """Candidate codes grouped by the version they come from, later versions marked as such."""
+    if not candidates:
+        return "no candidate entry matched the item's description."
+    groups: dict[tuple[str, str], list[str]] = {}
+    for h in candidates:
+        codes = groups.setdefault((h.version, h.valid_from), [])
+        if h.code not in codes:
+            codes.append(h.code)
+    parts = []
+    for (version, valid_from), codes in groups.items():
+        later = bool(as_of and valid_from and valid_from[:10] > as_of.isoformat())
+        label = f"{version} (from {valid_from}{', later than the export: for comparison only' if later else ''})"
+        parts.append(f"in {label}: {', '.join(codes)}")
+    return "candidate entries to compare it with — " + "; ".join(parts) + "."

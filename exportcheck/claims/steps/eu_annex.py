@@ -1,0 +1,60 @@
+"""Step 2: is the item in EU Annex I (Regulation 2021/821) as it stood on the export date?
+
+Data: the Annex I versions held by the control lists (EU consolidated texts). A 2024 export is read
+against the annex in force in 2024, never the 2025 one (trap 3); if that version is not held, the
+held versions that bracket the date are read and the answer says so.
+"""
+
+from __future__ import annotations
+
+from exportcheck.claims import rules
+from exportcheck.claims.model import Claim
+from exportcheck.claims.screening import Context
+from exportcheck.claims.steps.classification import (
+    candidates_sentence,
+    classification_status,
+    classify,
+    version_sentence,
+)
+from exportcheck.claims.verdict import Step
+
+SETTLE = ("the exporter's classification of the item (part number, technical parameters) against the candidate "
+          "entries, or a ruling by the Dutch authority (Ministry of Foreign Affairs / CDIU)")
+
+
+def run(claim: Claim, ctx: Context) -> Step:
+    as_of = claim.date.start if claim.date else None
+    c = classify(claim, ctx, "eu", as_of)
+    parts = []
+    if claim.date and not claim.date.exact:
+        during = rules.editions_during("eu", claim.date.start, claim.date.end)
+        if len(during) > 1:
+            parts.append("Annex I changed during the export period (" + "; ".join(
+                f"{e.act} from {e.valid_from}{'' if e.verified else ' (date not confirmed)'}" for e in during)
+                + "); read as at the start of the period.")
+    if c.listed:
+        parts.append("The claim's own classification puts the item in Annex I: " + ", ".join(
+            f"{code.label()} = {hit.code} {hit.heading or hit.text[:80]!r}" for code, hit in c.listed)
+            + ". Art. 3 of Regulation 2021/821 requires an authorisation to export Annex I items.")
+    if c.later_only:
+        parts.append("Claimed entries exist only in a later version of Annex I and did not apply on the export date: "
+                     + ", ".join(h.code for _, h in c.later_only) + ".")
+    if c.unknown_codes:
+        parts.append("Claimed code(s) not found in the version(s) read: " + ", ".join(x.code for x in c.unknown_codes) + ".")
+    if c.unlisted_claims:
+        parts.append("The exporter states the item is not listed (" + ", ".join(x.code for x in c.unlisted_claims)
+                     + "); that is its own classification.")
+    if not c.claimed:
+        parts.append("The claim gives no EU classification for the item. Only the exporter or the authority "
+                     "classifies;")
+        parts.append(candidates_sentence(c.candidates, as_of))
+    parts.append(version_sentence(c.choice))
+    status = classification_status(c)
+    return Step(
+        number=2, key="eu-annex-i", title="EU dual-use list (Annex I)",
+        question=f"Was the item listed in Annex I to Regulation (EU) 2021/821 on {claim.date.label() if claim.date else 'today'}?",
+        rule=rules.EU_DUAL_USE.name, citation=rules.EU_DUAL_USE.citation,
+        decides="the exporter (self-classification); the national authority on request",
+        finding=" ".join(parts), status=status,
+        settle="" if status != "undetermined" else SETTLE, evidence=c.evidence,
+    )

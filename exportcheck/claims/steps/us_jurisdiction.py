@@ -1,0 +1,95 @@
+"""Step 6: US jurisdiction — is the item subject to the EAR, and what US end-user rules applied?
+
+"No US parts" does not prove "not subject to the EAR" (foreign direct product rules, 15 CFR 734.9,
+need no US content), and "some US parts" does not prove "subject" (de minimis, 734.4). The step
+therefore says what would settle the question and lists the Entity List entries, their licence
+requirement and date, and whether the Affiliates Rule was in force on the date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from exportcheck.claims import rules
+from exportcheck.claims.model import Claim
+from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties, stale_sources
+from exportcheck.claims.steps.classification import classify, control_evidence, version_sentence
+from exportcheck.claims.verdict import Status, Step
+
+SME_FDP = rules.Rule("ear-fdp-2024-12", "Foreign direct product rules for semiconductor equipment (Dec 2024)",
+                     "89 FR 96790 (2 Dec 2024)", start=date(2024, 12, 2))
+
+
+def _entity_list(claim: Claim, ctx: Context) -> list[PartyHit]:
+    hits = screen_parties(ctx, claim.parties, claim.date, None)
+    return [h for h in hits if h.category == "end-user" and h.jurisdiction == "us"]
+
+
+def run(claim: Claim, ctx: Context) -> Step:
+    when = claim.date.start if claim.date else date.today()
+    content = claim.item.us_content if claim.item else "unknown"
+    listed = _entity_list(claim, ctx)
+    active = [h for h in listed if h.hit.is_match and (h.timing.in_force or h.timing.uncertain)]
+    parts: list[str] = []
+    status: Status
+    el_checked = [c for c in ctx.coverage(["us-entity-list", "us-csl"], claim.date.end if claim.date else None)
+                  if c.version]
+    el_blind = not el_checked or len(stale_sources(el_checked, claim.date)) == len({c.source for c in el_checked})
+    if content == "no":
+        parts.append("The claim says the item has no US content. That does not show it is outside the EAR: the "
+                     "foreign direct product rules (15 CFR 734.9) reach foreign-made items with no US parts, made "
+                     "with US technology, software or equipment, for certain ECCNs and Entity List footnotes.")
+        status = "undetermined" if active or el_blind else "consistent"
+        if el_blind and not active:
+            parts.append("The Entity List as it stood on the date is not held (or only a much older snapshot), so "
+                         "whether a party was listed then cannot be told here.")
+        elif not active:
+            parts.append("No party was on the Entity List on the date, so the end-user-based foreign direct product "
+                         "rules did not reach this export; the ECCN-based rules depend on the item's classification "
+                         "(self-assessed).")
+    elif content == "yes":
+        parts.append("The claim says the item has US content. That alone does not make it subject to the EAR: the "
+                     "de minimis rule (15 CFR 734.4) counts only controlled US content above 25% (10% for some "
+                     "destinations; 0% for some semiconductor equipment).")
+        status = "undetermined"
+    else:
+        parts.append("Whether the item has US content, and whether a foreign direct product rule reaches it, is "
+                     "not stated; neither is public.")
+        status = "undetermined"
+    for h in listed:
+        req = f" Licence requirement: {h.hit.licence_requirement}." if h.hit.licence_requirement else ""
+        parts.append(describe(h) + "." + req)
+    if active:
+        parts.append("If the item was subject to the EAR, the Entity List licence requirement applied to this export.")
+    if SME_FDP.start is not None and when >= SME_FDP.start:
+        parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) were in force on the date.")
+    else:
+        parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) came later than the export and did not apply.")
+    aff = rules.AFFILIATES_RULE
+    parts.append(f"{aff.name} ({aff.citation}): " + ("in force on the date — entities ≥50% owned by listed parties "
+                                                    "counted as listed (subsidiaries only, never parents)."
+                                                    if aff.in_force(when) else
+                                                    f"not in force on the date (it applied only {aff.start} to {aff.end})."))
+    c = classify(claim, ctx, "us", when) if claim.item and any(x.regime == "us" for x in claim.item.control_codes) else None
+    evidence = [h.evidence() for h in listed]
+    if c is not None:
+        for code, hit in c.listed:
+            parts.append(f"The claim's ECCN {code.code}: {hit.heading or hit.text[:80]} (reasons for control: "
+                         f"{', '.join(hit.reasons_for_control) or 'n/a'}).")
+        if c.unlisted_claims:
+            parts.append("EAR99 items are still subject to the EAR when US jurisdiction applies, and need a licence "
+                         "to Entity List parties.")
+        parts.append(version_sentence(c.choice))
+        evidence.extend(control_evidence(h, when) for _, h in c.listed)
+    return Step(
+        number=6, key="us-ear", title="US jurisdiction (EAR)",
+        question="Was the item subject to the EAR, and did a US end-user or end-use rule require a licence?",
+        rule="EAR: de minimis, foreign direct product rules, Entity List, end-use controls",
+        citation="; ".join([rules.EAR_DE_MINIMIS.citation, rules.EAR_FDP.citation, rules.EAR_ENTITY_LIST.citation,
+                            rules.EAR_END_USE.citation]),
+        decides="the exporter (US content and FDP analysis); BIS on request",
+        finding=" ".join(parts), status=status, evidence=evidence,
+        settle="" if status != "undetermined" else
+        "the item's US-origin content by value and ECCN, whether it is the direct product of US technology, software "
+        "or equipment, and the exact shipment date against Entity List dates (exporter's records; BIS on request)",
+    )
