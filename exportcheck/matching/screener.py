@@ -111,6 +111,9 @@ class Screener:
                         for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
         self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
         index.totals()  # computed now, not inside the first query
+        # dates as the source states them (what a Match reports) vs dates used for --as-of (may be borrowed)
+        self._stated_listing = list(self._listing)
+        self._stated_end = list(self._end)
         self._dates_from = [""] * len(ents)
         self._borrow_dates()
         undated: dict[str, int] = {}
@@ -124,7 +127,8 @@ class Screener:
 
         The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
         comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
-        a 2018 one. The row says where its dates came from.
+        a 2018 one. The borrowed dates are used for the in-force filter only: a :class:`Match` reports
+        the dates its own source states (none), and its explanation names the copy the filter used.
         """
         dated: dict[tuple[str, tuple[str, ...]], int] = {}
         for row, listed in enumerate(self._listing):
@@ -138,6 +142,7 @@ class Screener:
                 self._listing[row] = self._listing[twin]
                 self._end[row] = self._end[twin]
                 self._dates_from[row] = self._source[twin]
+                self._stated_listing[row] = self._stated_end[row] = ""
 
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
@@ -206,7 +211,8 @@ class Screener:
         item = self.index.names[hit.name_id]
         text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
         if self._dates_from[row]:
-            text += f"; listing date taken from the same entry on {self._dates_from[row]}"
+            text += (f"; this file gives no listing date, the same entry on {self._dates_from[row]} is dated "
+                     f"{self._listing[row]}{' to ' + self._end[row] if self._end[row] else ''}")
         return Match(
             score=round(hit.score, 4),
             is_match=hit.score >= threshold,
@@ -215,8 +221,8 @@ class Screener:
             list=self._list[row],
             name=self._name[row],
             matched_name=item.form.original,
-            listing_date=self._listing[row],
-            end_date=self._end[row],
+            listing_date=self._stated_listing[row],
+            end_date=self._stated_end[row],
             countries=self._countries[row],
             programs=self._programs[row],
             licence_requirement=self._licence[row],

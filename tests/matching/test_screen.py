@@ -205,5 +205,9 @@ def test_undated_csl_rows_take_the_dates_of_their_entity_list_twin(real_lists: P
     on = screen("CETC 24", as_of=day, lists_dir=real_lists)
     assert not set(chip["entity_id"]) & set(before[before["is_match"]]["entity_id"])
     hits = on[on["is_match"] & on["entity_id"].isin(chip["entity_id"])]
-    assert set(hits["source"]) == {"us-csl", "us-entity-list"} and set(hits["listing_date"]) == {listed}
-    assert hits[hits["source"] == "us-csl"]["explanation"].str.contains("taken from the same entry on us-entity-list").all()
+    assert set(hits["source"]) == {"us-csl", "us-entity-list"}
+    # each row reports the dates its own source states; the explanation says which copy dated the filter
+    assert set(hits[hits["source"] == "us-entity-list"]["listing_date"]) == {listed}
+    csl = hits[hits["source"] == "us-csl"]
+    assert set(csl["listing_date"]) == {""}
+    assert csl["explanation"].str.contains(f"the same entry on us-entity-list is dated {listed}").all()
