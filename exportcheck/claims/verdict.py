@@ -8,8 +8,8 @@ able to find the entry. A verdict without the snapshot and date it rests on cann
 from __future__ import annotations
 
 import builtins
-from html import escape
 from datetime import datetime
+from html import escape
 from typing import Literal
 
 import pandas as pd
