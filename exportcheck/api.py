@@ -12,6 +12,7 @@ Everything here reads the snapshot store only (no network); run ``exportcheck re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -118,6 +119,30 @@ class Lists:
                          "version": snap.get("version"), "data_date": snap.get("data_date"),
                          "records": snap.get("records"), "retrieved_at": snap.get("retrieved_at")})
         return pd.DataFrame(rows)
+
+    # --- screening ----------------------------------------------------------------------------
+    def screen(self, name: str, *, country: str | None = None, sources: Sequence[str] | None = None,
+               limit: int = 10, threshold: float | None = None) -> pd.DataFrame:
+        """Screen one name against every entity list (as of the Lists' date): one row per candidate, best first.
+
+        ``is_match`` marks rows at or above ``threshold`` (default :data:`exportcheck.matching.DEFAULT_THRESHOLD`);
+        the others are near misses for review. ``explanation`` says which listed name matched and why.
+        """
+        from exportcheck.matching import DEFAULT_THRESHOLD, screen
+
+        return screen(name, country=country, sources=sources, limit=limit,
+                      threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                      as_of=self.as_of, lists_dir=self.store.root)
+
+    def screen_frame(self, frame: pd.DataFrame, column: str, *, country_column: str | None = None,
+                     sources: Sequence[str] | None = None, limit: int = 3,
+                     threshold: float | None = None) -> pd.DataFrame:
+        """Screen every row of ``frame[column]``; every input row appears (``row``), with its best matches."""
+        from exportcheck.matching import DEFAULT_THRESHOLD, screen_frame
+
+        return screen_frame(frame, column, country_column=country_column, sources=sources, limit=limit,
+                            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                            as_of=self.as_of, lists_dir=self.store.root)
 
     # --- control lists ------------------------------------------------------------------------
     @cached_property
