@@ -27,7 +27,9 @@ refresh: install
 
 demo: refresh
 	exportcheck sources --lists-dir $(LISTS_DIR)
-	exportcheck diff us-csl --lists-dir $(LISTS_DIR) --limit 5
+	exportcheck screen "24th Research Institute of CETC" --lists-dir $(LISTS_DIR)
+	@# verify exits 1 when a claim is contradicted: a finding, not a failure of the demo
+	exportcheck verify examples/cetc-2024.yaml --format md --lists-dir $(LISTS_DIR) || [ $$? -eq 1 ]
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

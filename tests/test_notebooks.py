@@ -1,0 +1,30 @@
+"""The notebooks are committed without outputs and linked from the README (they run via nbmake)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_three_notebooks_exist() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["01-cetc-case.ipynb", "02-lists-over-time.ipynb",
+                                           "03-screening-customers.ipynb"]
+
+
+def test_notebooks_are_committed_without_outputs() -> None:
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert code, path.name
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), f"{path.name} has outputs"
+
+
+def test_readme_links_every_notebook_with_a_description() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        line = next((ln for ln in readme.splitlines() if f"(notebooks/{path.name})" in ln), "")
+        assert line, f"README does not link {path.name}"
+        assert len(line.split(" — ", 1)[-1]) > 20, f"README gives no description of {path.name}"
