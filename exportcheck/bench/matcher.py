@@ -14,7 +14,7 @@ Printed side by side (``make bench`` or ``python -m exportcheck.bench matcher``)
 3. **Negatives** — ``data/negative_names.txt``: real organisations that are not listed (universities,
    Western and Asian firms with names near listed ones); false-positive rate at the default threshold.
 4. **Speed** — in a fresh process with every list loaded: index build time, queries/s, p50/p99 latency
-   (score only, and full results with explanations and related parties), peak memory (max RSS).
+   (score only, and full results with explanations and related parties), peak memory (the child's own max RSS, VmHWM).
 """
 
 from __future__ import annotations
@@ -197,13 +197,13 @@ def speed_child(lists_dir: str) -> None:
     import resource
 
     from exportcheck.matching import get_screener
-    from exportcheck.matching.index import build_index
+    from exportcheck.matching.index import INDEX_COLUMNS, build_index
     from exportcheck.matching.lists import load_lists
     from exportcheck.matching.screener import Screener
     from exportcheck.store import SnapshotStore
 
     started = time.perf_counter()
-    loaded = load_lists(SnapshotStore(Path(lists_dir)))
+    loaded = load_lists(SnapshotStore(Path(lists_dir)), columns=INDEX_COLUMNS)  # as get_screener reads them
     read_s = time.perf_counter() - started
     index = build_index(loaded.entities, loaded.key)
     screener = Screener(index)
@@ -214,9 +214,27 @@ def speed_child(lists_dir: str) -> None:
     score_lat = _latencies(screener.top_score, queries)
     full_lat = _latencies(lambda q: screener.screen(q, limit=10), queries[:2000])
     del get_screener
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = _own_peak_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps({"entities": len(loaded.entities), "names": len(index.names), "read_s": read_s,
                       "build_s": build_s, "score": score_lat, "full": full_lat, "rss_mb": rss_mb}))
+
+
+def _own_peak_mb(fallback: float) -> float:
+    """This process's own peak RSS: ``VmHWM`` of its address space, else ``ru_maxrss``.
+
+    Why not ``ru_maxrss`` alone: on Linux it survives ``exec``, and ``subprocess`` starts the child with
+    ``vfork`` + ``exec``, so the child reports the *parent's* peak (the whole benchmark: nomenklatura,
+    the refreshed lists, the first screener) whenever that is larger. ``VmHWM`` belongs to the address
+    space the child built after ``exec``, i.e. the matcher alone.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return fallback
 
 
 def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:
@@ -298,7 +316,7 @@ def run() -> None:
               f"({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
         print(f"    full result: {full['qps']:.0f} q/s, p50 {full['p50_ms']:.2f} ms, p99 {full['p99_ms']:.2f} ms "
               f"({full['n']} queries, explanations and related parties)")
-        print(f"    peak memory (max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
+        print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
 
         print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2")
         row = {r["matcher"]: r for r in pairs}

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.errors import InputError
-from exportcheck.matching.index import MatchIndex, load_or_build
+from exportcheck.matching.index import INDEX_COLUMNS, MatchIndex, load_or_build
 from exportcheck.matching.lists import choose_snapshots, entity_sources, load_lists
 from exportcheck.matching.normalise import name_form, normalise
 from exportcheck.matching.registry import matchers
@@ -57,7 +57,7 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
     memo = (str(settings.lists_dir.resolve()), key)
     screener = _SCREENERS.get(memo)
     if screener is None:
-        index = load_or_build(lambda: load_lists(store, None, as_of).entities, key,
+        index = load_or_build(lambda: load_lists(store, None, as_of, columns=INDEX_COLUMNS).entities, key,
                               settings.lists_dir / ".cache" / "matching")
         screener = Screener(index, notes)
         _SCREENERS[memo] = screener

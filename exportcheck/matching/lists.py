@@ -69,12 +69,17 @@ def choose_snapshots(store: SnapshotStore, sources: Sequence[str] | None = None,
     return chosen, notes
 
 
-def load_lists(store: SnapshotStore, sources: Sequence[str] | None = None, as_of: date | None = None) -> LoadedLists:
-    """Every chosen snapshot's entity table, concatenated, with a ``snapshot`` column for provenance."""
+def load_lists(store: SnapshotStore, sources: Sequence[str] | None = None, as_of: date | None = None,
+               columns: list[str] | None = None) -> LoadedLists:
+    """Every chosen snapshot's entity table, concatenated, with a ``snapshot`` column for provenance.
+
+    ``columns``: read only these (the matcher needs a dozen of the table's columns; the nested
+    addresses, identifiers and citations cost most of the reading time and memory).
+    """
     snaps, notes = choose_snapshots(store, sources, as_of)
     frames = []
     for snap in snaps:
-        frame = snap.load()
+        frame = snap.load(columns=columns)
         frame["snapshot"] = f"{snap.meta.source}@{snap.version}"
         frames.append(frame)
     entities = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)

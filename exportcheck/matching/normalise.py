@@ -29,7 +29,7 @@ from rigour.names import replace_org_types_compare
 
 from exportcheck.matching.chinese import han_to_latin, has_han
 from exportcheck.matching.groups import GROUP_TOKENS, fold_groups
-from exportcheck.matching.numbers import fold_numbers, is_number_token
+from exportcheck.matching.numbers import NUMBER_PREFIX, fold_numbers, is_number_token
 
 # Abbreviations the lists and company paperwork use, to the word they stand for. "co" is expanded
 # only when rigour has not already read it as part of a legal form ("co ltd" → "llc").
@@ -184,13 +184,15 @@ def _compact(tokens: tuple[str, ...]) -> str:
 
 def form_from_tokens(name: str, tokens: tuple[str, ...], context: frozenset[str] = _NO_GROUPS) -> NameForm:
     """A :class:`NameForm` from tokens already normalised (the index stores only the tokens)."""
-    groups = frozenset(t for t in tokens if t in GROUP_TOKENS)
+    # built for every listed name at index time: set operations in C, and one shared empty set
+    groups = GROUP_TOKENS.intersection(tokens) or _NO_GROUPS
+    numbers = frozenset([t for t in tokens if t.startswith(NUMBER_PREFIX)]) if "#" in "".join(tokens) else _NO_GROUPS
     return NameForm(
         original=name,
         tokens=tokens,
-        numbers=frozenset(t for t in tokens if is_number_token(t)),
+        numbers=numbers or _NO_GROUPS,
         groups=groups,
-        context=frozenset(context) - groups if context else _NO_GROUPS,
+        context=(frozenset(context) - groups or _NO_GROUPS) if context else _NO_GROUPS,
     )
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex, entity_parent
 from exportcheck.matching.lists import in_force
-from exportcheck.matching.normalise import NameForm, name_form
+from exportcheck.matching.normalise import NameForm, name_form, normalise
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 
 # A query that names a company (it carries a legal form) against a listed person or vessel: the
@@ -84,7 +85,8 @@ class _Best:
 def _strings(value: Any) -> list[str]:
     if value is None:
         return []
-    return [str(v) for v in list(value)]
+    # list columns arrive as numpy object arrays: tolist() gives the str objects without numpy scalars
+    return [str(v) for v in (value.tolist() if isinstance(value, np.ndarray) else list(value))]
 
 
 class Screener:
@@ -130,14 +132,15 @@ class Screener:
         a 2018 one. The borrowed dates are used for the in-force filter only: a :class:`Match` reports
         the dates its own source states (none), and its explanation names the copy the filter used.
         """
+        keys = [(listed, tuple(normalise(str(name)).split())) for listed, name in zip(self._list, self._name, strict=True)]
         dated: dict[tuple[str, tuple[str, ...]], int] = {}
         for row, listed in enumerate(self._listing):
             if listed:
-                dated.setdefault((self._list[row], name_form(str(self._name[row])).tokens), row)
+                dated.setdefault(keys[row], row)
         for row, listed in enumerate(self._listing):
             if listed:
                 continue
-            twin = dated.get((self._list[row], name_form(str(self._name[row])).tokens))
+            twin = dated.get(keys[row])
             if twin is not None and self._source[twin] != self._source[row]:
                 self._listing[row] = self._listing[twin]
                 self._end[row] = self._end[twin]
