@@ -69,3 +69,13 @@ def real_lists_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> P
     failed = [f"{o.source}: {o.message}" for o in outcomes if o.status == "failed"]
     assert not failed, failed
     return folder
+
+
+@pytest.fixture
+def mirror_lists(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, raw_dir: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the us-csl snapshots ``refresh --mirror ../shared/data/raw --all-dates`` made (parsed once)."""
+    from tests.refresh_support import copy_lists, mirror_snapshots
+
+    folder, _ = mirror_snapshots(tmp_path_factory, raw_dir)
+    return copy_lists(folder, tmp_path / "lists", monkeypatch)

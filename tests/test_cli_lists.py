@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,10 +16,8 @@ from tests.conftest import tree_digest
 from tests.refresh_support import (
     CSL_RAW,
     SAMPLE_ID,
-    copy_lists,
     csl_rows,
     fast_env,
-    mirror_snapshots,
     register_sample,
     sample_rows,
     write_csv,
@@ -32,12 +29,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
     fast_env(monkeypatch)
-
-
-@pytest.fixture
-def mirror_lists(tmp_path, tmp_path_factory, raw_dir, monkeypatch) -> Path:
-    folder, _ = mirror_snapshots(tmp_path_factory, raw_dir)
-    return copy_lists(folder, tmp_path / "lists", monkeypatch)
 
 
 def _by_id(output: str) -> dict[str, dict]:

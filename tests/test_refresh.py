@@ -52,13 +52,6 @@ def _fast(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def mirror_lists(tmp_path, tmp_path_factory, raw_dir, monkeypatch) -> Path:
-    """A private copy of the snapshots ``refresh --mirror ../shared/data/raw --all-dates`` made."""
-    folder, _ = mirror_snapshots(tmp_path_factory, raw_dir)
-    return copy_lists(folder, tmp_path / "lists", monkeypatch)
-
-
-@pytest.fixture
 def official_lists(tmp_path, tmp_path_factory, raw_dir, monkeypatch) -> Path:
     folder, _, _ = official_snapshot(tmp_path_factory, raw_dir)
     return copy_lists(folder, tmp_path / "lists", monkeypatch)
