@@ -22,7 +22,7 @@ from typing import Any
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
 from exportcheck.formats.common import LOST_CHARACTERS, clean, has_lost_characters, split_multi, to_date
-from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
+from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity
 from exportcheck.sources.base import Parsed
 
@@ -43,18 +43,10 @@ def parse(paths: Sequence[Path]) -> Parsed:
     tables = expect(data["tables"], dict, SOURCE_ID, f"{path.name}: tables")
     entries = expect(data["entries"], list, SOURCE_ID, f"{path.name}: entries")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
-    stated = data.get("entryCount")
-    if isinstance(stated, int) and stated != len(entries):
-        warnings.append(f"{path.name}: entryCount says {stated} but {len(entries)} entries are present")
     seen: Counter[str] = Counter()
-    extra: set[str] = set()
-    records = []
-    for index, raw in enumerate(entries):
-        where = f"{path.name}: entries[{index}]"
-        entry = expect(raw, dict, SOURCE_ID, where)
-        extra |= set(entry) - ENTRY_KEYS
-        records.append(_entity(entry, tables, seen, where))
-    warnings += unknown_keys(extra, set(), f"{path.name}: entries")
+    records = [_entity(entry, tables, seen, where) for where, entry in
+               audited_objects(entries, ENTRY_KEYS, SOURCE_ID, f"{path.name}: entries", data.get("entryCount"),
+                               warnings)]
     generated = str(data.get("sourceGeneratedAt") or "")
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (sourceGeneratedAt)", warnings=warnings)

@@ -7,6 +7,7 @@ parser must turn it into a :class:`ParseError` for its source in the same way.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +38,22 @@ def unknown_keys(found: set[str], known: set[str], where: str) -> list[str]:
     """A warning listing keys the parser does not read (a format change must be seen, not dropped)."""
     extra = sorted(found - known)
     return [f"{where}: unknown keys not read: {', '.join(extra)}"] if extra else []
+
+
+def audited_objects(items: list[Any], known: set[str], source_id: str, label: str, stated: Any,
+                    warnings: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each object of a JSON array with its location (``label[i]``), checking what the file claims.
+
+    Why one walk: every JSON list copy states a count and may grow new keys; a count that disagrees
+    and keys we never read are appended to ``warnings`` (reported, not dropped) once the walk ends.
+    """
+    if isinstance(stated, int) and stated != len(items):
+        warnings.append(f"{label}: the file states {stated} but {len(items)} are present")
+    extra: set[str] = set()
+    for index, raw in enumerate(items):
+        where = f"{label}[{index}]"
+        item = expect(raw, dict, source_id, where)
+        extra |= set(item) - known
+        yield where, item
+    warnings += unknown_keys(extra, set(), label)
+

@@ -23,7 +23,7 @@ from normality import slugify
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl, ear_lists
 from exportcheck.formats.common import clean, partial_date, to_date
-from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
+from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity, EntitySchema
 from exportcheck.sources.base import Parsed
 
@@ -68,17 +68,9 @@ def _parse(path: Path, shape: ListShape) -> Parsed:
         raise ParseError(sid, f"{path.name}: not an nsfreg list file, no 'entities' key")
     entities = expect(data["entities"], list, sid, f"{path.name}: entities")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
-    if isinstance(data.get("count"), int) and data["count"] != len(entities):
-        warnings.append(f"{path.name}: count says {data['count']} but {len(entities)} entities are present")
     seen: Counter[str] = Counter()
-    extra: set[str] = set()
-    records = []
-    for index, raw in enumerate(entities):
-        where = f"{path.name}: entities[{index}]"
-        item = expect(raw, dict, sid, where)
-        extra |= set(item) - ENTITY_KEYS
-        records.append(_entity(item, shape, seen, where))
-    warnings += unknown_keys(extra, set(), f"{path.name}: entities")
+    records = [_entity(item, shape, seen, where) for where, item in
+               audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
     unknown = sorted({r.addresses[0].country_name for r in records if r.addresses and not r.addresses[0].country}
                      | {str(e.get("country")) for e in entities if isinstance(e, dict) and e.get("country")
                         and not ear_lists.country(str(e["country"]))})
