@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import country_code, to_date
 from exportcheck.formats.control_tree import CODE, TreeBuilder, definitions_frame, link_terms, note_definitions
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-ccl"
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")

@@ -21,10 +21,10 @@ from typing import Any
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import LOST_CHARACTERS, clean, has_lost_characters, split_multi, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-csl"
 ENTRY_KEYS = {"n", "a", "s", "t", "c", "e", "lr", "lp", "pg", "fr", "u"}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import (
     LOST_CHARACTERS,
     clean,
@@ -27,7 +28,6 @@ from exportcheck.formats.common import (
     to_date,
 )
 from exportcheck.model import Alias, Entity
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-csl"
 COLUMNS = [

@@ -20,6 +20,7 @@ from typing import Any
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import (
     LOST_CHARACTERS,
     clean,
@@ -31,7 +32,6 @@ from exportcheck.formats.common import (
 )
 from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
 from exportcheck.model import Address, Alias, Entity, Identifier
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-csl"
 LIST_FIELDS = {"programs", "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",

@@ -24,11 +24,11 @@ from lxml import etree
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl, ear_lists
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, to_date
 from exportcheck.formats.nsfreg import name_slug
 from exportcheck.formats.xmlsafe import local, parse_xml
 from exportcheck.model import Alias, Entity
-from exportcheck.sources.base import Parsed
 
 SUPPLEMENTS = {"us-entity-list": ("Supplement No. 4 to Part 744", "Entity List"),
                "us-meu": ("Supplement No. 7 to Part 744", "MEU")}

@@ -21,9 +21,9 @@ from pathlib import Path
 from lxml import etree
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.control_tree import CODE, TreeBuilder
 from exportcheck.formats.xmlsafe import parse_xml
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-ccl"
 _ECCN = re.compile(r"^(\d[A-E]\d{3})\s+(.*)$", re.DOTALL)

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import to_date
 from exportcheck.formats.control_tree import (
     CODE,
@@ -36,7 +37,6 @@ from exportcheck.formats.control_tree import (
     link_terms,
     note_definitions,
 )
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "eu-dual-use"
 _LINE = re.compile(rf"^({CODE.pattern})\.?\s+(.*)$")

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.control_tree import (
     CODE,
     TreeBuilder,
@@ -33,7 +34,6 @@ from exportcheck.formats.control_tree import (
     note_definitions,
 )
 from exportcheck.model import ControlEntry
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "eu-dual-use"
 _RANGE = re.compile(r"chars(\d+)-(\d+)", re.IGNORECASE)

@@ -23,10 +23,10 @@ from pathlib import Path
 from lxml import etree
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import iter_elements, local
 from exportcheck.model import Address, Alias, Citation, Entity, EntitySchema, Identifier
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "eu-fsf"
 NS = "http://eu.europa.ec/fpi/fsd/export"

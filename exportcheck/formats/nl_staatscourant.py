@@ -25,9 +25,9 @@ import pandas as pd
 from lxml import etree
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.control_tree import CODE, TreeBuilder
 from exportcheck.formats.xmlsafe import parse_xml
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "nl-national"
 _MONTHS = {m: i for i, m in enumerate(["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

@@ -22,10 +22,10 @@ from normality import slugify
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl, ear_lists
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, partial_date, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity, EntitySchema
-from exportcheck.sources.base import Parsed
 
 _ARTEFACT = re.compile(r"^Address \d+$")
 TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}

@@ -20,11 +20,11 @@ from lxml import etree
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.ofac_sdnlist_xml import strip_namespaces
 from exportcheck.formats.xmlsafe import parse_xml
 from exportcheck.model import Address, Alias, Citation, Entity, Identifier
-from exportcheck.sources.base import Parsed
 
 #: Children of ``entity`` the parser reads; anything else is reported as a warning.
 KNOWN = {"generalInfo", "sanctionsLists", "sanctionsPrograms", "sanctionsTypes", "legalAuthorities", "names",

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code
 from exportcheck.model import Address, Alias, Entity, Identifier
-from exportcheck.sources.base import Parsed
 
 NULL = "-0-"
 PRIMARY_COLUMNS = ["ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_Sign", "Vess_type", "Tonnage",

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, split_multi, to_date
 from exportcheck.model import Alias, Entity
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-ofac-sdn"
 COLUMNS = ["uid", "name", "type", "programs", "alternate_names"]

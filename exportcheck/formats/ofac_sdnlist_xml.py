@@ -18,10 +18,10 @@ from lxml import etree
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import local, parse_xml
 from exportcheck.model import Address, Alias, Entity, Identifier
-from exportcheck.sources.base import Parsed
 
 #: Children of ``sdnEntry`` the parser reads; anything else is reported as a warning.
 KNOWN = {"uid", "firstName", "lastName", "title", "sdnType", "remarks", "programList", "idList", "akaList",

@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, partial_date, split_multi
 from exportcheck.formats.nsfreg import name_slug
 from exportcheck.model import Alias, Entity
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "us-1260h"
 COLUMNS = ["Name", "Clean Name", "Alias", "Previous Name", "Parent Name", "Note", "Start date", "End date",

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi
 from exportcheck.model import Address, Alias, Entity, EntitySchema, Identifier
-from exportcheck.sources.base import Parsed
 
 COLUMNS = ["celex", "recordId", "programKey", "annex", "measure", "startDate", "reason", "schema", "name", "alias",
            "weakAlias", "previousName", "country", "nationality", "jurisdiction", "birthDate", "birthPlace",

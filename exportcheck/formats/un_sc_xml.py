@@ -17,10 +17,10 @@ from pathlib import Path
 from lxml import etree
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.base import Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import parse_xml
 from exportcheck.model import Address, Alias, Entity, Identifier
-from exportcheck.sources.base import Parsed
 
 SOURCE_ID = "un-sc"
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")

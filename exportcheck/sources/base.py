@@ -14,14 +14,31 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
-import pandas as pd
 from pydantic import BaseModel, Field
 
-from exportcheck.model import ControlEntry, Entity, SourceKind
+from exportcheck.formats.base import Parsed
+from exportcheck.model import SourceKind
+
+#: The legal nature of a list. Only ``sanctions``, ``export-control-end-user`` and
+#: ``export-control-items`` can make an export licensable or prohibited by themselves; every other
+#: nature is a red flag relevant to what an exporter knew (DOMAIN.md, "Lists that are not export bans").
+LegalNature = Literal[
+    "sanctions",               # asset freezes and dealing bans (OFAC SDN, EU FSF, UN, UK)
+    "export-control-end-user", # end-user licence requirements (Entity List, MEU List)
+    "export-control-items",    # control lists of items (Annex I, CCL, Dutch national measures)
+    "red-flag",                # designations without a licence effect (1260H, NS-CMIC)
+    "import-restriction",      # UFLPA: presumption against imports into the US
+    "research-security",       # DoD 1286, ASPI's tracker
+    "procurement",             # government procurement / assistance bans (State nonproliferation)
+    "equipment-authorisation", # FCC Covered List
+    "foreign-export-control",  # another country's end-user list binding its own exporters (METI)
+    "countermeasure",          # China's lists binding exports from China and dealings with listed firms
+]
 
 
 class OfficialFile(BaseModel):
@@ -47,22 +64,18 @@ class SourceSpec(BaseModel):
     max_records: int = 10_000_000
     mirror_dirs: list[str] = Field(default_factory=list)
     notes: str = ""
+    # What the list is in law (issue 10 §3): read by the claims engine and the FtM export, never
+    # re-declared in a table elsewhere. Defaults only until every declaration fills them (a test checks).
+    nature: LegalNature | None = None
+    jurisdiction: str = ""  # ISO-2 ("US", "GB", "NL", "JP", "CN") or "EU" / "UN"
+    topics: list[str] = Field(default_factory=list)  # FollowTheMoney topics, e.g. ["sanction"], ["export.control"]
+    effect: str = ""  # one line: what being on this list does in law (and what it does not)
+    country_bounds: dict[str, tuple[int, int]] = Field(default_factory=dict)  # ISO-2 → (min, max) entities
 
     @property
     def url(self) -> str:
         """The first official download URL, or the homepage when the list is only published as a page."""
         return self.downloads[0].url if self.downloads else self.homepage
-
-
-@dataclass
-class Parsed:
-    """What a parser returns: the normalised records plus what the file says about itself."""
-
-    records: Sequence[Entity] | Sequence[ControlEntry]
-    data_date: date | None = None
-    data_date_basis: str = "file"
-    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 ParseFn = Callable[[Sequence[Path]], Parsed]
