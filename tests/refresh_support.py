@@ -4,8 +4,8 @@ The server is Python's own ``http.server`` in a thread on 127.0.0.1 (the same se
 is documented against), so folder listings are real ones. Per path, a queue of faults is served one
 per request before the path falls back to a fixed route or to the folder on disk.
 
-Snapshots that cost a full parse of the real CSL (several seconds) are built once per session and
-copied into each test's own lists folder.
+Real snapshots come from one refresh of the whole mirror per session (:func:`real_refresh`); tests
+that change a lists folder get a copy of it.
 """
 
 from __future__ import annotations
@@ -278,11 +278,32 @@ def _once(name: str, tmp_path_factory: pytest.TempPathFactory,
     return _BUILT[name]
 
 
-def mirror_snapshots(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> tuple[Path, list[Outcome]]:
-    """``refresh us-csl --mirror ../shared/data/raw --all-dates`` into a session folder (parses once)."""
+def real_refresh(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> tuple[Path, list[Outcome]]:
+    """The session's ONE refresh from the real mirror: every source with a parser, every dated file.
+
+    Every test that needs real snapshots reads this folder (through the ``real_lists_dir`` fixture,
+    which also checks at the end of the session that no test changed it) or a copy of part of it,
+    so the real files are parsed once per run, not once per test module.
+    """
 
     def build(folder: Path) -> tuple[list[Outcome], list[tuple[str, dict[str, str]]]]:
-        return refresh(["us-csl"], fast_settings(folder), mirror=str(raw_dir), all_dates=True), []
+        return refresh([], get_settings(folder), mirror=str(raw_dir), all_dates=True), []
+
+    folder, outcomes, _ = _once("real-lists", tmp_path_factory, build)
+    return folder, outcomes
+
+
+def mirror_snapshots(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> tuple[Path, list[Outcome]]:
+    """A folder holding only the us-csl snapshots of :func:`real_refresh`, with their outcomes.
+
+    What ``refresh us-csl --mirror ../shared/data/raw --all-dates`` makes, copied from the session's one
+    refresh rather than parsed again.
+    """
+
+    def build(folder: Path) -> tuple[list[Outcome], list[tuple[str, dict[str, str]]]]:
+        shared, outcomes = real_refresh(tmp_path_factory, raw_dir)
+        shutil.copytree(shared / "us-csl", folder / "us-csl")
+        return [o for o in outcomes if o.source == "us-csl"], []
 
     folder, outcomes, _ = _once("mirror-lists", tmp_path_factory, build)
     return folder, outcomes
@@ -309,10 +330,16 @@ def official_snapshot(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path
 
 
 def copy_lists(source: Path, dest: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of a session snapshot folder, set as EXPORTCHECK_LISTS_DIR."""
+    """A private copy of a session snapshot folder, set as EXPORTCHECK_LISTS_DIR (a file copy: milliseconds)."""
     shutil.copytree(source, dest)
     monkeypatch.setenv("EXPORTCHECK_LISTS_DIR", str(dest))
     return dest
+
+
+def fingerprint(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file under a folder except caches: cheap proof that nobody wrote to it."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
 
 
 def override_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:

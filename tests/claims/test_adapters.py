@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import exportcheck.controls as controls_pkg
 from exportcheck.claims import parse_claims, verify_claim
 from exportcheck.claims.adapters import PackageControls, default_context
 from exportcheck.claims.memory import MemoryScreener
@@ -14,8 +15,6 @@ from exportcheck.claims.screening import Context
 from exportcheck.model import ControlEntry
 from exportcheck.settings import get_settings
 from exportcheck.tables import records_to_frame
-
-controls_pkg = pytest.importorskip("exportcheck.controls")
 
 
 @pytest.fixture(scope="module")

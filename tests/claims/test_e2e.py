@@ -1,8 +1,7 @@
 """End to end on the real lists: refresh a snapshot store from ../shared/data/raw, verify the example.
 
-The store holds whatever the source parsers on this branch can read; expectations about a list are
-checked only where that list has a snapshot, and are computed from the store or the raw files, never
-written in.
+The store holds every source refreshed from the mirror; a list the example needs that has no snapshot
+is a failure, not a skip. Expectations are computed from the store or the raw files, never written in.
 """
 
 from __future__ import annotations
@@ -17,18 +16,14 @@ from exportcheck.claims import load_claims, verify
 from exportcheck.claims.adapters import default_context
 from exportcheck.claims.verdict import Report
 from exportcheck.cli import app
-from exportcheck.refresh import refresh
 from exportcheck.settings import get_settings
 from exportcheck.store import SnapshotStore
 
 
 @pytest.fixture(scope="session")
-def real_lists(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A lists folder refreshed from the real mirror, every dated file, once per session."""
-    folder = tmp_path_factory.mktemp("real-lists")
-    outcomes = refresh([], get_settings(folder), mirror=str(raw_dir), all_dates=True)
-    assert any(o.status == "published" for o in outcomes)
-    return folder
+def real_lists(real_lists_dir: Path) -> Path:
+    """The session's one lists folder refreshed from the real mirror (every source, every date; read-only)."""
+    return real_lists_dir
 
 
 @pytest.fixture(scope="session")
@@ -71,9 +66,7 @@ def test_cetc_parent_red_flag_found_in_the_real_csl(real_report: Report, real_li
 
 
 def test_entity_list_dates_when_the_entity_list_is_held(real_report: Report, real_lists: Path, raw_dir: Path) -> None:
-    if SnapshotStore(real_lists).latest("us-entity-list") is None:
-        pytest.skip("no us-entity-list parser on this branch yet: the Entity List evidence is tested on real rows "
-                    "in test_engine.py")
+    assert SnapshotStore(real_lists).latest("us-entity-list") is not None, "refresh published no Entity List"
     import re
 
     # the expectation, read from the raw eCFR-derived file independently of any parser
@@ -121,7 +114,7 @@ def test_cli_verify_exits_1_when_a_claim_is_contradicted(real_lists: Path, tmp_p
 
 
 def test_schema_claims_validates_the_example(examples_file: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     import yaml
 
     result = CliRunner().invoke(app, ["schema", "claims"])
@@ -136,8 +129,7 @@ def test_schema_claims_validates_the_example(examples_file: Path) -> None:
 
 def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Report, real_lists: Path) -> None:
     store = SnapshotStore(real_lists)
-    if store.latest("eu-dual-use") is None:
-        pytest.skip("no eu-dual-use snapshot on this branch")
+    assert store.latest("eu-dual-use") is not None, "refresh published no Annex I"
     held = {s.version for s in store.snapshots("eu-dual-use")}
     result = next(r for r in real_report.results if r.claim_id == "siqa-duv-no-licence")
     eu = next(s for s in result.steps if s.key == "eu-annex-i")
@@ -149,13 +141,7 @@ def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Re
     assert any("after the export date" in e.timing for e in controls if e.data_date > "2024-02-05")
 
 
-def test_backends_prefer_the_project_packages(real_report: Report) -> None:
-    """The matcher and control-list packages answer where they exist; the report says which did."""
-    import importlib.util
-
-    has_matching = importlib.util.find_spec("exportcheck.matching") is not None
-    assert real_report.backends["screener"] == ("exportcheck.matching" if has_matching else
-                                                "in-memory screener (exportcheck.claims.memory)")
-    has_controls = importlib.util.find_spec("exportcheck.controls") is not None
-    assert real_report.backends["controls"] == ("exportcheck.controls" if has_controls else
-                                                "in-memory control lists (exportcheck.claims.memory)")
+def test_backends_are_the_project_packages(real_report: Report) -> None:
+    """The report names the matcher and control-list packages that answered."""
+    assert real_report.backends["screener"] == "exportcheck.matching"
+    assert real_report.backends["controls"] == "exportcheck.controls"

@@ -68,12 +68,11 @@ def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignor
 
 
 @pytest.fixture(scope="session")
-def control_lists_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
-    """A lists folder with the three control sources refreshed from the real mirror, every date."""
-    from exportcheck.refresh import refresh
-    from exportcheck.settings import get_settings
+def control_lists_dir(real_lists_dir: Path) -> Path:
+    """The session's one real lists folder, which holds the three control sources at every date."""
+    from exportcheck.store import SnapshotStore
 
-    folder = tmp_path_factory.mktemp("control-lists")
-    outcomes = refresh(["eu-dual-use", "us-ccl", "nl-national"], get_settings(folder), mirror=str(raw_dir), all_dates=True)
-    assert [o.status for o in outcomes] == ["published"] * 4, [o.message for o in outcomes]
-    return folder
+    store = SnapshotStore(real_lists_dir)
+    missing = [s for s in ("eu-dual-use", "us-ccl", "nl-national") if store.latest(s) is None]
+    assert not missing, f"refresh published no snapshot of {missing}"
+    return real_lists_dir

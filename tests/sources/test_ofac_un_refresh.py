@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -107,12 +108,18 @@ def _mirror_file(raw_dir: Path, source: str, name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    lists = tmp_path_factory.mktemp("lists")
-    result = CliRunner().invoke(app, ["refresh", "us-ofac-sdn", "us-ofac-cons", "un-sc", "--mirror", str(raw_dir),
-                                      "--all-dates", "--lists-dir", str(lists)])
+def published(real_lists_dir: Path) -> Path:
+    """The session's one refresh of the whole mirror (every date), read-only."""
+    return real_lists_dir
+
+
+def test_cli_refresh_publishes_one_snapshot_per_dated_file(raw_dir: Path, tmp_path: Path) -> None:
+    """The CLI path itself, on the smallest of the three (UN): one snapshot per dated file."""
+    result = CliRunner().invoke(app, ["refresh", "un-sc", "--mirror", str(raw_dir), "--all-dates",
+                                      "--lists-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    return lists
+    assert sorted(s.meta.files[0].name for s in SnapshotStore(tmp_path).snapshots("un-sc")) == \
+        sorted(p.name for p in (raw_dir / "un-sc").glob("*.xml"))
 
 
 def test_every_snapshot_holds_what_its_files_state(published: Path, raw_dir: Path) -> None:
@@ -170,8 +177,10 @@ def test_orphan_companions_reported_not_joined(published: Path) -> None:
     assert any("add_2025-12.csv" in w and "no sdn.csv" in w for w in legacy.meta.warnings)
 
 
-def test_refresh_twice_publishes_nothing_new(published: Path, raw_dir: Path) -> None:
+def test_refresh_twice_publishes_nothing_new(published: Path, raw_dir: Path, tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    shutil.copytree(published / "un-sc", lists / "un-sc")
     result = CliRunner().invoke(app, ["refresh", "un-sc", "--mirror", str(raw_dir), "--all-dates",
-                                      "--lists-dir", str(published)])
+                                      "--lists-dir", str(lists)])
     assert result.exit_code == 0 and "unchanged" in result.output
-    assert len(SnapshotStore(published).snapshots("un-sc")) == 1
+    assert len(SnapshotStore(lists).snapshots("un-sc")) == len(SnapshotStore(published).snapshots("un-sc")) == 1
