@@ -1,6 +1,8 @@
 """Shared test fixtures: the real list files in ../shared/data/raw and a throw-away lists folder.
 
-Tests that need the real files skip, with a message saying so, only where ../shared is absent.
+Tests that need the real files skip, with a message saying so, only where ../shared is absent; with
+EXPORTCHECK_REQUIRE_DATA=1 (CI sets it) an absent folder fails them instead, so a run that silently
+skipped every real-data test can never pass for a green one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ if TYPE_CHECKING:
     from exportcheck.refresh import Outcome
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("EXPORTCHECK_SHARED", REPO.parent / "shared"))
+
+
+def _find_shared() -> Path:
+    """EXPORTCHECK_SHARED, else ``shared/`` beside the checkout or beside the folder holding it (a worktree)."""
+    if os.environ.get("EXPORTCHECK_SHARED"):
+        return Path(os.environ["EXPORTCHECK_SHARED"])
+    beside = [parent / "shared" for parent in REPO.parents[:2]]
+    return next((p for p in beside if (p / "data" / "raw").is_dir()), beside[0])
+
+
+SHARED = _find_shared()
 RAW = SHARED / "data" / "raw"
 BENCH = SHARED / "data" / "bench"
 CASES = SHARED / "cases"
@@ -25,7 +37,10 @@ CASES = SHARED / "cases"
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"real data not available: {path} is absent (put the shared/ folder beside the checkout)")
+        message = f"real data not available: {path} is absent (put the shared/ folder beside the checkout)"
+        if os.environ.get("EXPORTCHECK_REQUIRE_DATA"):
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 
