@@ -310,8 +310,12 @@ def _reasons(result: UsLicenceDetermination, data: ControlData, eccn: str, parag
     elif paragraph and entries[(entries.regime == "us") & (entries.code == result.code)].empty:
         result.summary = f"{result.code} is not a paragraph of ECCN {eccn} in the CCL held."
         return
-    garbled = _GARBLED in str(top.iloc[0]["text"])
-    if garbled:
+    recovered = "note" in rows and bool((rows["note"].astype(str) != "").any())
+    garbled = _GARBLED in str(top.iloc[0]["text"]) and not recovered
+    if recovered:
+        result.messages.append(f"the CCL copy held merged the License Requirements table of {eccn} into its heading; "
+                               "the rows were read from that heading text")
+    elif garbled:
         result.messages.append(f"the CCL copy held merged the License Requirements table of {eccn} into its heading, "
                                "so the rows filed under it may belong to the next ECCN: the table cannot be read "
                                "reliably from this copy")

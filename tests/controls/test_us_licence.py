@@ -127,9 +127,19 @@ def test_crimea_region(control_data: ControlData) -> None:
     assert plain.outcome != "licence-required-part-746" and any("746.6" in m for m in plain.messages)
 
 
-def test_garbled_table_is_not_read(control_data: ControlData) -> None:
-    r = determine("3E001", "DE", data=control_data)  # its table was merged into its heading in the copy held
-    assert r.outcome == "undetermined" and any("merged" in m for m in r.messages)
+def test_a_table_merged_into_the_heading_is_read_from_it(control_data: ControlData) -> None:
+    # 3E001's table sits in its heading in the copy held; the countryChart field holds the next ECCN's rows
+    r = determine("3E001", "CN", data=control_data)
+    assert any("read from that heading text" in m for m in r.messages)
+    assert {x.reason for x in r.reasons} == {"NS", "MT", "NP", "RS", "AT"}
+    ns1 = next(x for x in r.reasons if x.columns == ["NS1"])
+    assert ns1.requirement == "required" and ns1.coverage == "part"  # "technology for commodities controlled by ..."
+    assert r.outcome == "depends-on-paragraph" and r.required is None  # never a plain "no X" from the AT row alone
+
+
+def test_wording_without_paragraphs_is_never_ignored() -> None:
+    a = parse_applies("3E001", "“technology” for commodities controlled by 3A001 or 3A101 for MT Reasons")
+    assert a.covers("") == "part" and a.condition
 
 
 def test_unknown_destination_is_an_input_error(control_data: ControlData) -> None:
