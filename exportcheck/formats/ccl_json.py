@@ -39,6 +39,7 @@ _TABLE_END = re.compile(r"List Based License Exceptions|License Requirements Not
 _ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) applies\b)")
 _CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|China, Russia|A license is required|Refer to §")
 FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
+ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -173,6 +174,18 @@ def _footnote_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FOOTNOTE_COLUMNS)
 
 
+def _all_destinations_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
+    """Entries that need a licence to every destination (15 CFR 738.3(a)(1)); the Country Chart does not apply to them."""
+    block = (chart or {}).get("allDestinationsEntries") or {}
+    citation = str(block.get("citation", ""))
+    rows = [{"entry": str(e), "code": str(e).split(" ", 1)[0], "exceptions": "none", "citation": citation,
+             "note": str(block.get("note", ""))} for e in block.get("noLicenceExceptions") or []]
+    gov = block.get("govOnly") or {}
+    rows += [{"entry": str(e), "code": str(e).split(" ", 1)[0], "exceptions": "GOV only",
+              "citation": citation, "note": str(gov.get("condition", ""))} for e in gov.get("entries") or []]
+    return pd.DataFrame(rows, columns=ALL_DESTINATION_COLUMNS)
+
+
 def parse(paths: Sequence[Path]) -> Parsed:
     """Every ECCN and paragraph; licence requirements, Country Chart and Country Groups as extra tables."""
     (path, data), chart, groups = _classify(paths)
@@ -207,6 +220,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
         tables["chart_footnotes"] = _footnote_frame(chart)
+        tables["all_destinations"] = _all_destinations_frame(chart)
     else:
         warnings.append("no Country Chart / Country Groups JSON of the same date: licence needs per country cannot be read")
     return Parsed(records=entries, data_date=to_date(issue), data_date_basis="file (ecfrIssueDate)",

@@ -187,3 +187,12 @@ def test_every_fact_says_whether_it_is_confirmed() -> None:
     assert len({f.key for f in facts}) == len(facts)
     assert all(f.basis for f in facts)
     assert all(("[unconfirmed]" in f.label()) != f.verified for f in facts)
+
+
+def test_all_destination_entries(control_data: ControlData, us_paths: list[Path]) -> None:
+    chart = json.loads(us_paths[1].read_text(encoding="utf-8"))
+    assert "0A983" in chart["allDestinationsEntries"]["noLicenceExceptions"]  # 738.3(a)(1) in the copy held
+    r = determine("0A983", "DE", data=control_data)  # its CCL entry has no Country Chart rows at all
+    assert r.outcome == "licence-required" and "every destination" in r.summary and "none" in r.summary
+    f1 = determine("5A001.f.1", "CA", data=control_data)
+    assert f1.outcome == "licence-required" and "GOV only" in f1.summary
