@@ -1,32 +1,44 @@
-"""Run the notebooks (pytest --nbmake) against one shared lists folder filled from the real mirror.
+"""Run the notebooks (pytest --nbmake) against one lists folder: a copy of the session's real refresh.
 
-The first notebook finds no snapshot and refreshes from ``EXPORTCHECK_MIRROR`` (``../shared/data/raw``);
-the others reuse that folder. Set ``EXPORTCHECK_NOTEBOOK_LISTS_DIR`` to run them on a folder you have.
+The test session refreshes ``../shared/data/raw`` once (tests/refresh_support.py ``real_refresh``); the
+notebooks get a copy of that folder, so they neither refresh again nor change what the tests read.
+Set ``EXPORTCHECK_NOTEBOOK_LISTS_DIR`` to run them on a folder you have.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
+import shutil
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("EXPORTCHECK_SHARED", REPO.parent / "shared")) / "data" / "raw"
+from tests.conftest import RAW, require_data
+from tests.refresh_support import real_refresh
+
 _saved: dict[str, str | None] = {}
 _lists_dir: list[str] = []
+
+
+def _notebook_lists(item: pytest.Item) -> str:
+    """The notebooks' folder: EXPORTCHECK_NOTEBOOK_LISTS_DIR, else one copy of the session's real refresh."""
+    if os.environ.get("EXPORTCHECK_NOTEBOOK_LISTS_DIR"):
+        return os.environ["EXPORTCHECK_NOTEBOOK_LISTS_DIR"]
+    factory: pytest.TempPathFactory = item.config._tmp_path_factory  # type: ignore[attr-defined]
+    folder, outcomes = real_refresh(factory, RAW)
+    failed = [f"{o.source}: {o.message}" for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    copy = factory.mktemp("notebook-lists") / "lists"
+    shutil.copytree(folder, copy)
+    return str(copy)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if not str(item.path).endswith(".ipynb"):
         return
-    if not MIRROR.is_dir():
-        pytest.skip(f"real data not available: {MIRROR} is absent (put the shared/ folder beside the checkout)")
+    require_data(RAW)
     if not _lists_dir:
-        _lists_dir.append(os.environ.get("EXPORTCHECK_NOTEBOOK_LISTS_DIR")
-                          or tempfile.mkdtemp(prefix="exportcheck-notebook-lists-"))
-    for name, value in (("EXPORTCHECK_LISTS_DIR", _lists_dir[0]), ("EXPORTCHECK_MIRROR", str(MIRROR))):
+        _lists_dir.append(_notebook_lists(item))
+    for name, value in (("EXPORTCHECK_LISTS_DIR", _lists_dir[0]), ("EXPORTCHECK_MIRROR", str(RAW))):
         _saved[name] = os.environ.get(name)
         os.environ[name] = value
 

@@ -8,7 +8,6 @@ skipped every real-data test can never pass for a green one.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +34,7 @@ BENCH = SHARED / "data" / "bench"
 CASES = SHARED / "cases"
 
 
-def _require(path: Path) -> Path:
+def require_data(path: Path) -> Path:
     if not path.exists():
         message = f"real data not available: {path} is absent (put the shared/ folder beside the checkout)"
         if os.environ.get("EXPORTCHECK_REQUIRE_DATA"):
@@ -47,22 +46,22 @@ def _require(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     """``../shared/data/raw``: the real list files (skips where absent)."""
-    return _require(RAW)
+    return require_data(RAW)
 
 
 @pytest.fixture(scope="session")
 def bench_dir() -> Path:
-    return _require(BENCH)
+    return require_data(BENCH)
 
 
 @pytest.fixture(scope="session")
 def cases_dir() -> Path:
-    return _require(CASES)
+    return require_data(CASES)
 
 
 def raw_file(*parts: str) -> Path:
     """One real file under ``../shared/data/raw`` (skips where absent)."""
-    return _require(RAW.joinpath(*parts))
+    return require_data(RAW.joinpath(*parts))
 
 
 @pytest.fixture
@@ -101,37 +100,6 @@ def real_refresh_run(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) ->
 def real_lists_dir(real_refresh_run: tuple[Path, list[Outcome]]) -> Path:
     """The lists folder of the session's one real refresh (every source with a parser, every date; read-only)."""
     return real_refresh_run[0]
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Notebooks (nbmake) read a copy of the session's real lists instead of refreshing on their own.
-
-    Without this each notebook refreshed the whole mirror into ``notebooks/lists``, or silently reused
-    whatever an earlier run had left there. The mirror is also named for them, so they find
-    ``../shared`` from a worktree or wherever EXPORTCHECK_SHARED points.
-    """
-    if not type(item).__module__.startswith("nbmake") or not RAW.exists():
-        return
-    from tests.refresh_support import real_refresh
-
-    factory: pytest.TempPathFactory = item.config._tmp_path_factory  # type: ignore[attr-defined]
-    folder, outcomes = real_refresh(factory, RAW)
-    assert not [o for o in outcomes if o.status == "failed"], [o.message for o in outcomes if o.status == "failed"]
-    copy = factory.mktemp("notebook-lists") / "lists"
-    shutil.copytree(folder, copy)
-    patch = pytest.MonkeyPatch()
-    patch.setenv("EXPORTCHECK_LISTS_DIR", str(copy))
-    patch.setenv("EXPORTCHECK_MIRROR", str(RAW))
-    item.stash[_NOTEBOOK_ENV] = patch
-
-
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    patch = item.stash.get(_NOTEBOOK_ENV, None)
-    if patch is not None:
-        patch.undo()
-
-
-_NOTEBOOK_ENV = pytest.StashKey[pytest.MonkeyPatch]()
 
 
 @pytest.fixture
