@@ -102,6 +102,7 @@ class UsLicenceDetermination(BaseModel):
     embargo: list[str] = Field(default_factory=list)
     end_use: list[EndUseRule] = Field(default_factory=list)
     licence_exceptions: str = ""
+    exceptions_named: list[dict[str, str]] = Field(default_factory=list)  # the ECCN's list-based exceptions, as written
     facts: list[dict[str, Any]] = Field(default_factory=list)  # the dated legal facts used, with verified flags
     messages: list[str] = Field(default_factory=list)
 
@@ -123,6 +124,7 @@ class UsLicenceDetermination(BaseModel):
         out += [f"  note: {m}" for m in self.messages]
         if self.licence_exceptions:
             out.append(f"  {self.licence_exceptions}")
+        out += [f"    {x['exception']}: {x['text']}" for x in self.exceptions_named]
         if self.text_note:
             out.append(f"  text: {self.text_note}")
         return out
@@ -267,6 +269,11 @@ def determine(code: str, destination: str, as_of: date | str | None = None, *, d
     embargo = _embargoes(result, iso, region, day, pointer)
     _reasons(result, data, eccn, paragraph, row_iso, marks, groups, embargo)
     _end_use(result, row_iso, groups, day)
+    if result.required:
+        flags = data.table("licence_exceptions")
+        if not flags.empty:
+            result.exceptions_named = [{"exception": str(r.exception), "text": str(r.text)}
+                                       for r in flags[flags.eccn == eccn].itertuples()]
     return result
 
 
