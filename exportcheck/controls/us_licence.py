@@ -435,8 +435,8 @@ def _required(result: UsLicenceDetermination) -> None:
     result.outcome = "licence-required"
     whole = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons
                     if r.requirement == "required" and r.coverage == "all" and not r.condition})
-    some = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons
-                   if r.requirement == "required" and (r.coverage == "part" or r.condition)} - set(whole))
+    some = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons if r.requirement == "required"
+                   and r.coverage != "none" and (r.coverage == "part" or r.condition)} - set(whole))
     result.summary = (f"Licence required for {result.code} to {result.chart_row}: "
                       + ("; ".join(whole) if whole else "every paragraph is covered by a row that requires one")
                       + (f" (and for some paragraphs also: {'; '.join(some)})" if some else "") + ".")
@@ -452,7 +452,7 @@ def _end_use(result: UsLicenceDetermination, iso: str, groups: set[str], day: da
             key=meu.key, name=meu.name, citation=meu.citation, in_force=meu.in_force(day), verified=meu.verified,
             sentence=(f"{meu.label()}: " + ("in force on " if meu.in_force(day) else "NOT in force on ")
                       + f"{day.isoformat()} for this destination (country dates not held); a licence is needed if "
-                      "the exporter knows of a military end use or end user — a fact that is not public")))
+                      "the exporter knows of a military end use or end user — a fact that is not public.")))
     semi = [f for f in SEMICONDUCTOR_END_USE if iso in f.countries or groups & set(f.countries)]
     if not semi:
         return
@@ -465,13 +465,13 @@ def _end_use(result: UsLicenceDetermination, iso: str, groups: set[str], day: da
             key=f.key, name=f.name, citation=f.citation, in_force=True, verified=f.verified,
             sentence=(f"{f.label()}: in force on {day.isoformat()}; a licence is needed for items subject to the EAR "
                       "destined to advanced-node IC production, supercomputers or semiconductor equipment development "
-                      "there, when the exporter knows it — not public")))
+                      "there, when the exporter knows it — not public.")))
     else:
         first = semi[0]
         result.end_use.append(EndUseRule(
             key=first.key, name=first.name, citation=first.citation, in_force=False, verified=first.verified,
             sentence=f"744.23 did not yet apply to this destination on {day.isoformat()} (first from "
-                     f"{first.start}: {first.label()})"))
+                     f"{first.start}: {first.label()})."))
 
 
 class EntityListFinding(BaseModel):
