@@ -29,6 +29,11 @@ def _rule_evidence(rule: rules.Rule, note: str) -> Evidence:
                     note=note + ("" if rule.confirmed else law.UNCONFIRMED))
 
 
+def _from(rule: rules.Rule) -> str:
+    """The rule's start date, marked where the date is not confirmed from the primary text."""
+    return f"{rule.start}" + ("" if rule.confirmed else " (date not confirmed from the primary text)")
+
+
 def machine_rule(text: str, when: date) -> tuple[Status, str, list[Evidence]] | None:
     """Decide from a TWINSCAN NXT model number where the Dutch scope for that model is public."""
     m = _NXT.search(text)
@@ -43,15 +48,15 @@ def machine_rule(text: str, when: date) -> tuple[Status, str, list[Evidence]] | 
         rule = rules.NL_SEMICONDUCTOR
         if rule.in_force(when):
             return ("contradicted", f"{name} is an immersion DUV system of the NXT:2000i generation or newer, "
-                    f"which needs a Dutch licence since {rule.start}.", [_rule_evidence(rule, rule.scope)])
-        return ("consistent", f"{name} was not yet under Dutch measures on {when} (they apply from {rule.start}).",
+                    f"which needs a Dutch licence since {_from(rule)}.", [_rule_evidence(rule, rule.scope)])
+        return ("consistent", f"{name} was not yet under Dutch measures on {when} (they apply from {_from(rule)}).",
                 [_rule_evidence(rule, rule.scope)])
     if model in (1970, 1980):
         rule = rules.NL_SEMICONDUCTOR_2024
         if rule.in_force(when):
-            return ("contradicted", f"{name} needs a Dutch licence since {rule.start} (amendment BZ2404162).",
+            return ("contradicted", f"{name} needs a Dutch licence since {_from(rule)} (amendment BZ2404162).",
                     [_rule_evidence(rule, rule.scope)])
-        return ("consistent", f"{name} was added to the Dutch measures only on {rule.start}, after the export "
+        return ("consistent", f"{name} was added to the Dutch measures only on {_from(rule)}, after the export "
                 f"({when}).", [_rule_evidence(rule, rule.scope)])
     return ("consistent", f"{name} is older than the immersion systems the Dutch measures name.", [])
 
@@ -86,8 +91,8 @@ def run(claim: Claim, ctx: Context) -> Step:
         evidence.extend(rule_ev)
     elif text and _DUV.search(text):
         parts.append("The item is (for) a DUV lithography system but its model is not given: immersion systems "
-                     f"NXT:2000i and newer needed a Dutch licence from {rules.NL_SEMICONDUCTOR.start}, NXT:1970i/1980i "
-                     f"from {rules.NL_SEMICONDUCTOR_2024.start}; dry and older systems did not.")
+                     f"NXT:2000i and newer needed a Dutch licence from {_from(rules.NL_SEMICONDUCTOR)}, NXT:1970i/1980i "
+                     f"from {_from(rules.NL_SEMICONDUCTOR_2024)}; dry and older systems did not.")
         status = "undetermined"
     elif not c.claimed:
         parts.append("The claim gives no Dutch classification, and the annex of the Dutch regulation is not held as "
