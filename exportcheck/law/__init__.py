@@ -21,6 +21,7 @@ advice. To add a fact, see the comment at the top of ``timeline.yaml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -40,6 +41,7 @@ UNCONFIRMED = " (not confirmed from the primary text)"
 #: The control list whose editions answer "which version applied" for a regime.
 SERIES_OF_REGIME = {"eu": "eu-annex-i"}
 TIMELINE_FILE = "timeline.yaml"
+_PLACE = re.compile(r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?|[A-E]:\d)$")
 
 
 class Fact(BaseModel):
@@ -79,9 +81,10 @@ class Fact(BaseModel):
     @field_validator("countries")
     @classmethod
     def _iso2(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [c for c in value if len(c) != 2 or not c.isupper()]
+        bad = [c for c in value if not _PLACE.match(c)]
         if bad:
-            raise ValueError(f"countries must be ISO-2 upper-case codes, not {bad}")
+            raise ValueError(f"countries must be ISO-2 codes, ISO 3166-2 regions (UA-43) or EAR country groups "
+                             f"(D:5), not {bad}")
         return value
 
     @model_validator(mode="after")
