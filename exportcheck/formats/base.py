@@ -1,6 +1,6 @@
 """What every parser returns and the little it is told about the list it parses.
 
-Parsers sit below sources: they import nothing from :mod:`exportcheck.sources` and hard-code no source
+Parsers sit below sources: they import nothing from the source declarations and hard-code no source
 id. A source's declaration names its parsers and hands each a :class:`ParseContext` (zavod gives its
 crawlers a ``context`` the same way), so one format serves several lists (OFAC's SDN and non-SDN files,
 the nsfreg copies of five US lists) without wrappers.

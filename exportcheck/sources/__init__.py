@@ -11,9 +11,10 @@ import pkgutil
 from functools import cache
 
 from exportcheck.errors import ConfigError
-from exportcheck.sources.base import Format, OfficialFile, Parsed, Source, SourceSpec
+from exportcheck.sources.base import Format, LegalNature, OfficialFile, Parsed, Source, SourceSpec, SubList
 
-__all__ = ["Format", "OfficialFile", "Parsed", "Source", "SourceSpec", "all_sources", "get_source"]
+__all__ = ["Format", "LegalNature", "OfficialFile", "Parsed", "Source", "SourceSpec", "SubList", "all_sources",
+           "get_source"]
 
 _NOT_SOURCES = {"base"}
 
