@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import iter_elements, local
 from exportcheck.model import Address, Alias, Citation, Entity, EntitySchema, Identifier
@@ -67,16 +67,20 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         raise ParseError(source_id, f"{path.name}: no <export> root in the first 4 KB (not an FSF XML 1.1 file?)")
     records: list[Entity] = []
     unknown: set[str] = set()
+    skips = Skips()
     for element in iter_elements(path, (f"{{{NS}}}sanctionEntity", "sanctionEntity", f"{{{NS}}}export", "export"),
                                  source_id):
         if local(element.tag) == "export":
             generated = element.get("generationDate") or generated
             continue
         unknown |= {local(c.tag) for c in element if isinstance(c.tag, str)} - KNOWN_CHILDREN
-        records.append(_entity(element, f"{path.name} line {element.sourceline}", ctx))
-    if not records:
+        entity = skips.attempt(_entity, element, f"{path.name} line {element.sourceline}", ctx)
+        if entity is not None:
+            records.append(entity)
+    if not records and not skips.reasons:
         raise ParseError(source_id, f"{path.name}: no sanctionEntity elements")
     warnings = [f"{path.name}: unknown sanctionEntity children not read: {', '.join(sorted(unknown))}"] if unknown else []
+    warnings += skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]), data_date_basis="file (generationDate)",
                   warnings=warnings)
 
@@ -88,7 +92,7 @@ def _entity(node: etree._Element, where: str, ctx: ParseContext) -> Entity:
     schema = SCHEMAS.get((subject.get("code") if subject is not None else "") or "", "LegalEntity")
     names = _children(node, "nameAlias")
     if not names or not any(clean(n.get("wholeName")) for n in names):
-        raise ParseError(source_id, f"{where}: sanctionEntity {ref} has no nameAlias/@wholeName")
+        raise RecordSkipped(f"{where}: sanctionEntity {ref} has no nameAlias/@wholeName")
     primary = next(n for n in names if clean(n.get("wholeName")))
     aliases = []
     for name in names:

@@ -20,9 +20,9 @@ from typing import Any
 
 from normality import slugify
 
-from exportcheck.errors import ParseError
+from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import ear_lists
-from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed
+from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, fr_citations, name_slug, partial_date, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity, EntitySchema
@@ -61,8 +61,11 @@ def _parse(path: Path, shape: ListShape, ctx: ParseContext) -> Parsed:
     entities = expect(data["entities"], list, sid, f"{path.name}: entities")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
     seen: Counter[str] = Counter()
-    records = [_entity(item, shape, ctx, seen, where) for where, item in
-               audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
+    skips = Skips()
+    built = [skips.attempt(_entity, item, shape, ctx, seen, where) for where, item in
+             audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
+    records = [r for r in built if r is not None]
+    warnings += skips.warnings()
     unknown = sorted({r.addresses[0].country_name for r in records if r.addresses and not r.addresses[0].country}
                      | {str(e.get("country")) for e in entities if isinstance(e, dict) and e.get("country")
                         and not ear_lists.country(str(e["country"]))})
@@ -84,7 +87,7 @@ def _entity(item: dict[str, Any], shape: ListShape, ctx: ParseContext, seen: Cou
     sid = ctx.source_id
     name = clean(item.get("name"))
     if not name:
-        raise ParseError(sid, f"{where}: no name")
+        raise RecordSkipped(f"{where}: no name")
     country_name = clean(item.get("country"))
     code = ear_lists.country(country_name)
     base = f"{sid}:{(code or slugify(country_name) or 'xx').lower()}:{name_slug(name)}" if shape.id_by_country \

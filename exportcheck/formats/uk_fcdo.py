@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi, to_date
 from exportcheck.formats.xmlsafe import iter_elements, local
 from exportcheck.model import Address, Alias, Entity, EntitySchema, Identifier
@@ -66,15 +66,19 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     records: list[Entity] = []
     unknown: set[str] = set()
     generated = ""
+    skips = Skips()
     for element in iter_elements(path, ("Designation", "DateGenerated"), source_id):
         if local(element.tag) == "DateGenerated":
             generated = clean(element.text)
             continue
         unknown |= {local(c.tag) for c in element if isinstance(c.tag, str)} - KNOWN
-        records.append(_entity(element, f"{path.name} line {element.sourceline}", ctx))
-    if not records:
+        entity = skips.attempt(_entity, element, f"{path.name} line {element.sourceline}", ctx)
+        if entity is not None:
+            records.append(entity)
+    if not records and not skips.reasons:
         raise ParseError(source_id, f"{path.name}: no Designation elements (not a UK Sanctions List XML file?)")
     warnings = [f"{path.name}: unknown Designation children not read: {', '.join(sorted(unknown))}"] if unknown else []
+    warnings += skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (DateGenerated)" if generated else "filename", warnings=warnings)
 
@@ -102,7 +106,7 @@ def _entity(node: etree._Element, where: str, ctx: ParseContext) -> Entity:
         aliases.append(Alias(name=full, type="aka" if name_type != "Primary Name Variation" else "variation",
                              quality="weak" if "low" in strength else ("strong" if strength else "")))
     if not primary:
-        raise ParseError(source_id, f"{where}: Designation {unique_id} has no Primary Name")
+        raise RecordSkipped(f"{where}: Designation {unique_id} has no Primary Name")
     aliases += [Alias(name=n, type="original-script") for n in _texts(node, "NonLatinNames/NameNonLatinScript")]
     addresses = []
     for address in [c for a in node if local(a.tag) == "Addresses" for c in a if local(c.tag) == "Address"]:

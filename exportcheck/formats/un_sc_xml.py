@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import parse_xml
 from exportcheck.model import Address, Alias, Entity, Identifier
@@ -59,18 +59,21 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     unknown: dict[str, int] = {}
     records: list[Entity] = []
     seen: set[str] = set()
+    skips = Skips()
     for kind in ("INDIVIDUAL", "ENTITY"):
         for element in root.iter(kind):
             for child in element:
                 if isinstance(child.tag, str) and child.tag not in KNOWN[kind]:
                     unknown.setdefault(f"{kind}/{child.tag}", child.sourceline or 0)
-            entity = _entity(element, kind, path.name, ctx, warnings)
+            entity = skips.attempt(_entity, element, kind, path.name, ctx, warnings)
+            if entity is None:
+                continue
             if entity.entity_id in seen:
                 raise ParseError(source_id, f"{path.name} line {element.sourceline}: DATAID {entity.raw_id} repeated")
             seen.add(entity.entity_id)
             records.append(entity)
     warnings += [f"{path.name} line {line}: unknown element <{tag}> not read (format changed?)"
-                 for tag, line in unknown.items()]
+                 for tag, line in unknown.items()] + skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (dateGenerated)" if generated else "filename", warnings=warnings)
 
@@ -83,7 +86,7 @@ def _entity(element: etree._Element, kind: str, file_name: str, ctx: ParseContex
     parts = NAME_PARTS if kind == "INDIVIDUAL" else ("FIRST_NAME",)
     name = " ".join(p for p in (_text(element, t) for t in parts) if p)
     if not name:
-        raise ParseError(source_id, f"{file_name} line {element.sourceline}: <{kind}> {data_id} has no name")
+        raise RecordSkipped(f"{file_name} line {element.sourceline}: <{kind}> {data_id} has no name")
     aliases = [Alias(name=n, type="original-script") for n in [_text(element, "NAME_ORIGINAL_SCRIPT")] if n]
     for alias in element.findall(f"{kind}_ALIAS"):
         alias_name = _text(alias, "ALIAS_NAME")
