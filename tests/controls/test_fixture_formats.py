@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import nl_staatscourant
 from exportcheck.sources import get_source
 from tests.conftest import raw_file
 
@@ -56,7 +55,7 @@ def test_staatscourant_without_annex_is_an_error(tmp_path: Path) -> None:
 def test_real_page_openings_hold_no_annex() -> None:
     paths = [raw_file("nl-national", "PAGES_stcrt-2023-18212_opening.txt"),
              raw_file("nl-national", "PAGES_stcrt-2024_BZ2404162_opening.txt")]
-    parsed = nl_staatscourant.parse_pages(paths)
+    parsed = get_source("nl-national").format("page-openings").read(paths)
     assert parsed.records == []
     docs = parsed.extra_tables["documents"]
     assert list(docs.dated) == ["2023-06-23", "2024-09-02"] and not docs.has_annex.any()
