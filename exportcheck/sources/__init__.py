@@ -1,7 +1,9 @@
 """The source registry: every public list exportcheck knows, found by scanning this package.
 
-Adding a list touches one place: a new module here defining ``SOURCE``. Module names are the source
-ids with ``-`` written as ``_`` (``us-csl`` → ``us_csl.py``).
+Adding a list touches its declaration and its parser only: a new module here defining ``SOURCE`` (what
+the list is in law, its count bounds, the parsers of :mod:`exportcheck.formats` that read it), and the
+parser when no existing one reads its shape. Module names are the source ids with ``-`` written as
+``_`` (``us-csl`` → ``us_csl.py``).
 """
 
 from __future__ import annotations

@@ -41,8 +41,7 @@ FORMATS: tuple[Format, ...] = (
     # CSV is what ``refresh`` downloads (saved as sanctions.csv; the mirror copy is DERIVED_...milcorps...csv).
     Format(name="opensanctions-csv", parse=os_1260h.parse, primary="*sanctions*.csv"),
     Format(name="nsfreg-json", primary="DERIVED_dow-1260h_*.json", official=False,
-           parse=nsfreg.parser(nsfreg.ListShape("Company",
-                                                notes_are_licence_requirement=False, id_by_country=False,
+           parse=nsfreg.parser(nsfreg.ListShape("Company", notes_are_licence_requirement=False, id_by_country=False,
                                                 date_from_effective_dates=True))),
 )
 

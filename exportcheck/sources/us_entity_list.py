@@ -38,8 +38,7 @@ SPEC = SourceSpec(
 FORMATS: tuple[Format, ...] = (
     Format(name="ecfr-xml", parse=ecfr_744.parser(supplement=4), primary="title-15-part-744*.xml", verified=False),
     Format(name="nsfreg-json", primary="DERIVED_entity-list_part744-supp4_*.json", official=False,
-           parse=nsfreg.parser(nsfreg.ListShape('LegalEntity',
-                                                notes_are_licence_requirement=True, id_by_country=True))),
+           parse=nsfreg.parser(nsfreg.ListShape('LegalEntity', notes_are_licence_requirement=True, id_by_country=True))),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -37,8 +37,7 @@ SPEC = SourceSpec(
 FORMATS: tuple[Format, ...] = (
     Format(name="ecfr-xml", parse=ecfr_744.parser(supplement=7), primary="title-15-part-744*.xml", verified=False),
     Format(name="nsfreg-json", primary="DERIVED_meu-list_part744-supp7_*.json", official=False,
-           parse=nsfreg.parser(nsfreg.ListShape('LegalEntity',
-                                                notes_are_licence_requirement=False, id_by_country=True))),
+           parse=nsfreg.parser(nsfreg.ListShape('LegalEntity', notes_are_licence_requirement=False, id_by_country=True))),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)
