@@ -10,6 +10,10 @@ advice.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from exportcheck.sources.base import SourceSpec
 
 from exportcheck import law
 from exportcheck.law import Fact
@@ -51,33 +55,44 @@ def nl_rules_in_force(when: date) -> list[Fact]:
 
 
 # --- what each list is, legally -------------------------------------------------------------------
-#: Category of a list: "sanctions" (binding prohibitions on dealing), "end-user" (export-control
-#: end-user lists: licence requirements for items subject to that regime), "red-flag" (designations
-#: that are not export bans, DOMAIN.md trap 7).
-LIST_CATEGORY: dict[str, str] = {
-    # us-csl sub-lists, by the short names exportcheck.formats.csl gives them
-    "SDN": "sanctions", "SSI": "sanctions", "FSE": "sanctions", "NS-PLC": "sanctions", "PLC": "sanctions",
-    "CAPTA": "sanctions", "NS-MBS": "sanctions", "ISN": "sanctions",
-    "Entity List": "end-user", "MEU": "end-user", "UVL": "end-user", "DPL": "end-user", "DTC": "end-user",
-    "NS-CMIC": "red-flag", "CMIC": "red-flag",
-}
-SOURCE_CATEGORY: dict[str, str] = {
-    "us-ofac-sdn": "sanctions", "un-sc": "sanctions", "eu-fsf": "sanctions", "uk-sanctions": "sanctions",
-    "eu-833-annex-iv": "end-user", "us-entity-list": "end-user", "us-meu": "end-user",
-    "us-1260h": "red-flag",
-}
-#: Jurisdiction whose law a list binds: decides whether a hit contradicts a Dutch exporter's claim or
-#: only matters if the export is subject to that jurisdiction.
-SOURCE_JURISDICTION: dict[str, str] = {
-    "un-sc": "un", "eu-fsf": "eu", "eu-833-annex-iv": "eu", "uk-sanctions": "uk",
-}
+# Read from the sources' declarations (``nature``, ``jurisdiction``, per-sub-list ``sub_lists``), never
+# re-declared here: adding a list touches its declaration and its parser only.
+
+#: Category the claims steps use, by the legal nature a source declares: "sanctions" (binding
+#: prohibitions on dealing), "end-user" (export-control end-user lists: licence requirements for items
+#: subject to that regime), "red-flag" (designations that are not export bans, DOMAIN.md trap 7: research,
+#: procurement, import, securities and foreign lists). Control lists of items are no party category.
+NATURE_CATEGORY: dict[str, str] = {"sanctions": "sanctions", "export-control-end-user": "end-user",
+                                   "export-control-items": "other"}
 
 
-#: Sources that hold sanctions listings (alone or among other lists).
-SANCTIONS_SOURCES = ("eu-fsf", "un-sc", "uk-sanctions", "us-ofac-sdn", "us-ofac-cons", "us-csl")
-#: Sanctions lists that bind an exporter in the EU whatever the item: without one of them read, "no party
-#: is sanctioned" cannot be said for a Dutch exporter.
-EU_BINDING_SANCTIONS = ("eu-fsf", "un-sc")
+def _spec(source: str) -> SourceSpec | None:
+    from exportcheck.sources import all_sources
+
+    found = all_sources().get(source)
+    return found.spec if found is not None else None
+
+
+def list_nature(source: str, list_name: str = "") -> str:
+    """The legal nature a source declares for a record on sub-list ``list_name`` ("" for an unknown source)."""
+    spec = _spec(source)
+    return spec.nature_of(list_name) if spec is not None else ""
+
+
+def sanctions_sources() -> tuple[str, ...]:
+    """Entity sources that hold sanctions listings, alone or among other sub-lists (the CSL)."""
+    from exportcheck.sources import all_sources
+
+    return tuple(sid for sid, src in all_sources().items() if src.spec.kind == "entities"
+                 and "sanctions" in {src.spec.nature, *(sub.nature for sub in src.spec.sub_lists.values())})
+
+
+def eu_binding_sanctions() -> tuple[str, ...]:
+    """Sanctions sources that bind an exporter in the EU whatever the item (EU and UN lists).
+
+    Without one of them read, "no party is sanctioned" cannot be said for a Dutch exporter.
+    """
+    return tuple(sid for sid in sanctions_sources() if jurisdiction(sid, "") in ("eu", "un"))
 
 
 def public_url(source: str, url: str) -> str:
@@ -95,19 +110,23 @@ def public_url(source: str, url: str) -> str:
 
 
 def list_category(source: str, list_name: str, programs: list[str] | None = None) -> str:
-    """sanctions | end-user | red-flag | other, for one list entry."""
-    progs = " ".join(programs or []).upper()
-    if "CMIC" in progs or "EO14032" in progs.replace(" ", ""):
-        return "red-flag"
-    if list_name in LIST_CATEGORY:
-        return LIST_CATEGORY[list_name]
-    if source in SOURCE_CATEGORY:
-        return SOURCE_CATEGORY[source]
-    if source == "us-ofac-cons":
-        return "sanctions"
-    return "other"
+    """sanctions | end-user | red-flag | other, for one list entry, from its source's declaration.
+
+    ``programs`` is accepted for callers that pass it; the sub-list (``list_name``) already carries
+    what programs told the parsers (OFAC's CMIC programs give the NS-CMIC sub-list).
+    """
+    nature = list_nature(source, list_name)
+    if not nature:
+        return "other"
+    return NATURE_CATEGORY.get(nature, "red-flag")
 
 
 def jurisdiction(source: str, list_name: str) -> str:
-    """eu | un | uk | us: whose law the listing is."""
-    return SOURCE_JURISDICTION.get(source, "us" if source.startswith("us-") else source.split("-")[0])
+    """eu | un | gb | us | ...: whose law the listing is (the source's declared jurisdiction, lower-cased)."""
+    spec = _spec(source)
+    return spec.jurisdiction.lower() if spec is not None else ""
+
+
+#: Sources that hold sanctions listings (alone or among other lists), and the EU/UN ones among them.
+SANCTIONS_SOURCES = sanctions_sources()
+EU_BINDING_SANCTIONS = eu_binding_sanctions()
