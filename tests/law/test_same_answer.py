@@ -28,15 +28,13 @@ NONE = re.compile(r"no Annex I edition of Regulation \(EU\) 2021/821 was in forc
 
 
 @pytest.fixture(scope="module")
-def controls_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
-    from exportcheck.refresh import refresh
-    from exportcheck.settings import get_settings
+def controls_dir(real_lists_dir: Path) -> Path:
+    """The session's one real refresh (every source, every date), which holds the three control sources."""
+    from exportcheck.store import SnapshotStore
 
-    folder = tmp_path_factory.mktemp("law-controls")
-    outcomes = refresh(["eu-dual-use", "us-ccl", "nl-national"], get_settings(folder), mirror=str(raw_dir),
-                       all_dates=True)
-    assert {o.status for o in outcomes} == {"published"}, [o.message for o in outcomes]
-    return folder
+    store = SnapshotStore(real_lists_dir)
+    assert all(store.latest(s) is not None for s in ("eu-dual-use", "us-ccl", "nl-national"))
+    return real_lists_dir
 
 
 def edition_named(text: str, day: str) -> str | None:
