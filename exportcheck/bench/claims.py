@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from exportcheck.claims import load_claims, verify
-from exportcheck.claims.adapters import default_context
+from exportcheck.claims import default_context, load_claims, verify
 from exportcheck.refresh import refresh
 from exportcheck.reports import render
 from exportcheck.settings import CHECKOUT_ROOT, get_settings
