@@ -27,7 +27,7 @@ from exportcheck.claims.model import Claim, Party, Period
 from exportcheck.claims.timing import TimingAnswer, listing_timing
 from exportcheck.claims.verdict import Evidence, SnapshotRef
 from exportcheck.errors import SnapshotError
-from exportcheck.matching import DEFAULT_THRESHOLD, Match, get_screener
+from exportcheck.matching import DEFAULT_THRESHOLD, Match, Screener, get_screener
 from exportcheck.matching.lists import entity_sources
 from exportcheck.settings import Settings
 from exportcheck.store import STALE_DAYS, SnapshotChoice, SnapshotStore
@@ -51,6 +51,7 @@ class Context:
     checked: dict[str, SnapshotRef] = field(default_factory=dict)
     _cache: dict[tuple, list[Match]] = field(default_factory=dict)
     _choices: dict[tuple[str, date | None], SnapshotChoice] = field(default_factory=dict)
+    _screeners: dict[date | None, Screener] = field(default_factory=dict)
 
     screener_name = "exportcheck.matching"
 
@@ -81,7 +82,7 @@ class Context:
         best: dict[tuple[str, str, str], tuple[int, Match]] = {}
         for when, allowed in passes:
             try:
-                screener = get_screener(self.lists_dir, when)
+                screener = self._screener(when)
             except SnapshotError:  # no entity list held: coverage says so
                 return []
             found = screener.screen(name, country=country, sources=wanted, threshold=self.threshold, as_of=None,
@@ -95,6 +96,12 @@ class Context:
                 if old is None or (rank, -m.score) < (old[0], -old[1].score):
                     best[listing] = (rank, m)
         return sorted((m for _, m in best.values()), key=lambda m: -m.score)
+
+    def _screener(self, when: date | None) -> Screener:
+        """The matcher's screener for ``when``, asked once per run (the matcher memoises it per snapshot set)."""
+        if when not in self._screeners:
+            self._screeners[when] = get_screener(self.lists_dir, when)
+        return self._screeners[when]
 
     def coverage(self, sources: Sequence[str] | None, as_of: date | None) -> list[SnapshotRef]:
         """The snapshots a :meth:`screen` with the same arguments reads, and the sources with none."""

@@ -125,7 +125,8 @@ class Screener:
         self._not_org = [v in ("Person", "Vessel", "Aircraft") for v in schemas]
         self._schema = schemas
         self._ids = ents["entity_id"].tolist()
-        self._countries = [_strings(v) for v in ents["countries"].tolist()]
+        self._country_cells = ents["countries"].tolist()  # converted per row on first use (most rows never are)
+        self._country_lists: dict[int, list[str]] = {}
         self._programs = [_strings(v) for v in ents["programs"].tolist()]
         self._listing = [str(v or "") for v in ents["listing_date"].tolist()]
         self._end = [str(v or "") for v in ents["end_date"].tolist()]
@@ -177,6 +178,12 @@ class Screener:
                 self._end[row] = self._end[twin]
                 self._twin[row] = twin
 
+    def _countries(self, row: int) -> list[str]:
+        found = self._country_lists.get(row)
+        if found is None:
+            found = self._country_lists[row] = _strings(self._country_cells[row])
+        return found
+
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
         if sources and self._source[row] not in sources:
@@ -201,8 +208,9 @@ class Screener:
                 extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
                               NOT_AN_ORGANISATION))
                 score *= NOT_AN_ORGANISATION
-            if country and self._countries[row] and country.upper() not in self._countries[row]:
-                extra.append((f"listed for {', '.join(self._countries[row])}, not {country.upper()}",
+            listed_in = self._countries(row) if country else []
+            if country and listed_in and country.upper() not in listed_in:
+                extra.append((f"listed for {', '.join(listed_in)}, not {country.upper()}",
                               COUNTRY_MISMATCH))
                 score *= COUNTRY_MISMATCH
             old = best.get(row)
@@ -259,7 +267,7 @@ class Screener:
             listing_date=self._listing[row],
             end_date=self._end[row],
             dates_borrowed_from=self._ids[twin] if twin is not None else "",
-            countries=self._countries[row],
+            countries=self._countries(row),
             programs=self._programs[row],
             licence_requirement=self._licence[row],
             citations=_citations(self._citations[row]),
