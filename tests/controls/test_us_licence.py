@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from exportcheck.cli import app
 from exportcheck.controls import ControlData
 from exportcheck.controls.us_chart import parse_applies, parse_chart
 from exportcheck.controls.us_law_facts import all_facts
@@ -196,3 +198,21 @@ def test_all_destination_entries(control_data: ControlData, us_paths: list[Path]
     assert r.outcome == "licence-required" and "every destination" in r.summary and "none" in r.summary
     f1 = determine("5A001.f.1", "CA", data=control_data)
     assert f1.outcome == "licence-required" and "GOV only" in f1.summary
+
+
+def test_cli_show_iran_and_hong_kong(control_lists_dir: Path) -> None:
+    runner = CliRunner()
+    base = ["control", "show", "3A001", "--regime", "us", "--lists-dir", str(control_lists_dir)]
+    iran = runner.invoke(app, [*base, "--country", "IR"], env={"COLUMNS": "250"})
+    assert iran.exit_code == 0, iran.output
+    licence = iran.output[iran.output.index("US licence"):]
+    assert "licence-required-part-746" in licence and "Licence required: see Part 746" in licence
+    assert "no X" not in licence and "no licence" not in licence.lower()
+    assert "text used: read in the eCFR issue of 2026-07-23" in licence and "unconfirmed" in licence
+    hk = runner.invoke(app, [*base, "--country", "HK", "--json"])
+    found = json.loads(hk.output)["us_licence"]
+    assert found["chart_row"] == "China" and found["outcome"] == "licence-required"
+    dated = runner.invoke(app, [*base, "--country", "CN", "--as-of", "2024-02-05", "--json"])
+    assert "EARLIER than that text" in json.loads(dated.output)["us_licence"]["text_note"]
+    bad = runner.invoke(app, [*base, "--country", "Atlantis"])
+    assert bad.exit_code != 0 and "unknown destination" in bad.output and "Traceback" not in bad.output
