@@ -16,7 +16,7 @@ from tests.server.support import REPO, Server
 pytest.importorskip("mcp")
 
 TOOLS = {"screen", "control", "search_controls", "verify", "sources"}
-CLAIMS = {"claims": [{"id": "c1", "kind": "party-not-listed", "date": "2025-06-01", "destination": "CN",
+CLAIMS = {"claims": [{"id": "c1", "kind": "party-not-listed", "date": "2026-10-01", "destination": "CN",
                       "parties": [{"name": "24th Research Institute of CETC", "country": "CN"}]}]}
 
 
@@ -35,7 +35,7 @@ async def exercise(client: Any) -> None:
     screened = payload(await client.call_tool("screen", {"name": "Huawei Technologies Co., Ltd.", "limit": 3}))
     assert screened["matches"][0]["is_match"] and screened["disclaimer"] == NOT_ADVICE
     assert all(s["data_date"] for s in screened["snapshots"].values())
-    entry = payload(await client.call_tool("control", {"code": "3B001.f", "regime": "eu", "as_of": "2024-02-05"}))
+    entry = payload(await client.call_tool("control", {"code": "3B001.f", "regime": "eu"}))
     assert entry["status"] == "listed" and entry["snapshots"]["eu-dual-use"]["data_date"]
     assert entry["disclaimer"] == NOT_ADVICE
     listed = payload(await client.call_tool("sources", {}))
