@@ -31,6 +31,7 @@ _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
 _NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
 _COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
 LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column"]
+FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -131,6 +132,14 @@ def _chart_frame(chart: dict[str, Any] | None, groups: dict[str, Any] | None) ->
     return frame
 
 
+def _footnote_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
+    """The Country Chart's footnotes (their text imposes requirements the grid does not show), with its issue date."""
+    issue = str((chart or {}).get("ecfrIssueDate", ""))
+    rows = [{"number": str(k), "text": " ".join(str(v).split()), "issue_date": issue}
+            for k, v in ((chart or {}).get("footnotes") or {}).items()]
+    return pd.DataFrame(rows, columns=FOOTNOTE_COLUMNS)
+
+
 def parse(paths: Sequence[Path]) -> Parsed:
     """Every ECCN and paragraph; licence requirements, Country Chart and Country Groups as extra tables."""
     (path, data), chart, groups = _classify(paths)
@@ -162,6 +171,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
     tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
+        tables["chart_footnotes"] = _footnote_frame(chart)
     else:
         warnings.append("no Country Chart / Country Groups JSON of the same date: licence needs per country cannot be read")
     return Parsed(records=entries, data_date=to_date(issue), data_date_basis="file (ecfrIssueDate)",
