@@ -23,7 +23,7 @@ INSTRUCTIONS = (
     "Tools to check what companies say about their exports against public control and sanctions lists "
     "(US Entity List, OFAC, UN, EU, UK, 1260H; EU/US/Dutch control lists). Screen names with `screen`, look a "
     "control code up with `control` (the regime matters: EU 3B001 is not US 3B001), verify a claims file with "
-    "`verify`, and cite the snapshot dates each answer gives. " + NOT_ADVICE
+    "`verify`, classify an item with `classify`, and cite the snapshot dates each answer gives. " + NOT_ADVICE
 )
 MAX_CHARS = 2000
 
@@ -53,10 +53,7 @@ def _day(value: str | None, field: str = "as_of") -> date | None:
 
 
 def build_mcp(get_holder: Callable[[], ListsHolder]) -> Any:
-    """The MCP server with the tools ``screen``, ``control``, ``search_controls``, ``verify`` and ``sources``.
-
-    ``classify`` is not offered: no classification function exists in exportcheck yet.
-    """
+    """The MCP server with the tools ``screen``, ``control``, ``search_controls``, ``classify``, ``verify``, ``sources``."""
     from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
@@ -101,6 +98,18 @@ def build_mcp(get_holder: Callable[[], ListsHolder]) -> Any:
         """Control entries ranked for a product description, with matched terms and compared parameters."""
         return _call(lambda: service.search_controls(
             _loaded(get_holder), service.check_text(description, "description", MAX_CHARS), regime, limit, _day(as_of)))
+
+    @mcp.tool(annotations=read_only)
+    def classify(
+        description: Annotated[str, Field(description="What the item is, e.g. '193 nm immersion lithography scanner'")],
+        parameters: Annotated[dict[str, Any] | None, Field(description="Stated facts, e.g. {'wavelength': '193 nm'}")] = None,
+        regime: Annotated[str, Field(description="eu | us | nl")] = "eu",
+        as_of: Annotated[str | None, Field(description="The versions in force on this date, YYYY-MM-DD")] = None,
+        codes: Annotated[list[str] | None, Field(description="Codes claimed for the item, checked first")] = None,
+    ) -> dict[str, Any]:
+        """Candidate control entries for an item, each met / excluded / open against its facts (and what is missing)."""
+        return _call(lambda: service.classify(_loaded(get_holder), service.check_text(description, "description",
+                                              MAX_CHARS, required=False), parameters, regime, _day(as_of), codes))
 
     @mcp.tool(annotations=read_only)
     def verify(

@@ -232,3 +232,21 @@ def sources(loaded: LoadedLists) -> dict[str, Any]:
     return {"generation": loaded.generation, "loaded_at": loaded.loaded_at,
             "sources": source_statuses(loaded.lists.store), "loaded": loaded.snapshot_dates(),
             "problems": loaded.problems, "disclaimer": NOT_ADVICE}
+
+
+# --- classification ------------------------------------------------------------------------------
+def classify(loaded: LoadedLists, description: str, parameters: dict[str, Any] | None, regime: str | None,
+             as_of: date | None, codes: list[str] | None) -> dict[str, Any]:
+    """Candidate control entries for an item on a date, each met / excluded / open against its stated facts."""
+    from exportcheck.controls.classify import classify as classify_item
+
+    chosen = check_regime(regime) or "eu"
+    data = need_controls(loaded)
+    try:
+        result = classify_item(description, parameters, chosen, as_of, codes=codes, data=data)
+    except InputError as exc:
+        message = str(exc)
+        field = "parameters" if "parameter" in message else "description"
+        raise Problem(422, f"{field}: {message}", field=field) from None
+    return {**result.model_dump(), "missing_facts": result.missing(),
+            "snapshots": loaded.snapshot_dates("controls"), "disclaimer": NOT_ADVICE}

@@ -12,6 +12,7 @@ Detecting a new snapshot is cheap: the ``versions.json`` of each source is stat-
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections import OrderedDict
@@ -174,6 +175,7 @@ def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
         try:
             loaded.controls = load_controls(str(lists_dir))
             search("semiconductor", None, 1, None, data=loaded.controls)  # builds the search index now
+            _warm_classify(loaded.controls)
         except ExportcheckError as exc:
             problems.append(f"control lists: {exc}")
     else:
@@ -184,6 +186,17 @@ def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
     loaded.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
     loaded.load_seconds = round(time.perf_counter() - started, 2)
     return loaded
+
+
+def _warm_classify(data: Any) -> None:
+    """Build the criteria trees of the latest EU and US versions now, not in the first /classify request."""
+    try:
+        from exportcheck.controls.classify import classify
+    except ImportError:  # an exportcheck without classification
+        return
+    for regime in ("eu", "us"):
+        with contextlib.suppress(ExportcheckError):
+            classify("lithography", None, regime, None, data=data)
 
 
 def _versions_stamp(lists_dir: Path) -> tuple[tuple[str, int, int], ...]:

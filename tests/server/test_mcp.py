@@ -15,7 +15,7 @@ from tests.server.support import REPO, Server
 
 pytest.importorskip("mcp")
 
-TOOLS = {"screen", "control", "search_controls", "verify", "sources"}
+TOOLS = {"screen", "control", "search_controls", "classify", "verify", "sources"}
 CLAIMS = {"claims": [{"id": "c1", "kind": "party-not-listed", "date": "2026-10-01", "destination": "CN",
                       "parties": [{"name": "24th Research Institute of CETC", "country": "CN"}]}]}
 
@@ -31,13 +31,16 @@ def payload(result: Any) -> dict[str, Any]:
 
 async def exercise(client: Any) -> None:
     tools = {t.name for t in (await client.list_tools()).tools}
-    assert tools == TOOLS, tools  # classify is absent: no classification function exists yet
+    assert tools == TOOLS, tools
     screened = payload(await client.call_tool("screen", {"name": "Huawei Technologies Co., Ltd.", "limit": 3}))
     assert screened["matches"][0]["is_match"] and screened["disclaimer"] == NOT_ADVICE
     assert all(s["data_date"] for s in screened["snapshots"].values())
     entry = payload(await client.call_tool("control", {"code": "3B001.f", "regime": "eu"}))
     assert entry["status"] == "listed" and entry["snapshots"]["eu-dual-use"]["data_date"]
     assert entry["disclaimer"] == NOT_ADVICE
+    classified = payload(await client.call_tool("classify", {"description": "immersion lithography scanner",
+                                                              "parameters": {"wavelength": "193 nm"}}))
+    assert any(e["code"].startswith("3B001") for e in classified["entries"]) and classified["disclaimer"] == NOT_ADVICE
     listed = payload(await client.call_tool("sources", {}))
     assert "us-csl" in listed["snapshots"] and listed["disclaimer"] == NOT_ADVICE
     report = payload(await client.call_tool("verify", {"claims": CLAIMS}))

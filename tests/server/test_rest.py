@@ -210,3 +210,15 @@ def test_sources_names_every_list_and_its_snapshot(server: Server) -> None:
     ids = {row["id"] for row in data["sources"]}
     assert {"us-csl", "eu-dual-use", "un-sc"} <= ids
     assert data["loaded"]["us-csl"]["version"] and data["disclaimer"] == NOT_ADVICE
+
+
+def test_classify(server: Server) -> None:
+    with server.client() as http:
+        found = http.post("/classify", json={"description": "immersion lithography scanner",
+                                             "parameters": {"wavelength": "193 nm"}, "regime": "eu"}).json()
+        assert any(e["code"].startswith("3B001") for e in found["entries"]), found["entries"][:3]
+        assert all(e["status"] in ("meets", "open", "excluded") for e in found["entries"])
+        assert found["snapshots"]["eu-dual-use"]["data_date"] and found["disclaimer"] == NOT_ADVICE
+        problem(http.post("/classify", json={"description": ""}), 422, "description")
+        problem(http.post("/classify", json={"description": "laser", "regime": "fr"}), 422, "regime")
+        problem(http.post("/classify", json={"description": "laser", "as_of": "2024-02-30"}), 422, "as_of")

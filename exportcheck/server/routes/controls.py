@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from exportcheck.server import service
@@ -38,3 +39,27 @@ def control(
     loaded = current(request)
     service.check_text(code, "code", 64)
     return json_response(service.control(loaded, regime, code, service.check_day(as_of)))
+
+
+class Item(BaseModel):
+    """An item to classify: what it is, and the technical facts known about it."""
+
+    description: str = Field(default="", description="What the item is, e.g. '193 nm immersion lithography scanner'")
+    parameters: dict[str, Any] | None = Field(default=None, description="Stated facts, e.g. {'wavelength': '193 nm'}")
+    regime: str = Field(default="eu", description="eu | us | nl")
+    as_of: str | None = Field(default=None, description="The versions in force on this date (YYYY-MM-DD)")
+    codes: list[str] | None = Field(default=None, description="Codes claimed for the item, checked first")
+
+
+@router.post("/classify", responses=PROBLEM_RESPONSES)
+def classify(request: Request, body: Item) -> Response:
+    """Candidate control entries for an item on a date, each met / excluded / open against its stated facts.
+
+    An "open" entry names the facts that would decide it (``missing_facts``): classification is the
+    exporter's to make; this shows what the published criteria say about the facts given.
+    """
+    loaded = current(request)
+    limit = server_settings(request).max_query_chars
+    description = service.check_text(body.description, "description", limit, required=False)
+    return json_response(service.classify(loaded, description, body.parameters, body.regime,
+                                          service.check_day(body.as_of), body.codes))
