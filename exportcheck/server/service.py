@@ -28,6 +28,8 @@ _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 REGIMES = ("eu", "us", "nl")
 #: Only one thread builds a dated screener at a time (each takes seconds and memory; later ones reuse it).
 _DATED = threading.Lock()
+#: Control searches share one cache of search indexes per control data; one thread at a time fills or trims it.
+_SEARCH = threading.Lock()
 #: Dated control-search indexes kept per loaded control data (each is built for one date).
 MAX_DATED_SEARCH_INDEXES = 8
 
@@ -154,7 +156,7 @@ def search_controls(loaded: LoadedLists, q: str, regime: str | None, limit: int,
 
     chosen = check_regime(regime)
     data = need_controls(loaded)
-    with _DATED:
+    with _SEARCH:
         hits = search(q, chosen, limit, as_of, data=data)
         dated = [k for k in data.cache if str(k).startswith("search-index:") and k != "search-index:latest"]
         for key in dated[:-MAX_DATED_SEARCH_INDEXES]:  # bound the memory a server asked about many dates uses
