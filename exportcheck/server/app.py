@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from exportcheck.server import problems
-from exportcheck.server.security import Limits, TokenAuth
+from exportcheck.server.security import Limits, ScreenFastPath, TokenAuth
 from exportcheck.server.state import ListsHolder
 from exportcheck.settings import ServerSettings, get_server_settings, get_settings
 
@@ -63,7 +63,8 @@ def create_app(lists_dir: Path | str | None = None, settings: ServerSettings | N
     for module in (page, screening, controls, claims, health, reconcile):
         app.include_router(module.router)
     app.router.routes.extend(mcp_routes)
-    # middleware added last runs first: CORS (if configured) → limits → token
+    # middleware added last runs first: CORS (if configured) → limits → token → repeated-screening fast path
+    app.add_middleware(ScreenFastPath, holder=lists_holder)
     if server_settings.api_token:
         app.add_middleware(TokenAuth, token=server_settings.api_token)
     app.add_middleware(Limits, max_body=server_settings.max_body_bytes,

@@ -248,7 +248,7 @@ def classify(loaded: LoadedLists, description: str, parameters: dict[str, Any] |
         result = classify_item(description, parameters, chosen, as_of, codes=codes, data=data)
     except InputError as exc:
         message = str(exc)
-        field = "parameters" if "parameter" in message else "description"
+        field = "description" if message.startswith("give a description") or "parameter" not in message else "parameters"
         raise Problem(422, f"{field}: {message}", field=field) from None
     return {**result.model_dump(), "missing_facts": result.missing(),
             "snapshots": loaded.snapshot_dates("controls"), "disclaimer": NOT_ADVICE}

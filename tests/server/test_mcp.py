@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 from exportcheck.server.state import NOT_ADVICE
-from tests.server.support import REPO, Server
+from tests.server.support import REPO, Server, copy_sources
 
 pytest.importorskip("mcp")
 
@@ -42,7 +42,7 @@ async def exercise(client: Any) -> None:
                                                               "parameters": {"wavelength": "193 nm"}}))
     assert any(e["code"].startswith("3B001") for e in classified["entries"]) and classified["disclaimer"] == NOT_ADVICE
     listed = payload(await client.call_tool("sources", {}))
-    assert "us-csl" in listed["snapshots"] and listed["disclaimer"] == NOT_ADVICE
+    assert "us-1260h" in listed["snapshots"] and listed["disclaimer"] == NOT_ADVICE
     report = payload(await client.call_tool("verify", {"claims": CLAIMS}))
     assert report["counts"]["contradicted"] == 1 and report["disclaimer"] == NOT_ADVICE and report["snapshots"]
     bad = await client.call_tool("screen", {"name": "Huawei", "as_of": "2024-13-01"})
@@ -51,11 +51,13 @@ async def exercise(client: Any) -> None:
     assert bad_code.is_error and "regime" in bad_code.content[0].text
 
 
-def test_mcp_on_stdio(real_lists_dir: Path) -> None:
+def test_mcp_on_stdio(real_lists_dir: Path, tmp_path: Path) -> None:
+    """The client spawns ``python -m exportcheck mcp`` over a few real lists (a smaller folder loads faster)."""
     from mcp import Client, StdioServerParameters
 
+    folder = copy_sources(real_lists_dir, tmp_path / "lists", ["us-entity-list", "us-1260h", "eu-dual-use", "us-ccl"])
     params = StdioServerParameters(command=sys.executable, args=["-m", "exportcheck", "mcp", "--lists-dir",
-                                                                str(real_lists_dir)], cwd=str(REPO))
+                                                                str(folder)], cwd=str(REPO))
 
     async def session() -> None:
         async with Client(params, read_timeout_seconds=300) as client:
