@@ -37,7 +37,7 @@ def serve(
 @app.command()
 @user_errors
 def mcp(lists_dir: Path | None = LISTS_DIR_OPTION) -> None:
-    """Serve the MCP tools (screen, control, search_controls, verify, sources) on stdin/stdout."""
+    """Serve the MCP tools (screen, control, search_controls, classify, verify, sources) on stdin/stdout."""
     try:
         import mcp as _mcp  # noqa: F401
     except ImportError:

@@ -8,6 +8,7 @@ and looks a control code up — all through the page, as a fact-checker would.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,12 @@ DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[Any]:
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -34,6 +40,8 @@ def browser() -> Iterator[Any]:
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1600"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_script_timeout(60)
     yield driver
@@ -57,7 +65,7 @@ def test_page_uses_no_external_assets(server: Server) -> None:
 
 
 def test_statement_to_claims_to_verdicts_and_report(server: Server, browser: Any, cases_dir: Path,
-                                                    tmp_path: Path) -> None:
+                                                    tmp_path: Path, downloads: Path) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(server.url + "/")
@@ -104,10 +112,13 @@ def test_statement_to_claims_to_verdicts_and_report(server: Server, browser: Any
     browser.find_element(By.ID, "download").click()
     link = wait_for(browser, "#download-link", 120)
     assert link.get_attribute("download") == "exportcheck-report.html"
-    html = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text()).then(done);",
-        link.get_attribute("href"))
+    saved = downloads / "exportcheck-report.html"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not saved.exists():
+        time.sleep(0.2)
+    html = saved.read_text(encoding="utf-8")
     assert "<html" in html.lower() and hand in html and "contradicted" in html.lower()
+    assert "src=\"http" not in html and "href=\"http" not in html.split("<body", 1)[0]
 
 
 def test_name_search_and_control_lookup(server: Server, browser: Any) -> None:
@@ -131,8 +142,6 @@ def test_name_search_and_control_lookup(server: Server, browser: Any) -> None:
     browser.find_element(By.ID, "control-code").clear()
     browser.find_element(By.ID, "control-code").send_keys("not-a-code")
     browser.find_element(By.ID, "control-go").click()
-    import time
-
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not browser.find_element(By.ID, "error").text:
         time.sleep(0.2)

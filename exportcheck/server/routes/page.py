@@ -14,7 +14,7 @@ from starlette.responses import Response
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 _SECURITY = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                        "script-src 'self'; frame-ancestors 'none'",
+                                        "script-src 'self'; connect-src 'self' blob:; frame-ancestors 'none'",
              "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 

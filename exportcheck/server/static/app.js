@@ -166,10 +166,12 @@ $("extract").addEventListener("click", () => busy($("extract"), async () => {
   $("claims").prepend(el("p", { class: "hint", id: "claims-note", text: note }));
 }));
 
-$("add-claim").addEventListener("click", () => {
-  $("claims").append(claimCard({ kind: "party-not-listed", text: "" }));
-  $("claims-box").hidden = false;
-});
+for (const id of ["add-claim", "add-claim-first"]) {
+  $(id).addEventListener("click", () => {
+    $("claims").append(claimCard({ kind: "party-not-listed", text: "" }));
+    $("claims-box").hidden = false;
+  });
+}
 
 function renderVerdicts(report) {
   const counts = { contradicted: 0, consistent: 0, undetermined: 0 };
