@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from exportcheck.controls import ControlData
-from exportcheck.controls.classify import classify, trees
+from exportcheck.controls.classifier import classify, trees
 from exportcheck.controls.criteria_parse import comparable, leaves, parametric
 from exportcheck.settings import CHECKOUT_ROOT
 

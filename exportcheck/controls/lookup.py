@@ -121,7 +121,8 @@ def lookup(code: str, regime: str | None = None, as_of: date | str | None = None
     if target:
         _fill_entry(result, frame, chosen, code, target, data)
     _other_regimes(result, frame, code, chosen)
-    if chosen == "us" and result.entry is not None:
+    if chosen == "us" and (result.entry is not None or any(c.exists for c in result.bracket)):
+        # before the only US text held, the determination is still made, on that later text, and says so
         result.us_licence = determine(code, country or "CN", when, data=data)
         result.licence = licence_rows(result.us_licence)
     result.warnings += _source_warnings(data, chosen)

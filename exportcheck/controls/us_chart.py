@@ -41,6 +41,8 @@ class Applies:
             return "none"
         if self.entire:
             return "part" if any(_within(e, paragraph) for e in self.excepted) else "all"
+        if not self.refs:
+            return "part"  # wording that names no paragraph ("technology for commodities controlled by 3A001"): may cover
         best: Coverage = "none"
         for first, last in self.refs:
             found = _range_covers(paragraph, first, last)

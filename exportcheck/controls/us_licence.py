@@ -310,8 +310,12 @@ def _reasons(result: UsLicenceDetermination, data: ControlData, eccn: str, parag
     elif paragraph and entries[(entries.regime == "us") & (entries.code == result.code)].empty:
         result.summary = f"{result.code} is not a paragraph of ECCN {eccn} in the CCL held."
         return
-    garbled = _GARBLED in str(top.iloc[0]["text"])
-    if garbled:
+    recovered = "note" in rows and bool((rows["note"].astype(str) != "").any())
+    garbled = _GARBLED in str(top.iloc[0]["text"]) and not recovered
+    if recovered:
+        result.messages.append(f"the CCL copy held merged the License Requirements table of {eccn} into its heading; "
+                               "the rows were read from that heading text")
+    elif garbled:
         result.messages.append(f"the CCL copy held merged the License Requirements table of {eccn} into its heading, "
                                "so the rows filed under it may belong to the next ECCN: the table cannot be read "
                                "reliably from this copy")
@@ -329,6 +333,8 @@ def _reasons(result: UsLicenceDetermination, data: ControlData, eccn: str, parag
                                         country_chart=str(r.country_chart), kind=rule.kind,
                                         columns=list(rule.columns), coverage=applies.covers(paragraph),
                                         condition=applies.condition, requirement=requirement, explanation=explanation))
+    if _all_destinations(result, data):
+        return
     if embargo:
         result.outcome = "licence-required-part-746"
         result.summary = ("Licence required: see Part 746. " + "; ".join(f.label() for f in embargo)
@@ -347,6 +353,28 @@ def _reasons(result: UsLicenceDetermination, data: ControlData, eccn: str, parag
             ": the licence requirement is not determined here."
         return
     _aggregate(result, data, eccn, paragraph, applies_cache)
+
+
+def _all_destinations(result: UsLicenceDetermination, data: ControlData) -> bool:
+    """15 CFR 738.3(a)(1): entries that need a licence to every destination, outside the Country Chart."""
+    table = data.table("all_destinations")
+    if table.empty:
+        return False
+    code = result.code
+    exact = [r for r in table.itertuples() if code == r.code or code.startswith(f"{r.code}.")]
+    within = [r for r in table.itertuples() if str(r.code).startswith(f"{code}.")]
+    for r in exact or within:
+        result.reasons.insert(0, ReasonRow(
+            reason="all destinations", applies_to=str(r.entry), country_chart=f"{r.citation}: {r.note}".strip(": "),
+            kind="worldwide", coverage="all" if exact else "part", requirement="required",
+            explanation=f"licence required for every destination; licence exceptions: {r.exceptions}"))
+    if exact:
+        r = exact[0]
+        result.outcome = "licence-required"
+        result.summary = (f"Licence required for {code} to every destination ({r.citation}: {r.entry}); "
+                          f"licence exceptions: {r.exceptions}.")
+        return True
+    return False
 
 
 def _aggregate(result: UsLicenceDetermination, data: ControlData, eccn: str, paragraph: str,

@@ -240,7 +240,7 @@ def sources(loaded: LoadedLists) -> dict[str, Any]:
 def classify(loaded: LoadedLists, description: str, parameters: dict[str, Any] | None, regime: str | None,
              as_of: date | None, codes: list[str] | None) -> dict[str, Any]:
     """Candidate control entries for an item on a date, each met / excluded / open against its stated facts."""
-    from exportcheck.controls.classify import classify as classify_item
+    from exportcheck.controls import classify as classify_item
 
     chosen = check_regime(regime) or "eu"
     data = need_controls(loaded)

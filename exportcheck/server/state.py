@@ -191,7 +191,7 @@ def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
 def _warm_classify(data: Any) -> None:
     """Build the criteria trees of the latest EU and US versions now, not in the first /classify request."""
     try:
-        from exportcheck.controls.classify import classify
+        from exportcheck.controls import classify
     except ImportError:  # an exportcheck without classification
         return
     for regime in ("eu", "us"):

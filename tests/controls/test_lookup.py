@@ -15,8 +15,8 @@ from exportcheck.errors import InputError
 
 
 def test_public_names() -> None:
-    assert set(controls.__all__) == {"ControlData", "ControlHit", "ControlLookup", "Parameter", "VersionCheck",
-                                     "extract_parameters", "load_controls", "lookup", "search", "us_licence", "version_notes"}
+    assert set(controls.__all__) == {"Classification", "Comparison", "ControlData", "ControlHit", "ControlLookup",
+                                     "Parameter", "VersionCheck", "classify", "compare", "extract_parameters", "load_controls", "lookup", "search", "us_licence", "version_notes"}
 
 
 def test_3b001_f_children_and_us_flagged(control_data: ControlData) -> None:
@@ -101,6 +101,7 @@ def test_us_before_its_only_version(control_data: ControlData) -> None:
     assert r.status == "not-held" and r.entry is None
     assert [(c.side, c.version, c.exists) for c in r.bracket] == [("after", "eCFR 2026-07-23", True)]
     assert "2026-07-23" in r.messages[0]
+    assert r.us_licence is not None and "EARLIER than that text" in r.us_licence.text_note  # made on the later text
 
 
 def test_refresh_joins_the_2023_segments_into_one_snapshot(control_lists_dir: Path) -> None:

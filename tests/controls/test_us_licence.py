@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from exportcheck.cli import app
 from exportcheck.controls import ControlData
 from exportcheck.controls.us_chart import parse_applies, parse_chart
 from exportcheck.controls.us_law_facts import all_facts
@@ -127,9 +129,19 @@ def test_crimea_region(control_data: ControlData) -> None:
     assert plain.outcome != "licence-required-part-746" and any("746.6" in m for m in plain.messages)
 
 
-def test_garbled_table_is_not_read(control_data: ControlData) -> None:
-    r = determine("3E001", "DE", data=control_data)  # its table was merged into its heading in the copy held
-    assert r.outcome == "undetermined" and any("merged" in m for m in r.messages)
+def test_a_table_merged_into_the_heading_is_read_from_it(control_data: ControlData) -> None:
+    # 3E001's table sits in its heading in the copy held; the countryChart field holds the next ECCN's rows
+    r = determine("3E001", "CN", data=control_data)
+    assert any("read from that heading text" in m for m in r.messages)
+    assert {x.reason for x in r.reasons} == {"NS", "MT", "NP", "RS", "AT"}
+    ns1 = next(x for x in r.reasons if x.columns == ["NS1"])
+    assert ns1.requirement == "required" and ns1.coverage == "part"  # "technology for commodities controlled by ..."
+    assert r.outcome == "depends-on-paragraph" and r.required is None  # never a plain "no X" from the AT row alone
+
+
+def test_wording_without_paragraphs_is_never_ignored() -> None:
+    a = parse_applies("3E001", "“technology” for commodities controlled by 3A001 or 3A101 for MT Reasons")
+    assert a.covers("") == "part" and a.condition
 
 
 def test_unknown_destination_is_an_input_error(control_data: ControlData) -> None:
@@ -177,3 +189,30 @@ def test_every_fact_says_whether_it_is_confirmed() -> None:
     assert len({f.key for f in facts}) == len(facts)
     assert all(f.basis for f in facts)
     assert all(("[unconfirmed]" in f.label()) != f.verified for f in facts)
+
+
+def test_all_destination_entries(control_data: ControlData, us_paths: list[Path]) -> None:
+    chart = json.loads(us_paths[1].read_text(encoding="utf-8"))
+    assert "0A983" in chart["allDestinationsEntries"]["noLicenceExceptions"]  # 738.3(a)(1) in the copy held
+    r = determine("0A983", "DE", data=control_data)  # its CCL entry has no Country Chart rows at all
+    assert r.outcome == "licence-required" and "every destination" in r.summary and "none" in r.summary
+    f1 = determine("5A001.f.1", "CA", data=control_data)
+    assert f1.outcome == "licence-required" and "GOV only" in f1.summary
+
+
+def test_cli_show_iran_and_hong_kong(control_lists_dir: Path) -> None:
+    runner = CliRunner()
+    base = ["control", "show", "3A001", "--regime", "us", "--lists-dir", str(control_lists_dir)]
+    iran = runner.invoke(app, [*base, "--country", "IR"], env={"COLUMNS": "250"})
+    assert iran.exit_code == 0, iran.output
+    licence = iran.output[iran.output.index("US licence"):]
+    assert "licence-required-part-746" in licence and "Licence required: see Part 746" in licence
+    assert "no X" not in licence and "no licence" not in licence.lower()
+    assert "text used: read in the eCFR issue of 2026-07-23" in licence and "unconfirmed" in licence
+    hk = runner.invoke(app, [*base, "--country", "HK", "--json"])
+    found = json.loads(hk.output)["us_licence"]
+    assert found["chart_row"] == "China" and found["outcome"] == "licence-required"
+    dated = runner.invoke(app, [*base, "--country", "CN", "--as-of", "2024-02-05", "--json"])
+    assert "EARLIER than that text" in json.loads(dated.output)["us_licence"]["text_note"]
+    bad = runner.invoke(app, [*base, "--country", "Atlantis"])
+    assert bad.exit_code != 0 and "unknown destination" in bad.output and "Traceback" not in bad.output

@@ -14,6 +14,7 @@ from exportcheck.claims.steps.classification import (
     candidates_sentence,
     classification_status,
     classify,
+    judge_item,
     version_sentence,
 )
 from exportcheck.claims.verdict import Step
@@ -50,11 +51,20 @@ def run(claim: Claim, ctx: Context) -> Step:
         parts.append(candidates_sentence(c.candidates, as_of))
     parts.append(version_sentence(c.choice))
     status = classification_status(c)
+    settle = SETTLE
+    judged = judge_item(claim, ctx, "eu") if claim.kind in ("item-not-controlled", "no-licence-required") else None
+    if judged is not None:
+        parts.append("Criteria: " + judged.finding)
+        c.evidence.extend(judged.evidence)
+        if status != "contradicted" and judged.status != "undetermined":
+            status = judged.status  # stated facts meet an entry needing a licence, or exclude every candidate of the kind
+        if judged.missing:
+            settle = f"the item's {', '.join(judged.missing[:5])} (stated), or " + SETTLE
     return Step(
         number=2, key="eu-annex-i", title="EU dual-use list (Annex I)",
         question=f"Was the item listed in Annex I to Regulation (EU) 2021/821 on {claim.date.label() if claim.date else 'today'}?",
         rule=rules.EU_DUAL_USE.name, citation=rules.EU_DUAL_USE.citation,
         decides="the exporter (self-classification); the national authority on request",
         finding=" ".join(parts), status=status,
-        settle="" if status != "undetermined" else SETTLE, evidence=c.evidence,
+        settle="" if status != "undetermined" else settle, evidence=c.evidence,
     )
