@@ -16,8 +16,8 @@ from exportcheck.claims.memory import MemoryControls, MemoryScreener
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import ClaimResult, Step
 from exportcheck.controls import ControlData
-from exportcheck.formats import ccl_json
 from exportcheck.model import ControlEntry
+from exportcheck.sources import get_source
 from exportcheck.tables import records_to_frame
 
 US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
@@ -37,7 +37,7 @@ class ChartControls(MemoryControls):
 
 @pytest.fixture(scope="module")
 def us_ctx(raw_dir: Path, screener: MemoryScreener) -> Context:
-    parsed = ccl_json.parse([raw_dir / "us-ear" / name for name in US_FILES])
+    parsed = get_source("us-ccl").format("ccl-json").read([raw_dir / "us-ear" / name for name in US_FILES])
     records = [r for r in parsed.records if isinstance(r, ControlEntry)]
     data = ControlData.from_frames(records_to_frame(records, ControlEntry), **parsed.extra_tables)
     return Context(screener, ChartControls(records, data))
