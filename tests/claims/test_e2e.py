@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from exportcheck.claims import load_claims, verify
-from exportcheck.claims.adapters import default_context
+from exportcheck.claims import default_context, load_claims, verify
 from exportcheck.claims.verdict import Report
 from exportcheck.cli import app
 from exportcheck.settings import get_settings
@@ -22,7 +21,7 @@ from exportcheck.store import SnapshotStore
 
 @pytest.fixture(scope="session")
 def real_lists(real_lists_dir: Path) -> Path:
-    """The session's one lists folder refreshed from the real mirror (every source, every date; read-only)."""
+    """The session's lists folder refreshed from the real mirror (every dated file)."""
     return real_lists_dir
 
 
@@ -142,6 +141,5 @@ def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Re
 
 
 def test_backends_are_the_project_packages(real_report: Report) -> None:
-    """The report names the matcher and control-list packages that answered."""
-    assert real_report.backends["screener"] == "exportcheck.matching"
-    assert real_report.backends["controls"] == "exportcheck.controls"
+    """The claims engine calls the matcher and the control lists directly; the report says so."""
+    assert real_report.backends == {"screener": "exportcheck.matching", "controls": "exportcheck.controls"}
