@@ -39,6 +39,7 @@ _ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) app
 _CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|China, Russia|A license is required|Refer to §")
 FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
 ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
+EXCEPTION_COLUMNS = ["eccn", "exception", "text"]
 
 
 def _load(path: Path, source_id: str) -> dict[str, Any]:
@@ -194,11 +195,14 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         raise ParseError(source_id, f"{path.name}: no ecfrIssueDate")
     builder = TreeBuilder()
     licence: list[dict[str, str]] = []
+    exceptions: list[dict[str, str]] = []
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
         _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
         rows, reasons, columns = _licence_rows(raw)
+        exceptions += [{"eccn": str(raw["eccn"]), "exception": str(name), "text": " ".join(str(text).split())}
+                       for name, text in (raw.get("licenceExceptionFlags") or {}).items() if text]
         if rows and rows[0]["note"]:
             warnings.append(f"{path.name}: {raw['eccn']}: License Requirements table {rows[0]['note']}")
         licence += rows
@@ -216,7 +220,8 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     definitions = definitions_frame(note_definitions(entries, regime="us", version=f"eCFR {issue}", valid_from=issue,
                                                      source=source_id))
     link_terms(entries, definitions)
-    tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions}
+    tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions,
+              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS)}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
         tables["chart_footnotes"] = _footnote_frame(chart)

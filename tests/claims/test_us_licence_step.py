@@ -106,3 +106,30 @@ def test_item_not_controlled_shows_the_licence_answer(us_ctx: Context) -> None:
     early = step(run(us_ctx, US_EXPORTER, kind="item-not-controlled", date="2024-06-01", destination="KP",
                      regimes=["us"], item={"control_codes": ["us:3A001"]}), "us-ccl")
     assert early.status == "undetermined" and "see Part 746" in early.finding  # only a later CCL is held
+
+
+def test_example_file_through_the_cli(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """examples/us-licence.yaml on a store holding only the CCL: the licence answers need no other list."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from exportcheck.cli import app
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("ccl-only")
+    assert [o.status for o in refresh(["us-ccl"], get_settings(folder), mirror=str(raw_dir))] == ["published"]
+    example = Path(__file__).resolve().parents[2] / "examples" / "us-licence.yaml"
+    out = folder / "report.json"
+    result = CliRunner().invoke(app, ["verify", str(example), "--lists-dir", str(folder), "--format", "json",
+                                      "--out", str(out)])
+    assert result.exit_code == 1, result.output  # a claim is contradicted
+    report = json.loads(out.read_text(encoding="utf-8"))
+    status = {r["claim_id"]: r["status"] for r in report["results"]}
+    us = {r["claim_id"]: next(s for s in r["steps"] if s["key"] == "us-ear") for r in report["results"]}
+    assert status["us-mmic-to-iran"] == status["us-mmic-to-hong-kong"] == "contradicted"
+    assert "see Part 746" in us["us-mmic-to-iran"]["finding"]
+    assert "entry for China" in us["us-mmic-to-hong-kong"]["finding"]
+    assert us["us-scanner-to-germany"]["status"] != "contradicted"
+    assert us["dutch-scanner-to-china"]["status"] == "undetermined" and "de minimis" in us["dutch-scanner-to-china"]["settle"]
