@@ -15,6 +15,12 @@ SPEC = SourceSpec(
     publisher='UK Foreign, Commonwealth & Development Office',
     kind='entities',
     homepage='https://www.gov.uk/government/publications/the-uk-sanctions-list',
+    nature='sanctions',
+    jurisdiction='GB',
+    topics=['sanction'],
+    effect=('UK asset freezes and trade measures binding UK persons and conduct in the UK (SAMLA 2018); not '
+            'binding on an EU exporter as such.'),
+    list_label='UK Sanctions List',
     formats_published=['XML', 'CSV', 'ODS', 'HTML'],
     licence='Open Government Licence v3.0',
     attribution='UK Sanctions List, Foreign, Commonwealth & Development Office (OGL v3.0)',
