@@ -189,7 +189,8 @@ def evaluate_node(node: Node, facts: dict[str, Fact], comma: bool = True) -> Nod
     own = [evaluate_criterion(node.code, c, facts, comma) for c in node.criteria]
     statuses = [r.status for r in own]
     own_status: Status
-    if len(own) >= 2 and _OR_BETWEEN.search(node.text):
+    own_text = re.sub(r"[;,.]?\s*(?:or|and)\s*[;:.]?\s*$", "", node.text.strip())  # the closing "; or" joins siblings
+    if len(own) >= 2 and _OR_BETWEEN.search(own_text):
         own_status = _unsure(statuses)
     else:
         own_status = _and(statuses) if own else "met"
