@@ -1,0 +1,41 @@
+"""Japan's End User List (METI): foreign entities of WMD or conventional-weapons concern.
+
+Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries). The PDF edition of 2025-01-31
+(748 entries) is not read: see :mod:`exportcheck.formats.meti_eul` for why the XLSX is the shape kept.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from exportcheck.formats import meti_eul
+from exportcheck.formats.base import ParseContext
+from exportcheck.sources.base import Format, Source, SourceSpec
+
+SPEC = SourceSpec(
+    id='jp-meti-eul',
+    title='End User List (外国ユーザーリスト)',
+    publisher='Japan Ministry of Economy, Trade and Industry (METI), Security Export Control Policy Division',
+    kind='entities',
+    homepage='https://www.meti.go.jp/policy/anpo/law05.html',
+    formats_published=['XLSX', 'PDF'],
+    licence='Government of Japan Standard Terms of Use (compatible with CC BY 4.0)',
+    attribution='End User List, Ministry of Economy, Trade and Industry, Japan',
+    min_records=300,
+    max_records=3000,
+    country_bounds={'CN': (50, 1000), 'IR': (100, 1000), 'KP': (50, 1000), 'RU': (30, 1000)},
+    mirror_dirs=['jp-meti-eul'],
+    notes='The list is published as an attachment to METI notices; file names change with each edition.',
+    nature='foreign-export-control',
+    jurisdiction='JP',
+    topics=['export.control'],
+    effect='A Japanese exporter needs a METI licence (catch-all control) for exports to a listed end user unless '
+           'the goods are clearly not for WMD or conventional-weapons use; binds Japanese exporters only.',
+)
+
+FORMATS: tuple[Format, ...] = (
+    Format(name="meti-xlsx", primary="*end-user-list*.xlsx",
+           parse=partial(meti_eul.parse, ctx=ParseContext('jp-meti-eul', 'METI End User List'))),
+)
+
+SOURCE = Source(spec=SPEC, formats=FORMATS)
