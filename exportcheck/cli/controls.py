@@ -10,6 +10,7 @@ from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
 from exportcheck.controls import load_controls, lookup, search, version_notes
+from exportcheck.controls.us_licence import UsLicenceDetermination
 from exportcheck.errors import InputError
 
 control_app = typer.Typer(help="Look up control-list entries (EU Annex I, US CCL, Dutch measures) and search them.",
@@ -31,13 +32,48 @@ def _entry_line(entry: dict[str, Any]) -> str:
     return f"{entry.get('regime', '').upper()} {entry['code']}{flag}: {entry.get('text', '')}"
 
 
+_REQUIREMENT = {"required": "licence required", "no-x": "no X for this reason", "see-text": "read the provision named",
+                "see-part-746": "licence generally required: see Part 746", "not-applicable": "-"}
+
+
+def _print_us_licence(found: UsLicenceDetermination) -> None:
+    """The Part 738 determination: outcome first, then each row for the paragraph asked about, then what lies on top."""
+    out = console.print
+    row = f" (Country Chart row: {found.chart_row})" if found.chart_row and found.chart_row.upper() != found.destination else ""
+    out(f"  [bold]US licence → {found.destination}{row}: {found.outcome}[/bold]", highlight=False)
+    out(f"    {found.summary}", highlight=False, markup=False)
+    for r in found.reasons:
+        if r.coverage == "none":
+            continue
+        scope = ("" if r.coverage == "all" else " [part of this code]") + (" [conditional: read the row]" if r.condition else "")
+        cond = ""
+        out(f"  $ {r.reason}{scope} ({r.applies_to}): {r.country_chart} → {_REQUIREMENT[r.requirement]}"
+            f"{' — ' + r.explanation if r.explanation else ''}{cond}", highlight=False, markup=False)
+    for note in found.footnotes:
+        out(f"    Country Chart footnote {note['number']}: {note['text']}", highlight=False, markup=False)
+    for line in found.embargo:
+        out(f"    Part 746: {line}", highlight=False, markup=False)
+    for rule in found.end_use:
+        out(f"    end use: {rule.sentence}", highlight=False, markup=False)
+    for message in found.messages:
+        out(f"    note: {message}", highlight=False, markup=False)
+    if found.licence_exceptions:
+        out(f"    {found.licence_exceptions}", highlight=False, markup=False)
+    unconfirmed = [f["name"] for f in found.facts if not f["verified"]]
+    if unconfirmed:
+        out(f"    unconfirmed (not checked against a primary text here): {'; '.join(unconfirmed)}",
+            highlight=False, markup=False)
+    out(f"    text used: {found.text_note}", highlight=False, markup=False)
+
+
 @control_app.command("show")
 @user_errors
 def show(
     code: Annotated[str, typer.Argument(help="Control code, e.g. 3B001.f")],
     regime: str | None = REGIME_OPTION,
     as_of: str | None = AS_OF_OPTION,
-    country: Annotated[str, typer.Option("--country", help="ISO-2 destination for US licence columns.")] = "CN",
+    country: Annotated[str, typer.Option("--country", help="ISO-2 destination of the US licence determination "
+                                                   "(HK is read as China; UA-43/UA-14/UA-09 for the 746.6 regions).")] = "CN",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
@@ -69,10 +105,8 @@ def show(
         state = {True: "present", False: "absent", None: "part not held"}[check.exists]
         same = "" if check.same_text is None else (" same text" if check.same_text else " text differs")
         out(f"  ⇄ {check.side}: {check.version} (from {check.valid_from}): {state}{same}", highlight=False, markup=False)
-    for row in result.licence:
-        need = {True: "licence required (X in chart)", False: "no X", None: "see text"}[row["licence_required"]]
-        out(f"  $ {row['reason']} ({row['applies_to']}): {row['country_chart']} → {row['country']}: {need}",
-            highlight=False, markup=False)
+    if result.us_licence is not None:
+        _print_us_licence(result.us_licence)
     for term in result.definitions:
         out(f"    def. {term['term']!r} ({term['scope']}): {term['text'][:300]}", highlight=False, markup=False)
     if result.other_regimes:

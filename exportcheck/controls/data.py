@@ -19,7 +19,8 @@ from exportcheck.store import SnapshotStore
 from exportcheck.tables import empty_frame
 
 CONTROL_SOURCES = ("eu-dual-use", "us-ccl", "nl-national")
-EXTRA_TABLES = ("coverage", "definitions", "country_chart", "licence_requirements", "documents")
+EXTRA_TABLES = ("coverage", "definitions", "country_chart", "licence_requirements", "documents", "chart_footnotes",
+                "all_destinations")
 
 
 @dataclass

@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData
+from exportcheck.controls.us_licence import UsLicenceDetermination, determine
 from exportcheck.controls.versions import EU_ONLY_FROM, eu_version_on, is_eu_only_code, next_eu_version
 from exportcheck.errors import InputError
 
@@ -49,7 +50,8 @@ class ControlLookup(BaseModel):
     children: list[dict[str, Any]] = Field(default_factory=list)
     bracket: list[VersionCheck] = Field(default_factory=list)
     other_regimes: list[dict[str, Any]] = Field(default_factory=list)
-    licence: list[dict[str, Any]] = Field(default_factory=list)
+    licence: list[dict[str, Any]] = Field(default_factory=list)  # the licence rows of us_licence, flattened
+    us_licence: UsLicenceDetermination | None = None  # US only: the Part 738 / 746 / 744 determination
     definitions: list[dict[str, Any]] = Field(default_factory=list)  # the defined terms the entry quotes
     messages: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
@@ -119,8 +121,10 @@ def lookup(code: str, regime: str | None = None, as_of: date | str | None = None
     if target:
         _fill_entry(result, frame, chosen, code, target, data)
     _other_regimes(result, frame, code, chosen)
-    if chosen == "us" and result.entry is not None:
-        result.licence = us_licence(data, code, country or "CN")
+    if chosen == "us" and (result.entry is not None or any(c.exists for c in result.bracket)):
+        # before the only US text held, the determination is still made, on that later text, and says so
+        result.us_licence = determine(code, country or "CN", when, data=data)
+        result.licence = licence_rows(result.us_licence)
     result.warnings += _source_warnings(data, chosen)
     return result
 
@@ -272,28 +276,18 @@ def _other_regimes(result: ControlLookup, frame: pd.DataFrame, code: str, regime
         result.warnings.append(entry["warning"])
 
 
-def us_licence(data: ControlData, code: str, country: str = "CN") -> list[dict[str, Any]]:
-    """Licence requirements of an ECCN for a destination from the Country Chart (15 CFR 738.4).
+def licence_rows(found: UsLicenceDetermination) -> list[dict[str, Any]]:
+    """The determination's License Requirements rows as flat dicts (``licence_required``: True, False = no X, None)."""
+    flag = {"required": True, "no-x": False}
+    return [{"eccn": found.eccn, "reason": r.reason, "applies_to": r.applies_to, "country_chart": r.country_chart,
+             "column": r.columns[0] if r.columns else "", "country": found.destination,
+             "country_groups": ";".join(found.country_groups), "coverage": r.coverage, "requirement": r.requirement,
+             "licence_required": flag.get(r.requirement), "explanation": r.explanation} for r in found.reasons]
 
-    An X in a named column means a licence is required for that reason unless an exception applies;
-    rows that name no column (worldwide, Macau/D:5 ...) are returned as text to read, never as "no".
+
+def us_licence(data: ControlData, code: str, country: str = "CN", as_of: date | str | None = None) -> list[dict[str, Any]]:
+    """Licence rows of an ECCN (paragraph) for a destination: see :func:`exportcheck.controls.us_licence.determine`.
+
+    Embargoed destinations come back as ``requirement="see-part-746"`` (``licence_required`` None), never as "no X".
     """
-    eccn = code.split(".", 1)[0]
-    lic, chart = data.table("licence_requirements"), data.table("country_chart")
-    if lic.empty:
-        return []
-    marks: set[str] = set()
-    groups = ""
-    if not chart.empty:
-        row = chart[chart.iso == country.upper()]
-        if not row.empty:
-            marks = {m.replace(" ", "") for m in str(row.iloc[0]["marks"]).split(";") if m}
-            groups = str(row.iloc[0]["country_groups"])
-    out = []
-    for _, r in lic[lic.eccn == eccn].iterrows():
-        column = str(r["column"]).replace(" ", "")
-        out.append({"eccn": eccn, "reason": r["reason"], "applies_to": r["applies_to"],
-                    "country_chart": r["country_chart"], "column": column, "country": country.upper(),
-                    "country_groups": groups,
-                    "licence_required": (column in marks) if column else None})
-    return out
+    return licence_rows(determine(code, country, as_of, data=data))

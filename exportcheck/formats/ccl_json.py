@@ -30,7 +30,16 @@ SOURCE_ID = "us-ccl"
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
 _NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
 _COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
-LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column"]
+LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column", "note"]
+#: An ECCN whose License Requirements table the source merged into its heading (3E001, 0D606, 2B351 in the
+#: 2026-07-23 copy): its ``countryChart`` field then holds the next ECCN's rows, so the table is read from the text.
+MERGED_TABLE = "License Requirements Reason for Control"
+_TABLE_START = re.compile(r"Country Chart \(see Supp\. No\. 1 to part 738\)", re.I)
+_TABLE_END = re.compile(r"List Based License Exceptions|License Requirements Note|Reporting Requirements|Special Conditions")
+_ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) applies\b)")
+_CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|China, Russia|A license is required|Refer to §")
+FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
+ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -92,11 +101,36 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str) -> None:
         builder.add_note(target, note_kind, body)
 
 
+def _table_from_heading(heading: str) -> list[dict[str, str]]:
+    """The License Requirements rows written inside a heading whose table the source merged into it."""
+    start = _TABLE_START.search(heading)
+    if not start:
+        return []
+    body = heading[start.end():]
+    end = _TABLE_END.search(body)
+    body = body[:end.start()] if end else body
+    rows = []
+    for chunk in _ROW_START.split(body):
+        chunk = " ".join(chunk.split())
+        chart = _CHART_START.search(chunk, 4)
+        if not chunk or not chart:
+            continue
+        rows.append({"control": chunk[:chart.start()].strip(), "countryChart": chunk[chart.start():].strip()})
+    return rows
+
+
 def _licence_rows(raw: dict[str, Any]) -> tuple[list[dict[str, str]], list[str], list[str]]:
     eccn = str(raw["eccn"])
     reasons = [r.strip() for r in str(raw.get("reasonForControl") or "").replace(";", ",").split(",") if r.strip()]
     rows, columns = [], []
-    for row in raw.get("countryChart") or []:
+    source_rows = raw.get("countryChart") or []
+    note = ""
+    heading = " ".join(str(raw.get("heading", "")).split())
+    if MERGED_TABLE in heading:
+        source_rows, note = _table_from_heading(heading), "read from the heading text (the table was merged into it)"
+        found = re.search(r"Reason for Control:\s*([A-Z, ]+?)\s+Control", heading)
+        reasons = [r.strip() for r in found.group(1).split(",") if r.strip()] if found else reasons
+    for row in source_rows:
         control = " ".join(str(row.get("control", "")).split())
         chart = " ".join(str(row.get("countryChart", "")).split())
         reason = control.split(" ", 1)[0] if control else ""
@@ -105,7 +139,8 @@ def _licence_rows(raw: dict[str, Any]) -> tuple[list[dict[str, str]], list[str],
         column = f"{found.group(1)} {found.group(2)}" if found else ""
         if column and column.replace(" ", "") not in columns:
             columns.append(column.replace(" ", ""))
-        rows.append({"eccn": eccn, "reason": reason, "applies_to": applies, "country_chart": chart, "column": column})
+        rows.append({"eccn": eccn, "reason": reason, "applies_to": applies, "country_chart": chart, "column": column,
+                     "note": note})
     return rows, reasons, columns
 
 
@@ -131,6 +166,26 @@ def _chart_frame(chart: dict[str, Any] | None, groups: dict[str, Any] | None) ->
     return frame
 
 
+def _footnote_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
+    """The Country Chart's footnotes (their text imposes requirements the grid does not show), with its issue date."""
+    issue = str((chart or {}).get("ecfrIssueDate", ""))
+    rows = [{"number": str(k), "text": " ".join(str(v).split()), "issue_date": issue}
+            for k, v in ((chart or {}).get("footnotes") or {}).items()]
+    return pd.DataFrame(rows, columns=FOOTNOTE_COLUMNS)
+
+
+def _all_destinations_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
+    """Entries that need a licence to every destination (15 CFR 738.3(a)(1)); the Country Chart does not apply to them."""
+    block = (chart or {}).get("allDestinationsEntries") or {}
+    citation = str(block.get("citation", ""))
+    rows = [{"entry": str(e), "code": str(e).split(" ", 1)[0], "exceptions": "none", "citation": citation,
+             "note": str(block.get("note", ""))} for e in block.get("noLicenceExceptions") or []]
+    gov = block.get("govOnly") or {}
+    rows += [{"entry": str(e), "code": str(e).split(" ", 1)[0], "exceptions": "GOV only",
+              "citation": citation, "note": str(gov.get("condition", ""))} for e in gov.get("entries") or []]
+    return pd.DataFrame(rows, columns=ALL_DESTINATION_COLUMNS)
+
+
 def parse(paths: Sequence[Path]) -> Parsed:
     """Every ECCN and paragraph; licence requirements, Country Chart and Country Groups as extra tables."""
     (path, data), chart, groups = _classify(paths)
@@ -139,13 +194,15 @@ def parse(paths: Sequence[Path]) -> Parsed:
         raise ParseError(SOURCE_ID, f"{path.name}: no ecfrIssueDate")
     builder = TreeBuilder()
     licence: list[dict[str, str]] = []
+    warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
         _entry(builder, raw, f"{path.name}: entries[{number}]")
         rows, reasons, columns = _licence_rows(raw)
+        if rows and rows[0]["note"]:
+            warnings.append(f"{path.name}: {raw['eccn']}: License Requirements table {rows[0]['note']}")
         licence += rows
         extra[str(raw["eccn"])] = {"reasons_for_control": reasons, "country_chart": columns}
-    warnings = []
     stated = data.get("entryCount")
     tops = sum(1 for c in builder.nodes if "." not in c)
     if stated is not None and stated != tops:
@@ -162,6 +219,8 @@ def parse(paths: Sequence[Path]) -> Parsed:
     tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
+        tables["chart_footnotes"] = _footnote_frame(chart)
+        tables["all_destinations"] = _all_destinations_frame(chart)
     else:
         warnings.append("no Country Chart / Country Groups JSON of the same date: licence needs per country cannot be read")
     return Parsed(records=entries, data_date=to_date(issue), data_date_basis="file (ecfrIssueDate)",

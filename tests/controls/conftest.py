@@ -63,6 +63,8 @@ def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignor
         coverage=pd.concat([eu2025.extra_tables["coverage"], eu2023.extra_tables["coverage"]], ignore_index=True),
         country_chart=us2026.extra_tables["country_chart"],
         licence_requirements=us2026.extra_tables["licence_requirements"],
+        chart_footnotes=us2026.extra_tables["chart_footnotes"],
+        all_destinations=us2026.extra_tables["all_destinations"],
         definitions=pd.concat([p.extra_tables["definitions"] for p in (eu2025, eu2023, us2026)], ignore_index=True),
     )
 

@@ -59,7 +59,9 @@ def test_us_licence_for_china(control_data: ControlData) -> None:
     r = lookup("3B001", regime="us", data=control_data)
     ns2 = [row for row in r.licence if row["column"] == "NS2"]
     assert ns2 and ns2[0]["licence_required"] is True and "D:5" in ns2[0]["country_groups"]
-    assert any(row["licence_required"] is None for row in r.licence)  # worldwide rows are text, not "no"
+    worldwide = [row for row in r.licence if row["country_chart"].startswith("Worldwide control")]
+    assert worldwide and all(row["licence_required"] is True for row in worldwide)  # worldwide rows are never "no"
+    assert r.us_licence is not None and r.us_licence.outcome == "licence-required"
 
 
 def test_bad_code_is_an_input_error(control_data: ControlData) -> None:
@@ -99,6 +101,7 @@ def test_us_before_its_only_version(control_data: ControlData) -> None:
     assert r.status == "not-held" and r.entry is None
     assert [(c.side, c.version, c.exists) for c in r.bracket] == [("after", "eCFR 2026-07-23", True)]
     assert "2026-07-23" in r.messages[0]
+    assert r.us_licence is not None and "EARLIER than that text" in r.us_licence.text_note  # made on the later text
 
 
 def test_refresh_joins_the_2023_segments_into_one_snapshot(control_lists_dir: Path) -> None:

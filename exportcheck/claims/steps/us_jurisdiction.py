@@ -3,7 +3,11 @@
 "No US parts" does not prove "not subject to the EAR" (foreign direct product rules, 15 CFR 734.9,
 need no US content), and "some US parts" does not prove "subject" (de minimis, 734.4). The step
 therefore says what would settle the question and lists the Entity List entries, their licence
-requirement and date, and whether the Affiliates Rule was in force on the date.
+requirement, footnotes and date, and whether the Affiliates Rule was in force on the date. Where the
+claim states a US ECCN and a destination, the Part 738 determination (with Part 746, 744.21 and
+744.23 by date) is applied: an item exported from the United States whose ECCN needs a licence to
+the destination contradicts "no licence required"; an item only possibly subject to the EAR leaves
+the claim undetermined and names the missing facts (trap 4).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
 from exportcheck.claims.screening import Context, PartyHit, describe, screen_parties, stale_sources
 from exportcheck.claims.steps.classification import classify, control_evidence, version_sentence
+from exportcheck.claims.steps.us_ccl import licence_check
 from exportcheck.claims.verdict import Status, Step
+from exportcheck.controls.us_licence import entity_list_finding
 
 SME_FDP = rules.Rule("ear-fdp-2024-12", "Foreign direct product rules for semiconductor equipment (Dec 2024)",
                      "89 FR 96790 (2 Dec 2024)", start=date(2024, 12, 2))
@@ -35,7 +41,21 @@ def run(claim: Claim, ctx: Context) -> Step:
     el_checked = [c for c in ctx.coverage(["us-entity-list", "us-csl"], claim.date.end if claim.date else None)
                   if c.version]
     el_blind = not el_checked or len(stale_sources(el_checked, claim.date)) == len({c.source for c in el_checked})
-    if content == "no":
+    from_us = bool(claim.exporter and claim.exporter.country == "US")
+    if from_us:
+        parts.append("The exporter is in the United States: items in the United States are subject to the EAR "
+                     "(15 CFR 734.3(a)(1)) unless 734.3(b) excludes them (e.g. published information), which the "
+                     "claim does not say.")
+        certain = [h for h in listed if h.hit.is_match and h.timing.in_force]
+        stated = [x for x in (claim.item.control_codes if claim.item else []) if x.regime == "us"]
+        status = "contradicted" if certain else "undetermined" if active or el_blind or not stated else "consistent"
+        if not stated:
+            parts.append("No US classification (ECCN or EAR99) is stated, so what the EAR requires for the item "
+                         "cannot be read.")
+        if certain:
+            parts.append("A party was on the Entity List on the date, whose licence requirement reaches items subject "
+                         "to the EAR.")
+    elif content == "no":
         parts.append("The claim says the item has no US content. That does not show it is outside the EAR: the "
                      "foreign direct product rules (15 CFR 734.9) reach foreign-made items with no US parts, made "
                      "with US technology, software or equipment, for certain ECCNs and Entity List footnotes.")
@@ -59,6 +79,9 @@ def run(claim: Claim, ctx: Context) -> Step:
     for h in listed:
         req = f" Licence requirement: {h.hit.licence_requirement}." if h.hit.licence_requirement else ""
         parts.append(describe(h) + "." + req)
+        footnotes = entity_list_finding(h.hit.licence_requirement, when) if h.hit.licence_requirement else None
+        if footnotes is not None and footnotes.footnotes:
+            parts.append("Entity List footnotes of this entry: " + footnotes.sentence.split("; ", 1)[-1])
     if active:
         parts.append("If the item was subject to the EAR, the Entity List licence requirement applied to this export.")
     if SME_FDP.start is not None and when >= SME_FDP.start:
@@ -72,6 +95,26 @@ def run(claim: Claim, ctx: Context) -> Step:
                                                     f"not in force on the date (it applied only {aff.start} to {aff.end})."))
     c = classify(claim, ctx, "us", when) if claim.item and any(x.regime == "us" for x in claim.item.control_codes) else None
     evidence = [h.evidence() for h in listed]
+    licence = licence_check(claim, ctx)
+    missing_subject = ""
+    if licence.determinations:
+        parts += licence.sentences
+        evidence += licence.evidence
+        if licence.required and from_us:
+            status = "contradicted"
+            parts.append("The stated ECCN needs a licence to this destination under the EAR text read, so a claim "
+                         "that no licence was required is contradicted (a Part 740 licence exception, which the claim "
+                         "does not name, authorises an export that would otherwise need a licence; it does not "
+                         "remove the requirement).")
+        elif licence.required:
+            missing_subject = ("whether the item is subject to the EAR at all: its US-origin controlled content by "
+                               "value against the de minimis levels (15 CFR 734.4), and whether it is the direct "
+                               "product of US technology, software or plant (15 CFR 734.9)")
+            parts.append("If the item is subject to the EAR, the stated ECCN needs a licence to this destination; "
+                         "whether it is subject is not stated (" + missing_subject + "), so this stays open.")
+            status = "contradicted" if status == "contradicted" else "undetermined"
+    elif licence.sentences:
+        parts += licence.sentences
     if c is not None:
         for code, hit in c.listed:
             parts.append(f"The claim's ECCN {code.code}: {hit.heading or hit.text[:80]} (reasons for control: "
@@ -90,6 +133,7 @@ def run(claim: Claim, ctx: Context) -> Step:
         decides="the exporter (US content and FDP analysis); BIS on request",
         finding=" ".join(parts), status=status, evidence=evidence,
         settle="" if status != "undetermined" else
+        (missing_subject + "; " if missing_subject else "") +
         "the item's US-origin content by value and ECCN, whether it is the direct product of US technology, software "
         "or equipment, and the exact shipment date against Entity List dates (exporter's records; BIS on request)",
     )

@@ -1,0 +1,140 @@
+"""Numbers and units as control texts write them, read into pint quantities.
+
+Why pint: an entry says "958 K (685 °C)", a datasheet says "685 C"; "1,50 nm" and "1.5 nm" are the
+same threshold; "15 µm" and "15000 nm" compare. Hand-written factors get offsets (°C) and prefixes
+wrong; pint does not. The OJ writes decimal commas and groups thousands with (thin) spaces
+("1 000"), the eCFR decimal points and commas for thousands ("1,000"): :func:`parse_number` reads
+both, deciding a comma by the digits after it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+#: How units are written in the lists → pint unit names. Only these are read as units: a word such as
+#: "a" or "m" alone is too ambiguous in running text to be taken as ampere or metre.
+UNIT_WORDS: dict[str, str] = {
+    "nm": "nanometer", "µm": "micrometer", "μm": "micrometer", "um": "micrometer", "micron": "micrometer",
+    "microns": "micrometer", "mm": "millimeter", "cm": "centimeter", "m": "meter", "km": "kilometer",
+    "pm": "picometer", "å": "angstrom",
+    "k": "kelvin", "mk": "millikelvin", "°c": "degC", "°f": "degF",
+    "hz": "hertz", "khz": "kilohertz", "mhz": "megahertz", "ghz": "gigahertz", "thz": "terahertz",
+    "ev": "electron_volt", "kev": "kiloelectron_volt", "mev": "megaelectron_volt",
+    "w": "watt", "mw": "milliwatt", "kw": "kilowatt", "µw": "microwatt", "nw": "nanowatt",
+    "v": "volt", "kv": "kilovolt", "mv": "millivolt",
+    "a": "ampere", "ma": "milliampere", "µa": "microampere", "na": "nanoampere",
+    "pa": "pascal", "kpa": "kilopascal", "mpa": "megapascal", "gpa": "gigapascal", "bar": "bar", "mbar": "millibar",
+    "s": "second", "seconds": "second", "milliseconds": "millisecond", "microseconds": "microsecond",
+    "nanoseconds": "nanosecond", "minutes": "minute", "hours": "hour", "ms": "millisecond", "µs": "microsecond", "ns": "nanosecond", "ps": "picosecond", "fs": "femtosecond",
+    "kg": "kilogram", "g": "gram", "mg": "milligram",
+    "db": "decibel", "dbm": "dBm", "%": "percent", "degrees": "degree", "°": "degree",
+    "rpm": "revolution_per_minute", "j": "joule", "kj": "kilojoule", "mj": "millijoule",
+    "l": "liter", "t": "tesla",
+    "va": "volt*ampere", "kva": "kilovolt*ampere", "gy": "gray", "gy/s": "gray/second", "mrad": "milliradian",
+    "gb/s": "gigabit/second", "tb/s": "terabit/second", "mb/s": "megabit/second", "gbps": "gigabit/second",
+    "ppm": "ppm", "ppb": "ppb", "kn": "kilonewton", "n": "newton", "nm/s": "nanometer/second",
+    "bit/s": "bit/second", "gbit/s": "gigabit/second", "mbit/s": "megabit/second",
+    "bits": "bit", "bit": "bit", "byte": "byte",
+}
+#: Units that need their own spelling out of running text (longest first in the pattern).
+_UNIT_ALTS = sorted([u for u in UNIT_WORDS if u not in {"a", "m", "s", "g", "l", "t", "j", "w", "v", "k", "°", "n"}]
+                    + ["A", "m", "s", "g", "W", "V", "K", "J", "N"]
+                    + [u.replace("µ", "μ") for u in UNIT_WORDS if "µ" in u], key=len, reverse=True)
+NUMBER = r"(?:\d+(?:[.,]\d+)?\s?×\s?10\s?-?\d{1,2}(?!\d)|\d{1,3}(?:[  \u2009\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+#: A number and a unit: "193 nm", "1,50 nm", "958 K", "685 °C", "2,5 %", "1 000 mm".
+QUANTITY = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?(" + "|".join(re.escape(u) for u in _UNIT_ALTS)
+                      + r")(?![\w/])", re.I)
+#: A ratio "100:1" (selectivity, aspect ratio).
+RATIO = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?:\s?1(?![\d])")
+
+
+def parse_number(raw: str) -> float:
+    """``1,50`` → 1.5 (OJ decimal comma); ``1 000`` → 1000; ``1,000`` → 1000 (eCFR thousands); ``2.5`` → 2.5."""
+    text = re.sub(r"[  \u2009\u202f]", "", raw.strip())
+    power = re.fullmatch(r"(\d+(?:[.,]\d+)?)×10(-?\d{1,2})", text)
+    if power:  # "5 × 103": the OJ's superscript flattened by the text conversion (5 × 10^3)
+        return parse_number(power.group(1)) * 10 ** int(power.group(2))
+    if "," in text and "." in text:
+        return float(text.replace(",", ""))
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        if len(tail) == 3 and head and len(head) <= 3 and re.fullmatch(r"\d{1,3}(,\d{3})*", text) and text.count(",") >= 1 \
+                and not text.startswith("0"):
+            # "1,000": the eCFR's thousands (the OJ never writes three decimals after a comma in thresholds
+            # of this kind; "0,350" starts with 0 and stays a decimal)
+            return float(text.replace(",", ""))
+        return float(text.replace(",", "."))
+    return float(text)
+
+
+def format_number(value: float, comma: bool = True, digits: int | None = None) -> str:
+    """A number as the text writes it: ``1,35`` (OJ decimal comma by default); ``digits`` rounds (35.74 → ``35,7``)."""
+    if digits is not None:
+        text = f"{value:.{digits}f}"
+    elif abs(value) >= 1e6 or (0 < abs(value) < 1e-3):
+        text = f"{value:.3g}"
+    else:
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if comma else text
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    """One pint registry for the process (building one takes about a second)."""
+    import pint
+
+    reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    return reg
+
+
+def unit_name(written: str) -> str:
+    """The pint unit for a unit as written (``"nm"`` → ``"nanometer"``), or ``""`` if not a unit we read."""
+    key = written.strip().replace("μ", "µ")
+    if key in {"K", "A", "W", "V", "J", "m", "s", "g", "T", "L"}:
+        return UNIT_WORDS.get(key.lower(), "")
+    if key == "mA" or key == "MA":
+        return "milliampere"
+    if key.lower() == "mw" and key == "MW":
+        return "megawatt"
+    if key.lower() == "mv" and key == "MV":
+        return "megavolt"
+    if key == "Mbit/s":
+        return "megabit/second"
+    return UNIT_WORDS.get(key.lower(), "")
+
+
+def quantity(value: float, unit: str) -> Any:
+    """A pint quantity; ``unit`` is a pint name or ``"ratio"``/``""`` (dimensionless)."""
+    reg = registry()
+    if unit in ("", "ratio"):
+        return reg.Quantity(value, "dimensionless")
+    return reg.Quantity(value, unit)
+
+
+def compare_units(fact_value: float, fact_unit: str, limit_unit: str) -> float | None:
+    """The fact's value in the limit's unit, or ``None`` where the dimensions differ (nm vs K)."""
+    if fact_unit == limit_unit:
+        return fact_value
+    if {fact_unit, limit_unit} <= {"", "ratio", "dimensionless"}:
+        return fact_value
+    try:
+        return float(quantity(fact_value, fact_unit).to(limit_unit).magnitude)
+    except Exception:  # pint's DimensionalityError / UndefinedUnitError: not comparable, said as such
+        return None
+
+
+def symbol(unit: str) -> str:
+    """How a pint unit name is written back in reports (``nanometer`` → ``nm``)."""
+    if unit in ("", "dimensionless"):
+        return ""
+    if unit == "ratio":
+        return ":1"
+    for written, name in UNIT_WORDS.items():
+        if name == unit and written not in {"microns", "micron", "um", "μm"}:
+            return {"k": "K", "°c": "°C", "°f": "°F", "a": "A", "w": "W", "v": "V", "j": "J", "ma": "mA",
+                    "ghz": "GHz", "mhz": "MHz", "khz": "kHz", "thz": "THz", "hz": "Hz", "ev": "eV", "kev": "keV",
+                    "mev": "MeV", "db": "dB", "dbm": "dBm", "pa": "Pa", "kpa": "kPa", "mpa": "MPa", "gpa": "GPa",
+                    "kw": "kW", "mw": "mW", "mk": "mK", "kv": "kV", "mv": "mV"}.get(written, written)
+    return unit

@@ -1,0 +1,108 @@
+"""The claims engine's US steps with the Part 738 determination, over the real CCL, Country Chart and groups.
+
+The controls here are the engine's in-memory lists over the real CCL rows plus the parsed Country Chart
+tables (exposed as ``data``, as the package adapter does); the screener is the real-list one of conftest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exportcheck.claims import parse_claims, verify_claim
+from exportcheck.claims.memory import MemoryControls, MemoryScreener
+from exportcheck.claims.screening import Context
+from exportcheck.claims.verdict import ClaimResult, Step
+from exportcheck.controls import ControlData
+from exportcheck.formats import ccl_json
+from exportcheck.model import ControlEntry
+from exportcheck.tables import records_to_frame
+
+US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
+            "DERIVED_country-groups_part740-supp1_ecfr-2026-07-23.json")
+US_EXPORTER = {"name": "Example Semiconductor Tools Inc.", "country": "US"}
+NL_EXPORTER = {"name": "ASML Netherlands B.V.", "country": "NL"}
+CONSIGNEE = {"name": "Zagros Precision Instruments Trading", "role": "consignee"}
+
+
+class ChartControls(MemoryControls):
+    """In-memory control lists that also expose the CCL's Country Chart tables, as PackageControls does."""
+
+    def __init__(self, entries: list[ControlEntry], data: ControlData) -> None:
+        super().__init__(entries)
+        self.data = data
+
+
+@pytest.fixture(scope="module")
+def us_ctx(raw_dir: Path, screener: MemoryScreener) -> Context:
+    parsed = ccl_json.parse([raw_dir / "us-ear" / name for name in US_FILES])
+    records = [r for r in parsed.records if isinstance(r, ControlEntry)]
+    data = ControlData.from_frames(records_to_frame(records, ControlEntry), **parsed.extra_tables)
+    return Context(screener, ChartControls(records, data))
+
+
+def run(ctx: Context, exporter: dict[str, str], **claim: Any) -> ClaimResult:
+    claim.setdefault("id", "c1")
+    claims = parse_claims({"exporter": exporter, "claims": [claim]})
+    return verify_claim(claims.claims[0], ctx)
+
+
+def step(result: ClaimResult, key: str) -> Step:
+    return next(s for s in result.steps if s.key == key)
+
+
+def _licence(ctx: Context, exporter: dict[str, str], destination: str, code: str, date: Any = "2024-06-01",
+             **item: Any) -> Step:
+    result = run(ctx, exporter, kind="no-licence-required", date=date, destination=destination,
+                 parties=[{**CONSIGNEE, "country": destination[:2]}],
+                 item={"description": "integrated circuits", "control_codes": [f"us:{code}"], **item})
+    return step(result, "us-ear")
+
+
+def test_us_item_to_iran_contradicts_no_licence(us_ctx: Context) -> None:
+    us = _licence(us_ctx, US_EXPORTER, "IR", "3A001")
+    assert us.status == "contradicted"
+    assert "Licence required: see Part 746" in us.finding and "734.3(a)(1)" in us.finding
+    assert "never" not in us.finding.split("Licence required: see Part 746")[0][-40:]
+    ev = [e for e in us.evidence if e.kind == "rule"]
+    assert ev and ev[0].data_date == "2026-07-23" and "licence-required-part-746" in ev[0].name
+    assert "EARLIER than that text" in us.finding  # a 2024 export read on the 2026 text, said so
+
+
+def test_hong_kong_is_judged_as_china(us_ctx: Context) -> None:
+    hk = _licence(us_ctx, US_EXPORTER, "HK", "3A001")
+    assert hk.status == "contradicted" and "entry for China" in hk.finding
+    assert "Licence required for 3A001 to China" in hk.finding
+
+
+def test_no_x_is_never_a_contradiction(us_ctx: Context) -> None:
+    de = _licence(us_ctx, US_EXPORTER, "DE", "3B001.f.1")
+    assert de.status != "contradicted" and "ONLY IF General Prohibitions" in de.finding
+
+
+def test_foreign_made_item_stays_open_and_names_the_missing_facts(us_ctx: Context) -> None:
+    for content in ("unknown", "no"):
+        cn = _licence(us_ctx, NL_EXPORTER, "CN", "3B001.f.1", us_content=content)
+        assert cn.status == "undetermined", content
+        assert "If the item is subject to the EAR" in cn.finding
+        assert "de minimis" in cn.settle and "734.9" in cn.settle
+
+
+def test_a_period_across_a_rule_change_is_not_contradicted(us_ctx: Context) -> None:
+    # 3A991 (AT only): no X for Russia; 746.8 (from 24 Feb 2022, unconfirmed) requires a licence for every CCL item
+    ru = _licence(us_ctx, US_EXPORTER, "RU", "3A991", date={"from": "2022-01-01", "to": "2022-12-31"})
+    assert ru.status != "contradicted" and "differs within the claim's period" in ru.finding
+    later = _licence(us_ctx, US_EXPORTER, "RU", "3A991", date="2023-03-01")
+    assert later.status == "contradicted" and "746.8" in later.finding
+
+
+def test_item_not_controlled_shows_the_licence_answer(us_ctx: Context) -> None:
+    result = run(us_ctx, US_EXPORTER, kind="item-not-controlled", date="2026-08-01", destination="KP", regimes=["us"],
+                 item={"description": "integrated circuits", "control_codes": ["us:3A001"]})
+    ccl = step(result, "us-ccl")
+    assert ccl.status == "contradicted" and "742.19" in ccl.finding and "see Part 746" in ccl.finding
+    early = step(run(us_ctx, US_EXPORTER, kind="item-not-controlled", date="2024-06-01", destination="KP",
+                     regimes=["us"], item={"control_codes": ["us:3A001"]}), "us-ccl")
+    assert early.status == "undetermined" and "see Part 746" in early.finding  # only a later CCL is held
