@@ -62,9 +62,17 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             raise ParseError(sid, f"{path.name} line {line}: wrong number of fields (truncated file?)")
         records.append(_entity(row, line, path.name, ctx, seen))
     newest = max((r.listing_date for r in records if len(r.listing_date) == 10), default="")
-    return Parsed(records=records, data_date=to_date(newest),
-                  data_date_basis="file (newest announcement date)",
-                  warnings=check_announcements(path, rows))
+    warnings = check_announcements(path, rows)
+    no_url = [r for r in rows if not _is_url(r["source_url"])]
+    if no_url:  # the copier took a page's byline for its URL; the row is kept, the link is not invented
+        warnings.append(f"{path.name}: {len(no_url)} rows have no announcement URL (source_url holds "
+                        f"{clean(no_url[0]['source_url'])!r})")
+    return Parsed(records=records, data_date=to_date(newest), data_date_basis="file (newest announcement date)",
+                  warnings=warnings)
+
+
+def _is_url(text: str) -> bool:
+    return clean(text).startswith(("https://", "http://"))
 
 
 def _entity(row: dict[str, str], line: int, file_name: str, ctx: ParseContext, seen: Counter[str]) -> Entity:
@@ -108,7 +116,7 @@ def _entity(row: dict[str, str], line: int, file_name: str, ctx: ParseContext, s
         citations=[Citation(citation=ref or f"{clean(row['list_name_zh'])} announcement of {listed}", date=listed)],
         remarks="; ".join(facts),
         flags=flags,
-        source_url=clean(row["source_url"]),
+        source_url=clean(row["source_url"]) if _is_url(row["source_url"]) else "",
         raw_id=f"{code} {ref or listed} #{clean(row['seq'])}",
     )
 

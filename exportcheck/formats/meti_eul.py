@@ -45,23 +45,30 @@ def _lines(cell: str) -> list[str]:
 
 
 def names_in(cell: str, bulleted: bool) -> list[tuple[str, str]]:
-    """``(name, type)`` pairs of a name cell: Latin names ``aka``, bracketed kanji lines ``cjk-script``.
+    """``(name, type)`` pairs of a name cell: Latin names ``aka``, names in Chinese characters ``cjk-script``.
 
-    In the alias column a new name starts at each ``・``; in the name column every line is one name.
+    A bracketed line is a name of its own (``(鴨緑江開発銀行)``, or an acronym such as ``（KIPAS）``). In the
+    alias column a new name starts at each ``・`` (an unbulleted Latin line continues the name above it,
+    unless the cell holds no bullet at all); in the name column the first line is the name and further
+    Latin lines continue it (``Guangzhou Tian-Hai-Xiang Aviation`` / ``Technology Co., Ltd.``).
     """
     found: list[tuple[str, str]] = []
+    has_bullets = bulleted and any(line.lstrip().startswith(("・", "･")) for line in (cell or "").splitlines())
     for line in _lines(cell):
         bracketed = _BRACKETED.match(line)
-        if bracketed and _CJK.search(line):
-            found.append((clean(bracketed.group(1)), "cjk-script"))
+        if bracketed:
+            inner = clean(bracketed.group(1))
+            found.append((inner, "cjk-script" if _CJK.search(inner) else "aka"))
             continue
-        text = clean(line.lstrip("・･").strip()) if bulleted else line
+        text = clean(line.lstrip("・･").strip())
         if not text:
             continue
-        if bulleted and not line.startswith(("・", "･")) and found and found[-1][1] == "aka":
-            found[-1] = (f"{found[-1][0]} {text}", "aka")  # a wrapped alias line
+        script = bool(_CJK.search(text)) and not re.search(r"[A-Za-z]", text)
+        starts = line.startswith(("・", "･")) if has_bullets else not found
+        if not script and not starts and found and found[-1][1] == "aka":
+            found[-1] = (f"{found[-1][0]} {text}", "aka")  # a wrapped line
             continue
-        found.append((text, "cjk-script" if _CJK.search(text) and not re.search(r"[A-Za-z]", text) else "aka"))
+        found.append((text, "cjk-script" if script else "aka"))
     return found
 
 
@@ -101,7 +108,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         if not code:
             uncoded.add(country_en)
         names = names_in(cells[2], bulleted=False)
-        latin = [n for n, t in names if t == "aka"] or [n for n, _t in names]
+        latin = [n for n, t in names if t == "aka"] or [n for n, _t in names]  # the first Latin line is the name
         if not latin:
             raise ParseError(sid, f"{path.name} row {line_no}: no name in column C")
         try:

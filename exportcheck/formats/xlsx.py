@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
