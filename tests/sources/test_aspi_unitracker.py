@@ -9,7 +9,7 @@ import pytest
 
 from exportcheck.formats import aspi_unitracker
 from exportcheck.formats.base import ParseContext, Parsed
-from exportcheck.sources import get_source
+from exportcheck.sources import _aspi_unitracker, all_sources
 from tests.conftest import raw_file
 
 NAME = "DERIVED_misp-galaxy_china-defence-universities_2020-08-22.json"
@@ -58,5 +58,9 @@ def test_split_bilingual() -> None:
 
 
 def test_declared_as_research_not_law() -> None:
-    spec = get_source("aspi-unitracker").spec
+    spec = _aspi_unitracker.SOURCE.spec
     assert spec.nature == "research-security" and spec.effect.startswith("No legal effect")
+    # Not registered until the claims engine reads natures (see the module's docstring).
+    assert "aspi-unitracker" not in all_sources()
+    (fmt,) = _aspi_unitracker.SOURCE.formats
+    assert fmt.matches_primary(NAME) and not fmt.official

@@ -18,7 +18,7 @@ from tests.conftest import REPO
 NEW = {  # source → (records, data date) in the mirror's files
     "us-1286": (134, "2026-07-09"), "us-uflpa": (148, "2026-07-09"), "us-fcc-covered": (13, "2026-07-09"),
     "us-state-nonproliferation": (528, "2026-07-09"), "jp-meti-eul": (835, "2025-09-29"),
-    "cn-mofcom": (417, "2026-08-05"), "aspi-unitracker": (610, "2020-08-22"),
+    "cn-mofcom": (417, "2026-08-05"),
 }
 #: (source, the spelling screened, the entry's name in the list). Spellings are copied from the files.
 SPELLINGS = [
@@ -35,9 +35,6 @@ SPELLINGS = [
     ("cn-mofcom", "洛克希德·马丁导弹与火控公司", "Lockheed Martin Missiles and Fire Control"),
     ("cn-mofcom", "通用动力公司", "General Dynamics"),
     ("cn-mofcom", "L3 Harris Technologies", "L3 Harris Technologies"),
-    ("aspi-unitracker", "中国人民解放军军事科学院", "Academy of Military Science"),
-    ("aspi-unitracker", "国民核生化灾害防护国家重点实验室",
-     "National Key Laboratory of Nuclear and Biochemical Disaster Protection"),
 ]
 
 

@@ -1,4 +1,10 @@
-"""ASPI's China Defence Universities Tracker: research, not law.
+"""ASPI's China Defence Universities Tracker: research, not law. DECLARED BUT NOT REGISTERED (leading ``_``).
+
+Not registered yet: the claims engine's party-not-listed step counts every registered entity source as
+"a list" and turns a source read only in a snapshot from well before the export date into
+"undetermined"; this tracker is a 2020 research dataset, not a list, so registering it would turn a
+correct "not listed" into "undetermined" (tests/claims/test_e2e.py, siqa-not-listed). Rename the module
+to ``aspi_unitracker.py`` once the engine reads each source's declared ``nature`` (issue 10 §3).
 
 The tracker (unitracker.aspi.org.au) rates Chinese universities and institutes by their defence links.
 The mirror holds the MISP galaxy copy scraped in August 2020: 159 institutions with Chinese names,
