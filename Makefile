@@ -14,6 +14,7 @@ test: install
 
 lint:
 	$(PYTHON) -m ruff check exportcheck tests
+	lint-imports
 
 typecheck:
 	$(PYTHON) -m mypy exportcheck

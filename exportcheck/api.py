@@ -164,6 +164,18 @@ class Lists:
         columns = list(ControlHit.model_fields)
         return pd.DataFrame([h.model_dump() for h in hits], columns=columns)
 
+    def classify(self, description: str = "", parameters: dict[str, str | float] | None = None, regime: str = "eu",
+                 as_of: date | str | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+        """Candidate entries for an item, each met / excluded / open against its stated facts, with the arithmetic.
+
+        ``as_of`` defaults to the Lists' date; the Annex I edition in force then is read.
+        """
+        from exportcheck.controls.classifier import classify
+
+        result = classify(description, parameters, regime, _as_date(as_of) or self.as_of, codes=codes,
+                          data=self._control_data)
+        return result.to_frame()
+
     # --- claims --------------------------------------------------------------------------------
     def verify(self, claims: ClaimsFile | Path | str) -> Report:
         """Verdicts for a claims file (path, YAML/JSON text's path, or a loaded :class:`ClaimsFile`).

@@ -8,6 +8,13 @@
     │   └── BoundsError              the parse yielded a record count outside the source's bounds
     ├── SnapshotError                the snapshot store is missing, damaged or has no such version
     └── InputError                   a user's file (claims, names to screen) is malformed
+
+    RecordSkipped                    not an error of a run: a parser raises it for one unusable record
+                                     (e.g. listed without a name), counts it in ``Parsed.warnings`` and
+                                     goes on (formats.base.Skips)
+
+Every class is exported from :mod:`exportcheck` and shows there (``__module__ = "exportcheck"``, as
+httpx does), so tracebacks and ``repr`` name the public import path.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ class BoundsError(SourceError):
 
 
 class RecordSkipped(Exception):
-    """Raised inside a parser for one record that cannot be used; the parser logs it and goes on.
+    """Raised inside a parser for one record that cannot be used; the parser counts it in its warnings and goes on.
 
     Distinct from ParseError, which aborts the whole source (nomenklatura's Enrichment split).
     """
@@ -57,3 +64,10 @@ class SnapshotError(ExportcheckError):
 
 class InputError(ExportcheckError):
     """A file the user gave us (claims file, names to screen) is malformed; the message names the field."""
+
+
+__all__ = ["BoundsError", "ConfigError", "ExportcheckError", "FetchError", "InputError", "ParseError", "RecordSkipped",
+           "SnapshotError", "SourceError"]
+
+for _name in __all__:
+    globals()[_name].__module__ = "exportcheck"

@@ -26,12 +26,9 @@ from exportcheck.model import Entity
 from exportcheck.sources import all_sources
 from exportcheck.store import SnapshotStore
 
-__all__ = ["entity_to_ftm", "export_ftm", "ftm_id", "iter_ftm"]
+__all__ = ["entity_to_ftm", "export_ftm", "ftm_id", "iter_ftm", "topics"]
 
 SCHEMAS = {"Aircraft": "Airplane"}
-#: FtM topics per source: what kind of list a listing comes from.
-TOPICS = {"us-entity-list": "export.control", "us-meu": "export.control", "us-1260h": "mil",
-          "eu-833-annex-iv": "export.control"}
 #: FtM properties for our identifier types (lower-cased); anything else becomes ``idNumber`` where the schema has it.
 IDENTIFIER_PROPS = {"website": "website", "web": "website", "email": "email", "phone": "phone", "imo number": "imoNumber",
                     "imonumber": "imoNumber", "passport": "passportNumber", "national passport": "passportNumber",
@@ -68,6 +65,13 @@ def _add(proxy: EntityProxy, prop: str, values: Iterable[str] | str) -> None:
             proxy.add(fallback, f"{prop}: {value}")
 
 
+def topics(source_id: str, list_name: str) -> list[str]:
+    """FtM topics of a listing: what its source declares for its sub-list (a CSL Entity List row is
+    ``export.control``, not ``sanction``); none for a source that is not declared."""
+    source = all_sources().get(source_id)
+    return source.spec.topics_of(list_name) if source is not None else []
+
+
 def entity_to_ftm(entity: Entity) -> list[EntityProxy]:
     """The FtM entities for one listed party: the party itself and, where useful, its ``Sanction``."""
     schema = SCHEMAS.get(entity.schema_, entity.schema_)
@@ -86,7 +90,7 @@ def entity_to_ftm(entity: Entity) -> list[EntityProxy]:
     _add(proxy, "nationality", entity.nationalities)
     _add(proxy, "notes", [t for t in (entity.remarks, f"Parent: {entity.parent_name}" if entity.parent_name else "")])
     _add(proxy, "sourceUrl", entity.source_url)
-    _add(proxy, "topics", TOPICS.get(entity.source, "sanction"))
+    _add(proxy, "topics", topics(entity.source, entity.list))
     _add(proxy, "program", entity.programs)
     sanction = model.make_entity("Sanction")
     sanction.id = ftm_id(entity.entity_id, "sanction")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -79,17 +80,35 @@ def find_sets(source: Source, names: Sequence[str], folder: str = "") -> tuple[l
 
 
 def _check_bounds(source: Source, fmt: Format, parsed: Parsed, label: str) -> None:
+    """Raise :class:`BoundsError` when the record count, or a country's, is outside the declared bounds.
+
+    Why per country: a file whose country column broke, or that lost one country's rows, can keep its
+    total within bounds; the Entity List's Chinese rows dropping to zero must fail loudly (zavod's
+    ``assertions``).
+    """
     count = len(parsed.records)
     low = fmt.min_records if fmt.min_records is not None else source.spec.min_records
     high = fmt.max_records if fmt.max_records is not None else source.spec.max_records
     if not low <= count <= high:
         raise BoundsError(source.id, f"{label} parsed to {count} records, outside the expected {low}-{high}; "
                                      "kept the previous snapshot")
+    bounds = fmt.country_bounds if fmt.country_bounds is not None else source.spec.country_bounds
+    if not bounds:
+        return
+    per_country: Counter[str] = Counter()
+    for record in parsed.records:
+        if isinstance(record, Entity):
+            per_country.update(set(record.countries))
+    for country, (low, high) in sorted(bounds.items()):
+        found = per_country[country]
+        if not low <= found <= high:
+            raise BoundsError(source.id, f"{label} parsed to {found} records with country {country}, outside the "
+                                         f"expected {low}-{high}; kept the previous snapshot")
 
 
 def _parse(source: Source, fmt: Format, paths: list[Path]) -> Parsed:
     try:
-        return fmt.parse(paths)
+        return fmt.read(paths)
     except ExportcheckError:
         raise
     except Exception as exc:  # a parser bug or an unforeseen file shape: fail this source with the file named

@@ -242,7 +242,8 @@ def sample_source() -> Source:
     from exportcheck.formats import csl_csv
 
     spec = SourceSpec(id=SAMPLE_ID, title="Test sample", publisher="tests", kind="entities",
-                      homepage="http://127.0.0.1/", min_records=2, max_records=100, mirror_dirs=[SAMPLE_ID])
+                      homepage="http://127.0.0.1/", nature="red-flag", jurisdiction="US", topics=[],
+                      effect="none: a test list", min_records=2, max_records=100, mirror_dirs=[SAMPLE_ID])
     return Source(spec=spec, formats=(Format(name="csl-csv", parse=csl_csv.parse, primary="sample_*.csv"),))
 
 

@@ -16,7 +16,7 @@ runner = CliRunner()
 
 def _classes() -> dict[str, type[BaseException]]:
     return {name: obj for name, obj in vars(errors).items()
-            if inspect.isclass(obj) and issubclass(obj, BaseException) and obj.__module__ == errors.__name__}
+            if inspect.isclass(obj) and issubclass(obj, BaseException) and obj.__module__ == "exportcheck"}
 
 
 def test_docstring_tree_matches_the_classes():
@@ -49,3 +49,18 @@ def test_cli_turns_library_errors_into_one_line_and_exit_2(lists_dir, args):
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_public_api_exports_the_whole_tree():
+    """Every exception is public, listed in ``exportcheck.__all__`` and shown under ``exportcheck`` (as httpx)."""
+    import exportcheck
+
+    classes = _classes()
+    assert set(classes) == set(errors.__all__) and len(classes) == 9
+    assert set(classes) <= set(exportcheck.__all__)
+    assert sorted(exportcheck.__all__) == [
+        "BoundsError", "ConfigError", "ExportcheckError", "FetchError", "InputError", "Lists", "ParseError",
+        "RecordSkipped", "SnapshotError", "SourceError", "__version__", "load", "refresh_lists"]
+    for name, cls in classes.items():
+        assert getattr(exportcheck, name) is cls and cls.__module__ == "exportcheck"
+        assert repr(cls) == f"<class 'exportcheck.{name}'>"

@@ -49,6 +49,7 @@ def ftm_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     patch = pytest.MonkeyPatch()
     for source_id in SOURCES:  # fixtures hold a handful of records; real lists thousands
         patch.setattr(get_source(source_id).spec, "min_records", 1)
+        patch.setattr(get_source(source_id).spec, "country_bounds", {})
     try:
         outcomes = refresh(SOURCES, get_settings(lists), mirror=str(mirror), all_dates=True)
     finally:
@@ -122,3 +123,15 @@ def test_export_errors_are_one_line(ftm_lists: Path) -> None:
     assert result.exit_code == 2 and "unknown export format" in result.output
     result = CliRunner().invoke(app, ["export", "--source", "eu-dual-use", "--lists-dir", str(ftm_lists)])
     assert result.exit_code == 2 and "not an entity source" in result.output
+
+
+def test_topics_come_from_the_declarations(lines: list[dict]) -> None:
+    """A CSL row carries its sub-list's topics (an Entity List row is export control, not a sanction)."""
+    parties = [line for line in lines if line["schema"] != "Sanction"]
+    csl = {line["properties"]["name"][0]: set(line["properties"]["topics"]) for line in parties
+           if line["id"].startswith("us-csl")}
+    assert csl == {"Example Chip Technology Co., Ltd.": {"export.control"}, "EXAMPLOV, Ivan Petrovich": {"sanction"},
+                   "EXAMPLE STAR": {"sanction"}, "Example Electronics Technology Group Corporation": {"invest.ban"}}
+    for prefix, expected in (("us-meu", {"export.control"}), ("us-1260h", {"mil"}), ("eu-fsf", {"sanction"})):
+        found = [set(line["properties"]["topics"]) for line in parties if line["id"].startswith(prefix)]
+        assert found and all(t == expected for t in found), prefix

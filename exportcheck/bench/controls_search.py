@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from exportcheck.controls import ControlData, search
-from exportcheck.formats import ccl_json, eu_annex_json
 from exportcheck.model import ControlEntry
 from exportcheck.settings import CHECKOUT_ROOT
+from exportcheck.sources import get_source
 from exportcheck.tables import records_to_frame
 
 QUERIES = Path(__file__).resolve().parent / "data" / "control_queries.yaml"
@@ -26,9 +26,10 @@ RAW = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared")
 
 
 def load_data(raw: Path = RAW) -> ControlData:
-    eu = eu_annex_json.parse([raw / "eu-dual-use" / "DERIVED_annex-I_02021R0821-20251115.json"])
+    eu = get_source("eu-dual-use").format("eu-annex-json").read(
+        [raw / "eu-dual-use" / "DERIVED_annex-I_02021R0821-20251115.json"])
     us_dir = raw / "us-ear"
-    us = ccl_json.parse([us_dir / "DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json"])
+    us = get_source("us-ccl").format("ccl-json").read([us_dir / "DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json"])
     return ControlData.from_frames(records_to_frame(list(eu.records), ControlEntry),
                                    records_to_frame(list(us.records), ControlEntry))
 

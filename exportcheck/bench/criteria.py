@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from exportcheck.controls import ControlData
-from exportcheck.controls.classify import classify, trees
+from exportcheck.controls.classifier import classify, trees
 from exportcheck.controls.criteria_parse import comparable, leaves, parametric
 from exportcheck.settings import CHECKOUT_ROOT
 
@@ -37,14 +37,16 @@ VERDICTS = Path(__file__).resolve().parent / "data" / "item_verdicts.yaml"
 
 def load_data(raw: Path = RAW) -> ControlData:
     """Both held Annex I versions and the CCL, with their definitions, straight from the raw files."""
-    from exportcheck.formats import ccl_json, eu_annex_json, eu_consolidated_text
     from exportcheck.model import ControlEntry
+    from exportcheck.sources import get_source
     from exportcheck.tables import records_to_frame
 
     eu = raw / "eu-dual-use"
-    parsed = [eu_annex_json.parse([eu / "DERIVED_annex-I_02021R0821-20251115.json"]),
-              eu_consolidated_text.parse(sorted(eu.glob("DERIVED_consolidated-text_02021R0821-20230526_EN_*.txt.gz"))),
-              ccl_json.parse([raw / "us-ear" / "DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json"])]
+    eu_source, us_source = get_source("eu-dual-use"), get_source("us-ccl")
+    parsed = [eu_source.format("eu-annex-json").read([eu / "DERIVED_annex-I_02021R0821-20251115.json"]),
+              eu_source.format("eu-consolidated-text").read(
+                  sorted(eu.glob("DERIVED_consolidated-text_02021R0821-20230526_EN_*.txt.gz"))),
+              us_source.format("ccl-json").read([raw / "us-ear" / "DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json"])]
     frames = [records_to_frame(list(p.records), ControlEntry) for p in parsed]
     tables: dict[str, Any] = {}
     for name in ("definitions", "coverage"):

@@ -79,7 +79,7 @@ def _child(source_id: str, format_name: str, paths: list[str]) -> None:
 
     fmt = next(f for f in get_source(source_id).formats if f.name == format_name)
     started = time.perf_counter()
-    parsed = fmt.parse([Path(p) for p in paths])
+    parsed = fmt.read([Path(p) for p in paths])
     seconds = time.perf_counter() - started
     print(json.dumps({"records": len(parsed.records), "seconds": seconds, "peak_bytes": peak_rss()}))
 
@@ -92,7 +92,7 @@ def _child_all(raw: str) -> None:
     started = time.perf_counter()
     for source_id, format_name, folder, names in file_sets(Path(raw)):
         fmt = next(f for f in get_source(source_id).formats if f.name == format_name)
-        records += len(fmt.parse([Path(raw) / folder / n for n in names]).records)
+        records += len(fmt.read([Path(raw) / folder / n for n in names]).records)
     seconds = time.perf_counter() - started
     print(json.dumps({"records": records, "seconds": seconds, "peak_bytes": peak_rss()}))
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from rapidfuzz import fuzz, process
 
-from exportcheck.claims import rules
+from exportcheck import law
 from exportcheck.claims.protocols import (
     ControlAnswer,
     ControlHit,
@@ -248,7 +248,7 @@ def _words(text: str) -> list[str]:
 class MemoryControls:
     """Control-list look-up and search over ControlEntry rows, one group per held version.
 
-    Which version answers a date: the edition in force on that date (from :data:`rules.EDITIONS`,
+    Which version answers a date: the edition in force on that date (from :func:`exportcheck.law.edition_in_force`,
     which also knows editions that are not held); if that edition is held, it alone; if not, the held
     versions just before and just after it ("bracketing"), and the answer says so.
     """
@@ -279,16 +279,16 @@ class MemoryControls:
         if as_of is None:
             return VersionChoice(regime=regime, basis="in-force", versions=[held[-1].info],
                                  explanation=f"latest held version {held[-1].info.version}"), [held[-1]]
-        edition = rules.edition_in_force(regime, as_of)
+        edition = law.edition_in_force(regime, as_of)
         before = [v for v in held if v.start <= as_of]
         after = [v for v in held if v.start > as_of]
-        if before and (edition is None or before[-1].start >= edition.valid_from):
+        if before and (edition is None or before[-1].start >= edition.start):
             v = before[-1]
             return VersionChoice(regime=regime, as_of=when, basis="in-force", versions=[v.info],
                                  explanation=f"version {v.info.version} (from {v.info.valid_from}) was in force on "
                                              f"{when}" + (" — held only in part" if v.info.partial else "")), [v]
-        missing = (f"the edition in force on {when} ({edition.act}, applying from {edition.valid_from}"
-                   f"{'' if edition.verified else ', date not confirmed'}) is not held" if edition else
+        missing = (f"the edition in force on {when} ({edition.label()}, applying from {edition.start}"
+                   ") is not held" if edition else
                    f"no held version was in force on {when}")
         chosen = ([before[-1]] if before else []) + ([after[0]] if after else [])
         basis: VersionBasis = "bracketing" if before and after else ("earlier-only" if before else "later-only")

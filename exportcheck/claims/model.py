@@ -203,6 +203,11 @@ class Item(_Strict):
     parent_machine: str = Field(default="", description="The machine the part belongs to, e.g. 'TWINSCAN NXT:1980i'")
     control_codes: list[Annotated[ControlCode, CODE_SCHEMA]] = Field(default_factory=list, description="Codes claimed, each with its regime ('eu:3B001.f')")
     us_content: UsContent = "unknown"
+    parameters: dict[str, str | float] = Field(
+        default_factory=dict,
+        description="Technical parameters as stated, each with its unit: {wavelength: '193 nm', numerical_aperture: 1.35, "
+                    "dedicated_chuck_overlay: '1.3 nm'}. Compared with the entries' criteria; numbers in the description "
+                    "are read too and reported as such.")
 
 
 class Authority(_Strict):

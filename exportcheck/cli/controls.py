@@ -57,8 +57,13 @@ def _print_us_licence(found: UsLicenceDetermination) -> None:
         out(f"    end use: {rule.sentence}", highlight=False, markup=False)
     for message in found.messages:
         out(f"    note: {message}", highlight=False, markup=False)
+    if found.country_groups:
+        out(f"    Country Groups (15 CFR 740 Supp. 1) of {found.chart_row}: {', '.join(found.country_groups)}",
+            highlight=False, markup=False)
     if found.licence_exceptions:
         out(f"    {found.licence_exceptions}", highlight=False, markup=False)
+        for flag in found.exceptions_named:
+            out(f"      {flag['exception']} (as the ECCN states it): {flag['text']}", highlight=False, markup=False)
     unconfirmed = [f["name"] for f in found.facts if not f["verified"]]
     if unconfirmed:
         out(f"    unconfirmed (not checked against a primary text here): {'; '.join(unconfirmed)}",

@@ -20,7 +20,7 @@ from exportcheck.tables import empty_frame
 
 CONTROL_SOURCES = ("eu-dual-use", "us-ccl", "nl-national")
 EXTRA_TABLES = ("coverage", "definitions", "country_chart", "licence_requirements", "documents", "chart_footnotes",
-                "all_destinations")
+                "all_destinations", "licence_exceptions")
 
 
 @dataclass

@@ -9,14 +9,14 @@ cover named items or situations (repair, exhibitions, telecoms, chemicals, intra
 encryption); none covers a sale of semiconductor-manufacturing equipment to China. Transfers inside
 the EU are not exports (Annex IV items excepted, not judged here).
 
-:func:`item_verdict` turns a :class:`~exportcheck.controls.classify.Classification` into the verdict
+:func:`item_verdict` turns a :class:`~exportcheck.controls.classifier.Classification` into the verdict
 issue 11 asks for: contradicted only on stated facts that meet an entry in force whose listing needs
 a licence for that destination, never on keyword similarity.
 """
 
 from __future__ import annotations
 
-from exportcheck.controls.classify import Classification
+from exportcheck.controls.classifier import Classification
 from exportcheck.controls.evaluate import EntryResult
 
 EU_MEMBERS = frozenset(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"])
@@ -64,7 +64,7 @@ def item_verdict(result: Classification, kind: str, destination: str) -> tuple[s
                                 f"but {why}.")
     of_kind = [e for e in result.entries if e.kind_matched]
     if of_kind and basis_ok and all(e.status == "excluded" for e in of_kind):
-        lines = "; ".join(f"{e.code}: {e.failing[0] if e.failing else e.reason}" for e in of_kind)
+        lines = "; ".join(f"{e.code}: {', '.join(e.failing) if e.failing else e.reason}" for e in of_kind)
         return "consistent", (f"{read}The stated facts exclude every candidate entry of this kind of item: {lines}. "
                               "Entries of other kinds were not judged (the item's kind is not theirs).")
     parts = [read.strip()] if read else []

@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from exportcheck import law
 from exportcheck.controls.data import ControlData
 from exportcheck.controls.us_licence import UsLicenceDetermination, determine
-from exportcheck.controls.versions import EU_ONLY_FROM, eu_version_on, is_eu_only_code, next_eu_version
+from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
 from exportcheck.errors import InputError
 
 REGIMES = ("eu", "us", "nl")
@@ -143,10 +144,10 @@ def _pick_version(result: ControlLookup, data: ControlData, regime: str, code: s
         result.applicable_version = version
         result.messages.append(f"latest held version {version} (valid from {valid_from}); no --as-of date given")
         return version
-    if regime == "eu" and is_eu_only_code(code) and when < EU_ONLY_FROM:
+    if regime == "eu" and is_eu_only_code(code) and when < eu_only_from():
         result.status = "not-applicable"
         result.messages.append(f"{code} is an EU-only entry created by Delegated Regulation (EU) 2025/2003; "
-                               f"it applies only from {EU_ONLY_FROM.isoformat()}, not on {when.isoformat()}")
+                               f"it applies only from {eu_only_from().isoformat()}, not on {when.isoformat()}")
     if regime != "eu":
         held = [v for v in versions if v[1] <= when.isoformat()]
         if held:
@@ -161,23 +162,26 @@ def _pick_version(result: ControlLookup, data: ControlData, regime: str, code: s
         result.bracket.append(_check(frame, data, regime, code, versions[0], "after", None))
         return ""
     known = eu_version_on(when)
-    if known is None:
+    if known is None or known.edition is None:
         result.version_held = False
         result.status = "not-held" if result.status == "unknown" else result.status
-        result.messages.append(f"{when.isoformat()} is before every Annex I version this tool knows; not held")
+        first = law.editions("eu")[0]
+        before_821 = law.fact("ec-428-2009")
+        result.messages.append(f"no Annex I edition of Regulation (EU) 2021/821 was in force on {when.isoformat()}: "
+                               f"the first, {first.label()}, applies from {first.start.isoformat()}; before that "
+                               f"{before_821.label()} applied, which this tool does not hold")
         return ""
-    nxt = next_eu_version(known)
-    until = f" until {nxt.valid_from.isoformat()}" if nxt else ""
     result.applicable_version = known.label
+    named = f"in force on {when.isoformat()}: {known.edition.describe()}"
     held_ids = {v for v, _ in versions}
     if known.version and known.version in held_ids:
-        result.messages.append(f"in force on {when.isoformat()}: {known.label} (from {known.valid_from.isoformat()}{until})")
+        result.messages.append(named)
         return known.version
     result.version_held = False
-    result.messages.append(f"in force on {when.isoformat()}: {known.label} (from {known.valid_from.isoformat()}{until}), "
-                           "which is NOT held here; compare the held versions on either side")
     before = [v for v in versions if v[1] <= when.isoformat()]
     after = [v for v in versions if v[1] > when.isoformat()]
+    nearest = " and ".join(f"{v} (from {f})" for v, f in ([before[-1]] if before else []) + ([after[0]] if after else []))
+    result.messages.append(f"{named}; its text is not held here, the nearest held versions are {nearest or 'none'}")
     pair = (before[-1] if before else None, after[0] if after else None)
     checks = [_check(frame, data, regime, code, v, side, None) for v, side in zip(pair, ("before", "after"), strict=True) if v]
     if len(checks) == 2 and checks[0].exists and checks[1].exists:

@@ -102,6 +102,7 @@ class UsLicenceDetermination(BaseModel):
     embargo: list[str] = Field(default_factory=list)
     end_use: list[EndUseRule] = Field(default_factory=list)
     licence_exceptions: str = ""
+    exceptions_named: list[dict[str, str]] = Field(default_factory=list)  # the ECCN's list-based exceptions, as written
     facts: list[dict[str, Any]] = Field(default_factory=list)  # the dated legal facts used, with verified flags
     messages: list[str] = Field(default_factory=list)
 
@@ -123,6 +124,7 @@ class UsLicenceDetermination(BaseModel):
         out += [f"  note: {m}" for m in self.messages]
         if self.licence_exceptions:
             out.append(f"  {self.licence_exceptions}")
+        out += [f"    {x['exception']}: {x['text']}" for x in self.exceptions_named]
         if self.text_note:
             out.append(f"  text: {self.text_note}")
         return out
@@ -267,6 +269,11 @@ def determine(code: str, destination: str, as_of: date | str | None = None, *, d
     embargo = _embargoes(result, iso, region, day, pointer)
     _reasons(result, data, eccn, paragraph, row_iso, marks, groups, embargo)
     _end_use(result, row_iso, groups, day)
+    if result.required:
+        flags = data.table("licence_exceptions")
+        if not flags.empty:
+            result.exceptions_named = [{"exception": str(r.exception), "text": str(r.text)}
+                                       for r in flags[flags.eccn == eccn].itertuples()]
     return result
 
 
@@ -428,8 +435,8 @@ def _required(result: UsLicenceDetermination) -> None:
     result.outcome = "licence-required"
     whole = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons
                     if r.requirement == "required" and r.coverage == "all" and not r.condition})
-    some = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons
-                   if r.requirement == "required" and (r.coverage == "part" or r.condition)} - set(whole))
+    some = sorted({f"{r.reason} ({r.explanation})" for r in result.reasons if r.requirement == "required"
+                   and r.coverage != "none" and (r.coverage == "part" or r.condition)} - set(whole))
     result.summary = (f"Licence required for {result.code} to {result.chart_row}: "
                       + ("; ".join(whole) if whole else "every paragraph is covered by a row that requires one")
                       + (f" (and for some paragraphs also: {'; '.join(some)})" if some else "") + ".")
@@ -445,7 +452,7 @@ def _end_use(result: UsLicenceDetermination, iso: str, groups: set[str], day: da
             key=meu.key, name=meu.name, citation=meu.citation, in_force=meu.in_force(day), verified=meu.verified,
             sentence=(f"{meu.label()}: " + ("in force on " if meu.in_force(day) else "NOT in force on ")
                       + f"{day.isoformat()} for this destination (country dates not held); a licence is needed if "
-                      "the exporter knows of a military end use or end user — a fact that is not public")))
+                      "the exporter knows of a military end use or end user — a fact that is not public.")))
     semi = [f for f in SEMICONDUCTOR_END_USE if iso in f.countries or groups & set(f.countries)]
     if not semi:
         return
@@ -458,13 +465,13 @@ def _end_use(result: UsLicenceDetermination, iso: str, groups: set[str], day: da
             key=f.key, name=f.name, citation=f.citation, in_force=True, verified=f.verified,
             sentence=(f"{f.label()}: in force on {day.isoformat()}; a licence is needed for items subject to the EAR "
                       "destined to advanced-node IC production, supercomputers or semiconductor equipment development "
-                      "there, when the exporter knows it — not public")))
+                      "there, when the exporter knows it — not public.")))
     else:
         first = semi[0]
         result.end_use.append(EndUseRule(
             key=first.key, name=first.name, citation=first.citation, in_force=False, verified=first.verified,
             sentence=f"744.23 did not yet apply to this destination on {day.isoformat()} (first from "
-                     f"{first.start}: {first.label()})"))
+                     f"{first.start}: {first.label()})."))
 
 
 class EntityListFinding(BaseModel):

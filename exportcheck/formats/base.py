@@ -1,6 +1,6 @@
 """What every parser returns and the little it is told about the list it parses.
 
-Parsers sit below sources: they import nothing from :mod:`exportcheck.sources` and hard-code no source
+Parsers sit below sources: they import nothing from the source declarations and hard-code no source
 id. A source's declaration names its parsers and hands each a :class:`ParseContext` (zavod gives its
 crawlers a ``context`` the same way), so one format serves several lists (OFAC's SDN and non-SDN files,
 the nsfreg copies of five US lists) without wrappers.
@@ -12,10 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 
+from exportcheck.errors import RecordSkipped
 from exportcheck.model import ControlEntry, Entity
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,30 @@ class Parsed:
 
 #: A parser: the files of one set (primary first, companions after) and the context → records.
 ContextParseFn = Callable[[Sequence[Path], ParseContext], Parsed]
+
+
+@dataclass
+class Skips:
+    """The records a parser skipped, reported in ``Parsed.warnings`` with their count (nothing is dropped silently).
+
+    Why a split: a file that is broken as a whole (truncated, a record without its id) aborts its source
+    with :class:`~exportcheck.errors.ParseError`; one record that cannot be used (listed without a name,
+    so nothing can match it) raises :class:`~exportcheck.errors.RecordSkipped`, and the rest of the list
+    is still published (nomenklatura's EnrichmentException / EnrichmentAbort).
+    """
+
+    reasons: list[str] = field(default_factory=list)
+
+    def attempt(self, build: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """``build(*args, **kwargs)``, or ``None`` when it raised :class:`RecordSkipped` (counted, with its reason)."""
+        try:
+            return build(*args, **kwargs)
+        except RecordSkipped as exc:
+            self.reasons.append(str(exc))
+            return None
+
+    def warnings(self) -> list[str]:
+        if not self.reasons:
+            return []
+        shown = "; ".join(self.reasons[:3]) + ("; ..." if len(self.reasons) > 3 else "")
+        return [f"{len(self.reasons)} record(s) skipped: {shown}"]

@@ -22,11 +22,10 @@ from typing import Any
 import pandas as pd
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import country_code, to_date
 from exportcheck.formats.control_tree import CODE, TreeBuilder, definitions_frame, link_terms, note_definitions
 
-SOURCE_ID = "us-ccl"
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
 _NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
 _COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
@@ -40,22 +39,23 @@ _ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) app
 _CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|China, Russia|A license is required|Refer to §")
 FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
 ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
+EXCEPTION_COLUMNS = ["eccn", "exception", "text"]
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path, source_id: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(SOURCE_ID, f"{path.name}: not valid JSON ({exc})") from exc
+        raise ParseError(source_id, f"{path.name}: not valid JSON ({exc})") from exc
     if not isinstance(data, dict):
-        raise ParseError(SOURCE_ID, f"{path.name}: expected a JSON object")
+        raise ParseError(source_id, f"{path.name}: expected a JSON object")
     return data
 
 
-def _classify(paths: Sequence[Path]) -> tuple[tuple[Path, dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None]:
+def _classify(paths: Sequence[Path], source_id: str) -> tuple[tuple[Path, dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None]:
     ccl = chart = groups = None
     for path in paths:
-        data = _load(path)
+        data = _load(path, source_id)
         if "entries" in data:
             ccl = (path, data)
         elif "countries" in data and "columns" in data:
@@ -63,16 +63,16 @@ def _classify(paths: Sequence[Path]) -> tuple[tuple[Path, dict[str, Any]], dict[
         elif "groups" in data and "byCountry" in data:
             groups = data
         else:
-            raise ParseError(SOURCE_ID, f"{path.name}: neither the CCL, the Country Chart nor the Country Groups JSON")
+            raise ParseError(source_id, f"{path.name}: neither the CCL, the Country Chart nor the Country Groups JSON")
     if ccl is None:
-        raise ParseError(SOURCE_ID, f"{paths[0].name}: no CCL JSON (with 'entries') in the input set")
+        raise ParseError(source_id, f"{paths[0].name}: no CCL JSON (with 'entries') in the input set")
     return ccl, chart, groups
 
 
-def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str) -> None:
+def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str) -> None:
     eccn = str(raw.get("eccn", ""))
     if not CODE.fullmatch(eccn):
-        raise ParseError(SOURCE_ID, f"{where}: not an ECCN: {eccn!r}")
+        raise ParseError(source_id, f"{where}: not an ECCN: {eccn!r}")
     heading = " ".join(str(raw.get("heading", "")).split())
     builder.add_item(eccn, heading)
     builder.headings[eccn] = heading
@@ -186,19 +186,23 @@ def _all_destinations_frame(chart: dict[str, Any] | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ALL_DESTINATION_COLUMNS)
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every ECCN and paragraph; licence requirements, Country Chart and Country Groups as extra tables."""
-    (path, data), chart, groups = _classify(paths)
+    source_id = ctx.source_id
+    (path, data), chart, groups = _classify(paths, source_id)
     issue = str(data.get("ecfrIssueDate", ""))
     if not to_date(issue):
-        raise ParseError(SOURCE_ID, f"{path.name}: no ecfrIssueDate")
+        raise ParseError(source_id, f"{path.name}: no ecfrIssueDate")
     builder = TreeBuilder()
     licence: list[dict[str, str]] = []
+    exceptions: list[dict[str, str]] = []
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
-        _entry(builder, raw, f"{path.name}: entries[{number}]")
+        _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
         rows, reasons, columns = _licence_rows(raw)
+        exceptions += [{"eccn": str(raw["eccn"]), "exception": str(name), "text": " ".join(str(text).split())}
+                       for name, text in (raw.get("licenceExceptionFlags") or {}).items() if text]
         if rows and rows[0]["note"]:
             warnings.append(f"{path.name}: {raw['eccn']}: License Requirements table {rows[0]['note']}")
         licence += rows
@@ -211,12 +215,13 @@ def parse(paths: Sequence[Path]) -> Parsed:
     if deep:
         warnings.append(f"{path.name}: paragraph text only for categories {', '.join(deep)}; other ECCNs have their heading only")
     url = str((data.get("source") or {}).get("url", ""))
-    entries = builder.entries(regime="us", source=SOURCE_ID, version=f"eCFR {issue}", valid_from=issue,
+    entries = builder.entries(regime="us", source=source_id, version=f"eCFR {issue}", valid_from=issue,
                               source_url=url, extra=extra)
     definitions = definitions_frame(note_definitions(entries, regime="us", version=f"eCFR {issue}", valid_from=issue,
-                                                     source=SOURCE_ID))
+                                                     source=source_id))
     link_terms(entries, definitions)
-    tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions}
+    tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions,
+              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS)}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
         tables["chart_footnotes"] = _footnote_frame(chart)

@@ -1,4 +1,4 @@
-"""Small normalisers every parser uses: multi-value cells, countries, partial dates, lost characters.
+"""Small normalisers every parser uses: multi-value cells, countries, dates, lost characters, ids, citations.
 
 Why shared: each list writes the same things differently (``China``/``CN``/``CHN``; ``1967``,
 ``Jan 1967``, ``01/05/1967``), and the normalised table must not depend on which parser wrote it.
@@ -6,11 +6,15 @@ Why shared: each list writes the same things differently (``China``/``CN``/``CHN
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime
 from functools import cache, lru_cache
 
+from normality import slugify
 from rigour.territories import Territory, get_territories, lookup_territory
+
+from exportcheck.model import Citation
 
 LOST_CHARACTERS = "lost-characters"
 #: A ``?`` touching a letter or digit on either side (``Xi?an``, ``?Taman?``, ``Academy?s``). A ``?`` on its
@@ -159,3 +163,35 @@ def to_date(value: str | None) -> date | None:
 def clean(value: str | None) -> str:
     """Collapse internal whitespace and strip; ``None`` becomes ``""``."""
     return " ".join(value.split()) if value else ""
+
+
+# --- names and citations, the same in every US list ---------------------------------------------
+def name_key(name: str) -> str:
+    """A short stable key from a name: ``sha1`` of its case- and space-folded form (12 hex digits)."""
+    return hashlib.sha1(" ".join(name.casefold().split()).encode()).hexdigest()[:12]
+
+
+def name_slug(name: str) -> str:
+    """A readable id part from a name (``360 Security Technology, Inc.`` → ``360-security-technology-inc``)."""
+    return slugify(name) or name_key(name)
+
+
+#: ``66 FR 24266``, ``68 F.R. 38290 6/27/03``, ``89 FR 41888, 5/14/24`` (BIS puts a comma before the date,
+#: the eCFR text sometimes a line break: both are separators here; notices write ``(June 10, 2026)``).
+_FR_CITATION = re.compile(
+    r"(\d+[.\s]*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
+    r"(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4})|\s*\(([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\))?", re.I)
+
+
+def fr_citations(text: str) -> list[Citation]:
+    """Federal Register citations with their dates where given, one per citation in the cell.
+
+    Text that holds no recognisable citation is kept whole as one citation rather than dropped.
+    """
+    found = [
+        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2) or m.group(3)))
+        for m in _FR_CITATION.finditer(text or "")
+    ]
+    if not found and clean(text):
+        found = [Citation(citation=clean(text))]
+    return found

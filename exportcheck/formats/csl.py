@@ -7,11 +7,10 @@ the short list names users know ("Entity List", "SDN", "NS-CMIC").
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from exportcheck.formats.common import clean, country_code, partial_date, split_multi
-from exportcheck.model import Address, Citation, EntitySchema, Identifier
+from exportcheck.formats.common import country_code, name_key, partial_date, split_multi
+from exportcheck.model import Address, EntitySchema, Identifier
 
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z-]*?)(?: List)?\)")
 _LIST_NAMES = {"EL": "Entity List", "CMIC": "NS-CMIC", "CAP": "CAPTA", "NS-MBS": "NS-MBS", "MEU": "MEU"}
@@ -33,40 +32,14 @@ def list_slug(list_label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", list_label.lower()).strip("-")
 
 
-def name_key(name: str) -> str:
-    """A short stable key from a name: ``sha1`` of its case- and space-folded form (12 hex digits)."""
-    return hashlib.sha1(" ".join(name.casefold().split()).encode()).hexdigest()[:12]
-
-
 def entity_id(source_id: str, list_label: str, entity_number: str, name: str) -> str:
-    """``us-csl:<list>:<key>``: Treasury's uid where the row has one, else a key from the name.
+    """``<source>:<list>:<key>``: Treasury's uid where the row has one, else a key from the name.
 
     Why not trade.gov's ``_id``: it is a hash trade.gov may recompute, and the compact JSON copy drops
     it; the OFAC uid and the listed name are what both the CSV and the JSON keep, so ids stay the same
     across formats and editions and ``diff`` sees the same party.
     """
     return f"{source_id}:{list_slug(list_label)}:{entity_number.strip() or name_key(name)}"
-
-
-#: ``66 FR 24266``, ``68 F.R. 38290 6/27/03``, ``89 FR 41888, 5/14/24`` (BIS puts a comma before the date,
-#: the eCFR text sometimes a line break: both are separators here; notices write ``(June 10, 2026)``).
-_FR_CITATION = re.compile(
-    r"(\d+[.\s]*F\.?\s?R\.?\s*\d+)(?:\s*\(no\.\s*\d+\))?"
-    r"(?:[,\s]+(\d{1,2}/\d{1,2}/\d{2,4})|\s*\(([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\))?", re.I)
-
-
-def citations(text: str) -> list[Citation]:
-    """Federal Register citations with their dates where given, one per citation in the cell.
-
-    Text that holds no recognisable citation is kept whole as one citation rather than dropped.
-    """
-    found = [
-        Citation(citation=clean(m.group(1)), date=partial_date(m.group(2) or m.group(3)))
-        for m in _FR_CITATION.finditer(text or "")
-    ]
-    if not found and clean(text):
-        found = [Citation(citation=clean(text))]
-    return found
 
 
 _POSTAL = re.compile(r"^[A-Z]{0,2}-?\d[\d -]{2,9}[A-Z]{0,3}$")

@@ -21,71 +21,71 @@ from typing import Any
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
-from exportcheck.formats.base import Parsed
-from exportcheck.formats.common import LOST_CHARACTERS, clean, has_lost_characters, split_multi, to_date
+from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.common import LOST_CHARACTERS, clean, fr_citations, has_lost_characters, split_multi, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity
 
-SOURCE_ID = "us-csl"
 ENTRY_KEYS = {"n", "a", "s", "t", "c", "e", "lr", "lp", "pg", "fr", "u"}
 TOP_KEYS = {"$comment", "citation", "source", "sourceGeneratedAt", "retrievedAt", "entryCount", "countsBySource",
             "listAuthority", "fieldKey", "tables", "entries"}
 TABLES = {"s": "sources", "lr": "licenceRequirements", "lp": "licencePolicies", "pg": "programmes", "u": "urls"}
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every entry as one entity; ids as in the official CSV (OFAC uid, else a key from the name)."""
+    source_id = ctx.source_id
     (path,) = paths
-    data = expect(load_json(path, SOURCE_ID), dict, SOURCE_ID, path.name)
+    data = expect(load_json(path, source_id), dict, source_id, path.name)
     for key in ("tables", "entries"):
         if key not in data:
-            raise ParseError(SOURCE_ID, f"{path.name}: not a compact CSL file, no {key!r} key")
-    tables = expect(data["tables"], dict, SOURCE_ID, f"{path.name}: tables")
-    entries = expect(data["entries"], list, SOURCE_ID, f"{path.name}: entries")
+            raise ParseError(source_id, f"{path.name}: not a compact CSL file, no {key!r} key")
+    tables = expect(data["tables"], dict, source_id, f"{path.name}: tables")
+    entries = expect(data["entries"], list, source_id, f"{path.name}: entries")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
     seen: Counter[str] = Counter()
-    records = [_entity(entry, tables, seen, where) for where, entry in
-               audited_objects(entries, ENTRY_KEYS, SOURCE_ID, f"{path.name}: entries", data.get("entryCount"),
+    records = [_entity(entry, tables, seen, where, source_id) for where, entry in
+               audited_objects(entries, ENTRY_KEYS, source_id, f"{path.name}: entries", data.get("entryCount"),
                                warnings)]
     generated = str(data.get("sourceGeneratedAt") or "")
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (sourceGeneratedAt)", warnings=warnings)
 
 
-def _lookup(entry: dict[str, Any], key: str, tables: dict[str, Any], where: str) -> str:
+def _lookup(entry: dict[str, Any], key: str, tables: dict[str, Any], where: str, source_id: str) -> str:
     if key not in entry:
         return ""
     table = tables.get(TABLES[key])
     index = entry[key]
     if not isinstance(table, list) or not isinstance(index, int) or not 0 <= index < len(table):
-        raise ParseError(SOURCE_ID, f"{where}: {key}={index!r} does not point into tables.{TABLES[key]}")
+        raise ParseError(source_id, f"{where}: {key}={index!r} does not point into tables.{TABLES[key]}")
     return str(table[index])
 
 
-def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], where: str) -> Entity:
+def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], where: str, source_id: str) -> Entity:
     name = clean(entry.get("n"))
     if not name:
-        raise ParseError(SOURCE_ID, f"{where}: no name (n)")
-    list_label = csl.list_name(_lookup(entry, "s", tables, where))
+        raise ParseError(source_id, f"{where}: no name (n)")
+    list_label = csl.list_name(_lookup(entry, "s", tables, where, source_id))
     number = str(entry.get("e") or "")
-    base_id = csl.entity_id(SOURCE_ID, list_label, number, name)
+    base_id = csl.entity_id(source_id, list_label, number, name)
     seen[base_id] += 1
-    aliases = [Alias(name=part, type="aka") for cell in expect(entry.get("a", []), list, SOURCE_ID, f"{where}.a")
+    aliases = [Alias(name=part, type="aka") for cell in expect(entry.get("a", []), list, source_id, f"{where}.a")
                for part in split_multi(str(cell))]
     flags = [LOST_CHARACTERS] if any(has_lost_characters(t) for t in [name, *(a.name for a in aliases)]) else []
     return Entity(
         entity_id=base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}",
-        source=SOURCE_ID,
+        source=source_id,
         list=list_label,
         schema=csl.SCHEMAS.get(str(entry.get("t") or ""), "LegalEntity"),
         name=name,
         aliases=aliases,
         countries=sorted({str(c).upper() for c in entry.get("c", []) if c}),
-        programs=split_multi(_lookup(entry, "pg", tables, where)),
-        citations=csl.citations(str(entry.get("fr") or "")),
-        licence_requirement=clean(_lookup(entry, "lr", tables, where)),
-        licence_policy=clean(_lookup(entry, "lp", tables, where)),
+        programs=split_multi(_lookup(entry, "pg", tables, where, source_id)),
+        citations=fr_citations(str(entry.get("fr") or "")),
+        licence_requirement=clean(_lookup(entry, "lr", tables, where, source_id)),
+        licence_policy=clean(_lookup(entry, "lp", tables, where, source_id)),
         flags=flags,
-        source_url=_lookup(entry, "u", tables, where),
+        source_url=_lookup(entry, "u", tables, where, source_id),
         raw_id=number,
     )

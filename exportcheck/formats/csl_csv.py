@@ -9,7 +9,6 @@ which we keep and flag. Gzipped copies (``.csv.gz``) are read transparently.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from collections import Counter
 from collections.abc import Sequence
@@ -17,19 +16,20 @@ from pathlib import Path
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import (
     LOST_CHARACTERS,
     clean,
     country_code,
+    fr_citations,
     has_lost_characters,
     partial_date,
     split_multi,
     to_date,
 )
+from exportcheck.formats.safeio import decode, read_input
 from exportcheck.model import Alias, Entity
 
-SOURCE_ID = "us-csl"
 COLUMNS = [
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
     "federal_register_notice", "start_date", "end_date", "standard_order", "license_requirement",
@@ -42,48 +42,38 @@ _REMARK_COLUMNS = ["title", "standard_order", "call_sign", "vessel_type", "gross
                    "gross_registered_tonnage", "vessel_flag", "vessel_owner", "places_of_birth", "remarks"]
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ParseError(SOURCE_ID, f"{path.name}: not a complete gzip file ({exc})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    return io.StringIO(text, newline="")
-
-
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every row of the CSV as one entity; ``entity_id`` from :func:`csl.entity_id` (``:2`` for repeats)."""
+    source_id = ctx.source_id
     (path,) = paths
-    reader = csv.DictReader(_open_text(path))
+    warnings: list[str] = []
+    text = decode(read_input(path, source_id), path.name, warnings)  # a .gz copy is decompressed, capped
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ParseError(SOURCE_ID, f"{path.name}: not a CSL CSV, missing columns {', '.join(missing)}")
-    warnings = [f"{path.name}: unknown new columns kept out of the table: {', '.join(c for c in header if c not in COLUMNS)}"] \
-        if any(c not in COLUMNS for c in header) else []
+        raise ParseError(source_id, f"{path.name}: not a CSL CSV, missing columns {', '.join(missing)}")
+    if any(c not in COLUMNS for c in header):
+        warnings.append(f"{path.name}: unknown new columns kept out of the table: "
+                        f"{', '.join(c for c in header if c not in COLUMNS)}")
     records: list[Entity] = []
     seen: Counter[str] = Counter()
     newest = ""
     try:
         for row in reader:
             if None in row or any(v is None for v in row.values()):
-                raise ParseError(SOURCE_ID, f"{path.name} line {reader.line_num}: wrong number of fields (truncated file?)")
-            records.append(_entity(row, seen))
+                raise ParseError(source_id, f"{path.name} line {reader.line_num}: wrong number of fields (truncated file?)")
+            records.append(_entity(row, seen, source_id))
             newest = max(newest, row["start_date"] or "")
     except csv.Error as exc:
-        raise ParseError(SOURCE_ID, f"{path.name} line {reader.line_num}: {exc}") from exc
+        raise ParseError(source_id, f"{path.name} line {reader.line_num}: {exc}") from exc
     return Parsed(records=records, data_date=to_date(newest), data_date_basis="file (newest start_date)",
                   warnings=warnings)
 
 
-def _entity(row: dict[str, str], seen: Counter[str]) -> Entity:
+def _entity(row: dict[str, str], seen: Counter[str], source_id: str) -> Entity:
     list_label = csl.list_name(row["source"])
-    base_id = csl.entity_id(SOURCE_ID, list_label, row["entity_number"], row["name"])
+    base_id = csl.entity_id(source_id, list_label, row["entity_number"], row["name"])
     seen[base_id] += 1
     entity_id = base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}"
     name = clean(row["name"])
@@ -99,7 +89,7 @@ def _entity(row: dict[str, str], seen: Counter[str]) -> Entity:
     flags = [LOST_CHARACTERS] if any(has_lost_characters(t) for t in texts) else []
     return Entity(
         entity_id=entity_id,
-        source=SOURCE_ID,
+        source=source_id,
         list=list_label,
         schema=csl.SCHEMAS.get(row["type"], "LegalEntity"),  # BIS/State rows give no type
         name=name,
@@ -110,7 +100,7 @@ def _entity(row: dict[str, str], seen: Counter[str]) -> Entity:
         programs=split_multi(row["programs"]),
         listing_date=listing,
         end_date=partial_date(row["end_date"]),
-        citations=csl.citations(row["federal_register_notice"]),
+        citations=fr_citations(row["federal_register_notice"]),
         licence_requirement=clean(row["license_requirement"]),
         licence_policy=clean(row["license_policy"]),
         remarks=remarks,

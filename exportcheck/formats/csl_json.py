@@ -20,11 +20,12 @@ from typing import Any
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import csl
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import (
     LOST_CHARACTERS,
     clean,
     country_code,
+    fr_citations,
     has_lost_characters,
     partial_date,
     split_multi,
@@ -33,7 +34,6 @@ from exportcheck.formats.common import (
 from exportcheck.formats.jsonsafe import expect, load_json, unknown_keys
 from exportcheck.model import Address, Alias, Entity, Identifier
 
-SOURCE_ID = "us-csl"
 LIST_FIELDS = {"programs", "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",
                "addresses", "ids"}
 TEXT_FIELDS = {"id", "_id", "source", "entity_number", "type", "name", "title", "federal_register_notice",
@@ -45,22 +45,23 @@ _REMARK_FIELDS = ["title", "standard_order", "call_sign", "vessel_type", "gross_
                   "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks"]
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every result as one entity, with the same ids the CSV parser gives the same party."""
+    source_id = ctx.source_id
     (path,) = paths
-    data = expect(load_json(path, SOURCE_ID), dict, SOURCE_ID, path.name)
+    data = expect(load_json(path, source_id), dict, source_id, path.name)
     if "results" not in data:
-        raise ParseError(SOURCE_ID, f"{path.name}: not a CSL JSON file, no 'results' key")
-    results = expect(data["results"], list, SOURCE_ID, f"{path.name}: results")
+        raise ParseError(source_id, f"{path.name}: not a CSL JSON file, no 'results' key")
+    results = expect(data["results"], list, source_id, f"{path.name}: results")
     seen: Counter[str] = Counter()
     extra: set[str] = set()
     records: list[Entity] = []
     newest = ""
     for index, raw in enumerate(results):
         where = f"{path.name}: results[{index}]"
-        result = expect(raw, dict, SOURCE_ID, where)
+        result = expect(raw, dict, source_id, where)
         extra |= set(result) - TEXT_FIELDS - LIST_FIELDS
-        entity = _entity(result, seen, where)
+        entity = _entity(result, seen, where, source_id)
         records.append(entity)
         newest = max(newest, entity.listing_date if len(entity.listing_date) == 10 else "")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name) + unknown_keys(extra, set(), f"{path.name}: results")
@@ -77,15 +78,15 @@ def _text(result: dict[str, Any], key: str) -> str:
     return clean(str(value)) if value is not None else ""
 
 
-def _list(result: dict[str, Any], key: str, where: str) -> list[Any]:
+def _list(result: dict[str, Any], key: str, where: str, source_id: str) -> list[Any]:
     value = result.get(key)
     if value is None:
         return []
-    return list(expect(value, list, SOURCE_ID, f"{where}.{key}"))
+    return list(expect(value, list, source_id, f"{where}.{key}"))
 
 
-def _address(item: Any, where: str) -> Address:
-    item = expect(item, dict, SOURCE_ID, f"{where}.addresses[]")
+def _address(item: Any, where: str, source_id: str) -> Address:
+    item = expect(item, dict, source_id, f"{where}.addresses[]")
     parts = {k: clean(str(item.get(k) or "")) for k in ("address", "city", "state", "postal_code", "country")}
     full = ", ".join(v for v in parts.values() if v)
     return Address(full=full, street=parts["address"], city=parts["city"], region=parts["state"],
@@ -93,31 +94,31 @@ def _address(item: Any, where: str) -> Address:
                    country_name=parts["country"])
 
 
-def _entity(result: dict[str, Any], seen: Counter[str], where: str) -> Entity:
+def _entity(result: dict[str, Any], seen: Counter[str], where: str, source_id: str) -> Entity:
     name = _text(result, "name")
     if not name:
-        raise ParseError(SOURCE_ID, f"{where}: no name")
+        raise ParseError(source_id, f"{where}: no name")
     list_label = csl.list_name(_text(result, "source"))
-    base_id = csl.entity_id(SOURCE_ID, list_label, _text(result, "entity_number"), name)
+    base_id = csl.entity_id(source_id, list_label, _text(result, "entity_number"), name)
     seen[base_id] += 1
     # trade.gov's arrays may still hold "a; b" cells: split them as the CSV parser does.
-    aliases = [Alias(name=part, type="aka") for cell in _list(result, "alt_names", where)
+    aliases = [Alias(name=part, type="aka") for cell in _list(result, "alt_names", where, source_id)
                for part in split_multi(str(cell))]
-    addresses = [_address(a, where) for a in _list(result, "addresses", where)]
+    addresses = [_address(a, where, source_id) for a in _list(result, "addresses", where, source_id)]
     identifiers, dated = [], {}
-    for item in _list(result, "ids", where):
-        item = expect(item, dict, SOURCE_ID, f"{where}.ids[]")
+    for item in _list(result, "ids", where, source_id):
+        item = expect(item, dict, source_id, f"{where}.ids[]")
         id_type, number = clean(str(item.get("type") or "")), clean(str(item.get("number") or ""))
         if "date" in id_type.lower() and partial_date(number):
             dated[id_type] = partial_date(number)
         identifiers.append(Identifier(type=id_type, value=number, country=country_code(str(item.get("country") or ""))))
-    people = [str(c) for c in _list(result, "citizenships", where) + _list(result, "nationalities", where)]
+    people = [str(c) for c in _list(result, "citizenships", where, source_id) + _list(result, "nationalities", where, source_id)]
     texts = [name, *(a.name for a in aliases), *(a.full for a in addresses)]
     listing = partial_date(_text(result, "start_date")) or next(
         (v for k, v in dated.items() if k.startswith("Listing Date")), "")
     return Entity(
         entity_id=base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}",
-        source=SOURCE_ID,
+        source=source_id,
         list=list_label,
         schema=csl.SCHEMAS.get(_text(result, "type"), "LegalEntity"),
         name=name,
@@ -125,16 +126,16 @@ def _entity(result: dict[str, Any], seen: Counter[str], where: str) -> Entity:
         addresses=addresses,
         countries=sorted({a.country for a in addresses if a.country} | {country_code(c) for c in people} - {""}),
         identifiers=identifiers,
-        programs=[p for cell in _list(result, "programs", where) for p in split_multi(str(cell))],
+        programs=[p for cell in _list(result, "programs", where, source_id) for p in split_multi(str(cell))],
         listing_date=listing,
         end_date=partial_date(_text(result, "end_date")),
-        citations=csl.citations(_text(result, "federal_register_notice")),
+        citations=fr_citations(_text(result, "federal_register_notice")),
         licence_requirement=_text(result, "license_requirement"),
         licence_policy=_text(result, "license_policy"),
         remarks="; ".join(f"{k}: {_text(result, k)}" if k != "remarks" else _text(result, k)
                           for k in _REMARK_FIELDS if _text(result, k)),
-        birth_dates=[d for d in (partial_date(str(x)) for x in _list(result, "dates_of_birth", where)) if d],
-        nationalities=sorted({country_code(str(c)) for c in _list(result, "nationalities", where)} - {""}),
+        birth_dates=[d for d in (partial_date(str(x)) for x in _list(result, "dates_of_birth", where, source_id)) if d],
+        nationalities=sorted({country_code(str(c)) for c in _list(result, "nationalities", where, source_id)} - {""}),
         flags=[LOST_CHARACTERS] if any(has_lost_characters(t) for t in texts) else [],
         source_url=_text(result, "source_information_url") or _text(result, "source_list_url"),
         raw_id=_text(result, "id") or _text(result, "_id"),

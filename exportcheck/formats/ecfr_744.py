@@ -17,21 +17,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import csl, ear_lists
-from exportcheck.formats.base import Parsed
-from exportcheck.formats.common import clean, to_date
-from exportcheck.formats.nsfreg import name_slug
+from exportcheck.formats import ear_lists
+from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed
+from exportcheck.formats.common import clean, fr_citations, name_slug, to_date
 from exportcheck.formats.xmlsafe import local, parse_xml
 from exportcheck.model import Alias, Entity
 
-SUPPLEMENTS = {"us-entity-list": ("Supplement No. 4 to Part 744", "Entity List"),
-               "us-meu": ("Supplement No. 7 to Part 744", "MEU")}
+#: The supplements of part 744 this parser reads: No. 4 (Entity List) and No. 7 (MEU List), one table layout.
+SUPPLEMENTS = (4, 7)
 _COLUMNS = {"country": "country", "entity": "entity", "requirement": "requirement", "review": "policy",
             "federal register": "citation"}
 _AKA = re.compile(r",?\s*a\.k\.a\.?,?\s*(?:the following (?:[\w-]+ )?alias(?:es)?:?)?", re.I)
@@ -44,12 +43,14 @@ _ABBREVIATIONS = {"ltd", "co", "inc", "corp", "bhd", "pte", "pvt", "ltda", "llc"
 _SUPERSCRIPT = {"SU", "sup", "SUP"}
 
 
-def parser(source_id: str) -> Callable[[Sequence[Path]], Parsed]:
-    """A ``parse(paths)`` for one supplement of the part-744 XML (the same file serves both lists)."""
+def parser(supplement: int) -> ContextParseFn:
+    """A parser for one supplement of the part-744 XML (the same file serves both lists)."""
+    if supplement not in SUPPLEMENTS:
+        raise ValueError(f"part 744 supplement {supplement} is not an end-user list this parser reads")
 
-    def parse(paths: Sequence[Path]) -> Parsed:
+    def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         (path,) = paths
-        return _parse(path, source_id)
+        return _parse(path, f"Supplement No. {supplement} to Part 744", ctx)
 
     return parse
 
@@ -65,8 +66,8 @@ def _cell(element: etree._Element) -> tuple[list[str], list[str]]:
     return [t for t in texts if t], notes
 
 
-def _parse(path: Path, source_id: str) -> Parsed:
-    heading, list_label = SUPPLEMENTS[source_id]
+def _parse(path: Path, heading: str, ctx: ParseContext) -> Parsed:
+    source_id, list_label = ctx.source_id, ctx.list_label
     tree = parse_xml(path, source_id)
     supplement = next((d for d in tree.iter() if isinstance(d.tag, str) and local(d.tag).startswith("DIV")
                        and clean(d.get("N")) == heading), None)
@@ -152,7 +153,7 @@ def _entity(source_id: str, list_label: str, country_name: str, paragraphs: list
     requirement, req_notes = values.get("requirement", ([], []))
     policy, pol_notes = values.get("policy", ([], []))
     citation_text, cit_notes = values.get("citation", ([], []))
-    citations = csl.citations("\n".join(citation_text))
+    citations = fr_citations("\n".join(citation_text))
     dated = sorted(c.date for c in citations if c.date)
     markers = dict.fromkeys(notes + req_notes + pol_notes + cit_notes)
     return Entity(

@@ -21,11 +21,10 @@ from pathlib import Path
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.control_tree import CODE, TreeBuilder
 from exportcheck.formats.xmlsafe import parse_xml
 
-SOURCE_ID = "us-ccl"
 _ECCN = re.compile(r"^(\d[A-E]\d{3})\s+(.*)$", re.DOTALL)
 _ITEM = re.compile(r"^([a-z](?:\.[a-z0-9]+)*)\.?\s+(\S.*)$", re.DOTALL)
 _NOTE = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?|N\.B\.?)\s*(?:\d+)?\s*:\s*(.*)$", re.DOTALL)
@@ -51,14 +50,15 @@ def _amendment_date(root: etree._Element) -> str:
     return ""
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every ECCN and labelled paragraph of Supplement No. 1 to Part 774."""
+    source_id = ctx.source_id
     (path,) = paths
-    root = parse_xml(path, SOURCE_ID).getroot()
+    root = parse_xml(path, source_id).getroot()
     supplement = next((el for el in root.iter() if _local(el).startswith("DIV")
                        and "Supplement No. 1 to Part 774" in (el.get("N") or "")), None)
     if supplement is None:
-        raise ParseError(SOURCE_ID, f"{path.name}: no DIV with N='Supplement No. 1 to Part 774' (not part 774 XML?)")
+        raise ParseError(source_id, f"{path.name}: no DIV with N='Supplement No. 1 to Part 774' (not part 774 XML?)")
     builder = TreeBuilder()
     extra: dict[str, dict[str, list[str]]] = {}
     eccn = current = ""
@@ -98,9 +98,9 @@ def parse(paths: Sequence[Path]) -> Parsed:
             if found and f"{found.group(1)}{found.group(2)}" not in extra[eccn]["country_chart"]:
                 extra[eccn]["country_chart"].append(f"{found.group(1)}{found.group(2)}")
     if not builder.nodes:
-        raise ParseError(SOURCE_ID, f"{path.name}: Supplement No. 1 to Part 774 holds no ECCN paragraph")
+        raise ParseError(source_id, f"{path.name}: Supplement No. 1 to Part 774 holds no ECCN paragraph")
     issued = _amendment_date(root)
-    entries = builder.entries(regime="us", source=SOURCE_ID, version=f"eCFR {issued}".strip(), valid_from=issued,
+    entries = builder.entries(regime="us", source=source_id, version=f"eCFR {issued}".strip(), valid_from=issued,
                               source_url="https://www.ecfr.gov/current/title-15/part-774/appendix-Supplement%20No.%201%20to%20Part%20774",
                               extra=extra)
     return Parsed(records=entries, data_date=datetime.fromisoformat(issued).date() if issued else None,

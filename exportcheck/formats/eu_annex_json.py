@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import to_date
 from exportcheck.formats.control_tree import (
     CODE,
@@ -38,7 +38,6 @@ from exportcheck.formats.control_tree import (
     note_definitions,
 )
 
-SOURCE_ID = "eu-dual-use"
 _LINE = re.compile(rf"^({CODE.pattern})\.?\s+(.*)$")
 #: Note headings as Annex I writes them: "Note:", "Note 2:", "Technical Notes:", "N.B.", "N.B.1.", "Nota".
 NOTE_HEAD = re.compile(
@@ -47,14 +46,14 @@ NOTE_HEAD = re.compile(
 )
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path, source_id: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(SOURCE_ID, f"{path.name}: not valid JSON ({exc})") from exc
+        raise ParseError(source_id, f"{path.name}: not valid JSON ({exc})") from exc
     missing = [k for k in ("entries", "valid_from", "corpus_version") if k not in data]
     if missing:
-        raise ParseError(SOURCE_ID, f"{path.name}: not an Annex I JSON, missing keys {', '.join(missing)}")
+        raise ParseError(source_id, f"{path.name}: not an Annex I JSON, missing keys {', '.join(missing)}")
     return data
 
 
@@ -72,10 +71,11 @@ def note_heading(rest: str) -> tuple[str, str] | None:
     return kind, match.group("text").strip()
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every code of Annex I at every depth; definitions and general notes in extra tables."""
+    source_id = ctx.source_id
     (path,) = paths
-    data = _load(path)
+    data = _load(path, source_id)
     version = str(data["corpus_version"])
     valid_from = str(data["valid_from"])
     url = str(data.get("source_url", ""))
@@ -88,7 +88,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
                 continue
             match = _LINE.match(line)
             if not match or not match.group(1).startswith(top):
-                raise ParseError(SOURCE_ID, f"{path.name}: entries[{number}] ({top}): line without its code: {line[:80]!r}")
+                raise ParseError(source_id, f"{path.name}: entries[{number}] ({top}): line without its code: {line[:80]!r}")
             code, rest = match.groups()
             note = note_heading(rest)
             if note is not None:
@@ -102,14 +102,14 @@ def parse(paths: Sequence[Path]) -> Parsed:
     indexed = {str(i.get("code")) for i in data.get("index", [])}
     if indexed and indexed != {c for c in builder.nodes if "." not in c}:
         warnings.append(f"{path.name}: index and entries name different codes")
-    entries = builder.entries(regime="eu", source=SOURCE_ID, version=version, valid_from=valid_from, source_url=url)
+    entries = builder.entries(regime="eu", source=source_id, version=version, valid_from=valid_from, source_url=url)
     docs = data.get("docs", [])
     definition_rows = []
     for doc in docs:
         if doc.get("doc_type") == "definitions_annex":
             definition_rows += annex_definitions(str(doc.get("verbatim_text", "")).split("\n"), regime="eu",
-                                                 version=version, valid_from=valid_from, source=SOURCE_ID)
-    definition_rows += note_definitions(entries, regime="eu", version=version, valid_from=valid_from, source=SOURCE_ID)
+                                                 version=version, valid_from=valid_from, source=source_id)
+    definition_rows += note_definitions(entries, regime="eu", version=version, valid_from=valid_from, source=source_id)
     definitions = definitions_frame(definition_rows)
     link_terms(entries, definitions)
     documents = pd.DataFrame(

@@ -15,7 +15,6 @@ rebuilt from the label sequence (letters at odd depths, numbers at even depths).
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.control_tree import (
     CODE,
     TreeBuilder,
@@ -33,9 +32,9 @@ from exportcheck.formats.control_tree import (
     link_terms,
     note_definitions,
 )
+from exportcheck.formats.safeio import read_input
 from exportcheck.model import ControlEntry
 
-SOURCE_ID = "eu-dual-use"
 _RANGE = re.compile(r"chars(\d+)-(\d+)", re.IGNORECASE)
 _VERSION = re.compile(r"(0\d{4}R\d{4})-(\d{4})(\d{2})(\d{2})")
 _MARKER = re.compile(r"[►▼◄]\s?(?:[BMCA]\d{0,2})?")
@@ -70,17 +69,15 @@ class _Note:
     lines: list[str] = field(default_factory=list)
 
 
-def _read(path: Path) -> _Segment:
+def _read(path: Path, source_id: str) -> _Segment:
     match = _RANGE.search(path.name)
     if not match:
-        raise ParseError(SOURCE_ID, f"{path.name}: no chars<from>-<to> range in the file name")
+        raise ParseError(source_id, f"{path.name}: no chars<from>-<to> range in the file name")
+    raw = read_input(path, source_id)  # gzip decompressed with the size cap
     try:
-        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
         text = raw.decode("utf-8-sig")
-    except (OSError, EOFError) as exc:
-        raise ParseError(SOURCE_ID, f"{path.name}: not a complete gzip file ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise ParseError(SOURCE_ID, f"{path.name}: not UTF-8 text ({exc})") from exc
+        raise ParseError(source_id, f"{path.name}: not UTF-8 text ({exc})") from exc
     return _Segment(path, int(match.group(1)), int(match.group(2)), text)
 
 
@@ -286,13 +283,14 @@ class _AnnexReader:
         self.builder.append(self.current, raw.strip())
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """One snapshot of the 2023-05-26 text from all its segments; every entry flagged ``partial``."""
-    segments = sorted((_read(p) for p in paths), key=lambda s: s.start)
+    source_id = ctx.source_id
+    segments = sorted((_read(p, source_id) for p in paths), key=lambda s: s.start)
     names = " ".join(p.name for p in paths)
     found = _VERSION.search(names)
     if not found:
-        raise ParseError(SOURCE_ID, f"{paths[0].name}: no CELEX consolidated version (0YYYYRNNNN-YYYYMMDD) in the file names")
+        raise ParseError(source_id, f"{paths[0].name}: no CELEX consolidated version (0YYYYRNNNN-YYYYMMDD) in the file names")
     version = f"{found.group(1)}-{found.group(2)}{found.group(3)}{found.group(4)}"
     valid_from = f"{found.group(2)}-{found.group(3)}-{found.group(4)}"
     builder = TreeBuilder()
@@ -338,15 +336,15 @@ def parse(paths: Sequence[Path]) -> Parsed:
         if annex_ended:
             break
     if not in_annex:
-        raise ParseError(SOURCE_ID, f"{segments[0].path.name}: no 'ANNEX I' heading in any segment")
+        raise ParseError(source_id, f"{segments[0].path.name}: no 'ANNEX I' heading in any segment")
     if reader.orphans:
         warnings.append(f"{reader.orphans} lines at the start of a segment belong to an entry whose heading "
                         "is in a missing range; left out")
     url = f"http://publications.europa.eu/resource/celex/{version}"
-    entries = builder.entries(regime="eu", source=SOURCE_ID, version=version, valid_from=valid_from,
+    entries = builder.entries(regime="eu", source=source_id, version=version, valid_from=valid_from,
                               partial=True, source_url=url)
-    rows = annex_definitions(definition_lines, regime="eu", version=version, valid_from=valid_from, source=SOURCE_ID)
-    rows += note_definitions(entries, regime="eu", version=version, valid_from=valid_from, source=SOURCE_ID)
+    rows = annex_definitions(definition_lines, regime="eu", version=version, valid_from=valid_from, source=source_id)
+    rows += note_definitions(entries, regime="eu", version=version, valid_from=valid_from, source=source_id)
     definitions = definitions_frame(rows)
     link_terms(entries, definitions)
     coverage = _coverage(entries, complete, partial_seen, version, valid_from, segments)

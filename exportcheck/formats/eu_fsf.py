@@ -22,13 +22,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import iter_elements, local
 from exportcheck.model import Address, Alias, Citation, Entity, EntitySchema, Identifier
 
-SOURCE_ID = "eu-fsf"
 NS = "http://eu.europa.ec/fpi/fsd/export"
 SCHEMAS: dict[str, EntitySchema] = {"person": "Person", "enterprise": "Organization", "vessel": "Vessel",
                                     "aircraft": "Aircraft"}
@@ -57,37 +56,43 @@ def _birth(node: etree._Element) -> str:
     return partial_date(text)
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
-    """Every ``sanctionEntity`` as one entity; ``entity_id`` = ``eu-fsf:<euReferenceNumber>``."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """Every ``sanctionEntity`` as one entity; ``entity_id`` = ``<source>:<euReferenceNumber>``."""
+    source_id = ctx.source_id
     (path,) = paths
     generated = ""
     with path.open("rb") as handle:
         head = handle.read(4096)
     if b"<export" not in head:
-        raise ParseError(SOURCE_ID, f"{path.name}: no <export> root in the first 4 KB (not an FSF XML 1.1 file?)")
+        raise ParseError(source_id, f"{path.name}: no <export> root in the first 4 KB (not an FSF XML 1.1 file?)")
     records: list[Entity] = []
     unknown: set[str] = set()
+    skips = Skips()
     for element in iter_elements(path, (f"{{{NS}}}sanctionEntity", "sanctionEntity", f"{{{NS}}}export", "export"),
-                                 SOURCE_ID):
+                                 source_id):
         if local(element.tag) == "export":
             generated = element.get("generationDate") or generated
             continue
         unknown |= {local(c.tag) for c in element if isinstance(c.tag, str)} - KNOWN_CHILDREN
-        records.append(_entity(element, f"{path.name} line {element.sourceline}"))
-    if not records:
-        raise ParseError(SOURCE_ID, f"{path.name}: no sanctionEntity elements")
+        entity = skips.attempt(_entity, element, f"{path.name} line {element.sourceline}", ctx)
+        if entity is not None:
+            records.append(entity)
+    if not records and not skips.reasons:
+        raise ParseError(source_id, f"{path.name}: no sanctionEntity elements")
     warnings = [f"{path.name}: unknown sanctionEntity children not read: {', '.join(sorted(unknown))}"] if unknown else []
+    warnings += skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]), data_date_basis="file (generationDate)",
                   warnings=warnings)
 
 
-def _entity(node: etree._Element, where: str) -> Entity:
+def _entity(node: etree._Element, where: str, ctx: ParseContext) -> Entity:
+    source_id = ctx.source_id
     ref = clean(node.get("euReferenceNumber")) or f"logical-{clean(node.get('logicalId'))}"
     subject = next(iter(_children(node, "subjectType")), None)
     schema = SCHEMAS.get((subject.get("code") if subject is not None else "") or "", "LegalEntity")
     names = _children(node, "nameAlias")
     if not names or not any(clean(n.get("wholeName")) for n in names):
-        raise ParseError(SOURCE_ID, f"{where}: sanctionEntity {ref} has no nameAlias/@wholeName")
+        raise RecordSkipped(f"{where}: sanctionEntity {ref} has no nameAlias/@wholeName")
     primary = next(n for n in names if clean(n.get("wholeName")))
     aliases = []
     for name in names:
@@ -125,9 +130,9 @@ def _entity(node: etree._Element, where: str) -> Entity:
     functions = [clean(n.get("function")) for n in names if clean(n.get("function"))]
     url = next((clean(r.findtext(f"{{{NS}}}publicationUrl") or r.findtext("publicationUrl")) for r in regulations), "")
     return Entity(
-        entity_id=f"{SOURCE_ID}:{ref}",
-        source=SOURCE_ID,
-        list="EU FSF",
+        entity_id=f"{source_id}:{ref}",
+        source=source_id,
+        list=ctx.list_label,
         schema=schema,
         name=clean(primary.get("wholeName")),
         aliases=aliases,

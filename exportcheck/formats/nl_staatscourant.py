@@ -25,11 +25,10 @@ import pandas as pd
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.control_tree import CODE, TreeBuilder
 from exportcheck.formats.xmlsafe import parse_xml
 
-SOURCE_ID = "nl-national"
 _MONTHS = {m: i for i, m in enumerate(["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                                        "september", "oktober", "november", "december"], start=1)}
 _NL_DATE = re.compile(r"(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
@@ -65,10 +64,11 @@ def _text(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """The annex (``bijlage``) of an official Staatscourant XML as control entries of regime ``nl``."""
+    source_id = ctx.source_id
     (path,) = paths
-    root = parse_xml(path, SOURCE_ID).getroot()
+    root = parse_xml(path, source_id).getroot()
     meta = {m.get("name", ""): m.get("content", "") for m in root.iter() if _local(m) == "meta"}
     identifier = meta.get("DC.identifier") or path.stem
     published = date.fromisoformat(meta["OVERHEIDop.datumUitgifte"]) if meta.get("OVERHEIDop.datumUitgifte") else None
@@ -76,7 +76,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
     valid = in_force_date(body_text, published) or published
     annexes = [el for el in root.iter() if _local(el) == "bijlage"]
     if not annexes:
-        raise ParseError(SOURCE_ID, f"{path.name}: no <bijlage> (annex) in this publication; it lists no controlled items")
+        raise ParseError(source_id, f"{path.name}: no <bijlage> (annex) in this publication; it lists no controlled items")
     builder = TreeBuilder()
     current = ""
     for annex in annexes:
@@ -99,9 +99,9 @@ def parse(paths: Sequence[Path]) -> Parsed:
             elif current:
                 builder.append(current, text)
     if not builder.nodes:
-        raise ParseError(SOURCE_ID, f"{path.name}: the annex holds no item with a control code")
+        raise ParseError(source_id, f"{path.name}: the annex holds no item with a control code")
     valid_from = valid.isoformat() if valid else ""
-    entries = builder.entries(regime="nl", source=SOURCE_ID, version=identifier, valid_from=valid_from,
+    entries = builder.entries(regime="nl", source=source_id, version=identifier, valid_from=valid_from,
                               source_url=f"https://zoek.officielebekendmakingen.nl/{identifier}.html", fill_parents=False)
     documents = pd.DataFrame([{"identifier": identifier, "title": meta.get("DC.title", ""),
                                "dated": "", "published": published.isoformat() if published else "", "in_force": valid_from,
@@ -111,19 +111,20 @@ def parse(paths: Sequence[Path]) -> Parsed:
                   warnings=["Staatscourant XML parser not verified on a real published file (tested on a hand-written fixture)"])
 
 
-def parse_pages(paths: Sequence[Path]) -> Parsed:
+def parse_pages(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Page openings (``PAGES_*.txt``): the regulations' titles and dates, and no controlled items.
 
     Why parse them at all: so the snapshot records which Dutch regulations exist and when they took
     effect, and so every consumer sees, in the warnings, that the annex is not held — an empty Dutch
     list must never read as "not controlled in the Netherlands".
     """
+    source_id = ctx.source_id
     rows = []
     for path in sorted(paths):
         text = path.read_text(encoding="utf-8")
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
         if not body.strip():
-            raise ParseError(SOURCE_ID, f"{path.name}: no page text after the '#' header lines")
+            raise ParseError(source_id, f"{path.name}: no page text after the '#' header lines")
         title = body.strip().splitlines()[0].strip()
         dated = nl_date(title)  # the date the minister signed; publication (and so "day after") is not in the opening
         in_force = in_force_date(body, None)

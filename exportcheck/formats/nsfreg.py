@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from normality import slugify
 
-from exportcheck.errors import ParseError
-from exportcheck.formats import csl, ear_lists
-from exportcheck.formats.base import Parsed
-from exportcheck.formats.common import clean, partial_date, to_date
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats import ear_lists
+from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed, Skips
+from exportcheck.formats.common import clean, fr_citations, name_slug, partial_date, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity, EntitySchema
 
@@ -32,17 +32,10 @@ TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
 ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
 
 
-def name_slug(name: str) -> str:
-    """A readable id part from a name (``360 Security Technology, Inc.`` → ``360-security-technology-inc``)."""
-    return slugify(name) or csl.name_key(name)
-
-
 @dataclass(frozen=True)
 class ListShape:
     """How one nsfreg file maps onto the normalised schema."""
 
-    source_id: str
-    list_label: str
     schema: EntitySchema
     notes_are_licence_requirement: bool
     id_by_country: bool  # EAR lists repeat a name under several countries; 1260H names are unique
@@ -50,27 +43,29 @@ class ListShape:
     date_from_effective_dates: bool = False
 
 
-def parser(shape: ListShape) -> Callable[[Sequence[Path]], Parsed]:
-    """A ``parse(paths)`` function for one nsfreg list file."""
+def parser(shape: ListShape) -> ContextParseFn:
+    """A parser for nsfreg list files of one shape; the context names the list (id prefix, ``list`` label)."""
 
-    def parse(paths: Sequence[Path]) -> Parsed:
+    def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         (path,) = paths
-        return _parse(path, shape)
+        return _parse(path, shape, ctx)
 
-    parse.__doc__ = f"Parse the nsfreg JSON copy of the {shape.list_label} list."
     return parse
 
 
-def _parse(path: Path, shape: ListShape) -> Parsed:
-    sid = shape.source_id
+def _parse(path: Path, shape: ListShape, ctx: ParseContext) -> Parsed:
+    sid = ctx.source_id
     data = expect(load_json(path, sid), dict, sid, path.name)
     if "entities" not in data:
         raise ParseError(sid, f"{path.name}: not an nsfreg list file, no 'entities' key")
     entities = expect(data["entities"], list, sid, f"{path.name}: entities")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
     seen: Counter[str] = Counter()
-    records = [_entity(item, shape, seen, where) for where, item in
-               audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
+    skips = Skips()
+    built = [skips.attempt(_entity, item, shape, ctx, seen, where) for where, item in
+             audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
+    records = [r for r in built if r is not None]
+    warnings += skips.warnings()
     unknown = sorted({r.addresses[0].country_name for r in records if r.addresses and not r.addresses[0].country}
                      | {str(e.get("country")) for e in entities if isinstance(e, dict) and e.get("country")
                         and not ear_lists.country(str(e["country"]))})
@@ -88,11 +83,11 @@ def _parse(path: Path, shape: ListShape) -> Parsed:
                   data_date_basis="file (extracted)", warnings=warnings)
 
 
-def _entity(item: dict[str, Any], shape: ListShape, seen: Counter[str], where: str) -> Entity:
-    sid = shape.source_id
+def _entity(item: dict[str, Any], shape: ListShape, ctx: ParseContext, seen: Counter[str], where: str) -> Entity:
+    sid = ctx.source_id
     name = clean(item.get("name"))
     if not name:
-        raise ParseError(sid, f"{where}: no name")
+        raise RecordSkipped(f"{where}: no name")
     country_name = clean(item.get("country"))
     code = ear_lists.country(country_name)
     base = f"{sid}:{(code or slugify(country_name) or 'xx').lower()}:{name_slug(name)}" if shape.id_by_country \
@@ -102,13 +97,13 @@ def _entity(item: dict[str, Any], shape: ListShape, seen: Counter[str], where: s
                if clean(str(a))]
     notes = clean(item.get("notes"))
     status = clean(str(item.get("status") or ""))
-    citations = csl.citations(str(item.get("federal_register") or ""))
+    citations = fr_citations(str(item.get("federal_register") or ""))
     dated = sorted(c.date for c in citations if c.date)
     requirement = notes if shape.notes_are_licence_requirement else ""
     return Entity(
         entity_id=base if seen[base] == 1 else f"{base}:{seen[base]}",
         source=sid,
-        list=shape.list_label,
+        list=ctx.list_label,
         schema=shape.schema,
         name=name,
         aliases=aliases,

@@ -12,7 +12,6 @@ a feature carries no text. Elements are matched on local names.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,10 +19,10 @@ from lxml import etree
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
-from exportcheck.formats.ofac_sdnlist_xml import strip_namespaces
-from exportcheck.formats.xmlsafe import parse_xml
+from exportcheck.formats.safeio import zip_member
+from exportcheck.formats.xmlsafe import parse_xml, strip_namespaces
 from exportcheck.model import Address, Alias, Citation, Entity, Identifier
 
 #: Children of ``entity`` the parser reads; anything else is reported as a warning.
@@ -44,22 +43,18 @@ def _t(element: etree._Element | None, path: str) -> str:
 def _read_root(path: Path, source_id: str) -> etree._Element:
     if path.suffix.lower() != ".zip":
         return parse_xml(path, source_id).getroot()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [n for n in archive.namelist() if n.lower().endswith(".xml")]
-            if len(members) != 1:
-                raise ParseError(source_id, f"{path.name}: expected one XML file in the zip, found {members or 'none'}")
-            with archive.open(members[0]) as handle:
-                return parse_xml(handle, source_id, f"{path.name}:{members[0]}").getroot()
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise ParseError(source_id, f"{path.name}: not a complete zip file ({exc})") from exc
-    except zipfile.LargeZipFile as exc:  # pragma: no cover - zip64 is handled by zipfile; kept for clarity
-        raise ParseError(source_id, f"{path.name}: {exc}") from exc
+    label, opener = zip_member(path, source_id, ".xml")  # decompressed size capped
+    return parse_xml(opener, source_id, label).getroot()
 
 
-def parse_entities(paths: Sequence[Path], source_id: str) -> Parsed:
-    """One entity per ``entities/entity``; ``entity_id`` = ``<source>:<id>`` (OFAC's uid, as in the CSV)."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """One entity per ``entities/entity``; ``entity_id`` = ``<source>:<id>`` (OFAC's uid, as in the CSV).
+
+    With a ``ctx.list_label`` (the SDN list) every entry is on that list and its other lists become
+    ``also-listed`` flags; without one (CONS_ENHANCED) the entry's own lists decide.
+    """
     (path,) = paths
+    source_id = ctx.source_id
     root = _read_root(path, source_id)
     strip_namespaces(root)
     if root.tag != "sanctionsData":
@@ -73,7 +68,7 @@ def parse_entities(paths: Sequence[Path], source_id: str) -> Parsed:
         for child in entry:
             if isinstance(child.tag, str) and child.tag not in KNOWN:
                 unknown.setdefault(child.tag, child.sourceline or 0)
-        entity = _entity(entry, refs, path.name, source_id, warnings)
+        entity = _entity(entry, refs, path.name, ctx, warnings)
         if entity.entity_id in seen:
             raise ParseError(source_id, f"{path.name} line {entry.sourceline}: entity id {entity.raw_id} repeated")
         seen.add(entity.entity_id)
@@ -106,8 +101,9 @@ def _names(entry: etree._Element) -> tuple[str, list[Alias]]:
     return main, aliases
 
 
-def _entity(entry: etree._Element, refs: dict[str, str], file_name: str, source_id: str,
+def _entity(entry: etree._Element, refs: dict[str, str], file_name: str, ctx: ParseContext,
             warnings: list[str]) -> Entity:
+    source_id = ctx.source_id
     uid = entry.get("id", "")
     line = entry.sourceline
     if not uid:
@@ -120,8 +116,9 @@ def _entity(entry: etree._Element, refs: dict[str, str], file_name: str, source_
         raise ParseError(source_id, f"{file_name} line {line}: entity {uid} has no primary name")
     published = {ofac.LIST_NAMES.get(_t(x, "."), _t(x, ".")): x.get("datePublished", "")
                  for x in entry.findall("sanctionsLists/sanctionsList")}
-    if source_id == "us-ofac-sdn":
-        list_name, flags = "SDN", [f"also-listed:{n}" for n in sorted(published) if n not in ("SDN", "Consolidated")]
+    if ctx.list_label:
+        list_name = ctx.list_label
+        flags = [f"also-listed:{n}" for n in sorted(published) if n not in (list_name, "Consolidated")]
     else:
         list_name, flags = ofac.pick_list(list(published))
     programs = [_t(p, ".") for p in entry.findall("sanctionsPrograms/sanctionsProgram") if _t(p, ".")]
@@ -196,11 +193,3 @@ def _address(element: etree._Element) -> Address:
                                  country_name) if p)
     return Address(full=full, street=joined["street"], city=joined["city"], region=joined["region"],
                    postal_code=joined["postal_code"], country=country_code(country_name), country_name=country_name)
-
-
-def parse_sdn(paths: Sequence[Path]) -> Parsed:
-    return parse_entities(paths, "us-ofac-sdn")
-
-
-def parse_cons(paths: Sequence[Path]) -> Parsed:
-    return parse_entities(paths, "us-ofac-cons")

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code
+from exportcheck.formats.safeio import decode
 from exportcheck.model import Address, Alias, Entity, Identifier
 
 NULL = "-0-"
@@ -83,11 +84,7 @@ def read_rows(path: Path, columns: list[str], source_id: str, warnings: list[str
         raw = raw[:-1]
     elif raw:
         warnings.append(f"{path.name}: no Ctrl-Z (0x1A) end marker, which OFAC's files carry; file may be truncated")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        warnings.append(f"{path.name}: not valid UTF-8, read as cp1252")
+    text = decode(raw, path.name, warnings)
     if "\x1a" in text:
         raise ParseError(source_id, f"{path.name}: Ctrl-Z (0x1A) byte inside the file, not only at its end")
     if text and not text.endswith("\n"):
@@ -115,8 +112,13 @@ def read_rows(path: Path, columns: list[str], source_id: str, warnings: list[str
         raise ParseError(source_id, f"{path.name} line {reader.line_num}: {exc}") from exc
 
 
-def parse_set(paths: Sequence[Path], source_id: str) -> Parsed:
-    """One entity per primary row, with its addresses, aliases and continued remarks joined on ent_num."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """One entity per primary row, with its addresses, aliases and continued remarks joined on ent_num.
+
+    With a ``ctx.list_label`` (the SDN list) every row is on that list; without one (the non-SDN
+    ``cons_*`` set) each row's sub-list is derived from its programs.
+    """
+    source_id = ctx.source_id
     files = roles(paths, source_id)
     warnings: list[str] = []
     primary = list(read_rows(files.primary, PRIMARY_COLUMNS, source_id, warnings))
@@ -142,19 +144,19 @@ def parse_set(paths: Sequence[Path], source_id: str) -> Parsed:
     adds = grouped(files.add, ADD_COLUMNS)
     alts = grouped(files.alt, ALT_COLUMNS)
     comments = grouped(files.comments, COMMENT_COLUMNS)
-    is_cons = files.primary.name.lower().startswith("cons_")
     cut = [row["ent_num"] for _, row in primary if len(row["Remarks"]) >= REMARKS_CUT and not comments.get(row["ent_num"].strip())]
     if cut:
         warnings.append(f"{files.primary.name}: remarks of {len(cut)} entries stop at OFAC's {REMARKS_CUT}-character cut "
                         f"with no continuation in a comments file of the same date; flagged {TRUNCATED}")
-    records = [_entity(row, line, files.primary.name, source_id, is_cons, adds, alts, comments, warnings)
+    records = [_entity(row, line, files.primary.name, ctx, adds, alts, comments, warnings)
                for line, row in primary]
     return Parsed(records=records, data_date=None, data_date_basis="filename", warnings=warnings)
 
 
-def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_cons: bool,
+def _entity(row: dict[str, str], line: int, file_name: str, ctx: ParseContext,
             adds: dict[str, list[dict[str, str]]], alts: dict[str, list[dict[str, str]]],
             comments: dict[str, list[dict[str, str]]], warnings: list[str]) -> Entity:
+    source_id = ctx.source_id
     uid = row["ent_num"].strip()
     schema = ofac.schema_for(row["SDN_Type"])
     if schema is None:
@@ -163,14 +165,14 @@ def _entity(row: dict[str, str], line: int, file_name: str, source_id: str, is_c
     remarks = row["Remarks"] + "".join(c["remarks"] for c in comments.get(uid, []))
     flags = [TRUNCATED] if len(row["Remarks"]) >= REMARKS_CUT and uid not in comments else []
     programs = ofac.split_programs(row["Program"])
-    if is_cons:
+    if ctx.list_label:
+        list_name = ctx.list_label
+    else:
         sub_lists = ofac.cons_lists(programs)
         if not sub_lists:
             warnings.append(f"{file_name} line {line}: programs {programs} map to no known non-SDN list")
         list_name, also = ofac.pick_list(sub_lists)
         flags += also
-    else:
-        list_name = "SDN"
     aliases = []
     for alt in alts.get(uid, []):
         name = clean(alt["alt_name"])
@@ -207,11 +209,3 @@ def _address(row: dict[str, str]) -> Address:
     street, city, country_name = clean(row["address"]), clean(row["city_state_postal"]), clean(row["country"])
     full = ", ".join(p for p in (street, city, country_name) if p)
     return Address(full=full, street=street, city=city, country=country_code(country_name), country_name=country_name)
-
-
-def parse_sdn(paths: Sequence[Path]) -> Parsed:
-    return parse_set(paths, "us-ofac-sdn")
-
-
-def parse_cons(paths: Sequence[Path]) -> Parsed:
-    return parse_set(paths, "us-ofac-cons")

@@ -18,9 +18,9 @@ from lxml import etree
 
 from exportcheck.errors import ParseError
 from exportcheck.formats import ofac
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
-from exportcheck.formats.xmlsafe import local, parse_xml
+from exportcheck.formats.xmlsafe import parse_xml, strip_namespaces
 from exportcheck.model import Address, Alias, Entity, Identifier
 
 #: Children of ``sdnEntry`` the parser reads; anything else is reported as a warning.
@@ -29,13 +29,6 @@ KNOWN = {"uid", "firstName", "lastName", "title", "sdnType", "remarks", "program
 _ALIAS_TYPES = {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "nka"}
 _VESSEL = {"vesselType": "vessel type", "vesselFlag": "vessel flag",
            "vesselOwner": "vessel owner", "tonnage": "tonnage", "grossRegisteredTonnage": "GRT"}
-
-
-def strip_namespaces(root: etree._Element) -> None:
-    """Rename every element to its local name: OFAC's namespace differs between file and XSD."""
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            element.tag = local(element.tag)
 
 
 def _t(element: etree._Element | None, path: str) -> str:
@@ -47,9 +40,14 @@ def _full_name(element: etree._Element) -> str:
     return f"{last}, {first}" if last and first else (last or first)
 
 
-def parse_entries(paths: Sequence[Path], source_id: str) -> Parsed:
-    """One entity per ``sdnEntry``; ``entity_id`` = ``<source>:<uid>`` (OFAC's uid, stable over time)."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """One entity per ``sdnEntry``; ``entity_id`` = ``<source>:<uid>`` (OFAC's uid, stable over time).
+
+    With a ``ctx.list_label`` (the SDN list) every entry is on that list; without one (the consolidated
+    non-SDN file) each entry's sub-list is derived from its programs.
+    """
     (path,) = paths
+    source_id = ctx.source_id
     root = parse_xml(path, source_id).getroot()
     strip_namespaces(root)
     if root.tag != "sdnList":
@@ -63,12 +61,11 @@ def parse_entries(paths: Sequence[Path], source_id: str) -> Parsed:
                                     f"(truncated or edited file; last entry ends at line {entries[-1].sourceline if entries else 0})")
     records: list[Entity] = []
     seen: set[str] = set()
-    is_cons = source_id == "us-ofac-cons"
     for entry in entries:
         for child in entry:
             if isinstance(child.tag, str) and child.tag not in KNOWN:
                 unknown.setdefault(child.tag, child.sourceline or 0)
-        entity = _entity(entry, path.name, source_id, is_cons, warnings)
+        entity = _entity(entry, path.name, ctx, warnings)
         if entity.entity_id in seen:
             raise ParseError(source_id, f"{path.name} line {entry.sourceline}: uid {entity.raw_id} repeated")
         seen.add(entity.entity_id)
@@ -80,7 +77,8 @@ def parse_entries(paths: Sequence[Path], source_id: str) -> Parsed:
                   data_date_basis="file (Publish_Date)" if published else "filename", warnings=warnings)
 
 
-def _entity(entry: etree._Element, file_name: str, source_id: str, is_cons: bool, warnings: list[str]) -> Entity:
+def _entity(entry: etree._Element, file_name: str, ctx: ParseContext, warnings: list[str]) -> Entity:
+    source_id = ctx.source_id
     uid = _t(entry, "uid")
     if not uid:
         raise ParseError(source_id, f"{file_name} line {entry.sourceline}: <sdnEntry> without uid (truncated?)")
@@ -91,13 +89,13 @@ def _entity(entry: etree._Element, file_name: str, source_id: str, is_cons: bool
     if not name:
         raise ParseError(source_id, f"{file_name} line {entry.sourceline}: sdnEntry {uid} has no name")
     programs = [clean(p.text) for p in entry.findall("programList/program") if clean(p.text)]
-    if is_cons:
+    if ctx.list_label:
+        list_name, flags = ctx.list_label, list[str]()
+    else:
         sub_lists = ofac.cons_lists(programs)
         if not sub_lists:
             warnings.append(f"{file_name} line {entry.sourceline}: programs {programs} map to no known non-SDN list")
         list_name, flags = ofac.pick_list(sub_lists)
-    else:
-        list_name, flags = "SDN", []
     aliases = []
     for aka in entry.findall("akaList/aka"):
         alias_name = _full_name(aka)
@@ -155,11 +153,3 @@ def _address(element: etree._Element) -> Address:
     full = ", ".join(p for p in (street, city, region, postal, country_name) if p)
     return Address(full=full, street=street, city=city, region=region, postal_code=postal,
                    country=country_code(country_name), country_name=country_name)
-
-
-def parse_sdn(paths: Sequence[Path]) -> Parsed:
-    return parse_entries(paths, "us-ofac-sdn")
-
-
-def parse_cons(paths: Sequence[Path]) -> Parsed:
-    return parse_entries(paths, "us-ofac-cons")

@@ -23,12 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
-from exportcheck.formats.common import clean, partial_date, split_multi
-from exportcheck.formats.nsfreg import name_slug
+from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.common import clean, name_slug, partial_date, split_multi
 from exportcheck.model import Alias, Entity
 
-SOURCE_ID = "us-1260h"
 COLUMNS = ["Name", "Clean Name", "Alias", "Previous Name", "Parent Name", "Note", "Start date", "End date",
            "Source Url"]
 ASTERISK = "asterisk-in-source"
@@ -42,39 +40,40 @@ def clean_name(raw: str) -> str:
     return text.rstrip(".").strip() if text.endswith(").") else text
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """One entity per company; the listing periods as an extra table."""
+    source_id = ctx.source_id
     (path,) = paths
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ParseError(SOURCE_ID, f"{path.name}: not UTF-8 at byte {exc.start}") from exc
+        raise ParseError(source_id, f"{path.name}: not UTF-8 at byte {exc.start}") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = reader.fieldnames or []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ParseError(SOURCE_ID, f"{path.name}: not the 1260H CSV, missing columns {', '.join(missing)}")
+        raise ParseError(source_id, f"{path.name}: not the 1260H CSV, missing columns {', '.join(missing)}")
     extra = [c for c in header if c not in COLUMNS]
     warnings = [f"{path.name}: unknown new columns not read: {', '.join(extra)}"] if extra else []
     periods: list[dict[str, str]] = []
     try:
         for row in reader:
             if None in row or any(v is None for v in row.values()):
-                raise ParseError(SOURCE_ID, f"{path.name} line {reader.line_num}: wrong number of fields (truncated file?)")
+                raise ParseError(source_id, f"{path.name} line {reader.line_num}: wrong number of fields (truncated file?)")
             name = clean(row["Clean Name"]) or clean_name(row["Name"])
             if not name:
-                raise ParseError(SOURCE_ID, f"{path.name} line {reader.line_num}: no name")
-            periods.append({"entity_id": f"{SOURCE_ID}:{name_slug(name)}", "name": name, "name_raw": row["Name"],
+                raise ParseError(source_id, f"{path.name} line {reader.line_num}: no name")
+            periods.append({"entity_id": f"{source_id}:{name_slug(name)}", "name": name, "name_raw": row["Name"],
                             "alias": row["Alias"], "previous_name": row["Previous Name"],
                             "parent_name": clean(row["Parent Name"]), "note": clean(row["Note"]),
                             "start_date": partial_date(row["Start date"]), "end_date": partial_date(row["End date"]),
                             "source_url": clean(row["Source Url"]), "line": str(reader.line_num)})
     except csv.Error as exc:
-        raise ParseError(SOURCE_ID, f"{path.name} line {reader.line_num}: {exc}") from exc
+        raise ParseError(source_id, f"{path.name} line {reader.line_num}: {exc}") from exc
     groups: dict[str, list[dict[str, str]]] = {}
     for period in periods:
         groups.setdefault(period["entity_id"], []).append(period)
-    records = [_entity(eid, rows) for eid, rows in groups.items()]
+    records = [_entity(eid, rows, ctx) for eid, rows in groups.items()]
     table = pd.DataFrame([{k: v for k, v in p.items() if k not in ("alias", "previous_name")} for p in periods])
     starts = [p["start_date"] for p in periods if len(p["start_date"]) == 10]
     newest = max(starts + [p["end_date"] for p in periods if len(p["end_date"]) == 10], default="")
@@ -83,7 +82,7 @@ def parse(paths: Sequence[Path]) -> Parsed:
                   warnings=warnings)
 
 
-def _entity(entity_id: str, rows: list[dict[str, str]]) -> Entity:
+def _entity(entity_id: str, rows: list[dict[str, str]], ctx: ParseContext) -> Entity:
     rows = sorted(rows, key=lambda r: r["start_date"])
     latest = rows[-1]
     aliases: dict[tuple[str, str], Alias] = {}
@@ -95,8 +94,8 @@ def _entity(entity_id: str, rows: list[dict[str, str]]) -> Entity:
     ended = all(r["end_date"] for r in rows)
     return Entity(
         entity_id=entity_id,
-        source=SOURCE_ID,
-        list="1260H",
+        source=ctx.source_id,
+        list=ctx.list_label,
         schema="Company",
         name=latest["name"],
         aliases=list(aliases.values()),

@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi
 from exportcheck.model import Address, Alias, Entity, EntitySchema, Identifier
 
@@ -46,12 +46,12 @@ def is_original_script(text: str) -> bool:
     return bool(_NON_LATIN.search(text))
 
 
-def parser(source_id: str, annex: str, list_label: str) -> Callable[[Sequence[Path]], Parsed]:
-    """A ``parse(paths)`` reading the rows of one annex of the consolidated CSV."""
+def parser(annex: str) -> ContextParseFn:
+    """A parser reading the rows of one annex of the consolidated CSV; the context names the list."""
 
-    def parse(paths: Sequence[Path]) -> Parsed:
+    def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         (path,) = paths
-        return _parse(path, source_id, annex, list_label)
+        return _parse(path, ctx.source_id, annex, ctx.list_label)
 
     return parse
 

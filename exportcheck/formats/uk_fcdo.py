@@ -22,13 +22,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, split_multi, to_date
 from exportcheck.formats.xmlsafe import iter_elements, local
 from exportcheck.model import Address, Alias, Entity, EntitySchema, Identifier
 
-SOURCE_ID = "uk-sanctions"
 SCHEMAS: dict[str, EntitySchema] = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
 KNOWN = {"LastUpdated", "DateDesignated", "UniqueID", "OFSIGroupID", "UNReferenceNumber", "Names", "NonLatinNames",
          "RegimeName", "IndividualEntityShip", "DesignationSource", "SanctionsImposed", "OtherInformation",
@@ -60,21 +59,26 @@ def _first(node: etree._Element, path: str) -> str:
     return next(iter(_texts(node, path)), "")
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
-    """Every ``Designation`` as one entity; ``entity_id`` = ``uk-sanctions:<UniqueID>``."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """Every ``Designation`` as one entity; ``entity_id`` = ``<source>:<UniqueID>``."""
+    source_id = ctx.source_id
     (path,) = paths
     records: list[Entity] = []
     unknown: set[str] = set()
     generated = ""
-    for element in iter_elements(path, ("Designation", "DateGenerated"), SOURCE_ID):
+    skips = Skips()
+    for element in iter_elements(path, ("Designation", "DateGenerated"), source_id):
         if local(element.tag) == "DateGenerated":
             generated = clean(element.text)
             continue
         unknown |= {local(c.tag) for c in element if isinstance(c.tag, str)} - KNOWN
-        records.append(_entity(element, f"{path.name} line {element.sourceline}"))
-    if not records:
-        raise ParseError(SOURCE_ID, f"{path.name}: no Designation elements (not a UK Sanctions List XML file?)")
+        entity = skips.attempt(_entity, element, f"{path.name} line {element.sourceline}", ctx)
+        if entity is not None:
+            records.append(entity)
+    if not records and not skips.reasons:
+        raise ParseError(source_id, f"{path.name}: no Designation elements (not a UK Sanctions List XML file?)")
     warnings = [f"{path.name}: unknown Designation children not read: {', '.join(sorted(unknown))}"] if unknown else []
+    warnings += skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (DateGenerated)" if generated else "filename", warnings=warnings)
 
@@ -84,10 +88,11 @@ def _full_name(name: etree._Element) -> str:
     return clean(" ".join(p for p in parts if p))
 
 
-def _entity(node: etree._Element, where: str) -> Entity:
+def _entity(node: etree._Element, where: str, ctx: ParseContext) -> Entity:
+    source_id = ctx.source_id
     unique_id = _first(node, "UniqueID")
     if not unique_id:
-        raise ParseError(SOURCE_ID, f"{where}: Designation without UniqueID")
+        raise ParseError(source_id, f"{where}: Designation without UniqueID")
     kind = _first(node, "IndividualEntityShip").lower()
     primary, aliases = "", []
     for name in [c for n in node if local(n.tag) == "Names" for c in n if local(c.tag) == "Name"]:
@@ -101,7 +106,7 @@ def _entity(node: etree._Element, where: str) -> Entity:
         aliases.append(Alias(name=full, type="aka" if name_type != "Primary Name Variation" else "variation",
                              quality="weak" if "low" in strength else ("strong" if strength else "")))
     if not primary:
-        raise ParseError(SOURCE_ID, f"{where}: Designation {unique_id} has no Primary Name")
+        raise RecordSkipped(f"{where}: Designation {unique_id} has no Primary Name")
     aliases += [Alias(name=n, type="original-script") for n in _texts(node, "NonLatinNames/NameNonLatinScript")]
     addresses = []
     for address in [c for a in node if local(a.tag) == "Addresses" for c in a if local(c.tag) == "Address"]:
@@ -124,9 +129,9 @@ def _entity(node: etree._Element, where: str) -> Entity:
                f"statement of reasons: {_first(node, 'UKStatementofReasons')}" if _first(node, "UKStatementofReasons") else "",
                *(f"position: {p}" for p in _texts(node, "IndividualDetails/Individual/Positions/Position"))]
     return Entity(
-        entity_id=f"{SOURCE_ID}:{unique_id}",
-        source=SOURCE_ID,
-        list="UK Sanctions List",
+        entity_id=f"{source_id}:{unique_id}",
+        source=source_id,
+        list=ctx.list_label,
         schema=SCHEMAS.get(kind, "LegalEntity"),
         name=primary,
         aliases=aliases,

@@ -16,13 +16,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
-from exportcheck.formats.base import Parsed
+from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import parse_xml
 from exportcheck.model import Address, Alias, Entity, Identifier
 
-SOURCE_ID = "un-sc"
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 #: Every child element the parser reads, per record kind; anything else is reported as a warning.
 KNOWN = {
@@ -48,41 +47,46 @@ def _values(element: etree._Element, tag: str) -> list[str]:
     return [clean(v.text) for holder in element.findall(tag) for v in holder.findall("VALUE") if clean(v.text)]
 
 
-def parse(paths: Sequence[Path]) -> Parsed:
-    """Every INDIVIDUAL and ENTITY as one entity; ``entity_id`` = ``un-sc:<DATAID>``."""
+def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """Every INDIVIDUAL and ENTITY as one entity; ``entity_id`` = ``<source>:<DATAID>``."""
+    source_id = ctx.source_id
     (path,) = paths
-    root = parse_xml(path, SOURCE_ID).getroot()
+    root = parse_xml(path, source_id).getroot()
     if root.tag != "CONSOLIDATED_LIST":
-        raise ParseError(SOURCE_ID, f"{path.name}: root element is <{root.tag}>, not <CONSOLIDATED_LIST>")
+        raise ParseError(source_id, f"{path.name}: root element is <{root.tag}>, not <CONSOLIDATED_LIST>")
     generated = root.get("dateGenerated", "")
     warnings: list[str] = []
     unknown: dict[str, int] = {}
     records: list[Entity] = []
     seen: set[str] = set()
+    skips = Skips()
     for kind in ("INDIVIDUAL", "ENTITY"):
         for element in root.iter(kind):
             for child in element:
                 if isinstance(child.tag, str) and child.tag not in KNOWN[kind]:
                     unknown.setdefault(f"{kind}/{child.tag}", child.sourceline or 0)
-            entity = _entity(element, kind, path.name, warnings)
+            entity = skips.attempt(_entity, element, kind, path.name, ctx, warnings)
+            if entity is None:
+                continue
             if entity.entity_id in seen:
-                raise ParseError(SOURCE_ID, f"{path.name} line {element.sourceline}: DATAID {entity.raw_id} repeated")
+                raise ParseError(source_id, f"{path.name} line {element.sourceline}: DATAID {entity.raw_id} repeated")
             seen.add(entity.entity_id)
             records.append(entity)
     warnings += [f"{path.name} line {line}: unknown element <{tag}> not read (format changed?)"
-                 for tag, line in unknown.items()]
+                 for tag, line in unknown.items()] + skips.warnings()
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (dateGenerated)" if generated else "filename", warnings=warnings)
 
 
-def _entity(element: etree._Element, kind: str, file_name: str, warnings: list[str]) -> Entity:
+def _entity(element: etree._Element, kind: str, file_name: str, ctx: ParseContext, warnings: list[str]) -> Entity:
+    source_id = ctx.source_id
     data_id = _text(element, "DATAID")
     if not data_id:
-        raise ParseError(SOURCE_ID, f"{file_name} line {element.sourceline}: <{kind}> without DATAID (truncated?)")
+        raise ParseError(source_id, f"{file_name} line {element.sourceline}: <{kind}> without DATAID (truncated?)")
     parts = NAME_PARTS if kind == "INDIVIDUAL" else ("FIRST_NAME",)
     name = " ".join(p for p in (_text(element, t) for t in parts) if p)
     if not name:
-        raise ParseError(SOURCE_ID, f"{file_name} line {element.sourceline}: <{kind}> {data_id} has no name")
+        raise RecordSkipped(f"{file_name} line {element.sourceline}: <{kind}> {data_id} has no name")
     aliases = [Alias(name=n, type="original-script") for n in [_text(element, "NAME_ORIGINAL_SCRIPT")] if n]
     for alias in element.findall(f"{kind}_ALIAS"):
         alias_name = _text(alias, "ALIAS_NAME")
@@ -116,9 +120,9 @@ def _entity(element: etree._Element, kind: str, file_name: str, warnings: list[s
     ]
     list_type = _text(element, "UN_LIST_TYPE")
     return Entity(
-        entity_id=f"{SOURCE_ID}:{data_id}",
-        source=SOURCE_ID,
-        list=list_type or "UN",
+        entity_id=f"{source_id}:{data_id}",
+        source=source_id,
+        list=list_type or ctx.list_label,
         schema="Person" if kind == "INDIVIDUAL" else "Organization",
         name=name,
         aliases=aliases,

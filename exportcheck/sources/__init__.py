@@ -1,7 +1,9 @@
 """The source registry: every public list exportcheck knows, found by scanning this package.
 
-Adding a list touches one place: a new module here defining ``SOURCE``. Module names are the source
-ids with ``-`` written as ``_`` (``us-csl`` → ``us_csl.py``).
+Adding a list touches its declaration and its parser only: a new module here defining ``SOURCE`` (what
+the list is in law, its count bounds, the parsers of :mod:`exportcheck.formats` that read it), and the
+parser when no existing one reads its shape. Module names are the source ids with ``-`` written as
+``_`` (``us-csl`` → ``us_csl.py``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import pkgutil
 from functools import cache
 
 from exportcheck.errors import ConfigError
-from exportcheck.sources.base import Format, OfficialFile, Parsed, Source, SourceSpec
+from exportcheck.sources.base import Format, LegalNature, OfficialFile, Parsed, Source, SourceSpec, SubList
 
-__all__ = ["Format", "OfficialFile", "Parsed", "Source", "SourceSpec", "all_sources", "get_source"]
+__all__ = ["Format", "LegalNature", "OfficialFile", "Parsed", "Source", "SourceSpec", "SubList", "all_sources",
+           "get_source"]
 
 _NOT_SOURCES = {"base"}
 

@@ -14,10 +14,7 @@ ratings are not in it.
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import aspi_unitracker
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -38,12 +35,12 @@ SPEC = SourceSpec(
     jurisdiction='AU',
     topics=['mil', 'export.risk'],
     effect='No legal effect: research on Chinese institutions\' military links, relevant to what an exporter knew.',
+    list_label='ASPI China Defence Universities Tracker',
 )
 
 FORMATS: tuple[Format, ...] = (
     Format(name="misp-galaxy-json", primary="DERIVED_misp-galaxy_china-defence-universities_*.json", official=False,
-           parse=partial(aspi_unitracker.parse, ctx=ParseContext('aspi-unitracker',
-                                                                 'ASPI China Defence Universities Tracker'))),
+           parse=aspi_unitracker.parse),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -1,8 +1,11 @@
 """How a source is declared: its metadata (:class:`SourceSpec`) and the file formats it can read.
 
-A source module (``exportcheck/sources/<id>.py``) defines one ``SOURCE = Source(spec=..., formats=[...])``.
-Only :mod:`exportcheck.fetch` touches the network; a :class:`Format`'s ``parse`` takes local paths and
-returns a :class:`Parsed`, so every parser is tested on files.
+A source module (``exportcheck/sources/<id>.py``) defines one ``SOURCE = Source(spec=..., formats=[...])``:
+what the list is (publisher, legal nature, jurisdiction, FtM topics, effect, count bounds) and which
+parsers of :mod:`exportcheck.formats` read its files. Adding a list touches its declaration and its
+parser only. Only :mod:`exportcheck.http` touches the network; a parser takes local paths and a
+:class:`~exportcheck.formats.base.ParseContext` and returns a :class:`Parsed`, so every parser is
+tested on files.
 
 Why formats are separate from sources: one list arrives in several shapes (the official CSV, the
 official XML, a third party's JSON copy on an air-gapped mirror); each shape is parsed into the same
@@ -13,15 +16,16 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from exportcheck.formats.base import Parsed
+from exportcheck.errors import ConfigError
+from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed
 from exportcheck.model import SourceKind
 
 #: The legal nature of a list. Only ``sanctions``, ``export-control-end-user`` and
@@ -48,72 +52,130 @@ class OfficialFile(BaseModel):
     url: str
 
 
+class SubList(BaseModel):
+    """What one sub-list of an aggregated source is in law (a CSL row from the Entity List is not a sanction).
+
+    Records carry their sub-list in ``Entity.list``; :meth:`SourceSpec.nature_of` and friends read this
+    table before the source's own declaration.
+    """
+
+    nature: LegalNature
+    topics: list[str]
+    effect: str
+
+
 class SourceSpec(BaseModel):
-    """Declarative description of a public list (zavod's dataset YAML, followthemoney's DatasetModel)."""
+    """Declarative description of a public list (zavod's dataset YAML, followthemoney's DatasetModel).
+
+    ``nature``, ``jurisdiction``, ``topics`` and ``effect`` are required: what a list is in law is
+    declared here once and read by the claims engine and the FtM export, never re-declared elsewhere.
+    ``country_bounds`` (ISO-2 → min, max entities with that country) catch a file whose country column
+    broke or that lost a country's rows, which the total count alone would hide (zavod's assertions).
+    """
 
     id: str
     title: str
     publisher: str
     kind: SourceKind
     homepage: str
+    nature: LegalNature
+    jurisdiction: str  # ISO-2 ("US", "GB", "NL", "JP", "CN") or "EU" / "UN": whose law the list is
+    topics: list[str]  # FollowTheMoney topics, e.g. ["sanction"], ["export.control"]
+    effect: str  # one line: what being on this list does in law (and what it does not)
     downloads: list[OfficialFile] = Field(default_factory=list)
     formats_published: list[str] = Field(default_factory=list)
     licence: str = ""
     attribution: str = ""
     min_records: int = 1
     max_records: int = 10_000_000
+    country_bounds: dict[str, tuple[int, int]] = Field(default_factory=dict)
     mirror_dirs: list[str] = Field(default_factory=list)
     notes: str = ""
-    # What the list is in law (issue 10 §3): read by the claims engine and the FtM export, never
-    # re-declared in a table elsewhere. Defaults only until every declaration fills them (a test checks).
-    nature: LegalNature | None = None
-    jurisdiction: str = ""  # ISO-2 ("US", "GB", "NL", "JP", "CN") or "EU" / "UN"
-    topics: list[str] = Field(default_factory=list)  # FollowTheMoney topics, e.g. ["sanction"], ["export.control"]
-    effect: str = ""  # one line: what being on this list does in law (and what it does not)
-    country_bounds: dict[str, tuple[int, int]] = Field(default_factory=dict)  # ISO-2 → (min, max) entities
+    #: The ``list`` value records carry when the file does not name its own sub-list ("Entity List", "SDN").
+    list_label: str = ""
+    #: Sub-lists of an aggregated source (trade.gov's CSL, OFAC's non-SDN lists) by the ``list`` value
+    #: records carry; a sub-list not declared here takes the source's own nature.
+    sub_lists: dict[str, SubList] = Field(default_factory=dict)
 
     @property
     def url(self) -> str:
         """The first official download URL, or the homepage when the list is only published as a page."""
         return self.downloads[0].url if self.downloads else self.homepage
 
+    def nature_of(self, list_name: str = "") -> LegalNature:
+        """The legal nature of a record of this source on sub-list ``list_name``."""
+        sub = self.sub_lists.get(list_name)
+        return sub.nature if sub is not None else self.nature
 
-ParseFn = Callable[[Sequence[Path]], Parsed]
+    def topics_of(self, list_name: str = "") -> list[str]:
+        """The FtM topics of a record of this source on sub-list ``list_name``."""
+        sub = self.sub_lists.get(list_name)
+        return list(sub.topics if sub is not None else self.topics)
+
+    def effect_of(self, list_name: str = "") -> str:
+        """The one-line legal effect of a record of this source on sub-list ``list_name``."""
+        sub = self.sub_lists.get(list_name)
+        return sub.effect if sub is not None else self.effect
 
 
 @dataclass(frozen=True)
 class Format:
-    """One file shape of a source.
+    """One file shape of a source, and the parser that reads it.
 
-    ``primary`` is a glob that must match one file of a set; ``companions`` are globs for files that
-    belong to the same set when they carry the same date key in their name (OFAC's sdn/add/alt/comments
-    CSVs). ``official`` is False for third-party copies (``DERIVED_*``); ``verified`` is False while the
-    parser was only tested on fixtures we wrote, never on a real published file.
+    ``primary`` is a glob that must match one file of a set (``also_primary`` more globs: OFAC's
+    ``sdn.csv`` and ``sdn_2024-05-03.csv`` but not ``sdn_comments.csv``, which no single glob says);
+    ``companions`` are globs for files that belong to the same set when they carry the same date key in
+    their name (OFAC's sdn/add/alt/comments CSVs). ``official`` is False for third-party copies
+    (``DERIVED_*``); ``verified`` is False while the parser was only tested on fixtures we wrote, never
+    on a real published file.
+
+    ``parse`` is a parser from :mod:`exportcheck.formats`: it takes the files and a
+    :class:`~exportcheck.formats.base.ParseContext`. The :class:`Source` a format is declared in fills
+    ``context`` from its spec, so the parser never hard-codes which list it reads.
     """
 
     name: str
-    parse: ParseFn
+    parse: ContextParseFn
     primary: str
+    also_primary: tuple[str, ...] = ()
     companions: tuple[str, ...] = ()
     official: bool = True
     verified: bool = True
     parser_version: str = "1"
     min_records: int | None = None  # overrides the source's bounds for this shape (e.g. a partial copy)
     max_records: int | None = None
+    #: Overrides the source's per-country bounds for this shape (``{}``: a copy without countries).
+    country_bounds: dict[str, tuple[int, int]] | None = None
+    context: ParseContext | None = None
 
     def matches_primary(self, name: str) -> bool:
-        return fnmatch.fnmatch(name.lower(), self.primary.lower())
+        lowered = name.lower()
+        return any(fnmatch.fnmatch(lowered, pat.lower()) for pat in (self.primary, *self.also_primary))
 
     def matches_companion(self, name: str) -> bool:
         return any(fnmatch.fnmatch(name.lower(), pat.lower()) for pat in self.companions)
 
+    def read(self, paths: Sequence[Path]) -> Parsed:
+        """Parse one input set with this format's parser and its source's context."""
+        if self.context is None:
+            raise ConfigError(f"format {self.name!r} is not declared in a source, so it has no parse context")
+        return self.parse(paths, self.context)
+
 
 @dataclass(frozen=True)
 class Source:
-    """A declared list and the formats exportcheck can read it in."""
+    """A declared list and the formats exportcheck can read it in.
+
+    Each format gets the parse context of this source (its id and list label) when the source is built.
+    """
 
     spec: SourceSpec
     formats: tuple[Format, ...] = ()
+
+    def __post_init__(self) -> None:
+        context = ParseContext(self.spec.id, self.spec.list_label)
+        bound = tuple(f if f.context is not None else replace(f, context=context) for f in self.formats)
+        object.__setattr__(self, "formats", bound)  # frozen: set once, while the source is built
 
     @property
     def id(self) -> str:
@@ -130,6 +192,13 @@ class Source:
 
     def official_format(self) -> Format | None:
         return next((f for f in self.formats if f.official), None)
+
+    def format(self, name: str) -> Format:
+        """The format called ``name``; a :class:`ConfigError` naming the known formats otherwise."""
+        for fmt in self.formats:
+            if fmt.name == name:
+                return fmt
+        raise ConfigError(f"{self.id}: no format {name!r}; formats: {', '.join(f.name for f in self.formats)}")
 
     def mirror_dir_names(self) -> list[str]:
         return [self.spec.id, *[d for d in self.spec.mirror_dirs if d != self.spec.id]]

@@ -8,10 +8,7 @@ The announcements are official web pages (Chinese); the mirror holds a third par
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import cn_designations
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -37,7 +34,7 @@ SPEC = SourceSpec(
 
 FORMATS: tuple[Format, ...] = (
     Format(name="combined-csv", primary="DERIVED_cn-designations-combined_*.csv", official=False,
-           parse=partial(cn_designations.parse, ctx=ParseContext('cn-mofcom', ''))),
+           parse=cn_designations.parse),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -15,6 +15,13 @@ SPEC = SourceSpec(
     publisher='Council of the European Union',
     kind='entities',
     homepage='https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:02014R0833',
+    nature='export-control-end-user',
+    jurisdiction='EU',
+    topics=['export.control'],
+    effect=('Authorisations to sell dual-use and advanced-technology items to the listed (mostly Russian) '
+            'military end users are largely excluded (Regulation (EU) 833/2014, Art. 2 and 2a; derogations not '
+            'confirmed here); binds exporters in the EU.'),
+    list_label='EU 833/2014 Annex IV',
     formats_published=['Official Journal (HTML, PDF, Formex XML)'],
     licence='EUR-Lex reuse (CC BY 4.0); transcription by OpenSanctions',
     attribution='Council Regulation (EU) No 833/2014, Annex IV; transcription by OpenSanctions',
@@ -28,7 +35,7 @@ SPEC = SourceSpec(
 
 FORMATS: tuple[Format, ...] = (
     Format(name="opensanctions-journal-csv", primary="*32014R0833*.csv", official=False,
-           parse=os_eu_journal.parser("eu-833-annex-iv", "IV", "EU 833/2014 Annex IV")),
+           parse=os_eu_journal.parser("IV")),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

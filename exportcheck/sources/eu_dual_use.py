@@ -17,6 +17,11 @@ SPEC = SourceSpec(
     publisher='European Union (EUR-Lex)',
     kind='controls',
     homepage='https://eur-lex.europa.eu/eli/reg/2021/821',
+    nature='export-control-items',
+    jurisdiction='EU',
+    topics=['export.control'],
+    effect=('Exporting a listed item out of the EU needs an authorisation (Regulation (EU) 2021/821, Art. 3); '
+            'only the exporter or the authority classifies an item.'),
     formats_published=['EUR-Lex consolidated HTML', 'Formex XML', 'PDF'],
     licence='EUR-Lex reuse (CC BY 4.0)',
     attribution='Regulation (EU) 2021/821, Annex I, consolidated text, EUR-Lex',

@@ -15,6 +15,12 @@ SPEC = SourceSpec(
     publisher='European Commission (DG FISMA)',
     kind='entities',
     homepage='https://data.europa.eu/data/datasets/consolidated-list-of-persons-groups-and-entities-subject-to-eu-financial-sanctions',
+    nature='sanctions',
+    jurisdiction='EU',
+    topics=['sanction'],
+    effect=('Assets of the listed party are frozen and no funds or economic resources may be made available to '
+            'it, binding every person and business in the EU (Art. 215 TFEU regulations).'),
+    list_label='EU FSF',
     formats_published=['XML 1.1', 'XML 1.0', 'CSV', 'PDF'],
     licence='European Commission reuse policy (CC BY 4.0)',
     attribution='Consolidated list of persons, groups and entities subject to EU financial sanctions, European Commission',

@@ -6,10 +6,7 @@ Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries). The PDF e
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import meti_eul
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -31,11 +28,12 @@ SPEC = SourceSpec(
     topics=['export.control'],
     effect='A Japanese exporter needs a METI licence (catch-all control) for exports to a listed end user unless '
            'the goods are clearly not for WMD or conventional-weapons use; binds Japanese exporters only.',
+    list_label='METI End User List',
 )
 
 FORMATS: tuple[Format, ...] = (
     Format(name="meti-xlsx", primary="*end-user-list*.xlsx",
-           parse=partial(meti_eul.parse, ctx=ParseContext('jp-meti-eul', 'METI End User List'))),
+           parse=meti_eul.parse),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -17,6 +17,11 @@ SPEC = SourceSpec(
     publisher='Ministerie van Buitenlandse Zaken (Staatscourant)',
     kind='controls',
     homepage='https://zoek.officielebekendmakingen.nl/stcrt-2023-18212.html',
+    nature='export-control-items',
+    jurisdiction='NL',
+    topics=['export.control'],
+    effect=('Exporting a listed advanced semiconductor item from the Netherlands needs a Dutch licence (national '
+            'measure under Art. 9 of Regulation (EU) 2021/821).'),
     formats_published=['Staatscourant XML', 'HTML', 'PDF'],
     licence='Dutch government publication, public domain (Auteurswet art. 11)',
     attribution='Staatscourant 2023, 18212, as amended (Stcrt. 2024 BZ2404162; 2025)',

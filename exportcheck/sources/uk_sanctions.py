@@ -8,8 +8,6 @@ ConList in favour of the FCDO list in early 2026 (date unconfirmed here), so the
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import ofsi_conlist, uk_fcdo
 from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
@@ -20,6 +18,12 @@ SPEC = SourceSpec(
     publisher='UK Foreign, Commonwealth & Development Office; HM Treasury OFSI (Consolidated List)',
     kind='entities',
     homepage='https://www.gov.uk/government/publications/the-uk-sanctions-list',
+    nature='sanctions',
+    jurisdiction='GB',
+    topics=['sanction'],
+    effect=('UK asset freezes and trade measures binding UK persons and conduct in the UK (SAMLA 2018); not '
+            'binding on an EU exporter as such.'),
+    list_label='UK Sanctions List',
     formats_published=['XML', 'CSV', 'ODS', 'HTML', 'OFSI ConList CSV/XLSX (until 2025)'],
     licence='Open Government Licence v3.0',
     attribution='UK Sanctions List, Foreign, Commonwealth & Development Office; Consolidated List of Financial '
@@ -30,21 +34,18 @@ SPEC = SourceSpec(
     downloads=[
         OfficialFile(name='UK-Sanctions-List.xml', url='https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml')
     ],
-    nature='sanctions',
-    jurisdiction='GB',
-    topics=['sanction'],
-    effect='UK asset freeze and dealing prohibitions (and, per regime, trade measures) under UK sanctions '
-           'regulations; binds UK persons, not a Dutch or EU licence requirement by itself.',
 )
 
-_CONLIST = partial(ofsi_conlist.parse, ctx=ParseContext('uk-sanctions', 'UK Consolidated List'))
+#: OFSI's publication is the Consolidated List of Financial Sanctions Targets: its records say so.
+_CONLIST = ParseContext('uk-sanctions', 'UK Consolidated List')
 
 FORMATS: tuple[Format, ...] = (
     Format(name="uk-sanctions-xml", parse=uk_fcdo.parse, primary="*UK*Sanctions*List*.xml", verified=False),
     # A complete edition re-saved once in Excel by a third party (cell values untouched): same parser.
-    Format(name="ofsi-conlist-xlsx-resaved", parse=_CONLIST, primary="DERIVED_ofsi-conlist_*.xlsx", official=False),
-    Format(name="ofsi-conlist-xlsx", parse=_CONLIST, primary="*conlist*.xlsx"),
-    Format(name="ofsi-conlist-csv", parse=_CONLIST, primary="*conlist*.csv"),
+    Format(name="ofsi-conlist-xlsx-resaved", parse=ofsi_conlist.parse, primary="DERIVED_ofsi-conlist_*.xlsx",
+           official=False, context=_CONLIST),
+    Format(name="ofsi-conlist-xlsx", parse=ofsi_conlist.parse, primary="*conlist*.xlsx", context=_CONLIST),
+    Format(name="ofsi-conlist-csv", parse=ofsi_conlist.parse, primary="*conlist*.csv", context=_CONLIST),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -11,6 +11,12 @@ SPEC = SourceSpec(
     publisher='United Nations Security Council',
     kind='entities',
     homepage='https://www.un.org/securitycouncil/content/un-sc-consolidated-list',
+    nature='sanctions',
+    jurisdiction='UN',
+    topics=['sanction'],
+    effect=("UN member states must freeze the listed party's assets and bar dealings (binding UN Security Council"
+            ' resolutions; in the EU applied through Council decisions and regulations).'),
+    list_label='UN',
     formats_published=['XML', 'HTML', 'PDF'],
     licence='United Nations; public information',
     attribution='United Nations Security Council Consolidated List',

@@ -16,11 +16,19 @@ SPEC = SourceSpec(
     publisher='US Department of Defense (War)',
     kind='entities',
     homepage='https://www.federalregister.gov/documents/2026/06/10/2026-11571',
+    nature='red-flag',
+    jurisdiction='US',
+    topics=['mil'],
+    effect=("DoD's designation of 'Chinese military companies' (NDAA FY2021 §1260H) restricts DoD procurement, "
+            'not exports: a red flag relevant to what an exporter knew, never a licence trigger.'),
+    list_label='1260H',
     formats_published=['PDF', 'Federal Register notice'],
     licence='US Government work; transcription by OpenSanctions (CC BY-NC 4.0)',
     attribution='Section 1260H list, US Department of Defense; machine-readable transcription by OpenSanctions',
     min_records=40,
     max_records=2000,
+    # Every 1260H designation is a Chinese company (227 of 227 listing periods' entities, 2026-08-20).
+    country_bounds={'CN': (40, 2000)},
     mirror_dirs=['us-1260h'],
     notes='Official only as PDF/Federal Register; the OpenSanctions transcription with start/end dates per edition is the machine-readable source.',
     downloads=[
@@ -33,8 +41,7 @@ FORMATS: tuple[Format, ...] = (
     # CSV is what ``refresh`` downloads (saved as sanctions.csv; the mirror copy is DERIVED_...milcorps...csv).
     Format(name="opensanctions-csv", parse=os_1260h.parse, primary="*sanctions*.csv"),
     Format(name="nsfreg-json", primary="DERIVED_dow-1260h_*.json", official=False,
-           parse=nsfreg.parser(nsfreg.ListShape("us-1260h", "1260H", "Company",
-                                                notes_are_licence_requirement=False, id_by_country=False,
+           parse=nsfreg.parser(nsfreg.ListShape("Company", notes_are_licence_requirement=False, id_by_country=False,
                                                 date_from_effective_dates=True))),
 )
 

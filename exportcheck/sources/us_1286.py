@@ -28,13 +28,13 @@ SPEC = SourceSpec(
     topics=['export.risk'],
     effect='Restricts DoD funding of fundamental research with the named institutions and talent programmes '
            '(NDAA FY2019 s. 1286); no export licence effect.',
+    list_label='DoD 1286',
 )
 
 FORMATS: tuple[Format, ...] = (
     # official=True: there is no machine-readable official file to prefer (the PDF is not parsed).
     Format(name="nsfreg-json", primary="DERIVED_dow-1286_*.json",
-           parse=nsfreg.parser(nsfreg.ListShape('us-1286', 'DoD 1286', 'Organization',
-                                                notes_are_licence_requirement=False, id_by_country=False))),
+           parse=nsfreg.parser(nsfreg.ListShape('Organization', notes_are_licence_requirement=False, id_by_country=False))),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -16,6 +16,11 @@ SPEC = SourceSpec(
     publisher='US Bureau of Industry and Security',
     kind='controls',
     homepage='https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-774',
+    nature='export-control-items',
+    jurisdiction='US',
+    topics=['export.control'],
+    effect=('An item subject to the EAR with an ECCN needs a BIS licence where the Country Chart marks its '
+            'destination, unless a licence exception applies (15 CFR 738, 740, 774).'),
     formats_published=['eCFR XML', 'HTML'],
     licence='US Government work, public domain',
     attribution='Code of Federal Regulations, 15 CFR part 774 Supplement No. 1, via eCFR',

@@ -6,10 +6,7 @@ producers or providers, 2 classes of foreign-made equipment kept in the ``covere
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import fcc_covered
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -30,11 +27,12 @@ SPEC = SourceSpec(
     topics=['export.risk'],
     effect='The FCC authorises no new equipment from the listed producers, and USF funds may not buy their '
            'equipment or services (47 CFR 2.903, 54.9); no export licence effect.',
+    list_label='FCC Covered List',
 )
 
 FORMATS: tuple[Format, ...] = (
     Format(name="nsfreg-json", primary="DERIVED_fcc-covered-list_*.json",
-           parse=partial(fcc_covered.parse, ctx=ParseContext('us-fcc-covered', 'FCC Covered List'))),
+           parse=fcc_covered.parse),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

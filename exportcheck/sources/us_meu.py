@@ -15,11 +15,19 @@ SPEC = SourceSpec(
     publisher='US Bureau of Industry and Security',
     kind='entities',
     homepage='https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/appendix-Supplement%20No.%207%20to%20Part%20744',
+    nature='export-control-end-user',
+    jurisdiction='US',
+    topics=['export.control'],
+    effect=('A BIS licence is needed for items subject to the EAR named in Supp. No. 2 to part 744 going to the '
+            'listed military end users (15 CFR 744.21); binds only items subject to the EAR.'),
+    list_label='MEU',
     formats_published=['eCFR XML', 'HTML'],
     licence='US Government work, public domain',
     attribution='Code of Federal Regulations, 15 CFR part 744 Supplement No. 7, via eCFR',
     min_records=20,
     max_records=2000,
+    # The MEU List is mostly Chinese entities (70 of 70 in the 2026-07-09 copy).
+    country_bounds={'CN': (20, 1000)},
     mirror_dirs=['us-ear'],
     downloads=[
         OfficialFile(name='title-15-part-744.xml', url='https://www.ecfr.gov/api/versioner/v1/full/current/title-15.xml?part=744')
@@ -27,10 +35,9 @@ SPEC = SourceSpec(
 )
 
 FORMATS: tuple[Format, ...] = (
-    Format(name="ecfr-xml", parse=ecfr_744.parser('us-meu'), primary="title-15-part-744*.xml", verified=False),
+    Format(name="ecfr-xml", parse=ecfr_744.parser(supplement=7), primary="title-15-part-744*.xml", verified=False),
     Format(name="nsfreg-json", primary="DERIVED_meu-list_part744-supp7_*.json", official=False,
-           parse=nsfreg.parser(nsfreg.ListShape('us-meu', 'MEU', 'LegalEntity',
-                                                notes_are_licence_requirement=False, id_by_country=True))),
+           parse=nsfreg.parser(nsfreg.ListShape('LegalEntity', notes_are_licence_requirement=False, id_by_country=True))),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

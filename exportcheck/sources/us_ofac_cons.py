@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from exportcheck.formats import ofac_enhanced_xml, ofac_legacy_csv, ofac_sdnlist_xml
-from exportcheck.sources._ofac_formats import GlobFormat
-from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
+from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec, SubList
+
+#: OFAC's non-SDN sub-lists by the ``list`` value its parsers give (:mod:`exportcheck.formats.ofac`):
+#: NS-CMIC is a securities ban, not a sanction on dealings; the others take the source's nature.
+SUB_LISTS = {
+    "NS-CMIC": SubList(nature="red-flag", topics=["invest.ban"],
+                       effect="OFAC NS-CMIC (EO 14032): bars US persons from buying the company's securities; "
+                              "not an export ban."),
+}
 
 SPEC = SourceSpec(
     id='us-ofac-cons',
@@ -12,6 +19,13 @@ SPEC = SourceSpec(
     publisher='US Treasury, Office of Foreign Assets Control',
     kind='entities',
     homepage='https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists',
+    nature='sanctions',
+    jurisdiction='US',
+    topics=['sanction'],
+    effect=("OFAC's non-SDN lists: restrictions specific to each sub-list (sectoral debt and equity, "
+            'correspondent accounts, menu-based measures), no blocking; binds US persons; NS-CMIC is a securities'
+            ' ban (declared per sub-list).'),
+    sub_lists=SUB_LISTS,
     formats_published=['legacy CSV (cons_prim/add/alt/comments)', 'consolidated.xml', 'CONS_ENHANCED.XML', 'cons_advanced.xml'],
     licence='US Government work, public domain',
     attribution='Consolidated Sanctions List (Non-SDN Lists), OFAC, U.S. Department of the Treasury',
@@ -27,10 +41,10 @@ SPEC = SourceSpec(
 )
 
 FORMATS: tuple[Format, ...] = (
-    Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse_cons, primary="cons_prim*.csv",
+    Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse, primary="cons_prim*.csv",
            companions=("cons_add*.csv", "cons_alt*.csv", "cons_comments*.csv")),
-    Format(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse_cons, primary="consolidated*.xml"),
-    GlobFormat(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse_cons, primary="cons_enhanced*.zip",
+    Format(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse, primary="consolidated*.xml"),
+    Format(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse, primary="cons_enhanced*.zip",
                also_primary=("cons_enhanced*.xml",)),
 )
 

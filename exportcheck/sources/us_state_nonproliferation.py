@@ -9,10 +9,7 @@ in force, so as-of checks see lapsed sanctions as lapsed.
 
 from __future__ import annotations
 
-from functools import partial
-
 from exportcheck.formats import state_nonproliferation
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -35,12 +32,12 @@ SPEC = SourceSpec(
     topics=['sanction', 'debarment'],
     effect='US government procurement, assistance and (under some statutes) US export-licence bans on the '
            'party, each for its own term; binds the US government and US exports, not a Dutch or EU export.',
+    list_label='State nonproliferation sanctions',
 )
 
 FORMATS: tuple[Format, ...] = (
     Format(name="nsfreg-json", primary="DERIVED_state-nonproliferation_*.json",
-           parse=partial(state_nonproliferation.parse,
-                         ctx=ParseContext('us-state-nonproliferation', 'State nonproliferation sanctions'))),
+           parse=state_nonproliferation.parse),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -28,12 +28,12 @@ SPEC = SourceSpec(
     topics=['forced.labor'],
     effect='Rebuttable presumption that goods made wholly or partly by the entity are barred from import into '
            'the US (UFLPA s. 3); no export licence effect.',
+    list_label='UFLPA Entity List',
 )
 
 FORMATS: tuple[Format, ...] = (
     Format(name="nsfreg-json", primary="DERIVED_dhs-uflpa_*.json",
-           parse=nsfreg.parser(nsfreg.ListShape('us-uflpa', 'UFLPA Entity List', 'Company',
-                                                notes_are_licence_requirement=False, id_by_country=False))),
+           parse=nsfreg.parser(nsfreg.ListShape('Company', notes_are_licence_requirement=False, id_by_country=False))),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

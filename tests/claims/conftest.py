@@ -21,6 +21,7 @@ from exportcheck.claims.memory import EntitySet, MemoryControls, MemoryScreener
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import SnapshotRef
 from exportcheck.model import Alias, Citation, ControlEntry, Entity
+from exportcheck.sources import get_source
 
 EL_FILE = "us-ear/DERIVED_entity-list_part744-supp4_2026-07-09.json"
 H1260_FILE = "us-1260h/DERIVED_opensanctions_us_dod_chinese_milcorps_2026-08-20.csv"
@@ -68,9 +69,8 @@ def h1260_rows(raw_dir: Path) -> list[Entity]:
 @pytest.fixture(scope="session")
 def csl_2022_rows(raw_dir: Path) -> list[Entity]:
     """The real official CSL CSV of April 2022 through the project's own parser (SDN, NS-CMIC, Entity List …)."""
-    from exportcheck.formats import csl_csv
-
-    return list(csl_csv.parse([raw_dir / "us-csl" / "consolidated_2022-04.csv.gz"]).records)  # type: ignore[arg-type]
+    parsed = get_source("us-csl").format("csl-csv").read([raw_dir / "us-csl" / "consolidated_2022-04.csv.gz"])
+    return list(parsed.records)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

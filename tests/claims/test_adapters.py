@@ -29,7 +29,7 @@ def package_controls(controls, tmp_path_factory: pytest.TempPathFactory) -> Pack
 def test_lookup_reads_each_bracketing_version(package_controls: PackageControls) -> None:
     answer = package_controls.lookup("3B001.f", "eu", date(2024, 2, 5))
     assert answer.version.basis == "bracketing"
-    assert "2023/2616" in answer.version.explanation and "NOT held" in answer.version.explanation
+    assert "2023/2616" in answer.version.explanation and "not held here" in answer.version.explanation
     assert sorted((h.code, h.version) for h in answer.hits) == [("3B001.f", "02021R0821-20230526"),
                                                                ("3B001.f", "02021R0821-20251115")]
     current = package_controls.lookup("3B001.f", "eu", date(2025, 12, 1))

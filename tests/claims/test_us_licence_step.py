@@ -16,8 +16,8 @@ from exportcheck.claims.memory import MemoryControls, MemoryScreener
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import ClaimResult, Step
 from exportcheck.controls import ControlData
-from exportcheck.formats import ccl_json
 from exportcheck.model import ControlEntry
+from exportcheck.sources import get_source
 from exportcheck.tables import records_to_frame
 
 US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
@@ -37,7 +37,7 @@ class ChartControls(MemoryControls):
 
 @pytest.fixture(scope="module")
 def us_ctx(raw_dir: Path, screener: MemoryScreener) -> Context:
-    parsed = ccl_json.parse([raw_dir / "us-ear" / name for name in US_FILES])
+    parsed = get_source("us-ccl").format("ccl-json").read([raw_dir / "us-ear" / name for name in US_FILES])
     records = [r for r in parsed.records if isinstance(r, ControlEntry)]
     data = ControlData.from_frames(records_to_frame(records, ControlEntry), **parsed.extra_tables)
     return Context(screener, ChartControls(records, data))
@@ -106,3 +106,30 @@ def test_item_not_controlled_shows_the_licence_answer(us_ctx: Context) -> None:
     early = step(run(us_ctx, US_EXPORTER, kind="item-not-controlled", date="2024-06-01", destination="KP",
                      regimes=["us"], item={"control_codes": ["us:3A001"]}), "us-ccl")
     assert early.status == "undetermined" and "see Part 746" in early.finding  # only a later CCL is held
+
+
+def test_example_file_through_the_cli(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """examples/us-licence.yaml on a store holding only the CCL: the licence answers need no other list."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from exportcheck.cli import app
+    from exportcheck.refresh import refresh
+    from exportcheck.settings import get_settings
+
+    folder = tmp_path_factory.mktemp("ccl-only")
+    assert [o.status for o in refresh(["us-ccl"], get_settings(folder), mirror=str(raw_dir))] == ["published"]
+    example = Path(__file__).resolve().parents[2] / "examples" / "us-licence.yaml"
+    out = folder / "report.json"
+    result = CliRunner().invoke(app, ["verify", str(example), "--lists-dir", str(folder), "--format", "json",
+                                      "--out", str(out)])
+    assert result.exit_code == 1, result.output  # a claim is contradicted
+    report = json.loads(out.read_text(encoding="utf-8"))
+    status = {r["claim_id"]: r["status"] for r in report["results"]}
+    us = {r["claim_id"]: next(s for s in r["steps"] if s["key"] == "us-ear") for r in report["results"]}
+    assert status["us-mmic-to-iran"] == status["us-mmic-to-hong-kong"] == "contradicted"
+    assert "see Part 746" in us["us-mmic-to-iran"]["finding"]
+    assert "entry for China" in us["us-mmic-to-hong-kong"]["finding"]
+    assert us["us-scanner-to-germany"]["status"] != "contradicted"
+    assert us["dutch-scanner-to-china"]["status"] == "undetermined" and "de minimis" in us["dutch-scanner-to-china"]["settle"]

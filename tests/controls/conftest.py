@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from exportcheck.formats import ccl_json, eu_annex_json, eu_consolidated_text
+from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 from tests.conftest import raw_file
 
@@ -35,17 +35,17 @@ def us_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def eu2025(eu_json_path: Path) -> Parsed:
-    return eu_annex_json.parse([eu_json_path])
+    return get_source("eu-dual-use").format("eu-annex-json").read([eu_json_path])
 
 
 @pytest.fixture(scope="session")
 def eu2023(eu_text_paths: list[Path]) -> Parsed:
-    return eu_consolidated_text.parse(eu_text_paths)
+    return get_source("eu-dual-use").format("eu-consolidated-text").read(eu_text_paths)
 
 
 @pytest.fixture(scope="session")
 def us2026(us_paths: list[Path]) -> Parsed:
-    return ccl_json.parse(us_paths)
+    return get_source("us-ccl").format("ccl-json").read(us_paths)
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +65,7 @@ def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignor
         licence_requirements=us2026.extra_tables["licence_requirements"],
         chart_footnotes=us2026.extra_tables["chart_footnotes"],
         all_destinations=us2026.extra_tables["all_destinations"],
+        licence_exceptions=us2026.extra_tables["licence_exceptions"],
         definitions=pd.concat([p.extra_tables["definitions"] for p in (eu2025, eu2023, us2026)], ignore_index=True),
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ccl_json
+from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 
 LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+\S")  # "c.3.a Two or more ...": a paragraph that lost its field
@@ -79,7 +79,7 @@ def test_rejects_unknown_json(tmp_path: Path) -> None:
     bad = tmp_path / "DERIVED_ccl_part774-supp1_x.json"
     bad.write_text('{"something": 1}')
     with pytest.raises(ParseError, match="neither the CCL"):
-        ccl_json.parse([bad])
+        get_source("us-ccl").format("ccl-json").read([bad])
 
 
 def test_entry_ids_are_unique_across_regimes_and_versions(us2026: Parsed, eu2025: Parsed, eu2023: Parsed) -> None:

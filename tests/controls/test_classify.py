@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exportcheck.controls.classify import classify
+from exportcheck.controls.classifier import classify
 from exportcheck.controls.facts import description_facts, stated_facts
 from exportcheck.errors import InputError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exportcheck.controls.classify import trees
+from exportcheck.controls.classifier import trees
 from exportcheck.controls.criteria_parse import comparable, leaves, parametric
 from exportcheck.controls.criteria_read import read_criteria
 from exportcheck.controls.units import parse_number

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import eu_annex_json
+from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 
 LINE = re.compile(r"^(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)\.?\s+(.*)$")
@@ -84,7 +84,7 @@ def test_rejects_a_file_that_is_not_the_annex(tmp_path: Path) -> None:
     bad = tmp_path / "DERIVED_annex-I_x.json"
     bad.write_text('{"entries": []}')
     with pytest.raises(ParseError, match="missing keys"):
-        eu_annex_json.parse([bad])
+        get_source("eu-dual-use").format("eu-annex-json").read([bad])
     bad.write_text('{"entries": [{"entry_code": "3B001", "verbatim_text": "no code here"}], "valid_from": "2025-11-15", "corpus_version": "x"}')
     with pytest.raises(ParseError, match="line without its code"):
-        eu_annex_json.parse([bad])
+        get_source("eu-dual-use").format("eu-annex-json").read([bad])

@@ -15,8 +15,8 @@ from exportcheck.errors import InputError
 
 
 def test_public_names() -> None:
-    assert set(controls.__all__) == {"ControlData", "ControlHit", "ControlLookup", "Parameter", "VersionCheck",
-                                     "extract_parameters", "load_controls", "lookup", "search", "us_licence", "version_notes"}
+    assert set(controls.__all__) == {"Classification", "Comparison", "ControlData", "ControlHit", "ControlLookup",
+                                     "Parameter", "VersionCheck", "classify", "compare", "extract_parameters", "load_controls", "lookup", "search", "us_licence", "version_notes"}
 
 
 def test_3b001_f_children_and_us_flagged(control_data: ControlData) -> None:

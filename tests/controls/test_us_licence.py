@@ -51,6 +51,10 @@ def test_china_3a001_ns2_x(control_data: ControlData, us_paths: list[Path]) -> N
     at1 = next(x for x in r.reasons if x.columns == ["AT1"])
     assert at1.requirement == "no-x"  # China has no AT X: shown as such, and the NS2 X still decides
     assert "EARLIER than that text" in r.text_note and r.text_issue_date == "2026-07-23"
+    a2 = determine("3A001.a.2", "CN", data=control_data)  # MT/NP/RS1 rows name other paragraphs: not cited for a.2
+    assert a2.outcome == "licence-required" and "NS2" in a2.summary and "MT" not in a2.summary
+    named = {x["exception"]: x["text"] for x in r.exceptions_named}  # as 3A001's own table writes them
+    assert {"LVS", "GBS", "STA"} <= set(named) and "N/A for MT, NP" in named["LVS"]
 
 
 def test_hong_kong_is_judged_as_china(control_data: ControlData) -> None:

@@ -29,7 +29,7 @@ def rows() -> list[dict[str, str]]:
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
     (fmt,) = get_source("eu-833-annex-iv").formats
-    return fmt.parse([raw_file("eu-reg833-annexes", NAME)])
+    return fmt.read([raw_file("eu-reg833-annexes", NAME)])
 
 
 def test_annex_iv_rows_only(rows: list[dict[str, str]], parsed: Parsed) -> None:
@@ -66,7 +66,7 @@ def test_truncated(tmp_path: Path) -> None:
     cut = tmp_path / "32014R0833_cut.csv"
     cut.write_text(text[:5000].rsplit("\n", 1)[0] + '\n32014R0833,99999,"EU-RUS', encoding="utf-8")
     with pytest.raises(ParseError, match=r"32014R0833_cut\.csv line \d+"):
-        os_eu_journal.parser("eu-833-annex-iv", "IV", "x")([cut])
+        get_source("eu-833-annex-iv").format("opensanctions-journal-csv").read([cut])
 
 
 def test_unknown_column_reported(tmp_path: Path) -> None:
@@ -74,5 +74,5 @@ def test_unknown_column_reported(tmp_path: Path) -> None:
     header, *rest = text.splitlines()[:20]
     path = tmp_path / "32014R0833_new.csv"
     path.write_text("\n".join([header + ",sanctionsScope", *(line + "," for line in rest)]) + "\n", encoding="utf-8")
-    parsed = os_eu_journal.parser("eu-833-annex-iv", "IV", "x")([path])
+    parsed = get_source("eu-833-annex-iv").format("opensanctions-journal-csv").read([path])
     assert "sanctionsScope" in " ".join(parsed.warnings) and len(parsed.records) > 0

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from exportcheck.cli import app
 from exportcheck.errors import ParseError
-from exportcheck.formats import eu_fsf, uk_fcdo
+from exportcheck.formats import eu_fsf
 from exportcheck.sources import get_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -25,7 +25,7 @@ def test_fsf_fixture_counts_and_fields() -> None:
     tree = etree.parse(str(FSF))
     entries = tree.xpath("//f:sanctionEntity", namespaces=FSF_NS)
     names = tree.xpath("//f:sanctionEntity/f:nameAlias[normalize-space(@wholeName)]", namespaces=FSF_NS)
-    parsed = eu_fsf.parse([FSF])
+    parsed = get_source("eu-fsf").format("fsf-xml-1.1").read([FSF])
     assert len(parsed.records) == len(entries) == 2
     assert sum(len(r.aliases) for r in parsed.records) == len(names) - len(entries)  # the first name is the name
     org, person = parsed.records
@@ -41,7 +41,7 @@ def test_uk_fixture_counts_and_fields() -> None:
     tree = etree.parse(str(UK))
     designations = tree.xpath("//Designation")
     names = tree.xpath("//Designation/Names/Name") + tree.xpath("//Designation/NonLatinNames")
-    parsed = uk_fcdo.parse([UK])
+    parsed = get_source("uk-sanctions").format("uk-sanctions-xml").read([UK])
     assert len(parsed.records) == len(designations) == 2
     assert sum(len(r.aliases) for r in parsed.records) == len(names) - len(designations)
     org, person = parsed.records
@@ -51,13 +51,14 @@ def test_uk_fixture_counts_and_fields() -> None:
     assert str(parsed.data_date) == "2026-07-01"
 
 
-@pytest.mark.parametrize(("parse", "name"), [(eu_fsf.parse, FSF), (uk_fcdo.parse, UK)])
-def test_truncated_fails_with_line(tmp_path: Path, parse, name: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("source_id", "fmt", "name"), [("eu-fsf", "fsf-xml-1.1", FSF),
+                                                        ("uk-sanctions", "uk-sanctions-xml", UK)])
+def test_truncated_fails_with_line(tmp_path: Path, source_id: str, fmt: str, name: Path) -> None:
     text = name.read_text(encoding="utf-8")
     cut = tmp_path / f"cut_{name.name}"
     cut.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
     with pytest.raises(ParseError, match=rf"cut_{name.stem}\.xml: malformed XML at line \d+"):
-        parse([cut])
+        get_source(source_id).format(fmt).read([cut])
 
 
 BOMB = ('<?xml version="1.0"?><!DOCTYPE export [<!ENTITY a "aaaaaaaaaaaaaaaa">'
@@ -73,11 +74,11 @@ def test_entity_expansion_and_xxe_are_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "xmlFullSanctionsList_1_1_bomb.xml"
     bomb.write_text(BOMB, encoding="utf-8")
     with pytest.raises(ParseError, match=r"xmlFullSanctionsList_1_1_bomb\.xml: declares XML entities"):
-        eu_fsf.parse([bomb])
+        get_source("eu-fsf").format("fsf-xml-1.1").read([bomb])
     xxe = tmp_path / "UK_Sanctions_List_xxe.xml"
     xxe.write_text(XXE, encoding="utf-8")
     with pytest.raises(ParseError, match=r"UK_Sanctions_List_xxe\.xml: declares XML entities"):
-        uk_fcdo.parse([xxe])
+        get_source("uk-sanctions").format("uk-sanctions-xml").read([xxe])
 
 
 def test_marked_not_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,8 +104,8 @@ def test_unknown_elements_reported(tmp_path: Path) -> None:
     fsf = tmp_path / "xmlFullSanctionsList_1_1_new.xml"
     fsf.write_text(FSF.read_text(encoding="utf-8").replace("<subjectType ", "<riskScore>9</riskScore><subjectType ", 1),
                    encoding="utf-8")
-    assert "riskScore" in " ".join(eu_fsf.parse([fsf]).warnings)
+    assert "riskScore" in " ".join(get_source("eu-fsf").format("fsf-xml-1.1").read([fsf]).warnings)
     uk = tmp_path / "UK_Sanctions_List_new.xml"
     uk.write_text(UK.read_text(encoding="utf-8").replace("<RegimeName>", "<Vessel2>x</Vessel2><RegimeName>", 1),
                   encoding="utf-8")
-    assert "Vessel2" in " ".join(uk_fcdo.parse([uk]).warnings)
+    assert "Vessel2" in " ".join(get_source("uk-sanctions").format("uk-sanctions-xml").read([uk]).warnings)

@@ -10,7 +10,6 @@ import pytest
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ofac_enhanced_xml
 from exportcheck.model import Entity
 from exportcheck.sources import Parsed, get_source
 from tests.conftest import REPO, raw_file
@@ -29,7 +28,7 @@ def tree() -> etree._ElementTree:
 
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
-    return ofac_enhanced_xml.parse_cons([raw_file("us-ofac-sdn", FILE)])
+    return get_source("us-ofac-cons").format("ofac-enhanced-xml").read([raw_file("us-ofac-sdn", FILE)])
 
 
 def cetc(parsed: Parsed) -> Entity:
@@ -115,7 +114,7 @@ def test_bad_zip_fails(tmp_path: Path) -> None:
     path = tmp_path / "CONS_ENHANCED.ZIP"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match=r"CONS_ENHANCED\.ZIP: not a complete zip file"):
-        ofac_enhanced_xml.parse_cons([path])
+        get_source("us-ofac-cons").format("ofac-enhanced-xml").read([path])
 
 
 def test_truncated_xml_in_zip_fails_with_line(tmp_path: Path) -> None:
@@ -125,7 +124,7 @@ def test_truncated_xml_in_zip_fails_with_line(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("CONS_ENHANCED.XML", data[: len(data) // 2])
     with pytest.raises(ParseError, match=r"CONS_ENHANCED\.ZIP:CONS_ENHANCED\.XML: malformed XML at line \d+"):
-        ofac_enhanced_xml.parse_cons([path])
+        get_source("us-ofac-cons").format("ofac-enhanced-xml").read([path])
 
 
 def test_unknown_element_is_reported_and_sdn_list(tmp_path: Path) -> None:
@@ -134,7 +133,7 @@ def test_unknown_element_is_reported_and_sdn_list(tmp_path: Path) -> None:
     body = body.replace("<names>", "<riskScore>9</riskScore><names>")
     path = tmp_path / "SDN_ENHANCED.XML"
     path.write_text(body)
-    parsed = ofac_enhanced_xml.parse_sdn([path])
+    parsed = get_source("us-ofac-sdn").format("ofac-enhanced-xml").read([path])
     assert parsed.records[0].name == "ACME" and parsed.records[0].list == "SDN"
     assert parsed.records[0].entity_id == "us-ofac-sdn:1"
     assert any("unknown element <entity/riskScore>" in w for w in parsed.warnings)
@@ -144,12 +143,12 @@ def test_unknown_element_is_reported_and_sdn_list(tmp_path: Path) -> None:
 def test_entity_attacks_fail_cleanly(tmp_path: Path, name: str) -> None:
     # libxml2 stops billion laughs itself (amplification limit); xmlsafe refuses any declared entity
     with pytest.raises(ParseError, match=rf"{name}: (declares XML entities|malformed XML)"):
-        ofac_enhanced_xml.parse_cons([ATTACKS / name])
+        get_source("us-ofac-cons").format("ofac-enhanced-xml").read([ATTACKS / name])
     zipped = tmp_path / "CONS_ENHANCED.ZIP"
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.write(ATTACKS / name, "CONS_ENHANCED.XML")
     with pytest.raises(ParseError, match=r"CONS_ENHANCED\.ZIP:CONS_ENHANCED\.XML: (declares XML entities|malformed XML)"):
-        ofac_enhanced_xml.parse_cons([zipped])
+        get_source("us-ofac-cons").format("ofac-enhanced-xml").read([zipped])
 
 
 def test_registered_for_both_sources() -> None:

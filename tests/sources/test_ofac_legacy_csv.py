@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ofac_legacy_csv
 from exportcheck.model import Entity
 from exportcheck.refresh import find_sets
 from exportcheck.sources import Parsed, get_source
@@ -38,12 +37,12 @@ def cons_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def cons(cons_paths: list[Path]) -> Parsed:
-    return ofac_legacy_csv.parse_cons(cons_paths)
+    return get_source("us-ofac-cons").format("ofac-legacy-csv").read(cons_paths)
 
 
 @pytest.fixture(scope="session")
 def sdn() -> Parsed:
-    return ofac_legacy_csv.parse_sdn([raw_file("us-ofac-sdn", "sdn_2024-05-03.csv")])
+    return get_source("us-ofac-sdn").format("ofac-legacy-csv").read([raw_file("us-ofac-sdn", "sdn_2024-05-03.csv")])
 
 
 def by_uid(parsed: Parsed) -> dict[str, Entity]:
@@ -190,7 +189,7 @@ def small_set(folder: Path, suffix: str = "_2030-01-02") -> list[Path]:
 
 @pytest.mark.parametrize("suffix", ["_2030-01-02", ""])  # mirror names and official download names
 def test_small_set_joins_everything(tmp_path: Path, suffix: str) -> None:
-    parsed = ofac_legacy_csv.parse_sdn(small_set(tmp_path, suffix))
+    parsed = get_source("us-ofac-sdn").format("ofac-legacy-csv").read(small_set(tmp_path, suffix))
     acme, doe = parsed.records
     assert acme.programs == ["IRAN", "SDGT"]
     assert acme.remarks.endswith("Effective Date 01 Jan 2022.")
@@ -203,21 +202,21 @@ def test_small_set_joins_everything(tmp_path: Path, suffix: str) -> None:
 def test_cp1252_fallback(tmp_path: Path) -> None:
     path = write(tmp_path / "sdn.csv", ['1,"CAF\u00c9 S.A.",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '],
                  encoding="cp1252")
-    parsed = ofac_legacy_csv.parse_sdn([path])
+    parsed = get_source("us-ofac-sdn").format("ofac-legacy-csv").read([path])
     assert parsed.records[0].name == "CAFÉ S.A."
     assert any("cp1252" in w for w in parsed.warnings)
 
 
 def test_unknown_extra_column_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path / "sdn.csv", ['1,"X",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"new"'])
-    parsed = ofac_legacy_csv.parse_sdn([path])
+    parsed = get_source("us-ofac-sdn").format("ofac-legacy-csv").read([path])
     assert len(parsed.records) == 1
     assert any("sdn.csv line 1" in w and "unknown extra column" in w for w in parsed.warnings)
 
 
 def test_missing_end_marker_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path / "sdn.csv", ['1,"X",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '], end=b"")
-    assert any("0x1A" in w for w in ofac_legacy_csv.parse_sdn([path]).warnings)
+    assert any("0x1A" in w for w in get_source("us-ofac-sdn").format("ofac-legacy-csv").read([path]).warnings)
 
 
 def test_truncated_real_file_fails_naming_file_and_line(tmp_path: Path) -> None:
@@ -225,7 +224,7 @@ def test_truncated_real_file_fails_naming_file_and_line(tmp_path: Path) -> None:
     cut = tmp_path / "cons_prim_2025-12.csv"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match=r"cons_prim_2025-12\.csv line \d+"):
-        ofac_legacy_csv.parse_cons([cut])
+        get_source("us-ofac-cons").format("ofac-legacy-csv").read([cut])
 
 
 @pytest.mark.parametrize("line, message", [
@@ -235,14 +234,14 @@ def test_truncated_real_file_fails_naming_file_and_line(tmp_path: Path) -> None:
 ])
 def test_malformed_rows_fail(tmp_path: Path, line: str, message: str) -> None:
     with pytest.raises(ParseError, match=message):
-        ofac_legacy_csv.parse_sdn([write(tmp_path / "sdn.csv", [line])])
+        get_source("us-ofac-sdn").format("ofac-legacy-csv").read([write(tmp_path / "sdn.csv", [line])])
 
 
 def test_unclosed_quote_fails(tmp_path: Path) -> None:
     path = tmp_path / "sdn.csv"
     path.write_bytes(b'1,"X",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"cut off\r\n\x1a')
     with pytest.raises(ParseError, match=r"sdn\.csv line"):
-        ofac_legacy_csv.parse_sdn([path])
+        get_source("us-ofac-sdn").format("ofac-legacy-csv").read([path])
 
 
 # --- which files form a set ----------------------------------------------------------------------
@@ -281,9 +280,9 @@ def test_mixed_up_sets_fail(tmp_path: Path) -> None:
     dated = small_set(tmp_path)
     plain = small_set(tmp_path, "")
     with pytest.raises(ParseError, match="two primary files in one set"):
-        ofac_legacy_csv.parse_sdn([dated[0], plain[0]])
+        get_source("us-ofac-sdn").format("ofac-legacy-csv").read([dated[0], plain[0]])
     stray = write(tmp_path / "notes.csv", ["1,x"])
     with pytest.raises(ParseError, match=r"notes\.csv: not part of an OFAC legacy CSV set"):
-        ofac_legacy_csv.parse_sdn([dated[0], stray])
+        get_source("us-ofac-sdn").format("ofac-legacy-csv").read([dated[0], stray])
     with pytest.raises(ParseError, match=r"no sdn\.csv / cons_prim\.csv"):
-        ofac_legacy_csv.parse_sdn(dated[1:])
+        get_source("us-ofac-sdn").format("ofac-legacy-csv").read(dated[1:])

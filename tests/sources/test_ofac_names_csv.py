@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ofac_names_csv
 from exportcheck.sources import Parsed, get_source
 from tests.conftest import raw_file
 
@@ -26,7 +25,7 @@ def rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
-    return ofac_names_csv.parse([raw_file("us-ofac-sdn", CSV), raw_file("us-ofac-sdn", META)])
+    return get_source("us-ofac-sdn").format("ofac-sdn-names-csv").read([raw_file("us-ofac-sdn", CSV), raw_file("us-ofac-sdn", META)])
 
 
 def test_counts_match_the_file(parsed: Parsed, rows: list[dict[str, str]]) -> None:
@@ -58,20 +57,20 @@ def test_metadata_count_mismatch_fails(tmp_path: Path) -> None:
     short = tmp_path / CSV
     short.write_text("".join(data[:-5]), encoding="utf-8")
     with pytest.raises(ParseError, match=r"19244 rows but .*metadata\.json says 19249 entries"):
-        ofac_names_csv.parse([short, raw_file("us-ofac-sdn", META)])
+        get_source("us-ofac-sdn").format("ofac-sdn-names-csv").read([short, raw_file("us-ofac-sdn", META)])
 
 
 def test_bad_rows_fail(tmp_path: Path) -> None:
     path = tmp_path / "DERIVED_ofac-sdn-names_2030-01-01.csv"
     path.write_text("uid,name,type,programs,alternate_names,extra\n1,ACME,robot,SDGT,,x\n", encoding="utf-8")
     with pytest.raises(ParseError, match=r"line 2: bad uid/type/name"):
-        ofac_names_csv.parse([path])
+        get_source("us-ofac-sdn").format("ofac-sdn-names-csv").read([path])
 
 
 def test_unknown_column_reported(tmp_path: Path) -> None:
     path = tmp_path / "DERIVED_ofac-sdn-names_2030-01-01.csv"
     path.write_text("uid,name,type,programs,alternate_names,risk\n1,ACME,entity,SDGT,A; B,9\n", encoding="utf-8")
-    parsed = ofac_names_csv.parse([path])
+    parsed = get_source("us-ofac-sdn").format("ofac-sdn-names-csv").read([path])
     assert [a.name for a in parsed.records[0].aliases] == ["A", "B"]
     assert any("unknown new columns not read: risk" in w for w in parsed.warnings)
 

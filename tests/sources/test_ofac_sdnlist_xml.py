@@ -12,7 +12,6 @@ import pytest
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ofac_sdnlist_xml
 from exportcheck.sources import Parsed, get_source
 from tests.conftest import REPO, raw_file
 
@@ -27,7 +26,7 @@ def tree() -> etree._ElementTree:
 
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
-    return ofac_sdnlist_xml.parse_cons([raw_file("us-ofac-sdn", FILE)])
+    return get_source("us-ofac-cons").format("ofac-sdnlist-xml").read([raw_file("us-ofac-sdn", FILE)])
 
 
 def test_counts_match_xpath(parsed: Parsed, tree: etree._ElementTree) -> None:
@@ -80,7 +79,7 @@ def test_wrong_record_count_fails(tmp_path: Path, tree: etree._ElementTree) -> N
     path = tmp_path / "consolidated.xml"
     path.write_bytes(etree.tostring(copy))
     with pytest.raises(ParseError, match=r"consolidated\.xml: Record_Count says 639 entries, found 638"):
-        ofac_sdnlist_xml.parse_cons([path])
+        get_source("us-ofac-cons").format("ofac-sdnlist-xml").read([path])
 
 
 def test_truncated_file_fails_with_line(tmp_path: Path) -> None:
@@ -88,7 +87,7 @@ def test_truncated_file_fails_with_line(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_bytes(data[: len(data) // 3])
     with pytest.raises(ParseError, match=r"consolidated\.xml: malformed XML at line \d+"):
-        ofac_sdnlist_xml.parse_cons([path])
+        get_source("us-ofac-cons").format("ofac-sdnlist-xml").read([path])
 
 
 SMALL = """<?xml version="1.0" standalone="yes"?>
@@ -104,7 +103,7 @@ SMALL = """<?xml version="1.0" standalone="yes"?>
 def test_unknown_element_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "sdn.xml"
     path.write_text(SMALL.format(extra="<riskScore>9</riskScore>"))
-    parsed = ofac_sdnlist_xml.parse_sdn([path])
+    parsed = get_source("us-ofac-sdn").format("ofac-sdnlist-xml").read([path])
     assert parsed.records[0].list == "SDN"
     assert any("unknown element <sdnEntry/riskScore>" in w and "line 4" in w for w in parsed.warnings)
 
@@ -112,14 +111,14 @@ def test_unknown_element_is_reported(tmp_path: Path) -> None:
 def test_cmic_listing_date_from_id_rows(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_text(SMALL.format(extra=""))
-    (entity,) = ofac_sdnlist_xml.parse_cons([path]).records
+    (entity,) = get_source("us-ofac-cons").format("ofac-sdnlist-xml").read([path]).records
     assert entity.list == "NS-CMIC" and entity.listing_date == "2021-06-03"
 
 
 @pytest.mark.parametrize("name", ["sdnlist_billion_laughs.xml", "sdnlist_xxe.xml"])
 def test_entity_attacks_fail_cleanly(name: str) -> None:
     with pytest.raises(ParseError, match=name.replace(".", r"\.")):
-        ofac_sdnlist_xml.parse_cons([ATTACKS / name])
+        get_source("us-ofac-cons").format("ofac-sdnlist-xml").read([ATTACKS / name])
 
 
 def test_registered_for_both_sources() -> None:

@@ -32,8 +32,7 @@ def tree() -> etree._ElementTree:
 def parsed() -> Parsed:
     fmt = next(f for f in get_source("us-ofac-cons").formats if f.name == "ofac-sdnlist-xml")
     assert fmt.matches_primary(FILE) and fmt.verified
-    read = getattr(fmt, "read", None)  # the Format API passes the source's context where it has ``read``
-    return read([raw_file("us-ofac-sdn", FILE)]) if read else fmt.parse([raw_file("us-ofac-sdn", FILE)])
+    return fmt.read([raw_file("us-ofac-sdn", FILE)])
 
 
 def test_new_namespace_and_counts(tree: etree._ElementTree, parsed: Parsed) -> None:

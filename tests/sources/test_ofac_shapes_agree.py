@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from exportcheck.formats import ofac_enhanced_xml, ofac_legacy_csv
 from exportcheck.model import Entity
+from exportcheck.sources import get_source
 from tests.conftest import raw_file
 
 CONS = ["cons_prim_2025-12.csv", "cons_add_2025-12.csv", "cons_alt_2025-12.csv", "cons_comments_2025-12.csv"]
@@ -16,9 +16,9 @@ CONS = ["cons_prim_2025-12.csv", "cons_add_2025-12.csv", "cons_alt_2025-12.csv",
 
 @pytest.fixture(scope="module")
 def pairs() -> list[tuple[Entity, Entity]]:
-    legacy = {e.raw_id: e for e in ofac_legacy_csv.parse_cons([raw_file("us-ofac-sdn", n) for n in CONS]).records
+    legacy = {e.raw_id: e for e in get_source("us-ofac-cons").format("ofac-legacy-csv").read([raw_file("us-ofac-sdn", n) for n in CONS]).records
               if isinstance(e, Entity)}
-    enhanced = ofac_enhanced_xml.parse_cons([raw_file("us-ofac-sdn", "CONS_ENHANCED_2025-01-10.ZIP")]).records
+    enhanced = get_source("us-ofac-cons").format("ofac-enhanced-xml").read([raw_file("us-ofac-sdn", "CONS_ENHANCED_2025-01-10.ZIP")]).records
     found = [(legacy[e.raw_id], e) for e in enhanced if isinstance(e, Entity) and e.raw_id in legacy]
     assert len(found) > 400
     return found

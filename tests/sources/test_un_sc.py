@@ -9,9 +9,8 @@ import pytest
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import un_sc_xml
 from exportcheck.model import Entity
-from exportcheck.sources import Parsed
+from exportcheck.sources import Parsed, get_source
 from tests.conftest import REPO, raw_file
 
 FILE = "consolidated_2026-02-27.xml"
@@ -25,7 +24,7 @@ def tree() -> etree._ElementTree:
 
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
-    return un_sc_xml.parse([raw_file("un-sc", FILE)])
+    return get_source("un-sc").format("un-sc-xml").read([raw_file("un-sc", FILE)])
 
 
 def by_id(parsed: Parsed) -> dict[str, Entity]:
@@ -118,7 +117,7 @@ SMALL = """<?xml version="1.0" encoding="UTF-8"?>
 def test_small_file(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_text(SMALL.format(extra=""), encoding="utf-8")
-    kim, acme = un_sc_xml.parse([path]).records
+    kim, acme = get_source("un-sc").format("un-sc-xml").read([path]).records
     assert kim.name == "KIM IL" and kim.birth_dates == ["1960"] and "approximately 1960" in kim.remarks
     assert [(a.name, a.type, a.quality) for a in kim.aliases] == [("김일", "original-script", ""), ("KIM", "aka", "weak")]
     assert [(a.name, a.type) for a in acme.aliases] == [("OLD ACME", "fka")]
@@ -127,7 +126,7 @@ def test_small_file(tmp_path: Path) -> None:
 def test_unknown_element_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_text(SMALL.format(extra="<RISK>9</RISK>"), encoding="utf-8")
-    parsed = un_sc_xml.parse([path])
+    parsed = get_source("un-sc").format("un-sc-xml").read([path])
     assert any("line 5: unknown element <INDIVIDUAL/RISK>" in w for w in parsed.warnings)
 
 
@@ -135,7 +134,7 @@ def test_missing_dataid_fails(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_text(SMALL.format(extra="").replace("<DATAID>2</DATAID>", ""), encoding="utf-8")
     with pytest.raises(ParseError, match=r"consolidated\.xml line 8: <ENTITY> without DATAID"):
-        un_sc_xml.parse([path])
+        get_source("un-sc").format("un-sc-xml").read([path])
 
 
 def test_truncated_file_fails_with_line(tmp_path: Path) -> None:
@@ -143,17 +142,17 @@ def test_truncated_file_fails_with_line(tmp_path: Path) -> None:
     path = tmp_path / FILE
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ParseError, match=rf"{FILE}: malformed XML at line \d+"):
-        un_sc_xml.parse([path])
+        get_source("un-sc").format("un-sc-xml").read([path])
 
 
 def test_wrong_root_fails(tmp_path: Path) -> None:
     path = tmp_path / "consolidated.xml"
     path.write_text("<sdnList/>")
     with pytest.raises(ParseError, match="not <CONSOLIDATED_LIST>"):
-        un_sc_xml.parse([path])
+        get_source("un-sc").format("un-sc-xml").read([path])
 
 
 @pytest.mark.parametrize("name", ["un_sc_billion_laughs.xml", "un_sc_xxe.xml"])
 def test_entity_attacks_fail_cleanly(name: str) -> None:
     with pytest.raises(ParseError, match=rf"{name}: (declares XML entities|malformed XML)"):
-        un_sc_xml.parse([ATTACKS / name])
+        get_source("un-sc").format("un-sc-xml").read([ATTACKS / name])

@@ -31,7 +31,7 @@ def rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def parsed() -> Parsed:
-    return os_1260h.parse([raw_file("us-1260h", CSV_NAME)])
+    return get_source("us-1260h").format("opensanctions-csv").read([raw_file("us-1260h", CSV_NAME)])
 
 
 def test_one_entity_per_company_every_period_kept(rows: list[dict[str, str]], parsed: Parsed) -> None:
@@ -87,7 +87,7 @@ def test_data_date_is_newest_edition(parsed: Parsed) -> None:
 def test_json_edition_and_stable_ids(parsed: Parsed) -> None:
     data = json.loads(raw_file("us-1260h", JSON_NAME).read_text(encoding="utf-8"))
     fmt = next(f for f in get_source("us-1260h").formats if f.name == "nsfreg-json")
-    edition = fmt.parse([raw_file("us-1260h", JSON_NAME)])
+    edition = fmt.read([raw_file("us-1260h", JSON_NAME)])
     assert len(edition.records) == len(data["entities"]) == 80
     assert sum(len(r.aliases) for r in edition.records) == sum(len(e["aliases"]) for e in data["entities"])
     assert str(edition.data_date) == "2026-06-10"
@@ -101,8 +101,8 @@ def test_truncated_and_unknown_columns(tmp_path: Path) -> None:
     cut = tmp_path / "sanctions_cut.csv"
     cut.write_text(text[: len(text) // 2].rsplit('"', 1)[0] + '"unterminated', encoding="utf-8")
     with pytest.raises(ParseError, match=r"sanctions_cut\.csv line \d+"):
-        os_1260h.parse([cut])
+        get_source("us-1260h").format("opensanctions-csv").read([cut])
     extra = tmp_path / "sanctions_new.csv"
     lines = text.splitlines()
     extra.write_text("\n".join([lines[0] + ",Risk"] + [line + "," for line in lines[1:4]]) + "\n", encoding="utf-8")
-    assert "Risk" in " ".join(os_1260h.parse([extra]).warnings)
+    assert "Risk" in " ".join(get_source("us-1260h").format("opensanctions-csv").read([extra]).warnings)

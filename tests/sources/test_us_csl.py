@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import csl_compact, csl_csv, csl_json
+from exportcheck.formats import csl_csv
 from exportcheck.formats.common import LOST_CHARACTERS
+from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 from tests.conftest import raw_file
 
@@ -37,7 +38,7 @@ def csv_rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def csv_parsed() -> Parsed:
-    return csl_csv.parse([raw_file("us-csl", CSV_NAME)])
+    return get_source("us-csl").format("csl-csv").read([raw_file("us-csl", CSV_NAME)])
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +48,7 @@ def compact_data() -> dict:
 
 @pytest.fixture(scope="session")
 def compact_parsed() -> Parsed:
-    return csl_compact.parse([raw_file("us-csl", COMPACT_NAME)])
+    return get_source("us-csl").format("csl-compact-json").read([raw_file("us-csl", COMPACT_NAME)])
 
 
 # --- official CSV (real file) ---------------------------------------------------------------------
@@ -113,7 +114,7 @@ def test_csv_truncated_fails_with_line(tmp_path: Path) -> None:
     cut = tmp_path / "consolidated_cut.csv"
     cut.write_text(text[:200_000], encoding="utf-8")  # ends inside a row
     with pytest.raises(ParseError, match=r"consolidated_cut\.csv line \d+"):
-        csl_csv.parse([cut])
+        get_source("us-csl").format("csl-csv").read([cut])
 
 
 def test_csv_truncated_gzip_fails(tmp_path: Path) -> None:
@@ -121,7 +122,7 @@ def test_csv_truncated_gzip_fails(tmp_path: Path) -> None:
     cut = tmp_path / "consolidated_cut.csv.gz"
     cut.write_bytes(data[: len(data) // 3])
     with pytest.raises(ParseError, match=r"consolidated_cut\.csv\.gz"):
-        csl_csv.parse([cut])
+        get_source("us-csl").format("csl-csv").read([cut])
 
 
 def test_csv_unknown_column_reported(tmp_path: Path) -> None:
@@ -130,7 +131,7 @@ def test_csv_unknown_column_reported(tmp_path: Path) -> None:
                    + [""] * (len(csl_csv.COLUMNS) - 6) + ["surprise"])
     path = tmp_path / "consolidated_new.csv"
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
-    parsed = csl_csv.parse([path])
+    parsed = get_source("us-csl").format("csl-csv").read([path])
     assert len(parsed.records) == 1 and "new_column" in " ".join(parsed.warnings)
 
 
@@ -172,12 +173,12 @@ def test_compact_unknown_key_and_bad_index(tmp_path: Path) -> None:
             "entries": [{"n": "Example", "s": 0, "zz": 1}], "newTopKey": True}
     path = tmp_path / "DERIVED_csl-compact_2030-01-01.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    warnings = " ".join(csl_compact.parse([path]).warnings)
+    warnings = " ".join(get_source("us-csl").format("csl-compact-json").read([path]).warnings)
     assert "zz" in warnings and "newTopKey" in warnings
     data["entries"][0]["s"] = 7
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ParseError, match=r"entries\[0\].*tables\.sources"):
-        csl_compact.parse([path])
+        get_source("us-csl").format("csl-compact-json").read([path])
 
 
 def test_compact_truncated_fails_with_position(tmp_path: Path) -> None:
@@ -185,7 +186,7 @@ def test_compact_truncated_fails_with_position(tmp_path: Path) -> None:
     cut = tmp_path / "DERIVED_csl-compact_cut.json"
     cut.write_text(text[: len(text) // 2], encoding="utf-8")
     with pytest.raises(ParseError, match=r"DERIVED_csl-compact_cut\.json line \d+ column \d+"):
-        csl_compact.parse([cut])
+        get_source("us-csl").format("csl-compact-json").read([cut])
 
 
 # --- official JSON (fixture in the documented shape; not verified on a real file) -------------------
@@ -193,7 +194,7 @@ def test_compact_truncated_fails_with_position(tmp_path: Path) -> None:
 def test_official_json_fixture() -> None:
     path = FIXTURES / "consolidated_2026-01-15.json"
     raw = json.loads(path.read_text(encoding="utf-8"))["results"]
-    parsed = csl_json.parse([path])
+    parsed = get_source("us-csl").format("csl-json").read([path])
     assert len(parsed.records) == len(raw)
     assert sum(len(r.aliases) for r in parsed.records) == sum(len(_parts(a)) for r in raw for a in r["alt_names"])
     by_name = {r.name: r for r in parsed.records}
@@ -213,7 +214,7 @@ def test_official_json_truncated(tmp_path: Path) -> None:
     cut = tmp_path / "consolidated_cut.json"
     cut.write_text(text[:1500], encoding="utf-8")
     with pytest.raises(ParseError, match=r"consolidated_cut\.json line \d+ column \d+"):
-        csl_json.parse([cut])
+        get_source("us-csl").format("csl-json").read([cut])
 
 
 def test_ids_agree_between_formats(csv_parsed: Parsed, compact_parsed: Parsed) -> None:

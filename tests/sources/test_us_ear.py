@@ -14,8 +14,7 @@ import pytest
 from lxml import etree
 
 from exportcheck.errors import ParseError
-from exportcheck.formats import ecfr_744
-from exportcheck.sources import get_source
+from exportcheck.sources import Format, get_source
 from exportcheck.sources.base import Parsed
 from tests.conftest import raw_file
 
@@ -27,8 +26,8 @@ CETC_ALIASES = ["CETC 24", "Sichuan Solid Circuit Research Institute", "CETC 44"
                 "Chongqing Optoelectronics Technology Research Institute", "CETC 26", "Dianke Chip Group"]
 
 
-def _format(source_id: str, name: str):  # type: ignore[no-untyped-def]
-    return next(f for f in get_source(source_id).formats if f.name == name)
+def _format(source_id: str, name: str) -> Format:
+    return get_source(source_id).format(name)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +37,7 @@ def el_data() -> dict:
 
 @pytest.fixture(scope="session")
 def el_parsed() -> Parsed:
-    return _format("us-entity-list", "nsfreg-json").parse([raw_file("us-ear", EL_NAME)])
+    return _format("us-entity-list", "nsfreg-json").read([raw_file("us-ear", EL_NAME)])
 
 
 def test_entity_list_counts(el_data: dict, el_parsed: Parsed) -> None:
@@ -91,7 +90,7 @@ def test_entity_list_crimea_is_ukraine(el_data: dict, el_parsed: Parsed) -> None
 
 def test_meu_counts() -> None:
     data = json.loads(raw_file("us-ear", MEU_NAME).read_text(encoding="utf-8"))
-    parsed = _format("us-meu", "nsfreg-json").parse([raw_file("us-ear", MEU_NAME)])
+    parsed = _format("us-meu", "nsfreg-json").read([raw_file("us-ear", MEU_NAME)])
     assert len(parsed.records) == len(data["entities"]) == 70
     assert sum(len(r.aliases) for r in parsed.records) == sum(len(e["aliases"]) for e in data["entities"])
     assert all(r.list == "MEU" and r.licence_requirement == "" for r in parsed.records)
@@ -103,14 +102,14 @@ def test_nsfreg_truncated(tmp_path: Path) -> None:
     cut = tmp_path / "DERIVED_meu-list_cut.json"
     cut.write_text(text[: len(text) // 2], encoding="utf-8")
     with pytest.raises(ParseError, match=r"DERIVED_meu-list_cut\.json line \d+ column \d+"):
-        _format("us-meu", "nsfreg-json").parse([cut])
+        _format("us-meu", "nsfreg-json").read([cut])
 
 
 def test_nsfreg_unknown_keys_reported(tmp_path: Path) -> None:
     path = tmp_path / "DERIVED_meu-list_new.json"
     path.write_text(json.dumps({"count": 1, "entities": [{"name": "X", "aliases": [], "country": "China",
                                                             "federal_register": "", "risk": "high"}]}))
-    parsed = _format("us-meu", "nsfreg-json").parse([path])
+    parsed = _format("us-meu", "nsfreg-json").read([path])
     assert "risk" in " ".join(parsed.warnings)
 
 
@@ -122,7 +121,7 @@ def _fixture_rows(supplement: str) -> list[etree._Element]:
 
 
 def test_ecfr_entity_list_fixture() -> None:
-    parsed = ecfr_744.parser("us-entity-list")([FIXTURE])
+    parsed = get_source("us-entity-list").format("ecfr-xml").read([FIXTURE])
     rows = _fixture_rows("Supplement No. 4 to Part 744")
     assert len(parsed.records) == len(rows) == 3
     alias_paras = sum(len(r.xpath("TD[2]/P[starts-with(normalize-space(.), '—')]")) for r in rows)
@@ -141,7 +140,7 @@ def test_ecfr_entity_list_fixture() -> None:
 
 
 def test_ecfr_meu_fixture() -> None:
-    parsed = ecfr_744.parser("us-meu")([FIXTURE])
+    parsed = get_source("us-meu").format("ecfr-xml").read([FIXTURE])
     assert len(parsed.records) == len(_fixture_rows("Supplement No. 7 to Part 744")) == 1
     assert parsed.records[0].citations[0].date == "2020-12-23"
 
@@ -151,13 +150,13 @@ def test_ecfr_bad_inputs(tmp_path: Path) -> None:
     cut = tmp_path / "title-15-part-744_cut.xml"
     cut.write_text(text[: len(text) // 2], encoding="utf-8")
     with pytest.raises(ParseError, match=r"title-15-part-744_cut\.xml: malformed XML at line \d+"):
-        ecfr_744.parser("us-entity-list")([cut])
+        get_source("us-entity-list").format("ecfr-xml").read([cut])
     other = tmp_path / "title-15-part-746.xml"
     other.write_text('<DIV5 N="746" TYPE="PART"><HEAD>x</HEAD></DIV5>', encoding="utf-8")
     with pytest.raises(ParseError, match=r"Supplement No\. 4 to Part 744"):
-        ecfr_744.parser("us-entity-list")([other])
+        get_source("us-entity-list").format("ecfr-xml").read([other])
     bomb = tmp_path / "title-15-part-744_bomb.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
                     '<DIV5 N="744">&b;</DIV5>', encoding="utf-8")
     with pytest.raises(ParseError, match="entit"):
-        ecfr_744.parser("us-entity-list")([bomb])
+        get_source("us-entity-list").format("ecfr-xml").read([bomb])

@@ -33,7 +33,7 @@ def _raw(source_id: str) -> dict[str, Any]:
 
 def _parsed(source_id: str) -> Parsed:
     (fmt,) = get_source(source_id).formats
-    return fmt.parse([raw_file(source_id, FILES[source_id])])
+    return fmt.read([raw_file(source_id, FILES[source_id])])
 
 
 @pytest.mark.parametrize("source_id", list(FILES))

@@ -88,7 +88,7 @@ def run(claim: Claim, ctx: Context) -> Step:
     return Step(
         number=5, key="catch-all", title="Catch-all and red flags",
         question="Could the catch-all (Art. 4) have required a licence for a non-listed item, and what public red flags existed?",
-        rule=rules.EU_CATCH_ALL.name, citation=rules.EU_CATCH_ALL.citation + "; " + rules.RED_FLAGS.citation,
+        rule=rules.EU_CATCH_ALL.label(), citation=rules.EU_CATCH_ALL.cite() + "; " + rules.RED_FLAGS.cite(),
         decides="the national authority (after informing the exporter or on the exporter's notification)",
         finding=" ".join(parts), status=status, evidence=[h.evidence() for h in flags + later] + other_evidence,
         settle="" if status == "consistent" else "snapshots of the lists as they stood on the export date" if not flags else
@@ -112,8 +112,8 @@ def run_judgement(claim: Claim, ctx: Context) -> Step:
         number=5, key="awareness", title="What public lists said about the customer",
         question="Did a public list place the customer (or its parent) under an export-control or sanctions regime, "
                  "or flag it, on the export date?",
-        rule=rules.RED_FLAGS.name + "; end-user and sanctions lists",
-        citation=rules.EAR_ENTITY_LIST.citation + "; " + rules.RED_FLAGS.citation,
+        rule=rules.RED_FLAGS.label() + "; end-user and sanctions lists",
+        citation=rules.EAR_ENTITY_LIST.cite() + "; " + rules.RED_FLAGS.cite(),
         decides="public lists; the supplier's knowledge is not public",
         finding=" ".join(parts), status="undetermined" if flags or blind else "consistent",
         evidence=[h.evidence() for h in flags + later],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from exportcheck.claims.model import Claim, ControlCode
 from exportcheck.claims.protocols import ControlAnswer, ControlHit, VersionChoice
@@ -121,3 +122,60 @@ def candidates_sentence(candidates: list[ControlHit], as_of: date | None) -> str
         label = f"{version} (from {valid_from}{', later than the export: for comparison only' if later else ''})"
         parts.append(f"in {label}: {', '.join(codes)}")
     return "candidate entries to compare it with — " + "; ".join(parts) + "."
+
+
+@dataclass
+class ItemJudgement:
+    """The item's stated facts judged against the entries' criteria (exportcheck.controls.classify)."""
+
+    status: Status
+    finding: str
+    missing: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _control_data(ctx: Context) -> Any:
+    """The control tables behind ``ctx.controls`` where it has them (the package adapter does; in-memory ones not)."""
+    from exportcheck.controls import ControlData
+
+    data = getattr(ctx.controls, "data", None)
+    return data if isinstance(data, ControlData) else None
+
+
+def judge_item(claim: Claim, ctx: Context, regime: str) -> ItemJudgement | None:
+    """Criteria verdict for an item claim; for a period, the same verdict must hold on its first and last day.
+
+    Only the item's own description and stated parameters are read, never the parent machine's: a
+    part of an ArF scanner does not have the scanner's wavelength.
+    """
+    from exportcheck.controls.classifier import classify as classify_item
+    from exportcheck.controls.eu_licence import item_verdict
+
+    item, data = claim.item, _control_data(ctx)
+    if item is None or data is None or claim.date is None or (not item.description and not item.parameters):
+        return None
+    codes = [c.code for c in item.control_codes if c.regime == regime and not c.states_unlisted]
+    days = [claim.date.start] if claim.date.exact else [claim.date.start, claim.date.end]
+    verdicts = []
+    for day in days:
+        result = classify_item(item.description, dict(item.parameters), regime, day, codes=codes, data=data)
+        verdicts.append((result, *item_verdict(result, claim.kind, claim.destination)))
+    statuses = {v[1] for v in verdicts}
+    first = verdicts[0]
+    status: Status = first[1] if len(statuses) == 1 else "undetermined"  # type: ignore[assignment]
+    finding = first[2] if len(verdicts) == 1 else " ".join(
+        f"On {day.isoformat()}: {why}" for day, (_r, _s, why) in zip(days, verdicts, strict=True))
+    if len(statuses) > 1:
+        finding += " The answer differs within the export period, so it depends on the exact date."
+    evidence = []
+    for result, _s, _w in verdicts:
+        for e in result.entries:
+            if e.status == "meets" or (e.status == "excluded" and e.kind_matched):
+                evidence.append(Evidence(
+                    kind="control", source=f"{'eu-dual-use' if regime == 'eu' else regime}",
+                    list=f"{regime.upper()} control list", control_code=e.code, name=e.text[:120],
+                    matched_text="; ".join(e.met if e.status == "meets" else e.failing)[:600], data_date=e.valid_from,
+                    snapshot=e.version, timing=f"version applying from {e.valid_from}",
+                    note=("stated facts meet its criteria" if e.status == "meets" else "stated facts exclude it")
+                    + (f"; {result.read_from_description}" if result.read_from_description else "")))
+    return ItemJudgement(status=status, finding=finding, missing=first[0].missing(), evidence=evidence)

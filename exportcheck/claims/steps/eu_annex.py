@@ -7,6 +7,9 @@ held versions that bracket the date are read and the answer says so.
 
 from __future__ import annotations
 
+from datetime import date
+
+from exportcheck import law
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
 from exportcheck.claims.screening import Context
@@ -14,6 +17,7 @@ from exportcheck.claims.steps.classification import (
     candidates_sentence,
     classification_status,
     classify,
+    judge_item,
     version_sentence,
 )
 from exportcheck.claims.verdict import Step
@@ -22,16 +26,27 @@ SETTLE = ("the exporter's classification of the item (part number, technical par
           "entries, or a ruling by the Dutch authority (Ministry of Foreign Affairs / CDIU)")
 
 
+def edition_sentence(as_of: date | None) -> str:
+    """The Annex I edition in force on the date, named exactly as ``control show --as-of`` names it."""
+    when = as_of or date.today()
+    edition = law.edition_in_force("eu", when)
+    if edition is None:
+        first = law.editions("eu")[0]
+        return (f"No Annex I edition of Regulation (EU) 2021/821 was in force on {when.isoformat()}: the first, "
+                f"{first.label()}, applies from {first.start.isoformat()}.")
+    held = "" if edition.held else " Its text is not held here."
+    return f"Annex I edition in force on {when.isoformat()}: {edition.describe()}.{held}"
+
+
 def run(claim: Claim, ctx: Context) -> Step:
     as_of = claim.date.start if claim.date else None
     c = classify(claim, ctx, "eu", as_of)
     parts = []
     if claim.date and not claim.date.exact:
-        during = rules.editions_during("eu", claim.date.start, claim.date.end)
+        during = law.editions_during("eu", claim.date.start, claim.date.end)
         if len(during) > 1:
             parts.append("Annex I changed during the export period (" + "; ".join(
-                f"{e.act} from {e.valid_from}{'' if e.verified else ' (date not confirmed)'}" for e in during)
-                + "); read as at the start of the period.")
+                f"{e.label()} from {e.start}" for e in during) + "); read as at the start of the period.")
     if c.listed:
         parts.append("The claim's own classification puts the item in Annex I: " + ", ".join(
             f"{code.label()} = {hit.code} {hit.heading or hit.text[:80]!r}" for code, hit in c.listed)
@@ -49,12 +64,22 @@ def run(claim: Claim, ctx: Context) -> Step:
                      "classifies;")
         parts.append(candidates_sentence(c.candidates, as_of))
     parts.append(version_sentence(c.choice))
+    parts.append(edition_sentence(as_of))
     status = classification_status(c)
+    settle = SETTLE
+    judged = judge_item(claim, ctx, "eu") if claim.kind in ("item-not-controlled", "no-licence-required") else None
+    if judged is not None:
+        parts.append("Criteria: " + judged.finding)
+        c.evidence.extend(judged.evidence)
+        if status != "contradicted" and judged.status != "undetermined":
+            status = judged.status  # stated facts meet an entry needing a licence, or exclude every candidate of the kind
+        if judged.missing:
+            settle = f"the item's {', '.join(judged.missing[:5])} (stated), or " + SETTLE
     return Step(
         number=2, key="eu-annex-i", title="EU dual-use list (Annex I)",
         question=f"Was the item listed in Annex I to Regulation (EU) 2021/821 on {claim.date.label() if claim.date else 'today'}?",
-        rule=rules.EU_DUAL_USE.name, citation=rules.EU_DUAL_USE.citation,
+        rule=rules.EU_DUAL_USE.label(), citation=rules.EU_DUAL_USE.cite(),
         decides="the exporter (self-classification); the national authority on request",
         finding=" ".join(parts), status=status,
-        settle="" if status != "undetermined" else SETTLE, evidence=c.evidence,
+        settle="" if status != "undetermined" else settle, evidence=c.evidence,
     )

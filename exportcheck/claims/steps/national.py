@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from exportcheck import law
 from exportcheck.claims import rules
 from exportcheck.claims.model import Claim
 from exportcheck.claims.screening import Context
@@ -23,9 +24,14 @@ _DUV = re.compile(r"\b(DUV|immersion|TWINSCAN|NXT)\b", re.I)
 
 
 def _rule_evidence(rule: rules.Rule, note: str) -> Evidence:
-    return Evidence(kind="rule", source=rule.key, list=rule.name, name=rule.citation, citation=rule.citation,
+    return Evidence(kind="rule", source=rule.key, list=rule.title, name=rule.citation, citation=rule.cite(),
                     listing_date=rule.start.isoformat() if rule.start else "", source_url=rule.url,
-                    note=note + ("" if rule.verified else " (not confirmed from the primary text)"))
+                    note=note + ("" if rule.confirmed else law.UNCONFIRMED))
+
+
+def _from(rule: rules.Rule) -> str:
+    """The rule's start date, marked where the date is not confirmed from the primary text."""
+    return f"{rule.start}" + ("" if rule.confirmed else " (date not confirmed from the primary text)")
 
 
 def machine_rule(text: str, when: date) -> tuple[Status, str, list[Evidence]] | None:
@@ -42,16 +48,16 @@ def machine_rule(text: str, when: date) -> tuple[Status, str, list[Evidence]] | 
         rule = rules.NL_SEMICONDUCTOR
         if rule.in_force(when):
             return ("contradicted", f"{name} is an immersion DUV system of the NXT:2000i generation or newer, "
-                    f"which needs a Dutch licence since {rule.start}.", [_rule_evidence(rule, rule.note)])
-        return ("consistent", f"{name} was not yet under Dutch measures on {when} (they apply from {rule.start}).",
-                [_rule_evidence(rule, rule.note)])
+                    f"which needs a Dutch licence since {_from(rule)}.", [_rule_evidence(rule, rule.scope)])
+        return ("consistent", f"{name} was not yet under Dutch measures on {when} (they apply from {_from(rule)}).",
+                [_rule_evidence(rule, rule.scope)])
     if model in (1970, 1980):
         rule = rules.NL_SEMICONDUCTOR_2024
         if rule.in_force(when):
-            return ("contradicted", f"{name} needs a Dutch licence since {rule.start} (amendment BZ2404162).",
-                    [_rule_evidence(rule, rule.note)])
-        return ("consistent", f"{name} was added to the Dutch measures only on {rule.start}, after the export "
-                f"({when}).", [_rule_evidence(rule, rule.note)])
+            return ("contradicted", f"{name} needs a Dutch licence since {_from(rule)} (amendment BZ2404162).",
+                    [_rule_evidence(rule, rule.scope)])
+        return ("consistent", f"{name} was added to the Dutch measures only on {_from(rule)}, after the export "
+                f"({when}).", [_rule_evidence(rule, rule.scope)])
     return ("consistent", f"{name} is older than the immersion systems the Dutch measures name.", [])
 
 
@@ -85,8 +91,8 @@ def run(claim: Claim, ctx: Context) -> Step:
         evidence.extend(rule_ev)
     elif text and _DUV.search(text):
         parts.append("The item is (for) a DUV lithography system but its model is not given: immersion systems "
-                     f"NXT:2000i and newer needed a Dutch licence from {rules.NL_SEMICONDUCTOR.start}, NXT:1970i/1980i "
-                     f"from {rules.NL_SEMICONDUCTOR_2024.start}; dry and older systems did not.")
+                     f"NXT:2000i and newer needed a Dutch licence from {_from(rules.NL_SEMICONDUCTOR)}, NXT:1970i/1980i "
+                     f"from {_from(rules.NL_SEMICONDUCTOR_2024)}; dry and older systems did not.")
         status = "undetermined"
     elif not c.claimed:
         parts.append("The claim gives no Dutch classification, and the annex of the Dutch regulation is not held as "
@@ -99,8 +105,8 @@ def run(claim: Claim, ctx: Context) -> Step:
     return Step(
         number=3, key="nl-national", title="Dutch national measures",
         question=f"Did a Dutch national measure require a licence for this item on {claim.date.label() if claim.date else 'today'}?",
-        rule=rules.NL_SEMICONDUCTOR.name + " (as amended)", citation=rules.NL_SEMICONDUCTOR.citation + "; "
-        + rules.EU_NATIONAL_LISTS.citation,
+        rule=rules.NL_SEMICONDUCTOR.label() + " (as amended)", citation=rules.NL_SEMICONDUCTOR.cite() + "; "
+        + rules.EU_NATIONAL_LISTS.cite(),
         decides="the exporter; the Dutch Minister (licensing via CDIU) on request",
         finding=" ".join(parts), status=status, evidence=evidence,
         settle="" if status != "undetermined" else

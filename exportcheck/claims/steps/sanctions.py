@@ -69,7 +69,7 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
     return Step(
         number=4, key="sanctions", title="Sanctions on any party",
         question="Was any party on a sanctions list (EU, UN, UK, OFAC SDN) on the export date?",
-        rule=rules.SANCTIONS.name, citation=rules.SANCTIONS.citation,
+        rule=rules.SANCTIONS.label(), citation=rules.SANCTIONS.cite(),
         decides="public lists (no classification involved)", finding=" ".join(parts), status=status,
         evidence=[h.evidence() for h in sanctions], checked=checked,
         settle="" if status != "undetermined" else

@@ -117,7 +117,8 @@ def licence_check(claim: Claim, ctx: Context) -> LicenceCheck:
                 f"{f.as_of}: {f.outcome}" for f in found) + "): the exact shipment date decides.")
         check.sentences += first.messages + [e.sentence for e in first.end_use]
         if first.licence_exceptions:
-            check.sentences.append(first.licence_exceptions + ".")
+            named = ", ".join(x["exception"] for x in first.exceptions_named)
+            check.sentences.append(first.licence_exceptions + (f" (the ECCN names: {named})" if named else "") + ".")
         check.sentences.append("Text used: " + first.text_note + ".")
         unconfirmed = sorted({f["name"] for d in found for f in d.facts if not f["verified"]})
         if unconfirmed:

@@ -22,13 +22,24 @@ from exportcheck.claims.steps.us_ccl import licence_check
 from exportcheck.claims.verdict import Status, Step
 from exportcheck.controls.us_licence import entity_list_finding
 
-SME_FDP = rules.Rule("ear-fdp-2024-12", "Foreign direct product rules for semiconductor equipment (Dec 2024)",
-                     "89 FR 96790 (2 Dec 2024)", start=date(2024, 12, 2))
-
 
 def _entity_list(claim: Claim, ctx: Context) -> list[PartyHit]:
     hits = screen_parties(ctx, claim.parties, claim.date, None)
     return [h for h in hits if h.category == "end-user" and h.jurisdiction == "us"]
+
+
+def _affiliates_sentence(when: date) -> str:
+    """Whether the Affiliates Rule counted on the date: in force from its start, except while suspended."""
+    aff, pause = rules.AFFILIATES_RULE, rules.AFFILIATES_SUSPENSION
+    head = f"{aff.label()} ({aff.citation}): "
+    if rules.affiliates_rule_applies(when):
+        after = (f" The suspension ({pause.start} to {pause.end}) had ended; whether it was extended is not known "
+                 "here." if pause.end and when > pause.end else "")
+        return head + ("in force on the date — entities ≥50% owned by listed parties counted as listed "
+                       "(subsidiaries only, never parents)." + after)
+    if pause.in_force(when):
+        return head + f"suspended on the date ({pause.label()}, {pause.start} to {pause.end})."
+    return head + f"not in force on the date (it applies from {aff.start}; suspended {pause.start} to {pause.end})."
 
 
 def run(claim: Claim, ctx: Context) -> Step:
@@ -84,15 +95,12 @@ def run(claim: Claim, ctx: Context) -> Step:
             parts.append("Entity List footnotes of this entry: " + footnotes.sentence.split("; ", 1)[-1])
     if active:
         parts.append("If the item was subject to the EAR, the Entity List licence requirement applied to this export.")
-    if SME_FDP.start is not None and when >= SME_FDP.start:
-        parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) were in force on the date.")
+    fdp = rules.EAR_SME_FDP
+    if fdp.in_force(when):
+        parts.append(f"{fdp.label()} ({fdp.citation}) were in force on the date.")
     else:
-        parts.append(f"{SME_FDP.name} ({SME_FDP.citation}) came later than the export and did not apply.")
-    aff = rules.AFFILIATES_RULE
-    parts.append(f"{aff.name} ({aff.citation}): " + ("in force on the date — entities ≥50% owned by listed parties "
-                                                    "counted as listed (subsidiaries only, never parents)."
-                                                    if aff.in_force(when) else
-                                                    f"not in force on the date (it applied only {aff.start} to {aff.end})."))
+        parts.append(f"{fdp.label()} ({fdp.citation}) came later than the export and did not apply.")
+    parts.append(_affiliates_sentence(when))
     c = classify(claim, ctx, "us", when) if claim.item and any(x.regime == "us" for x in claim.item.control_codes) else None
     evidence = [h.evidence() for h in listed]
     licence = licence_check(claim, ctx)
@@ -128,8 +136,8 @@ def run(claim: Claim, ctx: Context) -> Step:
         number=6, key="us-ear", title="US jurisdiction (EAR)",
         question="Was the item subject to the EAR, and did a US end-user or end-use rule require a licence?",
         rule="EAR: de minimis, foreign direct product rules, Entity List, end-use controls",
-        citation="; ".join([rules.EAR_DE_MINIMIS.citation, rules.EAR_FDP.citation, rules.EAR_ENTITY_LIST.citation,
-                            rules.EAR_END_USE.citation]),
+        citation="; ".join([rules.EAR_DE_MINIMIS.cite(), rules.EAR_FDP.cite(), rules.EAR_ENTITY_LIST.cite(),
+                            rules.EAR_MILITARY_END_USE.cite(), rules.EAR_SEMICONDUCTOR_END_USE.cite()]),
         decides="the exporter (US content and FDP analysis); BIS on request",
         finding=" ".join(parts), status=status, evidence=evidence,
         settle="" if status != "undetermined" else

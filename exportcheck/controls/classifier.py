@@ -23,7 +23,7 @@ from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.evaluate import EntryResult, evaluate_entry
 from exportcheck.controls.facts import Fact, item_facts, readings
 from exportcheck.controls.lookup import REGIMES, norm_text
-from exportcheck.controls.versions import EU_ONLY_FROM, eu_version_on, is_eu_only_code
+from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
 from exportcheck.errors import InputError
 
 #: Search hits taken as candidates (the rest of the ranking is keyword similarity only).
@@ -239,9 +239,9 @@ def _judge(code: str, how: str, versions: list[str], per_version: dict[str, dict
     if basis == "bracketing":
         earlier, later = per_version[versions[0]], per_version[versions[1]]
         if code not in earlier:
-            if result.regime == "eu" and is_eu_only_code(code) and when is not None and when < EU_ONLY_FROM:
+            if result.regime == "eu" and is_eu_only_code(code) and when is not None and when < eu_only_from():
                 result.not_in_force.append(f"{code} (EU-only entry created by Delegated Regulation (EU) 2025/2003, "
-                                           f"applies from {EU_ONLY_FROM.isoformat()})")
+                                           f"applies from {eu_only_from().isoformat()})")
             else:
                 result.not_in_force.append(f"{code} (only in the later version {versions[1]})")
             return None
