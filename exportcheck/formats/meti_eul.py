@@ -82,15 +82,57 @@ def concern_codes(cell: str, allowed: set[str]) -> list[str]:
 
 
 def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
-    """One entity per row; ``entity_id`` = ``<source>:<country>:<slug of the English name>`` (row numbers shift)."""
+    """The XLSX edition: one entity per row; ``entity_id`` = ``<source>:<country>:<slug of the English name>``.
+
+    Row numbers are not ids: METI renumbers the list with every edition.
+    """
+    (path,) = paths
+    _sheet, rows = read_rows(path, ctx.source_id, SHEET)
+    return _parsed(rows, path.name, ctx)
+
+
+def parse_pdf(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
+    """The PDF edition (to January 2025: five columns, no CW column), read with pdfplumber's table finder.
+
+    Why it can be trusted: the table is ruled, every row is numbered, and the parse fails unless the
+    numbers run 1..N without a gap or repeat (a row split over two pages is joined to the row above it).
+    """
     (path,) = paths
     sid = ctx.source_id
-    _sheet, rows = read_rows(path, sid, SHEET)
+    try:
+        import pdfplumber
+    except ImportError as exc:  # pragma: no cover - the `pdf` extra is part of `dev`
+        raise ParseError(sid, f"{path.name}: reading METI's PDF needs pdfplumber (pip install 'exportcheck[pdf]')") from exc
+    rows: list[list[str]] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                for table in page.extract_tables():
+                    for raw in table:
+                        cells = [c or "" for c in raw]
+                        if rows and _lines(cells[1])[-1:] == ["Country or Region"]:
+                            continue  # the header repeated on a later page
+                        if rows and len(rows) > 1 and not clean(cells[0]):
+                            rows[-1] = [f"{a}\n{b}" if b else a for a, b in zip(rows[-1], cells, strict=False)]
+                            continue
+                        rows.append(cells)
+    except Exception as exc:  # pdfminer raises many types for a damaged file; name the file, not the type
+        raise ParseError(sid, f"{path.name}: not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    numbers = [clean(r[0]) for r in rows[1:]]
+    if numbers != [str(i) for i in range(1, len(numbers) + 1)]:
+        first_bad = next((i for i, n in enumerate(numbers, 1) if n != str(i)), len(numbers))
+        raise ParseError(sid, f"{path.name}: rows are not numbered 1..{len(numbers)} (first break at row {first_bad}); "
+                              "the table was not read reliably")
+    return _parsed(rows, path.name, ctx)
+
+
+def _parsed(rows: list[list[str]], file_name: str, ctx: ParseContext) -> Parsed:
+    sid = ctx.source_id
     if not rows:
-        raise ParseError(sid, f"{path.name}: sheet {SHEET} is empty")
-    header = [_lines(h)[-1] if _lines(h) else "" for h in rows[0]]
+        raise ParseError(sid, f"{file_name}: the list is empty")
+    header = [" ".join(_lines(h)[1:]) if len(_lines(h)) > 1 else clean(h) for h in rows[0]]
     if tuple(header[:5]) != HEADER:
-        raise ParseError(sid, f"{path.name}: header {header[:5]} is not METI's End User List header {list(HEADER)}")
+        raise ParseError(sid, f"{file_name}: header {header[:5]} is not METI's End User List header {list(HEADER)}")
     has_cw = len(header) > 5 and header[5] == "Conventional Weapons"
     seen: Counter[str] = Counter()
     records: list[Entity] = []
@@ -101,25 +143,25 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
         if not any(clean(c) for c in cells[:5]):
             continue
         if any(clean(c) for c in cells[6:]):
-            warnings.append(f"{path.name} row {line_no}: cells beyond column F not read")
+            warnings.append(f"{file_name} row {line_no}: cells beyond column F not read")
         country_lines = _lines(cells[1])
-        country_en = country_lines[-1] if country_lines else ""
+        # "アフガニスタン\nIslamic Republic of\nAfghanistan": Japanese first, the English after (wrapped in the PDF)
+        country_en = " ".join(country_lines[1:]) if len(country_lines) > 1 else "".join(country_lines)
         code = country_code(country_en)
         if not code:
             uncoded.add(country_en)
         names = names_in(cells[2], bulleted=False)
         latin = [n for n, t in names if t == "aka"] or [n for n, _t in names]  # the first Latin line is the name
         if not latin:
-            raise ParseError(sid, f"{path.name} row {line_no}: no name in column C")
+            raise ParseError(sid, f"{file_name} row {line_no}: no name in column C")
         try:
             codes = concern_codes(cells[4], {"B", "C", "M", "N"})
             codes += concern_codes(cells[5], {"CW"}) if has_cw else []
         except ValueError as exc:
-            raise ParseError(sid, f"{path.name} row {line_no}: {exc}") from exc
+            raise ParseError(sid, f"{file_name} row {line_no}: {exc}") from exc
         if not codes:
-            raise ParseError(sid, f"{path.name} row {line_no}: no WMD or conventional-weapons concern stated")
-        aliases = [Alias(name=n, type=t) for n, t in [*names[1:], *names_in(cells[3], bulleted=True)]
-                   if n != latin[0]]
+            raise ParseError(sid, f"{file_name} row {line_no}: no WMD or conventional-weapons concern stated")
+        aliases = [Alias(name=n, type=t) for n, t in [*names, *names_in(cells[3], bulleted=True)] if n != latin[0]]
         base = f"{sid}:{(code or 'xx').lower()}:{slugify(latin[0]) or 'x'}"
         seen[base] += 1
         records.append(Entity(
@@ -138,5 +180,5 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             raw_id=clean(cells[0]),
         ))
     if uncoded:
-        warnings.append(f"{path.name}: country names with no ISO code: {', '.join(sorted(uncoded))}")
+        warnings.append(f"{file_name}: country names with no ISO code: {', '.join(sorted(uncoded))}")
     return Parsed(records=records, data_date=None, data_date_basis="filename", warnings=warnings)

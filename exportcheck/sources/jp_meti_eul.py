@@ -1,7 +1,9 @@
 """Japan's End User List (METI): foreign entities of WMD or conventional-weapons concern.
 
-Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries). The PDF edition of 2025-01-31
-(748 entries) is not read: see :mod:`exportcheck.formats.meti_eul` for why the XLSX is the shape kept.
+Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries) and on the PDF edition of
+2025-01-31 (748 entries, no CW column), whose rows must be numbered 1..N without a gap to be accepted.
+The PDF parse is the slow one (pdfplumber's table finder, tens of seconds for 29 pages); a refresh reads
+it only with ``--all-dates`` or when it is the newest file.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SPEC = SourceSpec(
 FORMATS: tuple[Format, ...] = (
     Format(name="meti-xlsx", primary="*end-user-list*.xlsx",
            parse=meti_eul.parse),
+    Format(name="meti-pdf", primary="*end-user-list*.pdf", parse=meti_eul.parse_pdf),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -108,4 +108,44 @@ def test_declaration() -> None:
     source = get_source("jp-meti-eul")
     assert source.spec.nature == "foreign-export-control" and source.spec.jurisdiction == "JP"
     assert source.verified
-    assert not any(f.matches_primary("meti-end-user-list_2025-01-31_20250131003-1.pdf") for f in source.formats)
+    assert [f.name for f in source.formats if f.matches_primary(PDF)] == ["meti-pdf"]
+    assert not any(f.matches_primary("meti-notice_2025-09-29_20250929_2.pdf") for f in source.formats)
+
+
+PDF = "meti-end-user-list_2025-01-31_20250131003-1.pdf"
+
+
+@pytest.fixture(scope="module")
+def parsed_pdf() -> Parsed:
+    return meti_eul.parse_pdf([raw_file("jp-meti-eul", PDF)], CTX)
+
+
+def test_pdf_edition_rows_and_agreement_with_the_xlsx(parsed_pdf: Parsed, parsed: Parsed) -> None:
+    assert len(parsed_pdf.records) == 748  # SOURCES.md: rows 1-748 with no gaps (the parser checks the numbering)
+    assert [e.raw_id for e in parsed_pdf.records] == [str(i) for i in range(1, 749)]
+    assert parsed_pdf.warnings == []
+    assert not any("CW" in e.programs for e in parsed_pdf.records)  # no CW column before September 2025
+    # The September XLSX, read by another path, keeps most January entries under the same id.
+    xlsx = {e.entity_id: e for e in parsed.records}
+    same = [e for e in parsed_pdf.records if e.entity_id in xlsx]
+    assert len(same) >= 700
+    wmd = [e for e in same if [c for c in xlsx[e.entity_id].programs if c != "CW"] == e.programs]
+    assert len(wmd) >= 0.95 * len(same)
+    first = parsed_pdf.records[0]
+    assert (first.name, first.countries) == ("Al Qa'ida/Islamic Army", ["AF"])  # "Islamic Republic of\nAfghanistan"
+    kim = next(e for e in parsed_pdf.records if e.name == "Kim Chaek Iron Works")
+    assert {"金策製鉄所", "金策製鉄連合企業所"} <= {a.name for a in kim.aliases}
+
+
+def test_pdf_with_a_missing_page_fails(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pypdfium2  # pdfplumber's own dependency
+
+    document = pypdfium2.PdfDocument(raw_file("jp-meti-eul", PDF))
+    for index in range(len(document) - 1, 3, -1):
+        document.del_page(index)  # keep pages 1-4 (a short file to parse) ...
+    document.del_page(2)  # ... and drop page 3: its rows are missing, the numbering breaks
+    cut = tmp_path / "cut.pdf"
+    document.save(cut)
+    document.close()
+    with pytest.raises(ParseError, match="not numbered"):
+        meti_eul.parse_pdf([cut], CTX)
