@@ -9,7 +9,6 @@ ConList in favour of the FCDO list in early 2026 (date unconfirmed here), so the
 from __future__ import annotations
 
 from exportcheck.formats import ofsi_conlist, uk_fcdo
-from exportcheck.formats.base import ParseContext
 from exportcheck.sources.base import Format, OfficialFile, Source, SourceSpec
 
 SPEC = SourceSpec(
@@ -36,16 +35,13 @@ SPEC = SourceSpec(
     ],
 )
 
-#: OFSI's publication is the Consolidated List of Financial Sanctions Targets: its records say so.
-_CONLIST = ParseContext('uk-sanctions', 'UK Consolidated List')
-
 FORMATS: tuple[Format, ...] = (
     Format(name="uk-sanctions-xml", parse=uk_fcdo.parse, primary="*UK*Sanctions*List*.xml", verified=False),
     # A complete edition re-saved once in Excel by a third party (cell values untouched): same parser.
     Format(name="ofsi-conlist-xlsx-resaved", parse=ofsi_conlist.parse, primary="DERIVED_ofsi-conlist_*.xlsx",
-           official=False, context=_CONLIST),
-    Format(name="ofsi-conlist-xlsx", parse=ofsi_conlist.parse, primary="*conlist*.xlsx", context=_CONLIST),
-    Format(name="ofsi-conlist-csv", parse=ofsi_conlist.parse, primary="*conlist*.csv", context=_CONLIST),
+           official=False),
+    Format(name="ofsi-conlist-xlsx", parse=ofsi_conlist.parse, primary="*conlist*.xlsx"),
+    Format(name="ofsi-conlist-csv", parse=ofsi_conlist.parse, primary="*conlist*.csv"),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -108,7 +108,7 @@ def test_declaration() -> None:
     source = get_source("jp-meti-eul")
     assert source.spec.nature == "foreign-export-control" and source.spec.jurisdiction == "JP"
     assert source.verified
-    assert [f.name for f in source.formats if f.matches_primary(PDF)] == ["meti-pdf"]
+    assert not any(f.matches_primary(PDF) for f in source.formats)  # read by parse_pdf, not declared (too slow)
     assert not any(f.matches_primary("meti-notice_2025-09-29_20250929_2.pdf") for f in source.formats)
 
 

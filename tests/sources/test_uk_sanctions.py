@@ -24,7 +24,7 @@ from exportcheck.sources import get_source
 from exportcheck.store import SnapshotStore
 from tests.conftest import REPO, raw_file
 
-CTX = ParseContext("uk-sanctions", "UK Consolidated List")
+CTX = ParseContext("uk-sanctions", "UK Sanctions List")
 #: file → (rows, groups) as SOURCES.md states them.
 STATED = {
     "hmt-conlist_2014-04-02.csv": (8950, 2297),
