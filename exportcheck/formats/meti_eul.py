@@ -38,6 +38,7 @@ HEADER = ("No.", "Country or Region", "Company or Organization", "Also Known As"
 _BRACKETED = re.compile(r"^[（(](.+)[）)]$")
 _CJK = re.compile(r"[\u3040-\u30fa\u3400-\u9fff\uf900-\ufaff]")
 _CODES = re.compile(r"[A-Z]+")
+_TRAILING_CJK = re.compile(r"^(.*\S)\s*[（(]([^()（）]*[\u3400-\u9fff][^()（）]*)[）)]$")
 
 
 def _lines(cell: str) -> list[str]:
@@ -63,12 +64,20 @@ def names_in(cell: str, bulleted: bool) -> list[tuple[str, str]]:
         text = clean(line.lstrip("・･").strip())
         if not text:
             continue
+        trailing = _TRAILING_CJK.match(text)  # "... (CETC 14) （中国電子科技集団公司第十四研究所）" on one line
+        if trailing and re.search(r"[A-Za-z]", trailing.group(1)):
+            text = trailing.group(1)
+            tail: tuple[str, str] | None = (clean(trailing.group(2)), "cjk-script")
+        else:
+            tail = None
         script = bool(_CJK.search(text)) and not re.search(r"[A-Za-z]", text)
         starts = line.startswith(("・", "･")) if has_bullets else not found
         if not script and not starts and found and found[-1][1] == "aka":
             found[-1] = (f"{found[-1][0]} {text}", "aka")  # a wrapped line
-            continue
-        found.append((text, "cjk-script" if script else "aka"))
+        else:
+            found.append((text, "cjk-script" if script else "aka"))
+        if tail:
+            found.append(tail)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
@@ -61,7 +62,8 @@ def test_aliases_and_kanji_names(rows: list[list[str]], parsed: Parsed) -> None:
     names = [line.strip("・ ") for line in lines if line.startswith(("・", "(", "（"))
              or not any(ch.isascii() and ch.isalpha() for ch in line)]
     assert len(names) < len(lines)  # the rest are the names in column C and a few wrapped alias lines
-    kanji = sum(1 for line in lines if cjk_only(line))
+    trailing = re.compile(r"[A-Za-z].*[（(][^()（）]*[\u4e00-\u9fff][^()（）]*[）)]$")  # "Name （漢字）" on one line
+    kanji = sum(1 for line in lines if cjk_only(line) or trailing.search(line))
     # every CJK line (bracketed, bulleted, or a name of its own) is a cjk-script name, except where an
     # entry's only name is Japanese (セソン技術貿易 and three more): that is its name
     japanese_named = [r[2] for r in rows if not any(ch.isascii() and ch.isalpha() for ch in r[2])]
