@@ -338,9 +338,12 @@ def copy_lists(source: Path, dest: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 def fingerprint(folder: Path) -> dict[str, tuple[int, int]]:
-    """Size and mtime of every file under a folder except caches: cheap proof that nobody wrote to it."""
+    """Size and mtime of every snapshot file under a folder: cheap proof that nobody changed the snapshots.
+
+    Caches (``.cache/``) and the screening log (``log/``, appended by every screen) are not snapshots.
+    """
     return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+            if p.is_file() and p.relative_to(folder).parts[0] not in {".cache", "log"}}
 
 
 def override_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
