@@ -24,6 +24,7 @@ from exportcheck.claims.model import ClaimsFile
 from exportcheck.claims.verdict import Report
 from exportcheck.controls import ControlData, ControlHit, ControlLookup, load_controls, lookup
 from exportcheck.controls import search as search_control_entries
+from exportcheck.dates import in_force_mask
 from exportcheck.diff import SnapshotDiff, diff_source
 from exportcheck.errors import ConfigError
 from exportcheck.model import ControlEntry, Entity
@@ -42,19 +43,6 @@ def _as_date(value: date | str | None) -> date | None:
         raise ConfigError(f"as_of: not an ISO date: {value!r}") from exc
 
 
-def in_force(frame: pd.DataFrame, when: date) -> pd.Series:
-    """Rows whose listing had begun and not ended on ``when`` (unknown dates count as in force).
-
-    Partial dates compare by their known part: a listing dated "2021" is taken as in force from 2021-01-01.
-    """
-    day = when.isoformat()
-    listed = frame["listing_date"].fillna("")
-    ended = frame["end_date"].fillna("")
-    started = (listed == "") | (listed.str.slice(0, 10) <= day)
-    not_ended = (ended == "") | (ended.str.slice(0, 10) > day)
-    return started & not_ended
-
-
 class Lists:
     """The lists of one snapshot store as they stood on ``as_of`` (default: the latest snapshots)."""
 
@@ -67,10 +55,8 @@ class Lists:
         return f"<exportcheck.Lists {self.store.root} as of {when}>"
 
     def snapshot(self, source_id: str) -> Snapshot | None:
-        """The snapshot used for a source: the one valid on ``as_of``, or the latest."""
-        if self.as_of is None:
-            return self.store.latest(source_id)
-        return self.store.as_of(source_id, self.as_of)
+        """The snapshot used for a source: the one valid on ``as_of``, or the latest (:meth:`SnapshotStore.choose`)."""
+        return self.store.choose(source_id, self.as_of).snapshot
 
     def snapshots(self, kind: str | None = None) -> dict[str, Snapshot]:
         chosen = {}
@@ -98,11 +84,12 @@ class Lists:
     def entities(self) -> pd.DataFrame:
         """Every listed party of every entity source, one row per party and list.
 
-        With ``as_of``, listings that began after or ended before that date are left out.
+        With ``as_of``, listings that began after or ended before that date are left out
+        (:func:`exportcheck.dates.in_force`; undated listings are kept).
         """
         frame = self._table("entities")
         if self.as_of is not None and len(frame):
-            frame = frame[in_force(frame, self.as_of)].reset_index(drop=True)
+            frame = frame[in_force_mask(frame, self.as_of)].reset_index(drop=True)
         return frame
 
     @cached_property
@@ -183,9 +170,8 @@ class Lists:
         The result renders as a table in Jupyter; ``.to_frame()``, ``.steps_frame()`` and
         ``.evidence_frame()`` give DataFrames, and :mod:`exportcheck.reports` writes Markdown/HTML/JSON.
         """
-        from exportcheck.claims import load_claims
+        from exportcheck.claims import default_context, load_claims
         from exportcheck.claims import verify as verify_claims
-        from exportcheck.claims.adapters import default_context
 
         label = ""
         if not isinstance(claims, ClaimsFile):

@@ -15,6 +15,18 @@ arguments, never through scattered ``os.environ`` reads.
                                      with ``-`` as ``_`` (``EXPORTCHECK_URL_US_CSL``); for a source with several
                                      files, their URLs separated by spaces, in the declared order. For
                                      testing against a local server and for corporate proxies/caches.
+
+``exportcheck serve`` (see :class:`ServerSettings`):
+
+    EXPORTCHECK_API_TOKEN            bearer token every request must carry; required to bind anything but
+                                     127.0.0.1 / localhost / ::1 (the server refuses to start without it)
+    EXPORTCHECK_CORS_ORIGINS         origins allowed by CORS, separated by spaces or commas (default: none,
+                                     CORS off); e.g. ``http://127.0.0.1:3333`` for OpenRefine's suggest widget
+    EXPORTCHECK_MAX_BODY_BYTES       largest request body accepted (1 MiB)
+    EXPORTCHECK_MAX_QUERY_CHARS      longest query string / name accepted (2,000 characters)
+    EXPORTCHECK_MAX_BATCH            most queries in one /match or /reconcile batch (100)
+    EXPORTCHECK_RELOAD_SECONDS       how often the server checks the lists folder for new snapshots (10)
+    EXPORTCHECK_CACHE_ENTRIES        answers kept per loaded set of snapshots for repeated questions (4,096)
 """
 
 from __future__ import annotations
@@ -107,3 +119,54 @@ def get_settings(lists_dir: Path | str | None = None) -> Settings:
         mirror=os.environ.get("EXPORTCHECK_MIRROR") or None,
         url_overrides=_url_overrides(),
     )
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What ``exportcheck serve`` reads from the environment; build with :func:`get_server_settings`.
+
+    Why here: every ``EXPORTCHECK_*`` variable is read in this module, so a deployment is described by
+    one list (the module docstring) and tests change behaviour only through these variables.
+    """
+
+    api_token: str = ""
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1024 * 1024
+    max_query_chars: int = 2000
+    max_batch: int = 100
+    reload_seconds: float = 10.0
+    cache_entries: int = 4096
+
+    def check_bind(self, host: str) -> None:
+        """Refuse a non-loopback bind without a token: lists and reports must not be open to a network by accident."""
+        if host not in LOOPBACK_HOSTS and not self.api_token:
+            raise ConfigError(f"refusing to listen on {host}: set EXPORTCHECK_API_TOKEN (clients then send "
+                              "'Authorization: Bearer <token>'), or bind 127.0.0.1")
+
+
+def get_server_settings() -> ServerSettings:
+    """Server settings from the environment (read when the server starts)."""
+    origins = os.environ.get("EXPORTCHECK_CORS_ORIGINS", "").replace(",", " ").split()
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"EXPORTCHECK_CORS_ORIGINS: {origin!r} is not an origin (e.g. http://127.0.0.1:3333)")
+    settings = ServerSettings(
+        api_token=os.environ.get("EXPORTCHECK_API_TOKEN", "").strip(),
+        cors_origins=tuple(origins),
+        max_body_bytes=_int("EXPORTCHECK_MAX_BODY_BYTES", 1024 * 1024),
+        max_query_chars=_int("EXPORTCHECK_MAX_QUERY_CHARS", 2000),
+        max_batch=_int("EXPORTCHECK_MAX_BATCH", 100),
+        reload_seconds=_float("EXPORTCHECK_RELOAD_SECONDS", 10.0),
+        cache_entries=_int("EXPORTCHECK_CACHE_ENTRIES", 4096),
+    )
+    for name, value in (("EXPORTCHECK_MAX_BODY_BYTES", settings.max_body_bytes),
+                        ("EXPORTCHECK_MAX_QUERY_CHARS", settings.max_query_chars),
+                        ("EXPORTCHECK_MAX_BATCH", settings.max_batch)):
+        if value < 1:
+            raise ConfigError(f"{name} must be at least 1, not {value}")
+    if settings.reload_seconds <= 0:
+        raise ConfigError(f"EXPORTCHECK_RELOAD_SECONDS must be positive, not {settings.reload_seconds}")
+    return settings

@@ -71,6 +71,52 @@ class Snapshot:
         return f"{self.meta.source} snapshot {self.version} (data date {when}; {self.meta.source_url})"
 
 
+#: A snapshot more than this many days older than the date asked for is "stale": listings added in
+#: between are missing from it. The lists exportcheck reads are republished at least monthly, so 45
+#: days leaves room for one missed publication before a reader is warned.
+STALE_DAYS = 45
+
+
+@dataclass(frozen=True)
+class SnapshotChoice:
+    """The snapshot of one source that applies on a date, and a later one where that snapshot is stale."""
+
+    source: str
+    when: date | None
+    snapshot: Snapshot | None
+    later: Snapshot | None = None
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """Every snapshot to read: the chosen one, then the later one where it is stale."""
+        return [s for s in (self.snapshot, self.later) if s is not None]
+
+    @property
+    def newer_than_date(self) -> bool:
+        """Only snapshots from after the date are held: entries removed before them cannot be seen."""
+        data = self.snapshot.meta.data_date if self.snapshot else None
+        return bool(self.when and data and data > self.when)
+
+    @property
+    def stale(self) -> bool:
+        """The chosen snapshot is more than :data:`STALE_DAYS` older than the date."""
+        data = self.snapshot.meta.data_date if self.snapshot else None
+        return bool(self.when and data and (self.when - data).days > STALE_DAYS)
+
+    def note(self) -> str:
+        """What a reader must know about reading this snapshot for the date ("" when nothing)."""
+        if self.snapshot is None or self.when is None:
+            return ""
+        data = self.snapshot.meta.data_date
+        if self.newer_than_date:
+            return (f"{self.source}: the oldest snapshot ({data}) is newer than {self.when}; listings are placed by "
+                    f"their listing/end dates, but entries removed before {data} cannot be seen")
+        if self.stale:
+            return (f"{self.source}: snapshot data date {data} is older than {self.when}; listings added after it are "
+                    "missing")
+        return ""
+
+
 #: Modes of published files and folders: readable by everyone, like a checkout (mkstemp/mkdtemp
 #: would leave 0600/0700, which breaks a lists folder shared between users or served by a mirror).
 FILE_MODE = 0o644
@@ -150,18 +196,35 @@ class SnapshotStore:
     def latest(self, source_id: str) -> Snapshot | None:
         return self.get(source_id) if self.index(source_id).last_successful else None
 
-    def as_of(self, source_id: str, when: date) -> Snapshot | None:
-        """The snapshot whose data stood on ``when``: the newest with data date on or before it.
+    def choose(self, source_id: str, when: date | None = None) -> SnapshotChoice:
+        """Which snapshot(s) of a source to read for ``when`` (the latest where ``when`` is None).
 
-        Where every snapshot is newer than ``when`` the oldest is returned (callers then filter by
-        listing and end dates, and say so); ``None`` only where the source has no snapshot.
+        The one rule every reader uses (screening, ``load(as_of=...)``, the claims engine): the newest
+        snapshot whose data date is on or before ``when``; where every snapshot is newer, the oldest
+        (callers then filter by listing and end dates, and say so). Where the chosen snapshot is more
+        than :data:`STALE_DAYS` older than ``when`` and a newer one is held, the latest snapshot is
+        named too (``later``): a list read long before the date misses everything listed in between,
+        and the later copy's listing dates say what was added when.
         """
+        if when is None:
+            return SnapshotChoice(source_id, None, self.latest(source_id))
         snaps = self.snapshots(source_id)
         if not snaps:
-            return None
+            return SnapshotChoice(source_id, when, None)
         dated = sorted(snaps, key=lambda s: (s.meta.data_date or date.min, s.meta.retrieved_at))
         before = [s for s in dated if (s.meta.data_date or date.min) <= when]
-        return before[-1] if before else dated[0]
+        if not before:
+            return SnapshotChoice(source_id, when, dated[0])
+        chosen = before[-1]
+        later = None
+        if (chosen.meta.data_date and (when - chosen.meta.data_date).days > STALE_DAYS
+                and chosen.version != dated[-1].version):
+            later = self.latest(source_id) or dated[-1]
+        return SnapshotChoice(source_id, when, chosen, later)
+
+    def as_of(self, source_id: str, when: date) -> Snapshot | None:
+        """The snapshot whose data stood on ``when`` (see :meth:`choose`); ``None`` only where none is held."""
+        return self.choose(source_id, when).snapshot
 
     # --- writing -----------------------------------------------------------------------------
     def has_version(self, source_id: str, version: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 import exportcheck
-from exportcheck.api import in_force
+from exportcheck.dates import in_force_mask
 
 
 def test_public_names_are_exactly_all() -> None:
@@ -47,8 +47,8 @@ def test_as_of_drops_listings_not_in_force(real_lists_dir: Path) -> None:
 def test_in_force_uses_listing_and_end_dates() -> None:
     frame = pd.DataFrame({"listing_date": ["2020-05-01", "2021", "", "2019-01-01"],
                           "end_date": ["", "", "", "2020-01-01"]})
-    assert in_force(frame, date(2020, 6, 1)).tolist() == [True, False, True, False]
-    assert in_force(frame, date(2021, 6, 1)).tolist() == [True, True, True, False]
+    assert in_force_mask(frame, date(2020, 6, 1)).tolist() == [True, False, True, False]
+    assert in_force_mask(frame, date(2021, 6, 1)).tolist() == [True, True, True, False]
 
 
 def test_sources_frame_lists_every_declared_source(real_lists_dir: Path) -> None:

@@ -1,15 +1,14 @@
 """The claims engine: check what a company said about an export against public lists and rules.
 
-Load a claims file (:func:`load_claims`), build a :class:`Context` (a screener and control lists —
-:func:`default_context` uses the lists in the snapshot store), and :func:`verify` it into a
-:class:`Report` that :mod:`exportcheck.reports` renders as JSON, Markdown or HTML.
+Load a claims file (:func:`load_claims`), build a :class:`Context` over a lists folder
+(:func:`default_context`: the project's matcher and control lists read its snapshots directly), and
+:func:`verify` it into a :class:`Report` that :mod:`exportcheck.reports` renders as JSON, Markdown or HTML.
 """
 
 from exportcheck.claims.engine import verify, verify_claim
 from exportcheck.claims.loader import load_claims, parse_claims
 from exportcheck.claims.model import Claim, ClaimsFile, Item, Party, Period
-from exportcheck.claims.protocols import ControlLists, EntityScreener
-from exportcheck.claims.screening import Context
+from exportcheck.claims.screening import Context, default_context
 from exportcheck.claims.verdict import ClaimResult, Evidence, Report, Step
 
 __all__ = [
@@ -17,14 +16,13 @@ __all__ = [
     "ClaimResult",
     "ClaimsFile",
     "Context",
-    "ControlLists",
-    "EntityScreener",
     "Evidence",
     "Item",
     "Party",
     "Period",
     "Report",
     "Step",
+    "default_context",
     "load_claims",
     "parse_claims",
     "verify",

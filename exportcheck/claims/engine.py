@@ -126,6 +126,6 @@ def verify(claims: ClaimsFile, ctx: Context, *, claims_file: str = "") -> Report
     return Report(
         title=claims.title, claims_file=claims_file, source=claims.source, generated_at=datetime.now(UTC),
         exportcheck_version=_exportcheck_version(),
-        backends={"screener": ctx.screener.name, "controls": ctx.controls.name},
+        backends={"screener": ctx.screener_name, "controls": ctx.controls.name},
         snapshots=sorted(snapshots.values(), key=lambda r: (r.source, r.data_date)), results=results,
     )

@@ -52,7 +52,9 @@ class Evidence(BaseModel):
     control_code: str = ""
     name: str = Field(default="", description="The entry's own name or heading")
     matched_text: str = Field(default="", description="The words that matched: query name → listed name or control text")
-    score: float | None = None
+    score: float | None = Field(default=None, ge=0.0, le=1.0, description=(
+        "0..1: the matcher's score for a listed party; for a control-text candidate, its rank relative to the best "
+        "candidate (1 = best); none for a claimed code or a rule"))
     listing_date: str = ""
     end_date: str = ""
     citation: str = Field(default="", description="Federal Register / OJ citation of the listing or entry")

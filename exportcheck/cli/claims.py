@@ -10,9 +10,8 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
-from exportcheck.claims import load_claims
+from exportcheck.claims import default_context, load_claims
 from exportcheck.claims import verify as run_verify
-from exportcheck.claims.adapters import default_context
 from exportcheck.claims.extract import extract_claims, skeleton_yaml
 from exportcheck.claims.model import ClaimsFile
 from exportcheck.claims.verdict import Report

@@ -247,10 +247,12 @@ def search(text: str, regime: str | None = None, limit: int = 10, as_of: date | 
     """Entries ranked for a free-text product description, each with why it ranks."""
     data = data or load_controls(lists_dir)
     when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
-    key = f"search-index:{when.isoformat() if when else 'latest'}"
+    selected = _select_versions(data.entries, when)
+    # keyed by the versions searched, not the date: every date in one version's span shares its index
+    key = "search-index:" + ",".join(sorted({f"{r}@{v}" for r, v in zip(selected.regime, selected.version, strict=True)}))
     index = data.cache.get(key)
-    if index is None:  # built once per ControlData and date: a few seconds for ~6,000 entries
-        index = data.cache[key] = SearchIndex(_select_versions(data.entries, when))
+    if index is None:  # built once per ControlData and set of versions: a few seconds for ~6,000 entries
+        index = data.cache[key] = SearchIndex(selected)
     hits = index.score(text, limit * 20 if regime else limit)
     if regime:
         hits = [h for h in hits if h.regime == regime][:limit]

@@ -40,7 +40,7 @@ from exportcheck.matching.groups import GROUP_TOKENS
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, normalise, token_class
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).
@@ -125,11 +125,13 @@ class Postings:
         return key in self.offsets
 
 
-# Columns of the entity table a screening result shows; the rest (addresses, ...) is not kept in memory.
+# Columns of the entity table a screening result shows (citations and source URL too, so evidence never
+# re-reads a snapshot); the rest (addresses, ...) is not kept in memory.
 RESULT_COLUMNS = ["entity_id", "source", "list", "schema", "name", "countries", "programs", "listing_date", "end_date",
-                  "licence_requirement", "parent_name", "snapshot"]
-# Columns the index is built from: those, and the aliases (``snapshot`` is added by :func:`.lists.load_lists`).
-INDEX_COLUMNS = [c for c in RESULT_COLUMNS if c != "snapshot"] + ["aliases"]
+                  "licence_requirement", "parent_name", "citations", "source_url", "snapshot", "snapshot_date"]
+# Columns the index is built from: those, and the aliases (``snapshot`` and ``snapshot_date`` are added by
+# :func:`.lists.load_lists`).
+INDEX_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("snapshot", "snapshot_date")] + ["aliases"]
 
 
 @dataclass
@@ -371,6 +373,7 @@ def _build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
             grams[g].append(i)
     light = entities.reindex(columns=RESULT_COLUMNS)
     light["snapshot"] = light["snapshot"].fillna("")
+    light["snapshot_date"] = light["snapshot_date"].fillna("")
     index = MatchIndex(
         key=key,
         names=names,

@@ -2,10 +2,10 @@
 
 Data comes from the snapshot store (``SnapshotStore(lists_dir)``): for each entity source with a
 snapshot, the latest one, or with ``as_of`` the one whose data stood on that date
-(:meth:`SnapshotStore.as_of`). Listings are then kept only if they were in force on the date
-(``listing_date`` on or before it, no ``end_date`` on or before it), and a note says when a snapshot
-is newer than the date (entries removed before the snapshot cannot be seen) or older (later
-additions are missing) — a screening for a 2024 shipment must say what it could not see.
+(:meth:`SnapshotStore.choose`, the one rule for that). Listings are then kept only if they may have
+been in force on the date (:func:`exportcheck.dates.in_force`, the one rule for that), and a note says
+when a snapshot is newer than the date (entries removed before the snapshot cannot be seen) or older
+(later additions are missing) — a screening for a 2024 shipment must say what it could not see.
 """
 
 from __future__ import annotations
@@ -50,20 +50,14 @@ def choose_snapshots(store: SnapshotStore, sources: Sequence[str] | None = None,
     chosen: list[Snapshot] = []
     notes: list[str] = []
     for source_id in wanted:
-        snap = store.as_of(source_id, as_of) if as_of else store.latest(source_id)
-        if snap is None:
+        choice = store.choose(source_id, as_of)
+        if choice.snapshot is None:
             if sources:
                 raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
             continue
-        chosen.append(snap)
-        if as_of and snap.meta.data_date:
-            if snap.meta.data_date > as_of:
-                notes.append(f"{source_id}: the oldest snapshot ({snap.meta.data_date}) is newer than {as_of}; "
-                             f"listings are filtered by listing/end dates, but entries removed before "
-                             f"{snap.meta.data_date} cannot be seen")
-            elif (as_of - snap.meta.data_date).days > 31:
-                notes.append(f"{source_id}: snapshot data date {snap.meta.data_date} is older than {as_of}; "
-                             "listings added after it are missing")
+        chosen.append(choice.snapshot)
+        if choice.note():
+            notes.append(choice.note())
     if not chosen:
         raise SnapshotError("no entity list snapshots to screen against (run `exportcheck refresh` first)")
     return chosen, notes
@@ -77,22 +71,17 @@ def load_lists(store: SnapshotStore, sources: Sequence[str] | None = None, as_of
     addresses, identifiers and citations cost most of the reading time and memory).
     """
     snaps, notes = choose_snapshots(store, sources, as_of)
+    return LoadedLists(snapshot_entities(snaps, columns), snaps, notes)
+
+
+def snapshot_entities(snaps: Sequence[Snapshot], columns: list[str] | None = None) -> pd.DataFrame:
+    """The entity tables of these snapshots, concatenated, each row with its ``snapshot`` ("source@version")
+    and ``snapshot_date`` (the data date evidence cites)."""
     frames = []
     for snap in snaps:
         frame = snap.load(columns=columns)
         frame["snapshot"] = f"{snap.meta.source}@{snap.version}"
+        frame["snapshot_date"] = snap.meta.data_date.isoformat() if snap.meta.data_date else ""
         frames.append(frame)
-    entities = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    return LoadedLists(entities, snaps, notes)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
 
-
-def in_force(listing_date: str, end_date: str, when: date) -> bool:
-    """Was a listing in force on ``when``? Partial dates ("2021", "2021-06") count from their first day.
-
-    An empty listing date means the source does not say (the CSL compact file keeps no dates), so the
-    listing is kept; callers note that the date could not be checked.
-    """
-    day = when.isoformat()
-    if listing_date and listing_date[: len(day)] > day:
-        return False
-    return not (end_date and end_date[: len(day)] <= day)

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from exportcheck.dates import in_force
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex, entity_parent
-from exportcheck.matching.lists import in_force
 from exportcheck.matching.normalise import NameForm, name_form, normalise
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
+from exportcheck.model import Citation
 
 # A query that names a company (it carries a legal form) against a listed person or vessel: the
 # score is multiplied by this ("Li Ning Company Limited" is not the person "LI, Ying").
@@ -48,25 +49,36 @@ class Related(BaseModel):
 
 
 class Match(BaseModel):
-    """One screening result, best first; the JSON shape of ``exportcheck screen --json``."""
+    """One screening result, best first; the JSON shape of ``exportcheck screen --json``.
+
+    It carries everything a report cites (citations, source URL, snapshot and its data date, listing
+    dates and where they come from) so no caller re-reads a snapshot to explain a match.
+    """
 
     model_config = ConfigDict(populate_by_name=True)
 
-    score: float
+    score: float = Field(ge=0.0, le=1.0, description="Similarity of the best-matching name, 0..1")
     is_match: bool
     entity_id: str
     source: str
     list: str
     name: str
     matched_name: str
-    listing_date: str = ""
-    end_date: str = ""
+    listing_date: str = Field(default="", description="When the listing began (ISO, possibly partial)")
+    end_date: str = Field(default="", description="When it stopped applying, where it did")
+    dates_borrowed_from: str = Field(
+        default="", description="Entity id of the dated copy of the same entry whose dates listing_date/end_date are, "
+                                "where this row's own source gives none (the compact CSL); empty when they are its own")
     countries: builtins.list[str] = Field(default_factory=builtins.list)
     programs: builtins.list[str] = Field(default_factory=builtins.list)
     licence_requirement: str = ""
+    citations: builtins.list[Citation] = Field(default_factory=builtins.list,
+                                                description="Federal Register / OJ notices behind the listing")
+    source_url: str = ""
     related: builtins.list[Related] = Field(default_factory=builtins.list)
     explanation: str = ""
-    snapshot: str = ""
+    snapshot: str = Field(default="", description="'source@version' of the snapshot the row comes from")
+    snapshot_date: str = Field(default="", description="That snapshot's data date")
 
     def _repr_html_(self) -> str:
         flag = "match" if self.is_match else "no match"
@@ -89,6 +101,15 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in (value.tolist() if isinstance(value, np.ndarray) else list(value))]
 
 
+def _citations(value: Any) -> list[Citation]:
+    """A snapshot's ``citations`` cell (list of {citation, date} structs) as Citation models."""
+    if value is None:
+        return []
+    items = value.tolist() if isinstance(value, np.ndarray) else list(value)
+    return [Citation(citation=str(c.get("citation") or ""), date=str(c.get("date") or "")) for c in items
+            if isinstance(c, dict) and c.get("citation")]
+
+
 class Screener:
     """Screens names against one loaded index (see the module docstring)."""
 
@@ -104,19 +125,21 @@ class Screener:
         self._not_org = [v in ("Person", "Vessel", "Aircraft") for v in schemas]
         self._schema = schemas
         self._ids = ents["entity_id"].tolist()
-        self._countries = [_strings(v) for v in ents["countries"].tolist()]
+        self._country_cells = ents["countries"].tolist()  # converted per row on first use (most rows never are)
+        self._country_lists: dict[int, list[str]] = {}
         self._programs = [_strings(v) for v in ents["programs"].tolist()]
         self._listing = [str(v or "") for v in ents["listing_date"].tolist()]
         self._end = [str(v or "") for v in ents["end_date"].tolist()]
         self._licence = [str(v or "") for v in ents["licence_requirement"].tolist()]
+        self._citations = ents["citations"].tolist() if "citations" in ents else [None] * len(ents)
+        self._source_url = [str(v or "") for v in ents["source_url"].tolist()] if "source_url" in ents else [""] * len(ents)
+        self._snapshot_date = ([str(v or "") for v in ents["snapshot_date"].tolist()] if "snapshot_date" in ents
+                               else [""] * len(ents))
         self._parent = [entity_parent(str(n or ""), str(p or ""))
                         for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
         self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
         index.totals()  # computed now, not inside the first query
-        # dates as the source states them (what a Match reports) vs dates used for --as-of (may be borrowed)
-        self._stated_listing = list(self._listing)
-        self._stated_end = list(self._end)
-        self._dates_from = [""] * len(ents)
+        self._twin: list[int | None] = [None] * len(ents)  # the dated copy whose dates an undated row takes
         self._borrow_dates()
         undated: dict[str, int] = {}
         for source, listed in zip(self._source, self._listing, strict=True):
@@ -129,23 +152,37 @@ class Screener:
 
         The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
         comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
-        a 2018 one. The borrowed dates are used for the in-force filter only: a :class:`Match` reports
-        the dates its own source states (none), and its explanation names the copy the filter used.
+        a 2018 one, nor a report say when the party was listed. A :class:`Match` then reports the
+        twin's dates and names the twin in ``dates_borrowed_from`` (and in its explanation).
+
+        Only lists that hold both dated and undated rows are compared (one list's names are normalised,
+        not every listed name).
         """
-        keys = [(listed, tuple(normalise(str(name)).split())) for listed, name in zip(self._list, self._name, strict=True)]
+        dated_lists = {lst for lst, listed in zip(self._list, self._listing, strict=True) if listed}
+        undated_lists = {lst for lst, listed in zip(self._list, self._listing, strict=True) if not listed}
+        both = dated_lists & undated_lists
+        if not both:
+            return
+        rows = [r for r, lst in enumerate(self._list) if lst in both]
+        keys = {r: (self._list[r], tuple(normalise(str(self._name[r])).split())) for r in rows}
         dated: dict[tuple[str, tuple[str, ...]], int] = {}
-        for row, listed in enumerate(self._listing):
-            if listed:
+        for row in rows:
+            if self._listing[row]:
                 dated.setdefault(keys[row], row)
-        for row, listed in enumerate(self._listing):
-            if listed:
+        for row in rows:
+            if self._listing[row]:
                 continue
             twin = dated.get(keys[row])
             if twin is not None and self._source[twin] != self._source[row]:
                 self._listing[row] = self._listing[twin]
                 self._end[row] = self._end[twin]
-                self._dates_from[row] = self._source[twin]
-                self._stated_listing[row] = self._stated_end[row] = ""
+                self._twin[row] = twin
+
+    def _countries(self, row: int) -> list[str]:
+        found = self._country_lists.get(row)
+        if found is None:
+            found = self._country_lists[row] = _strings(self._country_cells[row])
+        return found
 
     # --- core ----------------------------------------------------------------------------------
     def _rows_allowed(self, row: int, sources: set[str] | None, as_of: date | None) -> bool:
@@ -171,8 +208,9 @@ class Screener:
                 extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
                               NOT_AN_ORGANISATION))
                 score *= NOT_AN_ORGANISATION
-            if country and self._countries[row] and country.upper() not in self._countries[row]:
-                extra.append((f"listed for {', '.join(self._countries[row])}, not {country.upper()}",
+            listed_in = self._countries(row) if country else []
+            if country and listed_in and country.upper() not in listed_in:
+                extra.append((f"listed for {', '.join(listed_in)}, not {country.upper()}",
                               COUNTRY_MISMATCH))
                 score *= COUNTRY_MISMATCH
             old = best.get(row)
@@ -213,25 +251,31 @@ class Screener:
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
         item = self.index.names[hit.name_id]
         text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
-        if self._dates_from[row]:
-            text += (f"; this file gives no listing date, the same entry on {self._dates_from[row]} is dated "
-                     f"{self._listing[row]}{' to ' + self._end[row] if self._end[row] else ''}")
+        twin = self._twin[row]
+        if twin is not None:
+            text += (f"; this file gives no listing date, the same entry on {self._source[twin]} "
+                     f"({self._ids[twin]}) is dated {self._listing[row]}"
+                     f"{' to ' + self._end[row] if self._end[row] else ''}")
         return Match(
-            score=round(hit.score, 4),
+            score=min(1.0, max(0.0, round(hit.score, 4))),
             is_match=hit.score >= threshold,
             entity_id=self._ids[row],
             source=self._source[row],
             list=self._list[row],
             name=self._name[row],
             matched_name=item.form.original,
-            listing_date=self._stated_listing[row],
-            end_date=self._stated_end[row],
-            countries=self._countries[row],
+            listing_date=self._listing[row],
+            end_date=self._end[row],
+            dates_borrowed_from=self._ids[twin] if twin is not None else "",
+            countries=self._countries(row),
             programs=self._programs[row],
             licence_requirement=self._licence[row],
+            citations=_citations(self._citations[row]),
+            source_url=self._source_url[row],
             related=self.related(row, sources, as_of),
             explanation=text,
             snapshot=str(self._snapshot[row]),
+            snapshot_date=self._snapshot_date[row],
         )
 
     def _related(self, row: int, relation: str, note: str) -> Related:

@@ -1,24 +1,33 @@
-"""The decision procedure on real list rows: dates, traps and verdicts (DOMAIN.md).
+"""The decision procedure on the real lists: dates, traps and verdicts (DOMAIN.md).
 
-The party and item facts are those of the motivating case; the list rows come from the real files
-(see conftest). Each test pins one rule of the procedure that a wrong implementation would break.
+The party and item facts are those of the motivating case; the lists are snapshots refreshed from the
+real mirror, screened by the project's matcher and read by the project's control lists (see
+conftest). Each test pins one rule of the procedure that a wrong implementation would break; list
+facts (names, dates, citations, snapshot ids) are read from the raw files or the store, not written in.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from exportcheck.claims import parse_claims, verify_claim
-from exportcheck.claims.screening import Context
+from exportcheck.claims import Context, default_context, parse_claims, verify_claim
 from exportcheck.claims.verdict import ClaimResult, Step
+from exportcheck.settings import get_settings
+from exportcheck.store import SnapshotStore
+from tests.claims.conftest import latest
 
 CETC24 = {"name": "24th Research Institute of China Electronics Technology Group Corporation",
           "aliases": ["24th Research Institute of CETC", "CETC 24"], "country": "CN", "role": "end-user",
           "parent": "China Electronics Technology Group Corporation"}
 SIQA = {"name": "Shenzhen International Quantum Academy", "country": "CN",
         "distinct_from": ["Shenzhen Institute of Quantum Science and Engineering"]}
+CETC = {"name": "China Electronics Technology Group Corporation", "aliases": ["CETC"], "country": "CN"}
+EL_FILE = "us-ear/DERIVED_entity-list_part744-supp4_2026-07-09.json"
 
 
 def run(ctx: Context, **claim: Any) -> ClaimResult:
@@ -31,23 +40,41 @@ def step(result: ClaimResult, key: str) -> Step:
     return next(s for s in result.steps if s.key == key)
 
 
-def test_alias_finds_the_24th_institute_under_its_entity_list_entry(ctx: Context) -> None:
+@pytest.fixture(scope="module")
+def cetc24_entry(raw_dir: Path) -> dict[str, str]:
+    """The Entity List entry holding the alias "CETC 24", its name and Federal Register date, read from the raw
+    eCFR-derived file independently of any parser."""
+    raw = json.loads((raw_dir / EL_FILE).read_text("utf-8"))
+    entry = next(e for e in raw["entities"] if "CETC 24" in (e.get("aliases") or []))
+    month, day, year = re.search(r"(\d{1,2})/(\d{1,2})/(\d{2})", entry["federal_register"]).groups()  # type: ignore[union-attr]
+    cite = re.search(r"\d+ FR \d+", entry["federal_register"]).group(0)  # type: ignore[union-attr]
+    return {"name": entry["name"], "listed": f"20{year}-{int(month):02d}-{int(day):02d}", "citation": cite}
+
+
+def test_alias_finds_the_24th_institute_under_its_entity_list_entry(ctx: Context, store: SnapshotStore,
+                                                                    cetc24_entry: dict[str, str]) -> None:
     result = run(ctx, kind="party-not-listed", date="2024-06-01", parties=[CETC24])
     listing = step(result, "lists")
     ev = [e for e in listing.evidence if e.source == "us-entity-list"]
-    assert [e.name for e in ev] == ["CETC Chip Technology Co., Ltd."]
+    assert [e.name for e in ev] == [cetc24_entry["name"]]
     assert ev[0].matched_text.endswith("→ CETC 24")
-    assert ev[0].listing_date == "2024-05-14" and "89 FR 41888" in ev[0].citation
-    assert ev[0].snapshot == "2026-07-09_test" and ev[0].data_date == "2026-07-09"
+    assert ev[0].listing_date == cetc24_entry["listed"] and cetc24_entry["citation"] in ev[0].citation
+    snap = latest(store, "us-entity-list")
+    assert ev[0].snapshot == snap.version and ev[0].data_date == snap.meta.data_date.isoformat()  # type: ignore[union-attr]
+    assert 0.0 <= ev[0].score <= 1.0 and ev[0].score >= ctx.threshold  # type: ignore[operator]
+    # the compact CSL copy keeps no date: it shows the Entity List copy's, and says where it came from
+    csl = [e for e in listing.evidence if e.source == "us-csl" and e.name == cetc24_entry["name"]]
+    assert csl and all(e.listing_date == cetc24_entry["listed"] and "date from the us-entity-list copy" in e.timing
+                       for e in csl)
     assert result.status == "contradicted"
 
 
-def test_party_listed_after_the_export_date_is_not_a_contradiction(ctx: Context) -> None:
+def test_party_listed_after_the_export_date_is_not_a_contradiction(ctx: Context, cetc24_entry: dict[str, str]) -> None:
     result = run(ctx, kind="party-not-listed", date="2024-02-05", parties=[CETC24], lists=["us-entity-list"])
     assert result.status == "consistent"
     listing = step(result, "lists")
-    assert "listed on 2024-05-14, after the export (2024-02-05)" in listing.finding
-    assert listing.evidence[0].timing.startswith("listed on 2024-05-14, after the export")
+    assert f"listed on {cetc24_entry['listed']}, after the export (2024-02-05)" in listing.finding
+    assert listing.evidence[0].timing.startswith(f"listed on {cetc24_entry['listed']}, after the export")
 
 
 def test_listing_within_an_export_period_depends_on_the_shipment_date(ctx: Context) -> None:
@@ -57,9 +84,12 @@ def test_listing_within_an_export_period_depends_on_the_shipment_date(ctx: Conte
     assert "depends on the exact shipment date" in step(result, "lists").finding
 
 
-def test_numbers_must_agree_cetc_24_is_not_cetc_26(ctx: Context) -> None:
-    """The Entity List entry that holds "CETC 24" also holds CETC 26 and CETC 44; a query for CETC 26's
-    sibling CETC 25 must not match any of them."""
+def test_numbers_must_agree_cetc_24_is_not_cetc_25(ctx: Context, raw_dir: Path) -> None:
+    """The Entity List entry that holds "CETC 24" holds other CETC numbers too; a query for an unlisted number
+    must not match any of them."""
+    raw = json.loads((raw_dir / EL_FILE).read_text("utf-8"))
+    aliases = {a for e in raw["entities"] for a in e.get("aliases") or []}
+    assert "CETC 24" in aliases and "CETC 25" not in aliases
     result = run(ctx, kind="party-not-listed", date="2025-06-01", parties=[{"name": "CETC 25", "country": "CN"}],
                  lists=["us-entity-list"])
     assert result.status == "consistent"
@@ -76,23 +106,36 @@ def test_lookalike_quantum_institute_is_reported_as_a_different_party(ctx: Conte
 
 
 def test_ns_cmic_and_1260h_are_red_flags_not_sanctions(ctx: Context) -> None:
-    cetc = {"name": "China Electronics Technology Group Corporation", "aliases": ["CETC"], "country": "CN"}
-    result = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[cetc], lists=["us-csl"])
+    result = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[CETC], lists=["us-csl"])
     assert result.status == "consistent"  # CETC is on NS-CMIC in the real 2022 CSL: an investment ban, not a sanction
     sanctions = step(result, "sanctions")
     assert "Also found, but not sanctions: CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION on NS-CMIC (red-flag)" \
         in sanctions.finding
-    listed = run(ctx, kind="party-not-listed", date="2022-05-01", parties=[cetc], lists=["us-csl"])
+    listed = run(ctx, kind="party-not-listed", date="2022-05-01", parties=[CETC], lists=["us-csl"])
     assert listed.status == "contradicted"  # ... but it is on a list, and that claim says it is on none
-    unbound = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[cetc])
-    assert unbound.status == "undetermined"  # no EU or UN list held: cannot confirm for a Dutch exporter
-    assert "Neither the EU consolidated sanctions list nor the UN list" in step(unbound, "sanctions").finding
     judged = run(ctx, kind="customer-judgement", date="2024-06-01", parties=[CETC24])
     awareness = step(judged, "awareness")
     red = [e for e in awareness.evidence if e.source == "us-1260h"]
-    assert red and red[0].listing_date == "2021-06-03"
+    assert red and red[0].listing_date == "2021-06-03" and "parent of" in red[0].matched_text
     assert "not an export ban" in awareness.finding and "Ownership does not propagate" in awareness.finding
     assert judged.status == "undetermined"
+
+
+def test_without_an_eu_or_un_list_sanctions_cannot_be_cleared(old_csl_lists: Path) -> None:
+    ctx = default_context(get_settings(old_csl_lists))
+    unbound = run(ctx, kind="sanctions-compliant", date="2022-05-01", parties=[CETC])
+    assert unbound.status == "undetermined"  # no EU or UN list held: cannot confirm for a Dutch exporter
+    assert "Neither the EU consolidated sanctions list nor the UN list" in step(unbound, "sanctions").finding
+
+
+def test_stale_snapshot_cannot_clear_a_party(old_csl_lists: Path) -> None:
+    """Only a CSL from April 2022 is held: "CETC 24 was not listed in June 2024" cannot be confirmed from it."""
+    ctx = default_context(get_settings(old_csl_lists))
+    result = run(ctx, kind="party-not-listed", date="2024-06-01", parties=[CETC24], lists=["us-csl"])
+    assert result.status == "undetermined"
+    listing = step(result, "lists")
+    assert "well before the export date" in listing.finding
+    assert [c.version for c in listing.checked] == [SnapshotStore(old_csl_lists).snapshots("us-csl")[0].version]
 
 
 def test_arms_embargo_never_makes_a_licence_requirement(ctx: Context) -> None:
@@ -105,28 +148,34 @@ def test_arms_embargo_never_makes_a_licence_requirement(ctx: Context) -> None:
     assert all(s.status != "contradicted" for s in result.steps)
 
 
-def test_no_us_parts_does_not_mean_outside_the_ear(ctx: Context) -> None:
+def test_no_us_parts_does_not_mean_outside_the_ear(ctx: Context, raw_dir: Path) -> None:
+    raw = json.loads((raw_dir / EL_FILE).read_text("utf-8"))
+    requirement = next(e for e in raw["entities"] if "CETC 24" in (e.get("aliases") or []))["notes"]
     result = run(ctx, kind="no-licence-required", date="2024-06-01", destination="CN", parties=[CETC24],
                  item={"description": "calibration part", "us_content": "no"})
     us = step(result, "us-ear")
     assert us.status == "undetermined"
     assert "does not show it is outside the EAR" in us.finding and "734.9" in us.finding
-    assert "Licence requirement: For all items subject to the EAR" in us.finding
+    assert f"Licence requirement: {requirement.split('(')[0].strip()}" in us.finding
     assert "not in force on the date" in us.finding  # Affiliates Rule: 2025-09-29 .. 2025-11-09 only
     inside = run(ctx, kind="no-licence-required", date="2025-10-15", destination="CN", parties=[CETC24],
                  item={"description": "calibration part", "us_content": "no"})
     assert "in force on the date" in step(inside, "us-ear").finding.split("Affiliates Rule")[1]
 
 
-def test_2024_export_reads_the_bracketing_annex_versions_and_a_listed_code_contradicts(ctx: Context) -> None:
+def test_2024_export_reads_the_bracketing_annex_versions_and_a_listed_code_contradicts(ctx: Context,
+                                                                                       store: SnapshotStore) -> None:
     result = run(ctx, kind="item-not-controlled", date="2024-02-05", regimes=["eu"],
                  item={"description": "DUV scanner", "control_codes": ["eu:3B001.f"]})
     eu = step(result, "eu-annex-i")
     assert eu.status == "contradicted" and result.status == "contradicted"
-    assert "bracket" in eu.finding and "02021R0821-20230526" in eu.finding and "02021R0821-20251115" in eu.finding
+    assert "bracketing" in eu.finding and "not held" in eu.finding.lower()
     assert "2023/2616" in eu.finding  # names the edition actually in force, which is not held
+    held = {s.meta.data_date.isoformat(): s.version for s in store.snapshots("eu-dual-use")}  # type: ignore[union-attr]
+    before = max(d for d in held if d <= "2024-02-05")
+    after = min(d for d in held if d > "2024-02-05")
     versions = {e.snapshot for e in eu.evidence if e.control_code == "3B001.f"}
-    assert versions == {"02021R0821-20230526", "02021R0821-20251115"}
+    assert versions == {held[before], held[after]}
 
 
 def test_2025_eu_only_entry_does_not_apply_to_a_2024_export(ctx: Context) -> None:
@@ -150,6 +199,8 @@ def test_unclassified_item_is_undetermined_with_candidates_and_what_would_settle
     assert eu.evidence and all(e.kind == "control" for e in eu.evidence)
     assert any(e.control_code.startswith("3B001.f") for e in eu.evidence)
     assert "exporter's classification" in eu.settle
+    scores = [e.score for e in eu.evidence]
+    assert all(s is not None and 0.0 <= s <= 1.0 for s in scores) and 1.0 in scores  # relative to the best
 
 
 @pytest.mark.parametrize(("machine", "when", "status"), [
@@ -174,24 +225,19 @@ def test_statement_invoking_the_government_stays_self_assessed(ctx: Context) -> 
     assert backed.assessment == "authority-backed" and "NL-2024-0001" in backed.assessment_note
 
 
-def test_stale_snapshot_cannot_clear_a_party(ctx: Context, screener) -> None:
-    from exportcheck.claims.memory import EntitySet, MemoryScreener
-    from exportcheck.claims.verdict import SnapshotRef
-
-    old = [e for e in screener.by_source["us-entity-list"][0].entities if e.citations
-           and all(c.date < "2022-01-01" for c in e.citations)]
-    stale = MemoryScreener([EntitySet(SnapshotRef(source="us-entity-list", version="2021-12-31_old",
-                                                  data_date="2021-12-31"), old)])
-    result = run(Context(stale, ctx.controls), kind="party-not-listed", date="2024-06-01", parties=[CETC24])
-    assert result.status == "undetermined"
-    assert "well before the export date" in step(result, "lists").finding
+def test_no_control_snapshot_is_reported_not_raised(old_csl_lists: Path) -> None:
+    ctx = default_context(get_settings(old_csl_lists))
+    result = run(ctx, kind="item-not-controlled", regimes=["eu"], date="2024-02-05", item={"description": "scanner"})
+    eu = step(result, "eu-annex-i")
+    assert eu.status == "undetermined" and "No control-list snapshot yet" in eu.finding
 
 
-def test_every_step_of_the_example_names_its_evidence_and_date(ctx: Context, examples_file) -> None:
+def test_every_step_of_the_example_names_its_evidence_and_date(ctx: Context, examples_file: Path) -> None:
     from exportcheck.claims import load_claims, verify
 
     report = verify(load_claims(examples_file), ctx)
     assert {r.claim_id for r in report.results} == {c.id for c in load_claims(examples_file).claims}
+    assert report.backends == {"screener": "exportcheck.matching", "controls": "exportcheck.controls"}
     for result in report.results:
         assert result.status in ("undetermined", "consistent")  # nothing public contradicts ASML on these facts
         for s in result.steps:
@@ -199,3 +245,24 @@ def test_every_step_of_the_example_names_its_evidence_and_date(ctx: Context, exa
             for ev in s.evidence:
                 assert ev.source and (ev.snapshot or ev.kind == "rule")
                 assert ev.data_date or ev.kind == "rule" or ev.listing_date
+                assert ev.score is None or 0.0 <= ev.score <= 1.0
+
+
+def test_a_second_run_reads_no_snapshot_table(real_lists_dir: Path, examples_file: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evidence comes from the loaded index and control data: once they are loaded, a new context verifies
+    the example without reading a single Parquet table (citations and dates are fields of each match)."""
+    from exportcheck.claims import load_claims, verify
+    from exportcheck.store import Snapshot
+
+    claims = load_claims(examples_file)
+    first = verify(claims, default_context(get_settings(real_lists_dir)))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a snapshot table was read again")
+
+    monkeypatch.setattr(Snapshot, "load", refuse)
+    monkeypatch.setattr("pyarrow.parquet.read_table", refuse)
+    again = verify(claims, default_context(get_settings(real_lists_dir)))
+    assert [r.model_dump(exclude={"generated_at"}) for r in again.results] == \
+        [r.model_dump(exclude={"generated_at"}) for r in first.results]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exportcheck.claims import load_claims, verify
-from exportcheck.claims.screening import Context
+from exportcheck.claims import Context, load_claims, verify
 from exportcheck.claims.verdict import Report
 from exportcheck.errors import ConfigError
 from exportcheck.reports import render
@@ -20,12 +19,12 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def report(screener, controls, examples_file: Path) -> Report:
+@pytest.fixture
+def report(ctx: Context, examples_file: Path) -> Report:
     claims = load_claims(examples_file)
     # a claim text with markup, to prove the HTML escapes what companies wrote
     claims.claims[0].text = "<script>alert(1)</script> " + claims.claims[0].text
-    return verify(claims, Context(screener, controls), claims_file=str(examples_file))
+    return verify(claims, ctx, claims_file=str(examples_file))
 
 
 def test_json_round_trips(report: Report) -> None:
@@ -44,7 +43,18 @@ def test_markdown_has_every_claim_step_and_evidence_row(report: Report) -> None:
     seven_columns = [line for line in md.splitlines()
                      if line.startswith("|") and len(re.findall(r"(?<!\\)\|", line)) == 8]
     assert len(seven_columns) == rows + 2 * tables  # header + rule line per table, one row per evidence
-    assert "2026-07-09_test (2026-07-09)" in md
+    entity = next(e for r in report.results for st in r.steps for e in st.evidence if e.kind == "entity")
+    assert f"{entity.snapshot} ({entity.data_date})" in md
+
+
+def test_json_scores_are_fractions(report: Report) -> None:
+    """Scores are 0..1 in the data (the JSON report) as in ``exportcheck screen``; never percentages."""
+    import json
+
+    data = json.loads(render(report, "json"))
+    scores = [e["score"] for r in data["results"] for s in r["steps"] for e in s["evidence"] if e["score"] is not None]
+    assert scores and all(0.0 <= x <= 1.0 for x in scores)
+    assert any(x > 0.5 for x in scores)
 
 
 def test_html_is_self_contained_escaped_and_printable(report: Report) -> None:

@@ -38,4 +38,4 @@ def test_public_api_names() -> None:
     assert sorted(claims_api.__all__) == claims_api.__all__
     for name in claims_api.__all__:
         assert getattr(claims_api, name) is not None
-    assert {"load_claims", "verify", "Report", "EntityScreener", "ControlLists"} <= set(claims_api.__all__)
+    assert {"load_claims", "verify", "Report", "Context", "default_context"} <= set(claims_api.__all__)

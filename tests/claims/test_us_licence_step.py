@@ -1,7 +1,7 @@
 """The claims engine's US steps with the Part 738 determination, over the real CCL, Country Chart and groups.
 
-The controls here are the engine's in-memory lists over the real CCL rows plus the parsed Country Chart
-tables (exposed as ``data``, as the package adapter does); the screener is the real-list one of conftest.
+The context is the engine's own over the session's lists refreshed from the real mirror: the CCL with its
+Country Chart tables comes through the real parser into the control lists, parties go through the matcher.
 """
 
 from __future__ import annotations
@@ -11,36 +11,21 @@ from typing import Any
 
 import pytest
 
-from exportcheck.claims import parse_claims, verify_claim
-from exportcheck.claims.memory import MemoryControls, MemoryScreener
-from exportcheck.claims.screening import Context
+from exportcheck.claims import Context, default_context, parse_claims, verify_claim
 from exportcheck.claims.verdict import ClaimResult, Step
-from exportcheck.controls import ControlData
-from exportcheck.model import ControlEntry
-from exportcheck.sources import get_source
-from exportcheck.tables import records_to_frame
+from exportcheck.settings import get_settings
 
-US_FILES = ("DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json", "DERIVED_country-chart_part738-supp1_ecfr-2026-07-23.json",
-            "DERIVED_country-groups_part740-supp1_ecfr-2026-07-23.json")
 US_EXPORTER = {"name": "Example Semiconductor Tools Inc.", "country": "US"}
 NL_EXPORTER = {"name": "ASML Netherlands B.V.", "country": "NL"}
 CONSIGNEE = {"name": "Zagros Precision Instruments Trading", "role": "consignee"}
 
 
-class ChartControls(MemoryControls):
-    """In-memory control lists that also expose the CCL's Country Chart tables, as PackageControls does."""
-
-    def __init__(self, entries: list[ControlEntry], data: ControlData) -> None:
-        super().__init__(entries)
-        self.data = data
-
-
-@pytest.fixture(scope="module")
-def us_ctx(raw_dir: Path, screener: MemoryScreener) -> Context:
-    parsed = get_source("us-ccl").format("ccl-json").read([raw_dir / "us-ear" / name for name in US_FILES])
-    records = [r for r in parsed.records if isinstance(r, ControlEntry)]
-    data = ControlData.from_frames(records_to_frame(records, ControlEntry), **parsed.extra_tables)
-    return Context(screener, ChartControls(records, data))
+@pytest.fixture
+def us_ctx(real_lists_dir: Path) -> Context:
+    ctx = default_context(get_settings(real_lists_dir))
+    data = ctx.controls.data
+    assert data is not None and not data.table("licence_requirements").empty  # the Country Chart came through
+    return ctx
 
 
 def run(ctx: Context, exporter: dict[str, str], **claim: Any) -> ClaimResult:

@@ -72,8 +72,7 @@ def test_lists_classify_returns_a_frame(control_lists_dir: Path) -> None:
 
 
 def test_stated_parameters_example_verdicts(control_lists_dir: Path) -> None:
-    from exportcheck.claims import load_claims, verify
-    from exportcheck.claims.adapters import default_context
+    from exportcheck.claims import default_context, load_claims, verify
     from exportcheck.settings import get_settings
 
     report = verify(load_claims(EXAMPLES / "stated-parameters.yaml"), default_context(get_settings(control_lists_dir)))

@@ -206,8 +206,28 @@ def test_undated_csl_rows_take_the_dates_of_their_entity_list_twin(real_lists: P
     assert not set(chip["entity_id"]) & set(before[before["is_match"]]["entity_id"])
     hits = on[on["is_match"] & on["entity_id"].isin(chip["entity_id"])]
     assert set(hits["source"]) == {"us-csl", "us-entity-list"}
-    # each row reports the dates its own source states; the explanation says which copy dated the filter
-    assert set(hits[hits["source"] == "us-entity-list"]["listing_date"]) == {listed}
+    # the compact CSL row carries its twin's dates as fields, and names the twin it took them from
+    el = hits[hits["source"] == "us-entity-list"]
+    assert set(el["listing_date"]) == {listed} and set(el["dates_borrowed_from"]) == {""}
     csl = hits[hits["source"] == "us-csl"]
-    assert set(csl["listing_date"]) == {""}
-    assert csl["explanation"].str.contains(f"the same entry on us-entity-list is dated {listed}").all()
+    assert set(csl["listing_date"]) == {listed}
+    assert set(csl["dates_borrowed_from"]) == set(chip[chip["source"] == "us-entity-list"]["entity_id"])
+    assert csl["explanation"].str.contains(f"is dated {listed}").all()
+
+
+def test_a_match_carries_what_evidence_cites(screener: Screener, real_lists: Path) -> None:
+    """Citations, source URL, snapshot and its data date are fields of a Match (no caller re-reads a snapshot)."""
+    from exportcheck.store import SnapshotStore
+
+    full = SnapshotStore(real_lists).latest("us-entity-list")
+    assert full is not None
+    table = full.load(columns=["entity_id", "citations", "source_url"]).set_index("entity_id")
+    match = next(m for m in screener.screen("CETC 24") if m.source == "us-entity-list")
+    assert match.snapshot == f"us-entity-list@{full.version}"
+    assert match.snapshot_date == full.meta.data_date.isoformat()  # type: ignore[union-attr]
+    stored = table.loc[match.entity_id]
+    assert [(c.citation, c.date) for c in match.citations] == [(c["citation"], c["date"]) for c in stored["citations"]]
+    assert match.citations and match.source_url == (stored["source_url"] or "")
+    assert 0.0 <= match.score <= 1.0
+    with pytest.raises(ValueError):
+        Match(score=93.0, is_match=True, entity_id="x", source="s", list="l", name="n", matched_name="n")

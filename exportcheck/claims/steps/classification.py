@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from exportcheck.claims.controls import ControlAnswer, ControlHit, VersionChoice
 from exportcheck.claims.model import Claim, ControlCode
-from exportcheck.claims.protocols import ControlAnswer, ControlHit, VersionChoice
 from exportcheck.claims.screening import Context
 from exportcheck.claims.verdict import Evidence, Status
 

@@ -1,0 +1,292 @@
+"""The lists a running server answers from, loaded once and replaced whole when a new snapshot appears.
+
+Why a swap: a request must never see a half-loaded index. :class:`ListsHolder` builds a complete
+:class:`LoadedLists` (match index, control lists, search index, entity rows) aside, in a background
+thread, and only then replaces its one ``current`` reference; a request reads that reference once and
+keeps using the object it got, old or new. Snapshots are immutable folders, so an old object stays
+valid for as long as a request holds it.
+
+Detecting a new snapshot is cheap: the ``versions.json`` of each source is stat-ed every
+``EXPORTCHECK_RELOAD_SECONDS``; only when one changed are the latest versions read and compared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from exportcheck.api import Lists
+from exportcheck.errors import ExportcheckError
+from exportcheck.sources import all_sources
+from exportcheck.store import SnapshotStore
+
+log = logging.getLogger("exportcheck.server")
+
+#: The line every answer carries (REST, MCP, the page).
+NOT_ADVICE = "exportcheck shows what public lists and rules say; it is not legal advice."
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """The snapshot of one source an answer comes from: cite it with its data date."""
+
+    source: str
+    kind: str
+    version: str
+    data_date: str
+    retrieved_at: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"version": self.version, "data_date": self.data_date, "retrieved_at": self.retrieved_at,
+                "kind": self.kind}
+
+
+def latest_snapshots(store: SnapshotStore) -> dict[str, SnapshotInfo]:
+    """The latest snapshot of every declared source that has one."""
+    out: dict[str, SnapshotInfo] = {}
+    for source_id, source in sorted(all_sources().items()):
+        try:
+            snap = store.latest(source_id)
+        except ExportcheckError:
+            snap = None
+        if snap is None:
+            continue
+        meta = snap.meta
+        out[source_id] = SnapshotInfo(source=source_id, kind=source.spec.kind, version=snap.version,
+                                      data_date=meta.data_date.isoformat() if meta.data_date else "",
+                                      retrieved_at=meta.retrieved_at.isoformat())
+    return out
+
+
+class AnswerCache:
+    """A bounded LRU of finished answers (serialised bytes) for one :class:`LoadedLists`.
+
+    Why: the same names are screened again and again (a newsroom's list, a spreadsheet re-run); the
+    answer cannot change until a new snapshot is loaded, and then the whole cache goes with its lists.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+@dataclass
+class LoadedLists:
+    """Everything one set of snapshots needs to answer, fully built before anyone sees it."""
+
+    generation: int
+    lists_dir: Path
+    snapshots: dict[str, SnapshotInfo]
+    lists: Lists
+    screener: Any  # exportcheck.matching.Screener over the latest entity snapshots (None: no entity list held)
+    screener_notes: list[str]
+    controls: Any  # exportcheck.controls.ControlData of every held control-list version (None: none held)
+    loaded_at: str
+    load_seconds: float
+    cache: AnswerCache
+    problems: list[str] = field(default_factory=list)  # what could not be loaded (no control list, ...)
+    _rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _rows_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(f"{s.source}@{s.version}" for s in self.snapshots.values())
+
+    def snapshot_dates(self, kind: str | None = None) -> dict[str, dict[str, str]]:
+        """``{source: {version, data_date, retrieved_at, kind}}`` of the loaded snapshots (of one kind)."""
+        return {sid: info.as_dict() for sid, info in self.snapshots.items() if kind is None or info.kind == kind}
+
+    def entity_row(self, snapshot: str, entity_id: str) -> dict[str, Any] | None:
+        """The full stored row of a listed party (``snapshot`` is ``source@version``), read once per snapshot."""
+        rows = self._rows.get(snapshot)
+        if rows is None:
+            with self._rows_lock:
+                rows = self._rows.get(snapshot)
+                if rows is None:
+                    rows = self._read_rows(snapshot)
+                    self._rows[snapshot] = rows
+        return rows.get(entity_id)
+
+    def _read_rows(self, snapshot: str) -> dict[str, dict[str, Any]]:
+        import pyarrow.parquet as pq
+
+        source, _, version = snapshot.partition("@")
+        try:
+            snap = self.lists.store.get(source, version or None)
+            table = pq.read_table(snap.table_path("entities"))
+        except (ExportcheckError, OSError):
+            return {}
+        return {row["entity_id"]: row for row in table.to_pylist()}
+
+
+def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
+    """Load every list of ``lists_dir`` and warm what the first request would otherwise wait for."""
+    import time
+
+    from exportcheck.matching import get_screener
+
+    started = time.perf_counter()
+    store = SnapshotStore(lists_dir)
+    snapshots = latest_snapshots(store)
+    lists = Lists(store)
+    problems: list[str] = []
+    screener = None
+    notes: list[str] = []
+    if any(s.kind == "entities" for s in snapshots.values()):
+        screener = get_screener(lists_dir, None)
+        notes = list(screener.notes)
+    else:
+        problems.append("no entity list held: run `exportcheck refresh`")
+    loaded = LoadedLists(generation=generation, lists_dir=lists_dir, snapshots=snapshots, lists=lists,
+                         screener=screener, screener_notes=notes, controls=None, loaded_at="", load_seconds=0.0,
+                         cache=AnswerCache(cache_entries), problems=problems)
+    if any(s.kind == "controls" for s in snapshots.values()):
+        from exportcheck.controls import load_controls, search
+
+        try:
+            loaded.controls = load_controls(str(lists_dir))
+            search("semiconductor", None, 1, None, data=loaded.controls)  # builds the search index now
+            _warm_classify(loaded.controls)
+        except ExportcheckError as exc:
+            problems.append(f"control lists: {exc}")
+    else:
+        problems.append("no control list held: run `exportcheck refresh eu-dual-use us-ccl nl-national`")
+    for info in snapshots.values():  # entity rows for FollowTheMoney answers (/match, /reconcile)
+        if info.kind == "entities":
+            loaded.entity_row(f"{info.source}@{info.version}", "")
+    loaded.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    loaded.load_seconds = round(time.perf_counter() - started, 2)
+    return loaded
+
+
+def _warm_classify(data: Any) -> None:
+    """Build the criteria trees of the latest EU and US versions now, not in the first /classify request."""
+    try:
+        from exportcheck.controls import classify
+    except ImportError:  # an exportcheck without classification
+        return
+    for regime in ("eu", "us"):
+        with contextlib.suppress(ExportcheckError):
+            classify("lithography", None, regime, None, data=data)
+
+
+def _versions_stamp(lists_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """(source, mtime, size) of every ``versions.json``: changes whenever a snapshot is published."""
+    stamp = []
+    for source_id in sorted(all_sources()):
+        path = lists_dir / source_id / "versions.json"
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamp.append((source_id, st.st_mtime_ns, st.st_size))
+    return tuple(stamp)
+
+
+class ListsHolder:
+    """Holds the current :class:`LoadedLists` and replaces it when the lists folder gets a new snapshot."""
+
+    def __init__(self, lists_dir: Path, *, reload_seconds: float = 10.0, cache_entries: int = 4096,
+                 builder: Callable[[Path, int, int], LoadedLists] = build) -> None:
+        self.lists_dir = lists_dir
+        self.reload_seconds = reload_seconds
+        self.cache_entries = cache_entries
+        self._builder = builder
+        self.current: LoadedLists | None = None
+        self.error: str = ""  # why the last load failed ("" when it did not)
+        self.loading = False
+        self._generation = 0
+        self._stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._reload_lock = threading.Lock()
+
+    def load_now(self) -> LoadedLists | None:
+        """Load (or reload) synchronously if the snapshots changed; returns the current lists."""
+        with self._reload_lock:
+            stamp = _versions_stamp(self.lists_dir)
+            if self.current is not None and stamp == self._stamp:
+                return self.current
+            latest = latest_snapshots(SnapshotStore(self.lists_dir))
+            key = tuple(f"{s.source}@{s.version}" for s in latest.values())
+            if self.current is not None and key == self.current.key:
+                self._stamp = stamp  # versions.json touched (a check recorded), no new snapshot
+                return self.current
+            self.loading = True
+            try:
+                loaded = self._builder(self.lists_dir, self._generation + 1, self.cache_entries)
+            except ExportcheckError as exc:
+                self.error = str(exc)
+                log.warning("loading %s failed: %s", self.lists_dir, exc)
+                return self.current
+            finally:
+                self.loading = False
+            self._generation = loaded.generation
+            self._stamp = stamp
+            self.error = ""
+            self.current = loaded  # the one atomic swap: requests pick up the new lists from here on
+            log.info("loaded generation %d (%d snapshots) in %.1f s", loaded.generation, len(loaded.snapshots),
+                     loaded.load_seconds)
+            return loaded
+
+    def start(self) -> None:
+        """Load in the background now, then check for new snapshots every ``reload_seconds``."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="exportcheck-reload", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.load_now()
+            except Exception as exc:  # a broken snapshot must not kill the reloader; the old lists stay
+                self.error = f"{exc.__class__.__name__}: {exc}"
+                log.exception("reload failed")
+            self._stop.wait(self.reload_seconds)
+
+
+def parse_day(value: str | None) -> date | None:
+    """An ISO date from a request, or None; raises ValueError with a readable message."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
