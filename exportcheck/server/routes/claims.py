@@ -23,7 +23,7 @@ claims:
   - id: c1
     kind: party-not-listed
     text: "Our customer is not on any sanctions list."
-    date: 2024-02-05
+    date: 2025
     destination: CN
     parties: [{name: 24th Research Institute of CETC, country: CN}]
 """
