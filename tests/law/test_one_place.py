@@ -23,7 +23,6 @@ FILE_NAME = re.compile(r"\S*(19|20)\d\d-\d\d-\d\d\S*\.(json|csv|xml|gz|zip|txt|x
 #: Strings that show a user the shape of an input, each with why it is not a legal fact the code uses.
 EXAMPLES = {
     ("exportcheck/claims/extract.py", "TODO date: 2024-02-05"): "the claims-file skeleton's example date",
-    ("exportcheck/server/routes/claims.py", "title: Example"): "the example claims file (dated 2024-02-05) the API shows",
 }
 
 
