@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exportcheck.errors import ParseError
+from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import csl
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import LOST_CHARACTERS, clean, fr_citations, has_lost_characters, split_multi, to_date
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity
@@ -44,9 +44,11 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     entries = expect(data["entries"], list, source_id, f"{path.name}: entries")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name)
     seen: Counter[str] = Counter()
-    records = [_entity(entry, tables, seen, where, source_id) for where, entry in
-               audited_objects(entries, ENTRY_KEYS, source_id, f"{path.name}: entries", data.get("entryCount"),
-                               warnings)]
+    skips = Skips()
+    built = [skips.attempt(_entity, entry, tables, seen, where, source_id) for where, entry in
+             audited_objects(entries, ENTRY_KEYS, source_id, f"{path.name}: entries", data.get("entryCount"), warnings)]
+    records = [r for r in built if r is not None]
+    warnings += skips.warnings()
     generated = str(data.get("sourceGeneratedAt") or "")
     return Parsed(records=records, data_date=to_date(generated[:10]),
                   data_date_basis="file (sourceGeneratedAt)", warnings=warnings)
@@ -65,7 +67,7 @@ def _lookup(entry: dict[str, Any], key: str, tables: dict[str, Any], where: str,
 def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], where: str, source_id: str) -> Entity:
     name = clean(entry.get("n"))
     if not name:
-        raise ParseError(source_id, f"{where}: no name (n)")
+        raise RecordSkipped(f"{where}: no name (n)")
     list_label = csl.list_name(_lookup(entry, "s", tables, where, source_id))
     number = str(entry.get("e") or "")
     base_id = csl.entity_id(source_id, list_label, number, name)

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exportcheck.errors import ParseError
+from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import csl
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import (
     LOST_CHARACTERS,
     clean,
@@ -57,14 +57,18 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     extra: set[str] = set()
     records: list[Entity] = []
     newest = ""
+    skips = Skips()
     for index, raw in enumerate(results):
         where = f"{path.name}: results[{index}]"
         result = expect(raw, dict, source_id, where)
         extra |= set(result) - TEXT_FIELDS - LIST_FIELDS
-        entity = _entity(result, seen, where, source_id)
+        entity = skips.attempt(_entity, result, seen, where, source_id)
+        if entity is None:
+            continue
         records.append(entity)
         newest = max(newest, entity.listing_date if len(entity.listing_date) == 10 else "")
     warnings = unknown_keys(set(data), TOP_KEYS, path.name) + unknown_keys(extra, set(), f"{path.name}: results")
+    warnings += skips.warnings()
     updated = [str(s.get("source_last_updated") or "")[:10] for s in data.get("sources") or [] if isinstance(s, dict)]
     if stated := max((u for u in updated if to_date(u)), default=""):
         return Parsed(records=records, data_date=to_date(stated), data_date_basis="file (sources.source_last_updated)",
@@ -97,7 +101,7 @@ def _address(item: Any, where: str, source_id: str) -> Address:
 def _entity(result: dict[str, Any], seen: Counter[str], where: str, source_id: str) -> Entity:
     name = _text(result, "name")
     if not name:
-        raise ParseError(source_id, f"{where}: no name")
+        raise RecordSkipped(f"{where}: no name")
     list_label = csl.list_name(_text(result, "source"))
     base_id = csl.entity_id(source_id, list_label, _text(result, "entity_number"), name)
     seen[base_id] += 1

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
+from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import ofac
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.safeio import zip_member
 from exportcheck.formats.xmlsafe import parse_xml, strip_namespaces
@@ -64,17 +64,20 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     unknown: dict[str, int] = {}
     records: list[Entity] = []
     seen: set[str] = set()
+    skips = Skips()
     for entry in root.findall("entities/entity"):
         for child in entry:
             if isinstance(child.tag, str) and child.tag not in KNOWN:
                 unknown.setdefault(child.tag, child.sourceline or 0)
-        entity = _entity(entry, refs, path.name, ctx, warnings)
+        entity = skips.attempt(_entity, entry, refs, path.name, ctx, warnings)
+        if entity is None:
+            continue
         if entity.entity_id in seen:
             raise ParseError(source_id, f"{path.name} line {entry.sourceline}: entity id {entity.raw_id} repeated")
         seen.add(entity.entity_id)
         records.append(entity)
     warnings += [f"{path.name} line {line}: unknown element <entity/{tag}> not read (format changed?)"
-                 for tag, line in unknown.items()]
+                 for tag, line in unknown.items()] + skips.warnings()
     as_of = _t(root, "publicationInfo/dataAsOf")
     return Parsed(records=records, data_date=to_date(as_of[:10]),
                   data_date_basis="file (dataAsOf)" if as_of else "filename", warnings=warnings)
@@ -113,7 +116,7 @@ def _entity(entry: etree._Element, refs: dict[str, str], file_name: str, ctx: Pa
         raise ParseError(source_id, f"{file_name} line {line}: unknown entityType {_t(entry, 'generalInfo/entityType')!r}")
     name, aliases = _names(entry)
     if not name:
-        raise ParseError(source_id, f"{file_name} line {line}: entity {uid} has no primary name")
+        raise RecordSkipped(f"{file_name} line {line}: entity {uid} has no primary name")
     published = {ofac.LIST_NAMES.get(_t(x, "."), _t(x, ".")): x.get("datePublished", "")
                  for x in entry.findall("sanctionsLists/sanctionsList")}
     if ctx.list_label:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from exportcheck.errors import ParseError
+from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import ofac
-from exportcheck.formats.base import ParseContext, Parsed
+from exportcheck.formats.base import ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
 from exportcheck.formats.xmlsafe import parse_xml, strip_namespaces
 from exportcheck.model import Address, Alias, Entity, Identifier
@@ -61,17 +61,20 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
                                     f"(truncated or edited file; last entry ends at line {entries[-1].sourceline if entries else 0})")
     records: list[Entity] = []
     seen: set[str] = set()
+    skips = Skips()
     for entry in entries:
         for child in entry:
             if isinstance(child.tag, str) and child.tag not in KNOWN:
                 unknown.setdefault(child.tag, child.sourceline or 0)
-        entity = _entity(entry, path.name, ctx, warnings)
+        entity = skips.attempt(_entity, entry, path.name, ctx, warnings)
+        if entity is None:
+            continue
         if entity.entity_id in seen:
             raise ParseError(source_id, f"{path.name} line {entry.sourceline}: uid {entity.raw_id} repeated")
         seen.add(entity.entity_id)
         records.append(entity)
     warnings += [f"{path.name} line {line}: unknown element <sdnEntry/{tag}> not read (format changed?)"
-                 for tag, line in unknown.items()]
+                 for tag, line in unknown.items()] + skips.warnings()
     published = partial_date(_t(root, "publshInformation/Publish_Date") or _t(root, "publishInformation/Publish_Date"))
     return Parsed(records=records, data_date=to_date(published),
                   data_date_basis="file (Publish_Date)" if published else "filename", warnings=warnings)
@@ -87,7 +90,7 @@ def _entity(entry: etree._Element, file_name: str, ctx: ParseContext, warnings: 
         raise ParseError(source_id, f"{file_name} line {entry.sourceline}: unknown sdnType {_t(entry, 'sdnType')!r}")
     name = _full_name(entry)
     if not name:
-        raise ParseError(source_id, f"{file_name} line {entry.sourceline}: sdnEntry {uid} has no name")
+        raise RecordSkipped(f"{file_name} line {entry.sourceline}: sdnEntry {uid} has no name")
     programs = [clean(p.text) for p in entry.findall("programList/program") if clean(p.text)]
     if ctx.list_label:
         list_name, flags = ctx.list_label, list[str]()

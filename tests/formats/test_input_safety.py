@@ -140,3 +140,24 @@ def test_a_record_without_a_name_is_skipped_and_counted(tmp_path: Path) -> None:
     assert [r.name for r in parsed.records] == ["ACME"]
     assert any(w.startswith("1 record(s) skipped: consolidated.xml line 3: <INDIVIDUAL> 1 has no name")
                for w in parsed.warnings), parsed.warnings
+
+
+def test_skips_are_uniform_across_shapes(tmp_path: Path) -> None:
+    """The CSL JSON and OFAC's sdnList XML skip a nameless record the same way, and keep the others."""
+    import json
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "us-csl" / "consolidated_2026-01-15.json"
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    data["results"][1]["name"] = ""
+    path = tmp_path / "consolidated.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    parsed = get_source("us-csl").format("csl-json").read([path])
+    assert len(parsed.records) == len(data["results"]) - 1
+    assert any(w.startswith("1 record(s) skipped: consolidated.json: results[1]: no name") for w in parsed.warnings)
+    sdn = tmp_path / "sdn.xml"
+    sdn.write_text('<sdnList><publshInformation><Record_Count>2</Record_Count></publshInformation>'
+                   '<sdnEntry><uid>1</uid><lastName>ACME</lastName><sdnType>Entity</sdnType></sdnEntry>'
+                   '<sdnEntry><uid>2</uid><sdnType>Entity</sdnType></sdnEntry></sdnList>', encoding="utf-8")
+    parsed = get_source("us-ofac-sdn").format("ofac-sdnlist-xml").read([sdn])
+    assert [(r.entity_id, r.list) for r in parsed.records] == [("us-ofac-sdn:1", "SDN")]
+    assert any("1 record(s) skipped: sdn.xml line 1: sdnEntry 2 has no name" in w for w in parsed.warnings)
