@@ -133,3 +133,7 @@ def test_workflow_shape():
     commit, verdict = names.index("Commit the new snapshots"), len(steps) - 1
     assert commit < verdict and "--check" in steps[verdict]["run"] and steps[verdict]["if"] == "always()"
     assert "git commit -q -F commit-message.txt" in steps[commit]["run"]
+    watch = names.index("Check the watchlist (alerts when a watched party is listed, changed or delisted)")
+    assert "exportcheck watch check --atom lists/watch/feed.xml" in steps[watch]["run"] and watch < commit
+    alert = next(s for s in steps if s.get("if") == "steps.watch.outputs.rc == '1'")
+    assert "exit 1" in alert["run"] and names.index(alert["name"]) > commit

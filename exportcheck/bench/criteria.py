@@ -115,6 +115,7 @@ def run() -> None:
     for row in cat3.itertuples():
         print(f"  Category 3 {row.regime} {row.version}: {row.of_parametric:.0%} of parametric leaves comparable "
               f"(target ≥ 90 %), {row.of_all:.0%} of all leaves")
+    lat = latency(data)
     if VERDICTS.exists():
         results, scores = verdicts(data)
         wrong = results[~results.right]
@@ -122,5 +123,4 @@ def run() -> None:
               f"precision of 'contradicted' {scores['precision']:.2f} (must be 1.00), recall {scores['recall']:.2f} (≥ 0.9)")
         if not wrong.empty:
             print("  wrong: " + ", ".join(f"{r.id} (expected {r.expected}, got {r.got})" for r in wrong.itertuples()))
-    lat = latency(data)
     print(f"classify latency: first call {lat['first_s']} s (builds indexes), then {lat['warm_s']} s per call")

@@ -18,6 +18,7 @@ from exportcheck.cli import claims as _claims  # noqa: F401  isort: skip
 from exportcheck.cli import screen as _screen  # noqa: F401  isort: skip
 from exportcheck.cli import classify as _classify  # noqa: F401  isort: skip
 from exportcheck.cli import serve as _serve  # noqa: F401  isort: skip
+from exportcheck.cli import watch as _watch  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -48,6 +48,11 @@ def verify(
     report = run_verify(claims, default_context(settings_for(lists_dir)), claims_file=str(claims_file))
     _write(render(report, chosen), out)
     counts = report.counts()
+    from exportcheck.cli.watch import log_line
+
+    log_line(settings_for(lists_dir).lists_dir, "verify", input_file=claims_file,
+             snapshots=[f"{s.source}@{s.version}" for s in report.snapshots if s.version],
+             result=report.model_dump(mode="json", exclude={"generated_at"}), counts=dict(counts))
     err_console.print(f"{counts['contradicted']} contradicted, {counts['consistent']} consistent, "
                       f"{counts['undetermined']} undetermined", highlight=False)
     if counts["contradicted"]:

@@ -15,9 +15,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, user_errors
+from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, settings_for, user_errors
+from exportcheck.cli.watch import log_line
 from exportcheck.errors import InputError
 from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_frame, screen_matches
+from exportcheck.review import Reviews, decision_for
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,6 +50,15 @@ def read_table(path: Path) -> pd.DataFrame:
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read as {suffix[1:]}: {exc}") from exc
     raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet")
+
+
+def _snapshot_ids(folder: Path, sources: list[str] | None, when: date | None) -> list[str]:
+    """``source@version`` of every snapshot a screen read (for the screening log)."""
+    from exportcheck.matching.lists import choose_snapshots
+    from exportcheck.store import SnapshotStore
+
+    snaps, _ = choose_snapshots(SnapshotStore(folder), sources, when)
+    return [f"{s.meta.source}@{s.version}" for s in snaps]
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -91,12 +102,17 @@ def screen(
                              as_of=when, lists_dir=lists_dir)
     screener = get_screener(lists_dir, when)
     query_related = screener.query_related(name, source, when)
+    folder = settings_for(lists_dir).lists_dir
+    decisions = Reviews(folder).lookup()
+    rows = [{**m.model_dump(), "review": decision_for(decisions, name, m.entity_id)} for m in matches]
+    log_line(folder, "screen", query=name, snapshots=_snapshot_ids(folder, source, when),
+             result=rows, counts={"matches": sum(m.is_match for m in matches)})
     if as_json:
         print_json({
             "query": name,
             "as_of": when.isoformat() if when else None,
             "threshold": threshold,
-            "matches": [m.model_dump() for m in matches],
+            "matches": rows,
             "related_to_query": [r.model_dump() for r in query_related],
             "notes": screener.notes,
         })
@@ -110,6 +126,8 @@ def screen(
         why = m.explanation
         if m.related:
             why += "\nrelated: " + "; ".join(f"{r.relation} {r.name} ({r.list})" for r in m.related)
+        if row_review := decision_for(decisions, name, m.entity_id):
+            why += f"\nREVIEW: {row_review}"
         table.add_row(f"{m.score:.2f}", "YES" if m.is_match else "no", f"{m.list}\n[{m.source}]", m.name, why)
     if matches:
         console.print(table)
@@ -127,6 +145,14 @@ def _batch(file: Path, column: str, country_column: str | None, sources: list[st
         result = screen_frame(frame, column, country_column=country_column, sources=sources, limit=limit,
                               threshold=threshold, as_of=when, lists_dir=lists_dir,
                               progress=lambda done: bar.update(task, completed=done))
+    folder = settings_for(lists_dir).lists_dir
+    decisions = Reviews(folder).lookup()
+    result["review"] = [decision_for(decisions, str(q or ""), str(e or ""))
+                        for q, e in zip(result["query"], result["entity_id"], strict=True)]
+    log_line(folder, "screen --file", input_file=file,
+             snapshots=_snapshot_ids(folder, sources, when),
+             result=result.to_dict(orient="records"),
+             counts={"rows": len(frame), "matches": int(result["is_match"].fillna(False).astype(bool).sum())})
     for col in ("countries", "programs"):
         result[col] = result[col].map(lambda v: "; ".join(v) if isinstance(v, list) else ("" if v is None else v))
     if as_json:

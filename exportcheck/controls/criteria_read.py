@@ -14,23 +14,24 @@ from exportcheck.controls.criteria import Comparator, Criterion
 from exportcheck.controls.units import NUMBER, QUANTITY, RATIO, parse_number, unit_name
 
 _BEFORE: list[tuple[Comparator, str]] = [
-    ("<=", r"less than or equal to|equal to or less \(better\) than|up to and including|equal to or less than|equal to or smaller than|smaller than or equal to|"
+    ("<=", r"less than or equal to|less than or equal|less \(better\) than or equal to|below or equal to|"
+           r"equal to or less \(better\) than|up to and including|equal to or less than|equal to or smaller than|smaller than or equal to|"
            r"equal to or shorter than|equal to or lower than|equal to or below|not exceeding|not more than|"
            r"no more than|not greater than|at most|up to|a maximum of|≤"),
     (">=", r"greater than or equal to|equal to or greater \(better\) than|equal to or greater than|equal to or more than|equal to or longer than|"
            r"equal to or higher than|equal to or larger than|more than or equal to|at least|not less than|"
            r"a minimum of|no less than|≥"),
-    ("<", r"less \((?:better|lower|shorter|faster)\) than|better \(less\) than|better \(lower\) than|lower \(better\) than|"
+    ("<", r"finer than|less \((?:better|lower|shorter|faster)\) than|better \(less\) than|better \(lower\) than|lower \(better\) than|"
           r"smaller \(better\) than|less than|shorter than|smaller than|lower than|below|under|fewer than|narrower than|thinner than|<"),
     (">", r"greater \((?:better|higher)\) than|higher \(better\) than|better \(greater\) than|beyond|greater than|more than|exceeding|exceeds|in excess of|longer than|higher than|larger than|above|"
-          r"over|wider than|>"),
+          r"over|wider than|greater|>"),
 ]
 _BEFORE_RE = [(cmp, re.compile(r"(?:^|[\s(])(" + words + r")\s*(?:±\s*|\+/-\s*)?$", re.I)) for cmp, words in _BEFORE]
 _BETTER = re.compile(r"(?:^|\s)better than\s*(?:±\s*)?$", re.I)
 _AFTER_RE: list[tuple[Comparator, re.Pattern[str]]] = [
-    ("<=", re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:or less|or smaller|or lower|or shorter|or below|or fewer|"
-                      r"or narrower|or better|or thinner)\b", re.I)),
-    (">=", re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:or more|or greater|or higher|or longer|or above|or larger|"
+    ("<=", re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?,?\s*(?:or less|or smaller|or lower|or shorter|or below|or fewer|"
+                      r"or narrower|or thinner|or finer)\b", re.I)),
+    (">=", re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?,?\s*(?:or more|or greater|or higher|or longer|or above|or larger|"
                       r"or wider)\b", re.I)),
 ]
 _RANGE = re.compile(r"(?:from|between|in the range(?: of)?|range of)\s+(" + NUMBER + r")\s*([^\s;,.()]{0,5})\s*(?:\([^)]{0,20}\)\s*)?"

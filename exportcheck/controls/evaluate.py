@@ -189,7 +189,8 @@ def evaluate_node(node: Node, facts: dict[str, Fact], comma: bool = True) -> Nod
     own = [evaluate_criterion(node.code, c, facts, comma) for c in node.criteria]
     statuses = [r.status for r in own]
     own_status: Status
-    if len(own) >= 2 and _OR_BETWEEN.search(node.text):
+    own_text = re.sub(r"[;,.]?\s*(?:or|and)\s*[;:.]?\s*$", "", node.text.strip())  # the closing "; or" joins siblings
+    if len(own) >= 2 and _OR_BETWEEN.search(own_text):
         own_status = _unsure(statuses)
     else:
         own_status = _and(statuses) if own else "met"
@@ -242,18 +243,32 @@ def _open_parts(result: NodeResult) -> tuple[list[str], list[str]]:
     return missing, judge
 
 
+#: Trade nouns for a kind of tool → how the entries word that kind.
+KIND_SYNONYMS = {"stepper": "step repeat", "etcher": "etching", "implanter": "implantation", "writer": "writing",
+                 "aligner": "align", "prober": "probe", "asher": "ashing"}
+
+
 def _words(text: str) -> set[str]:
     from exportcheck.controls.search import tokens
 
     return set(tokens(text))
 
 
+def _parameter_words() -> set[str]:
+    """Words that name a measured quantity ("features", "wavelength"): they say what is measured, not what the item is."""
+    from exportcheck.controls.criteria_read import PARAMETER_WORDS
+
+    return (_words(" ".join(words for words, _name in PARAMETER_WORDS)) | _words("size feature light source pattern")
+            | _words("euv duv arf krf extreme deep ultraviolet"))  # they imply a wavelength, not a kind of item
+
+
 def kind_match(description: str, scope_texts: list[str], claimed: bool) -> tuple[bool, str]:
     """Whether the item is of the kind the entry lists: (established, how)."""
     if claimed:
         return True, "the claim itself names this entry"
-    words = _words(description)
     raw = set(re.findall(r"[a-z-]+", (description or "").lower()))
+    words = _words(description + " " + " ".join(KIND_SYNONYMS[w] for w in raw if w in KIND_SYNONYMS))
+    words -= _parameter_words()
     parts = sorted(raw & PART_WORDS | {w for w in words if w in PART_WORDS})
     scope = " ".join(scope_texts)
     if parts:

@@ -17,7 +17,8 @@ from typing import Any
 #: "a" or "m" alone is too ambiguous in running text to be taken as ampere or metre.
 UNIT_WORDS: dict[str, str] = {
     "nm": "nanometer", "µm": "micrometer", "μm": "micrometer", "um": "micrometer", "micron": "micrometer",
-    "microns": "micrometer", "mm": "millimeter", "cm": "centimeter", "m": "meter", "km": "kilometer",
+    "microns": "micrometer", "micrometer": "micrometer", "micrometers": "micrometer", "percent": "percent",
+    "mm": "millimeter", "cm": "centimeter", "m": "meter", "km": "kilometer",
     "pm": "picometer", "å": "angstrom",
     "k": "kelvin", "mk": "millikelvin", "°c": "degC", "°f": "degF",
     "hz": "hertz", "khz": "kilohertz", "mhz": "megahertz", "ghz": "gigahertz", "thz": "terahertz",
@@ -32,7 +33,7 @@ UNIT_WORDS: dict[str, str] = {
     "db": "decibel", "dbm": "dBm", "%": "percent", "degrees": "degree", "°": "degree",
     "rpm": "revolution_per_minute", "j": "joule", "kj": "kilojoule", "mj": "millijoule",
     "l": "liter", "t": "tesla",
-    "va": "volt*ampere", "kva": "kilovolt*ampere", "gy": "gray", "gy/s": "gray/second", "mrad": "milliradian",
+    "wh/kg": "watt*hour/kilogram", "gbyte/s": "gigabyte/second", "tops": "tera_ops", "va": "volt*ampere", "kva": "kilovolt*ampere", "gy": "gray", "gy/s": "gray/second", "mrad": "milliradian",
     "gb/s": "gigabit/second", "tb/s": "terabit/second", "mb/s": "megabit/second", "gbps": "gigabit/second",
     "ppm": "ppm", "ppb": "ppb", "kn": "kilonewton", "n": "newton", "nm/s": "nanometer/second",
     "bit/s": "bit/second", "gbit/s": "gigabit/second", "mbit/s": "megabit/second",
@@ -42,7 +43,7 @@ UNIT_WORDS: dict[str, str] = {
 _UNIT_ALTS = sorted([u for u in UNIT_WORDS if u not in {"a", "m", "s", "g", "l", "t", "j", "w", "v", "k", "°", "n"}]
                     + ["A", "m", "s", "g", "W", "V", "K", "J", "N"]
                     + [u.replace("µ", "μ") for u in UNIT_WORDS if "µ" in u], key=len, reverse=True)
-NUMBER = r"(?:\d+(?:[.,]\d+)?\s?×\s?10\s?-?\d{1,2}(?!\d)|\d{1,3}(?:[  \u2009\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+NUMBER = r"(?:\d+(?:[.,]\d+)?\s?×\s?10\s?[-−]?\d{1,2}(?!\d)|\d{1,3}(?:[  \u2009\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
 #: A number and a unit: "193 nm", "1,50 nm", "958 K", "685 °C", "2,5 %", "1 000 mm".
 QUANTITY = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?(" + "|".join(re.escape(u) for u in _UNIT_ALTS)
                       + r")(?![\w/])", re.I)
@@ -53,7 +54,7 @@ RATIO = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?:\s?1(?![\d])")
 def parse_number(raw: str) -> float:
     """``1,50`` → 1.5 (OJ decimal comma); ``1 000`` → 1000; ``1,000`` → 1000 (eCFR thousands); ``2.5`` → 2.5."""
     text = re.sub(r"[  \u2009\u202f]", "", raw.strip())
-    power = re.fullmatch(r"(\d+(?:[.,]\d+)?)×10(-?\d{1,2})", text)
+    power = re.fullmatch(r"(\d+(?:[.,]\d+)?)×10([-−]?\d{1,2})", text.replace("−", "-"))
     if power:  # "5 × 103": the OJ's superscript flattened by the text conversion (5 × 10^3)
         return parse_number(power.group(1)) * 10 ** int(power.group(2))
     if "," in text and "." in text:
@@ -86,6 +87,7 @@ def registry() -> Any:
     import pint
 
     reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    reg.define("tera_ops = 1e12 = TOPS")  # processing performance ("8 TOPS or more"): operations, a count
     return reg
 
 

@@ -36,9 +36,10 @@ FORMATS: tuple[Format, ...] = (
     Format(name="ofac-legacy-csv", parse=ofac_legacy_csv.parse, primary="sdn.csv",
                also_primary=("sdn_[0-9]*.csv",),
                companions=("add.csv", "add_*.csv", "alt.csv", "alt_*.csv", "sdn_comments*.csv")),
-    # Same sdnList schema as consolidated.xml, which is tested on a real file; no real sdn.xml here yet.
+    # Verified on the same sdnList schema: consolidated.xml of 2018 and of 2025 (the namespace served since
+    # 2024) are real files of it, read by this parser; no real sdn.xml is held here (over the mirror's size cap).
     Format(name="ofac-sdnlist-xml", parse=ofac_sdnlist_xml.parse, primary="sdn.xml",
-               also_primary=("sdn_[0-9]*.xml",), verified=False),
+           also_primary=("sdn_[0-9]*.xml",)),
     # Same schema as CONS_ENHANCED.XML, which is tested on a real file; no real SDN_ENHANCED here yet.
     Format(name="ofac-enhanced-xml", parse=ofac_enhanced_xml.parse, primary="sdn_enhanced*.zip",
                also_primary=("sdn_enhanced*.xml",), verified=False),

@@ -113,3 +113,13 @@ def test_labelled_verdict_set_precision_and_recall(control_data) -> None:  # typ
     assert scores["claims"] >= 40 and 0.4 <= scores["should_contradict"] / scores["claims"] <= 0.6
     assert scores["precision"] == 1.0, table[~table.right]
     assert scores["recall"] >= 0.9, table[~table.right]
+
+
+def test_a_parameter_word_does_not_make_a_scanner_an_imprint_tool(control_data) -> None:  # type: ignore[no-untyped-def]
+    """'features of 20 nm' shares the word 'features' with 3B001.f.2 (imprint lithography): that is not the kind."""
+    r = classify("ArF immersion scanner with features of 20 nm", regime="eu", as_of="2026-01-10", data=control_data)
+    f2 = _by_code(r).get("3B001.f.2")
+    assert f2 is None or f2.status != "meets"
+    assert not r.meets
+    euv = classify("EUV scanner with a 13.5 nm light source", regime="eu", as_of="2026-01-10", data=control_data)
+    assert not _by_code(euv)["3B501.m"].kind_matched  # 'EUV' names a wavelength, not pellicles

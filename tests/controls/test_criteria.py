@@ -97,3 +97,16 @@ def test_non_parametric_leaf_is_kept_as_judgement(control_data) -> None:  # type
     nodes = trees(control_data, "eu", EU25)
     leaf = nodes["3B001.f.4.a"]
     assert leaf.criteria == [] and leaf.judgement.startswith("A deflected focused electron beam")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A total dose of 5 × 10 3 Gy (Si), or higher;", (">=", 5000.0, "gray")),
+    ("Within wafer (WIW) etch depth non-uniformity of less than or equal 2 percent; and", ("<=", 2.0, "percent")),
+    ("A metal precursor source designed or modified to operate at a temperature greater 75 °C; and", (">", 75.0, "degC")),
+    ("Target-to-beam position feedback control precision of 1 micrometer or finer;", ("<=", 1.0, "micrometer")),
+    ("An electron-beam source with a resolution less (better) than or equal to 1.65 nm;", ("<=", 1.65, "nanometer")),
+])
+def test_ecfr_wordings(text: str, expected: tuple[str, float, str]) -> None:
+    """The eCFR writes decimal points, spaced exponents ("10 3") and "or finer"."""
+    (c,) = read_criteria(text, decimal_comma=False)
+    assert (c.comparator, c.value, c.unit) == expected

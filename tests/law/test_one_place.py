@@ -50,7 +50,7 @@ def legal_date_literals(source: str) -> list[str]:
                 found.append(f"line {node.lineno}: {ast.unparse(node)}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs \
                 and ISO_DATE.search(FILE_NAME.sub("", node.value)):
-            found.append(f"line {node.lineno}: {node.value[:80]!r}")
+            found.append(f"line {node.lineno}: {node.value[:400]!r}")
     return found
 
 

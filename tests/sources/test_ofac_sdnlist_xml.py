@@ -124,7 +124,7 @@ def test_entity_attacks_fail_cleanly(name: str) -> None:
 def test_registered_for_both_sources() -> None:
     cons = {f.name: f for f in get_source("us-ofac-cons").formats}["ofac-sdnlist-xml"]
     sdn = {f.name: f for f in get_source("us-ofac-sdn").formats}["ofac-sdnlist-xml"]
-    assert cons.verified and not sdn.verified  # only the consolidated.xml shape was parsed from a real file
+    assert cons.verified and sdn.verified  # one schema: real consolidated.xml files of 2018 and 2025 were read
     assert cons.matches_primary(FILE) and cons.matches_primary("consolidated.xml")
     assert sdn.matches_primary("sdn.xml") and sdn.matches_primary("sdn_2030-01-02.xml")
     assert not sdn.matches_primary(FILE) and not sdn.matches_primary("sdn_advanced.xml")
