@@ -117,3 +117,18 @@ def test_example_file_through_the_cli(real_lists_dir: Path, tmp_path_factory: py
     assert "entry for China" in us["us-mmic-to-hong-kong"]["finding"]
     assert us["us-scanner-to-germany"]["status"] != "contradicted"
     assert us["dutch-scanner-to-china"]["status"] == "undetermined" and "de minimis" in us["dutch-scanner-to-china"]["settle"]
+
+
+CETC24 = {"name": "24th Research Institute of China Electronics Technology Group Corporation",
+          "aliases": ["24th Research Institute of CETC", "CETC 24"], "country": "CN", "role": "end-user"}
+
+
+def test_us_exporter_to_an_entity_list_party_by_date(us_ctx: Context) -> None:
+    # "CETC 24" is an alias of CETC Chip Technology Co., Ltd. (89 FR 41888, 5/14/24): "For all items subject to the EAR"
+    def us_step(day: str) -> Step:
+        return step(run(us_ctx, US_EXPORTER, kind="no-licence-required", date=day, destination="CN", parties=[CETC24],
+                        item={"description": "cable assembly", "control_codes": ["us:EAR99"]}), "us-ear")
+    after = us_step("2024-06-01")
+    assert after.status == "contradicted" and "Entity List on the date" in after.finding
+    before = us_step("2024-03-01")
+    assert before.status != "contradicted"

@@ -65,6 +65,12 @@ def test_hong_kong_is_judged_as_china(control_data: ControlData) -> None:
     assert any(f["key"] == "ear-hong-kong-as-china" for f in hk.facts)
 
 
+@pytest.mark.parametrize("code", ["3A001", "3A001.b.2", "3B001", "3B001.f.1", "3B001.f.2", "3B001.c.1.a", "3B993"])
+def test_hong_kong_equals_china_for_each_paragraph(control_data: ControlData, code: str) -> None:
+    hk, cn = determine(code, "HK", "2025-06-01", data=control_data), determine(code, "CN", "2025-06-01", data=control_data)
+    assert (hk.outcome, hk.paragraphs_requiring, hk.summary) == (cn.outcome, cn.paragraphs_requiring, cn.summary)
+
+
 def test_hong_kong_before_the_2020_rule_is_not_read_as_china(control_data: ControlData) -> None:
     r = determine("3A001", "HK", "2019-06-01", data=control_data)
     assert r.outcome == "undetermined" and r.required is None and "own Country Chart row" in r.summary
@@ -186,6 +192,8 @@ def test_entity_list_footnotes_by_date(raw_dir: Path) -> None:
     assert entity_list_finding(fn4["notes"], "2023-01-01").footnotes[0]["existed"] is True
     assert (1,) in by_note or (1, 2) in by_note  # Huawei-type entries carry footnote 1
     assert entity_footnotes("For all items subject to the EAR. (See § 744.11 of the EAR)") == []
+    limited = next(e["notes"] for e in entities if (e["notes"] or "").startswith("For items on the CCL and listed"))
+    assert entity_list_finding(limited, "2025-01-01").all_items is False  # not every item: no blanket answer
 
 
 def test_every_fact_says_whether_it_is_confirmed() -> None:

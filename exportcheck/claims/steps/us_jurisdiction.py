@@ -57,7 +57,9 @@ def run(claim: Claim, ctx: Context) -> Step:
         parts.append("The exporter is in the United States: items in the United States are subject to the EAR "
                      "(15 CFR 734.3(a)(1)) unless 734.3(b) excludes them (e.g. published information), which the "
                      "claim does not say.")
-        certain = [h for h in listed if h.hit.is_match and h.timing.in_force]
+        # only an entry whose requirement covers every item subject to the EAR settles it without the item's ECCN
+        certain = [h for h in listed if h.hit.is_match and h.timing.in_force
+                   and entity_list_finding(h.hit.licence_requirement).all_items]
         stated = [x for x in (claim.item.control_codes if claim.item else []) if x.regime == "us"]
         status = "contradicted" if certain else "undetermined" if active or el_blind or not stated else "consistent"
         if not stated:
