@@ -28,14 +28,6 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def result_hash(result: Any) -> str:
     """A stable hash of a command's result (JSON with sorted keys)."""
     return sha256_text(json.dumps(result, sort_keys=True, ensure_ascii=False, default=str))
@@ -45,6 +37,7 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
            input_file: Path | None = None, counts: dict[str, int] | None = None) -> str | None:
     """Append one line; return a warning text where it could not be written (None on success)."""
     from exportcheck import __version__
+    from exportcheck.http import sha256_file  # the one file hash (refresh uses it too); imported only here
 
     line: dict[str, Any] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -23,11 +23,9 @@ from normality import slugify
 from exportcheck.errors import ParseError
 from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
-from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
+from exportcheck.formats.jsonsafe import expect, nsfreg_entities
 from exportcheck.model import Alias, Entity
 
-TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
-ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
 #: An entry that names a class of equipment made abroad rather than a producer.
 CLASS_ENTRY = re.compile(r"\bproduced in a foreign country\b", re.I)
 
@@ -36,15 +34,10 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Named producers and providers as entities; classes of equipment in ``covered_classes``."""
     (path,) = paths
     sid = ctx.source_id
-    data = expect(load_json(path, sid), dict, sid, path.name)
-    if "entities" not in data:
-        raise ParseError(sid, f"{path.name}: not an nsfreg list file, no 'entities' key")
-    entities = expect(data["entities"], list, sid, f"{path.name}: entities")
-    warnings = unknown_keys(set(data), TOP_KEYS, path.name)
+    data, walk, warnings = nsfreg_entities(path, sid)
     records: list[Entity] = []
     classes: list[dict[str, str]] = []
-    for where, item in audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"),
-                                       warnings):
+    for where, item in walk:
         name = clean(item.get("name"))
         if not name:
             raise ParseError(sid, f"{where}: no name")

@@ -57,3 +57,24 @@ def audited_objects(items: list[Any], known: set[str], source_id: str, label: st
         yield where, item
     warnings += unknown_keys(extra, set(), label)
 
+
+
+#: The shape of the nsfreg project's copies of US lists (Entity List, MEU, 1260H, 1286, UFLPA, FCC, State).
+NSFREG_TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
+NSFREG_ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
+
+
+def nsfreg_entities(path: Path, source_id: str) -> tuple[dict[str, Any], Iterator[tuple[str, dict[str, Any]]], list[str]]:
+    """An nsfreg list file: its top object, an audited walk over its entities, and the warnings list.
+
+    Why shared: five parsers read this shape; each must refuse a file without ``entities``, warn about
+    keys it does not read and check the stated ``count`` in the same way.
+    """
+    data = expect(load_json(path, source_id), dict, source_id, path.name)
+    if "entities" not in data:
+        raise ParseError(source_id, f"{path.name}: not an nsfreg list file, no 'entities' key")
+    entities = expect(data["entities"], list, source_id, f"{path.name}: entities")
+    warnings = unknown_keys(set(data), NSFREG_TOP_KEYS, path.name)
+    walk = audited_objects(entities, NSFREG_ENTITY_KEYS, source_id, f"{path.name}: entities", data.get("count"),
+                           warnings)
+    return data, walk, warnings

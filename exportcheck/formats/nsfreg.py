@@ -20,16 +20,14 @@ from typing import Any
 
 from normality import slugify
 
-from exportcheck.errors import ParseError, RecordSkipped
+from exportcheck.errors import RecordSkipped
 from exportcheck.formats import ear_lists
 from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed, Skips
 from exportcheck.formats.common import clean, fr_citations, name_slug, partial_date, to_date
-from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
+from exportcheck.formats.jsonsafe import expect, nsfreg_entities
 from exportcheck.model import Alias, Entity, EntitySchema
 
 _ARTEFACT = re.compile(r"^Address \d+$")
-TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
-ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
 
 
 @dataclass(frozen=True)
@@ -55,19 +53,15 @@ def parser(shape: ListShape) -> ContextParseFn:
 
 def _parse(path: Path, shape: ListShape, ctx: ParseContext) -> Parsed:
     sid = ctx.source_id
-    data = expect(load_json(path, sid), dict, sid, path.name)
-    if "entities" not in data:
-        raise ParseError(sid, f"{path.name}: not an nsfreg list file, no 'entities' key")
-    entities = expect(data["entities"], list, sid, f"{path.name}: entities")
-    warnings = unknown_keys(set(data), TOP_KEYS, path.name)
+    data, walk, warnings = nsfreg_entities(path, sid)
     seen: Counter[str] = Counter()
     skips = Skips()
     built = [skips.attempt(_entity, item, shape, ctx, seen, where) for where, item in
-             audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"), warnings)]
+             walk]
     records = [r for r in built if r is not None]
     warnings += skips.warnings()
     unknown = sorted({r.addresses[0].country_name for r in records if r.addresses and not r.addresses[0].country}
-                     | {str(e.get("country")) for e in entities if isinstance(e, dict) and e.get("country")
+                     | {str(e.get("country")) for e in data["entities"] if isinstance(e, dict) and e.get("country")
                         and not ear_lists.country(str(e["country"]))})
     if unknown:
         warnings.append(f"{path.name}: country names with no ISO code: {', '.join(unknown)}")

@@ -30,11 +30,9 @@ from normality import slugify
 from exportcheck.errors import ParseError
 from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, country_code, partial_date, to_date
-from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
+from exportcheck.formats.jsonsafe import expect, nsfreg_entities
 from exportcheck.model import Alias, Citation, Entity
 
-TOP_KEYS = {"list_id", "source_file", "extracted", "count", "entities"}
-ENTITY_KEYS = {"name", "aliases", "country", "address", "status", "effective_date", "federal_register", "notes"}
 MEASURE_COLUMNS = ["entity_id", "name", "authority", "imposed", "imposed_as_written", "status", "end_date", "in_force",
                    "citation"]
 _DATE = r"(\d{1,2}/\d{1,2}/\d{2,4})"
@@ -80,17 +78,12 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """One entity per sanctioned party, every sanction of it in the ``measures`` table."""
     (path,) = paths
     sid = ctx.source_id
-    data = expect(load_json(path, sid), dict, sid, path.name)
-    if "entities" not in data:
-        raise ParseError(sid, f"{path.name}: not an nsfreg list file, no 'entities' key")
-    entities = expect(data["entities"], list, sid, f"{path.name}: entities")
-    warnings = unknown_keys(set(data), TOP_KEYS, path.name)
+    data, walk, warnings = nsfreg_entities(path, sid)
     seen: Counter[str] = Counter()
     records: list[Entity] = []
     measures: list[dict[str, Any]] = []
     uncoded: set[str] = set()
-    for where, item in audited_objects(entities, ENTITY_KEYS, sid, f"{path.name}: entities", data.get("count"),
-                                       warnings):
+    for where, item in walk:
         entity, rows = _entity(item, ctx, seen, where)
         if item.get("country") and not entity.countries:
             uncoded.add(clean(str(item["country"])))
