@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
@@ -49,7 +50,10 @@ def sources(
         else:
             table.add_row(row["id"], row["kind"], str(snap["data_date"]),
                           snap["retrieved_at"][:10], str(snap["records"]), str(snap["age_days"]), parser)
-    console.print(table)
+    # A terminal gets its own width; piped or captured output gets the table's full width, so no cell
+    # ("no snapshot", a source id) is cut to an ellipsis where a script or a log reads it.
+    out = console if console.is_terminal else Console(width=max(console.width, 160), highlight=False)
+    out.print(table)
 
 
 @app.command()
