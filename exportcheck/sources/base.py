@@ -93,6 +93,10 @@ class SourceSpec(BaseModel):
     notes: str = ""
     #: The ``list`` value records carry when the file does not name its own sub-list ("Entity List", "SDN").
     list_label: str = ""
+    #: Snapshots whose data dates are at most this many days apart hold the same edition of the list (two
+    #: copies dating one edition differently: DoD's release date vs its Federal Register publication). Among
+    #: them the snapshot of the format with the higher ``Format.fullness`` is read (SnapshotStore.choose).
+    same_edition_days: int = Field(default=0, ge=0, le=31)
     #: Sub-lists of an aggregated source (trade.gov's CSL, OFAC's non-SDN lists) by the ``list`` value
     #: records carry; a sub-list not declared here takes the source's own nature.
     sub_lists: dict[str, SubList] = Field(default_factory=dict)
@@ -147,6 +151,10 @@ class Format:
     #: Overrides the source's per-country bounds for this shape (``{}``: a copy without countries).
     country_bounds: dict[str, tuple[int, int]] | None = None
     context: ParseContext | None = None
+    #: How complete this shape is relative to the source's other formats: on the same edition (equal data
+    #: dates, or within ``SourceSpec.same_edition_days``) the snapshot of the fuller format is read, whatever
+    #: order the files were refreshed in. A partial third-party copy declares a lower value than the full one.
+    fullness: int = 0
 
     def matches_primary(self, name: str) -> bool:
         lowered = name.lower()
@@ -199,6 +207,10 @@ class Source:
             if fmt.name == name:
                 return fmt
         raise ConfigError(f"{self.id}: no format {name!r}; formats: {', '.join(f.name for f in self.formats)}")
+
+    def fullness_of(self, format_name: str) -> int:
+        """The declared fullness of the format called ``format_name`` (0 for a format no longer declared)."""
+        return next((f.fullness for f in self.formats if f.name == format_name), 0)
 
     def mirror_dir_names(self) -> list[str]:
         return [self.spec.id, *[d for d in self.spec.mirror_dirs if d != self.spec.id]]
