@@ -290,9 +290,9 @@ def coverage_sentences(checked: Sequence[SnapshotRef], period: Period | None,
         parts.append("Red-flag datasets held only in a copy from well before the export date: " + ", ".join(
             f"{r.source} ({r.data_date})" for r in old_flags) + "; they are reported for awareness as they stood "
             "then and do not decide the claim.")
-    later = [r for r in _after_date(checked, period) if not _decides(r.source, deciding)]
+    later = _after_date(checked, period)
     if later:
-        parts.append("Held only in an edition from after the export date: " + ", ".join(
-            f"{r.source} ({r.data_date})" for r in later) + "; an entry without its own listing date is not read "
-            "back to the export date.")
+        parts.append("Held only in editions from after the export date: " + ", ".join(
+            f"{r.source} ({r.data_date})" for r in later) + "; an entry with its own listing date is placed by it, "
+            "one without is not read back to the export date, and an entry removed before the edition is not seen.")
     return parts
