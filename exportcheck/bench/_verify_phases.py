@@ -25,6 +25,7 @@ _STACK: list[list[float]] = []  # per active phase: [child wall, child cpu]
 #: first alternative whose functions all exist is used (the package and the module can both hold a name).
 PHASES: list[tuple[str, list[list[tuple[str, str]]]]] = [
     ("match index: load or build (per date)", [[("exportcheck.claims.screening", "Context._screener")]]),
+    ("matcher: screening queries", [[("exportcheck.matching.screener", "Screener.screen")]]),
     ("control tables: read", [[("exportcheck.controls", "load_controls")]]),
     ("criteria trees: read or build", [[("exportcheck.controls.precompute", "criteria_trees")]]),
     ("control search: index build", [[("exportcheck.controls.search", "build_index")],
