@@ -6,6 +6,12 @@ mirror reads several; streaming the sheet XML with lxml takes a fraction of that
 strings. The workbook is a zip: every member read is capped in size (a zip bomb fails the source),
 and its XML goes through :mod:`exportcheck.formats.xmlsafe`'s settings (no entities, no network).
 Phonetic runs (``<rPh>``, the furigana Japanese workbooks carry) are not part of a cell's text.
+
+Fast path: where python-calamine (a Rust reader) is installed, a workbook whose every cell is a string
+and whose shared strings carry no phonetic runs is read by it (OFSI's ConList: 0.4 s instead of ~2.5 s of
+CPU for 680,000 cells), after the same zip-member size caps. Any other workbook (numbers, dates, formulas,
+furigana: METI's list) is read by the lxml reader below, which keeps the stored text exactly; tests read
+the real OFSI workbooks both ways and require the same rows.
 """
 
 from __future__ import annotations
@@ -105,24 +111,74 @@ def read_rows(path: Path, source_id: str, sheet: str | None = None) -> tuple[str
     """Every row of one sheet as a list of cell strings (``""`` for empty cells), and the sheet's name.
 
     Cells keep the text the workbook stores: shared and inline strings as written, numbers and
-    formula results as their cached value. Rows the workbook skips are not invented.
+    formula results as their cached value. Rows the workbook skips are not invented; a row ends at its
+    last non-empty cell.
     """
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ParseError(source_id, f"{path.name}: not an XLSX workbook ({exc})") from exc
     with archive:
-        strings = _shared_strings(archive, path.name, source_id)
-        member, name = _sheet_member(archive, sheet, path.name, source_id)
-        rows: list[list[str]] = []
-        with _open_member(archive, member, path.name, source_id) as handle:
-            for row in _events(handle, (_ROW,), path.name, source_id):
-                rows.append(_row_cells(row, strings, path.name, source_id))
-                row.clear()
-                parent = row.getparent()
-                while row.getprevious() is not None and parent is not None:
-                    del parent[0]
+        for info in archive.infolist():  # the cap first, whichever reader reads the members
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise ParseError(source_id, f"{path.name}: {info.filename} unpacks to {info.file_size} bytes, over "
+                                            f"the {MAX_MEMBER_BYTES}-byte cap (zip bomb?)")
+        fast = _read_all_strings(archive, path, sheet)
+        if fast is not None:
+            return fast
+        return _read_exact(archive, path, source_id, sheet)
+
+
+def _read_all_strings(archive: zipfile.ZipFile, path: Path, sheet: str | None) -> tuple[str, list[list[str]]] | None:
+    """The sheet read by python-calamine when every cell is a string; ``None`` to use the exact reader.
+
+    ``None`` too where calamine is absent or fails: the exact reader then names the problem.
+    """
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a core dependency; the exact reader still works without it
+        return None
+    if "xl/sharedStrings.xml" in archive.namelist():
+        with archive.open("xl/sharedStrings.xml") as handle:
+            if b"<rPh" in handle.read():  # furigana: the exact reader leaves them out of the text
+                return None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        name = sheet if sheet is not None else book.sheet_names[0]
+        if name not in book.sheet_names:
+            return None
+        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:  # calamine's own errors: let the exact reader report the workbook's problem
+        return None
+    if not all(type(cell) is str for row in grid for cell in row):
+        return None  # a number, date or boolean: its stored text is only known to the exact reader
+    rows = [_trimmed([str(cell) for cell in row]) for row in grid]  # every cell is a str (checked above)
+    if not all(rows):
+        return None  # an empty row: the exact reader tells a row the sheet skips from an empty one
     return name, rows
+
+
+def _read_exact(archive: zipfile.ZipFile, path: Path, source_id: str, sheet: str | None) -> tuple[str, list[list[str]]]:
+    """Every ``<row>`` of the sheet through lxml, each cell the text the workbook stores."""
+    strings = _shared_strings(archive, path.name, source_id)
+    member, name = _sheet_member(archive, sheet, path.name, source_id)
+    rows: list[list[str]] = []
+    with _open_member(archive, member, path.name, source_id) as handle:
+        for row in _events(handle, (_ROW,), path.name, source_id):
+            rows.append(_trimmed(_row_cells(row, strings, path.name, source_id)))
+            row.clear()
+            parent = row.getparent()
+            while row.getprevious() is not None and parent is not None:
+                del parent[0]
+    return name, rows
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row up to its last non-empty cell (both readers return rows so)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
 
 
 def _row_cells(row: etree._Element, strings: list[str], label: str, source_id: str) -> list[str]:

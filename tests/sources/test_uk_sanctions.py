@@ -181,3 +181,29 @@ def test_history_back_to_2014_and_the_april_2025_diff(real_lists_dir: Path) -> N
     listing = _cli("sources", lists=real_lists_dir)
     line = next(line for line in listing.stdout.splitlines() if line.startswith("uk-sanctions"))
     assert "2025-04-14" in line and "verified" in line and "unverified" not in line
+
+
+@pytest.mark.parametrize("name", ["ofsi-conlist_2025-04-10.xlsx", "DERIVED_ofsi-conlist_2023-06-05_excel-resaved.xlsx"])
+def test_fast_and_exact_xlsx_readers_give_the_same_rows(name: str) -> None:
+    """OFSI's all-string workbooks take calamine's fast path; the lxml reader must give exactly the same rows."""
+    import zipfile
+
+    from exportcheck.formats import xlsx
+
+    path = raw_file("uk-sanctions", name)
+    with zipfile.ZipFile(path) as archive:
+        fast = xlsx._read_all_strings(archive, path, "Data")
+        exact = xlsx._read_exact(archive, path, "uk-sanctions", "Data")
+    assert fast is not None, "the fast path was not taken for an all-string OFSI workbook"
+    assert fast == exact and read_rows(path, "uk-sanctions", "Data") == exact
+    assert len(exact[1]) == STATED[name][0] + 2  # "Last Updated", the header, then one row per name
+
+
+def test_a_workbook_with_numbers_or_furigana_takes_the_exact_reader() -> None:
+    import zipfile
+
+    from exportcheck.formats import xlsx
+
+    path = raw_file("jp-meti-eul", "meti-end-user-list_2025-09-29_20250929_4.xlsx")  # =ROW()-1 numbers
+    with zipfile.ZipFile(path) as archive:
+        assert xlsx._read_all_strings(archive, path, None) is None
