@@ -7,6 +7,7 @@ that source's last good snapshot: everything is parsed and checked before anythi
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections import Counter
@@ -353,7 +354,21 @@ def refresh(
     finally:
         if opened is not None:
             opened.close()
+    if any(o.status == "published" and get_source(o.source).spec.kind == "entities" for o in outcomes):
+        build_match_index(store)
     return outcomes
+
+
+def build_match_index(store: SnapshotStore) -> None:
+    """Build the match index of the latest entity snapshots now, so the next screening only maps it.
+
+    Best effort: where it cannot be built or stored (read-only folder, no entity list), screening
+    builds it on first use, as for a lists folder refreshed by an older version.
+    """
+    from exportcheck.matching import build_current
+
+    with contextlib.suppress(ExportcheckError, OSError):
+        build_current(store.root)
 
 
 def _refresh_one(source: Source, store: SnapshotStore, settings: Settings, mirror: Mirror | None, all_dates: bool,

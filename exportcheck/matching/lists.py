@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from exportcheck.errors import ConfigError, SnapshotError
 from exportcheck.sources import all_sources
 from exportcheck.store import Snapshot, SnapshotStore
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -77,6 +79,8 @@ def load_lists(store: SnapshotStore, sources: Sequence[str] | None = None, as_of
 def snapshot_entities(snaps: Sequence[Snapshot], columns: list[str] | None = None) -> pd.DataFrame:
     """The entity tables of these snapshots, concatenated, each row with its ``snapshot`` ("source@version")
     and ``snapshot_date`` (the data date evidence cites)."""
+    import pandas as pd
+
     frames = []
     for snap in snaps:
         frame = snap.load(columns=columns)
