@@ -37,7 +37,6 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
            input_file: Path | None = None, counts: dict[str, int] | None = None) -> str | None:
     """Append one line; return a warning text where it could not be written (None on success)."""
     from exportcheck import __version__
-    from exportcheck.http import sha256_file  # the one file hash (refresh uses it too); imported only here
 
     line: dict[str, Any] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -49,6 +48,9 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
     if query is not None:
         line["query"] = query
     if input_file is not None:
+        # the one file hash (refresh uses it too); imported only here, since httpx comes with it
+        from exportcheck.http import sha256_file
+
         line["input_file"] = str(input_file)
         line["input_sha256"] = sha256_file(input_file)
     if counts:

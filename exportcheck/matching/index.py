@@ -19,6 +19,7 @@ unit after "Subordinate Institution -" (the 2022 CSL writes CETC institutes' uni
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import math
@@ -107,20 +108,20 @@ class IndexedName:
 
 
 class Postings:
-    """Key → ids, as three arrays (keys, offsets, ids) that are written and memory-mapped as they are.
+    """Key → ids, as three arrays (keys sorted, offsets, ids) that are written and memory-mapped as they are.
 
-    The key → position dictionary is made on first lookup (tens of milliseconds for the token postings).
+    Keys are looked up by bisection in the sorted key list: no dictionary of 100,000 keys to build
+    when a process starts.
     """
 
     def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
-        self.keys = keys
+        self.keys = keys  # sorted
         self.offsets = offsets  # len(keys) + 1 ends; key i's ids are data[offsets[i]:offsets[i + 1]]
         self.data = data
-        self._pos: dict[str, int] | None = None
 
     @classmethod
     def from_table(cls, table: dict[str, list[int]]) -> Postings:
-        keys = list(table)
+        keys = sorted(table)
         lengths = np.fromiter((len(table[k]) for k in keys), dtype=np.int64, count=len(keys))
         offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -129,9 +130,8 @@ class Postings:
         return cls(keys, offsets, data)
 
     def position(self, key: str) -> int | None:
-        if self._pos is None:
-            self._pos = {k: i for i, k in enumerate(self.keys)}
-        return self._pos.get(key)
+        i = bisect.bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
 
     def get(self, key: str) -> np.ndarray | None:
         i = self.position(key)
@@ -153,6 +153,37 @@ class Postings:
         return len(self.keys)
 
 
+class LazyColumn(Sequence[Any]):
+    """One entity column: single cells are read from Arrow, the whole column converted once it is read often.
+
+    A one-name screening reads a few dozen cells; a batch of thousands reads the column many times over,
+    and then one conversion to a Python list (tens of milliseconds) is cheaper.
+    """
+
+    CONVERT_AFTER = 5_000
+
+    def __init__(self, array: pa.ChunkedArray | pa.Array) -> None:
+        self._array = array  # a memory-mapped Arrow column: indexing reads one cell, copies nothing
+        self._list: list[Any] | None = None
+        self._reads = 0
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def tolist(self) -> list[Any]:
+        if self._list is None:
+            self._list = self._array.to_pylist()
+        return self._list
+
+    def __getitem__(self, row: Any) -> Any:
+        if self._list is not None:
+            return self._list[row]
+        self._reads += 1
+        if self._reads > self.CONVERT_AFTER or isinstance(row, slice):
+            return self.tolist()[row]
+        return self._array[int(row)].as_py()
+
+
 KINDS = ("name", "alias", "derived")
 
 
@@ -165,7 +196,7 @@ class NameTable(Sequence[IndexedName]):
     """
 
     def __init__(self, *, rows: np.ndarray, kinds: np.ndarray, notes: np.ndarray, note_texts: Sequence[str],
-                 originals: Sequence[str] | pa.Array, contexts: Sequence[str] | pa.Array, tokens: np.ndarray,
+                 originals: Sequence[str], contexts: Sequence[str], tokens: np.ndarray,
                  token_offsets: np.ndarray, row_offsets: np.ndarray, vocabulary: Sequence[str]) -> None:
         self.rows = rows
         self.kinds = kinds
@@ -255,25 +286,23 @@ class MatchIndex:
     build_seconds: float = 0.0
 
     def __post_init__(self) -> None:
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: dict[str, LazyColumn] = {}
         self._weights: dict[str, float] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
 
     def __len__(self) -> int:
         return int(self.entities.num_rows)
 
-    def column(self, name: str) -> list[Any]:
-        """One entity column as a Python list (converted once)."""
+    def column(self, name: str) -> LazyColumn:
+        """One entity column, indexable by row (see :class:`LazyColumn`)."""
         found = self._columns.get(name)
         if found is None:
-            found = self._columns[name] = self.entities.column(name).to_pylist()
+            found = self._columns[name] = LazyColumn(self.entities.column(name))
         return found
 
     def cell(self, name: str, row: int) -> Any:
-        """One cell, converted alone (for the nested columns a query reads only a few rows of)."""
-        if name in self._columns:
-            return self._columns[name][row]
-        return self.entities.column(name)[row].as_py()
+        """One cell (for the nested columns a query reads only a few rows of)."""
+        return self.column(name)[row]
 
     # --- weights -------------------------------------------------------------------------------
     def weight(self, token: str) -> float:

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from exportcheck.matching.index import INDEX_VERSION, IndexParts, MatchIndex, NameTable, Postings
+from exportcheck.matching.index import INDEX_VERSION, IndexParts, LazyColumn, MatchIndex, NameTable, Postings
 
 FORMAT = "exportcheck-match-index"
 MANIFEST = "manifest.json"
@@ -40,9 +40,9 @@ ENTITIES = "entities.arrow"
 POSTINGS = ("postings", "acronyms", "grams", "units", "group_parents", "children")
 # Temporary build folders older than this are a killed run's leftovers and are removed.
 STALE_BUILD_SECONDS = 6 * 3600
-# String lists that stay Arrow arrays, read one cell at a time (a query reads a few dozen names); the
-# others (postings keys, vocabulary) become Python lists at load, since every query looks them up.
-_AS_ARROW = {"name_originals", "name_contexts"}
+# String lists read into Python lists at load (small); the others stay memory-mapped Arrow arrays read a
+# cell at a time (a query bisects the sorted keys and reads a few dozen names) until read often.
+_AS_LISTS = {"note_texts"}
 
 
 def folder_for(cache_dir: Path, key: str) -> Path:
@@ -62,10 +62,13 @@ def write(cache_dir: Path, parts: IndexParts) -> MatchIndex | None:
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
         try:
             _write_files(tmp, parts)
+            if final.exists() and read(cache_dir, parts.key) is None:
+                # a damaged folder under the final name: moved aside (a reader mapping its files keeps them)
+                os.rename(final, Path(tempfile.mkdtemp(prefix=".building-damaged-", dir=cache_dir)) / "old")
             try:
                 os.rename(tmp, final)
             except OSError:
-                if not (final / MANIFEST).exists():  # not "another process stored it first"
+                if read(cache_dir, parts.key) is None:  # not "another process stored it first"
                     raise
                 shutil.rmtree(tmp, ignore_errors=True)
         except BaseException:
@@ -110,12 +113,13 @@ def read(cache_dir: Path, key: str) -> MatchIndex | None:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("index_version") != INDEX_VERSION or manifest["key"] != key:
             return None
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        # plain ndarray views of the maps: slicing a np.memmap costs ~50x more (subclass bookkeeping)
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
                   for name in manifest["arrays"]}
         strings: dict[str, Any] = {}
         for name in manifest["strings"]:
             column = _read_arrow(folder / f"{name}.arrow").column("value")
-            strings[name] = column.combine_chunks() if name in _AS_ARROW else column.to_pylist()
+            strings[name] = column.to_pylist() if name in _AS_LISTS else LazyColumn(column)
         entities = _read_arrow(folder / ENTITIES)
         return _assemble(key, entities, arrays, strings, manifest)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, pa.ArrowException):

@@ -33,6 +33,8 @@ ORG_MARKERS = frozenset({"llc", "jsc", "plc", "company", "corporation", "limited
                          "ag", "sa", "bv", "nv", "holding", "group", "ltd", "lp", "llp", "coop", "university",
                          "institute", "bank"})
 
+NOT_ORGANISATIONS = frozenset({"Person", "Vessel", "Aircraft"})
+
 # A listed party whose countries do not include the country given with the query: the score is
 # multiplied by this (a hint, not a filter: lists often give only one of several countries).
 COUNTRY_MISMATCH = 0.9
@@ -123,10 +125,7 @@ class Screener:
         self._source = index.column("source")
         self._list = index.column("list")
         self._name = index.column("name")
-        schemas = [str(v or "") for v in index.column("schema")]
-        self._person = [v == "Person" for v in schemas]
-        self._not_org = [v in ("Person", "Vessel", "Aircraft") for v in schemas]
-        self._schema = schemas
+        self._schema = index.column("schema")
         self._ids = index.column("entity_id")
         self._listing = index.column("listing_date")
         self._end = index.column("end_date")
@@ -158,11 +157,12 @@ class Screener:
             row = item.row
             if not self._rows_allowed(row, sources, as_of):
                 continue
-            comp = compare(query, item.form, index.weight, person=self._person[row])
+            schema = self._schema[row]
+            comp = compare(query, item.form, index.weight, person=schema == "Person")
             score = comp.score
             extra: list[tuple[str, float]] = []
-            if names_company and self._not_org[row]:
-                extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
+            if names_company and schema in NOT_ORGANISATIONS:
+                extra.append((f"the query names an organisation, the listed party is a {schema.lower()}",
                               NOT_AN_ORGANISATION))
                 score *= NOT_AN_ORGANISATION
             listed_in = self._countries(row) if country else []

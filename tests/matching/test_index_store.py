@@ -7,6 +7,7 @@ official layout written here) so that each refresh and build takes well under a 
 from __future__ import annotations
 
 import json
+import mmap
 import pickle
 from datetime import date
 from pathlib import Path
@@ -83,7 +84,10 @@ def test_screening_maps_the_stored_index_without_unpickling(sample_lists: Path,
     # the stored index was read, not rebuilt: its files are unchanged
     assert {p: p.stat().st_mtime_ns for p in _folders(sample_lists)[0].iterdir()} == before
     index = matching.load(sample_lists)
-    assert isinstance(index.names.rows, np.memmap)  # memory-mapped, not read into memory
+    base = index.names.rows
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "base", None)
+    assert isinstance(base, mmap.mmap)  # memory-mapped, not read into memory
 
 
 def test_a_newer_snapshot_gets_a_new_index_and_the_old_one_stays(sample_lists: Path, tmp_path: Path,
@@ -113,9 +117,8 @@ def test_a_damaged_or_half_written_index_is_rebuilt_not_used(sample_lists: Path)
     assert indexfile.read(index_dir(sample_lists), key) is None
     matches = get_screener(sample_lists).screen("Huawei Technologies")
     assert matches and matches[0].is_match
-    assert indexfile.read(index_dir(sample_lists), key) is None  # the damaged folder was not overwritten...
-    # ...and a build elsewhere never leaves a partial folder under the final name
-    assert not [p for p in index_dir(sample_lists).iterdir() if p.name.startswith(".building-")]
+    assert indexfile.read(index_dir(sample_lists), key) is not None  # the damaged folder was replaced
+    assert [p.name for p in _folders(sample_lists)] == [folder.name]
 
 
 def test_an_old_pickle_cache_is_removed_and_never_read(sample_lists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
