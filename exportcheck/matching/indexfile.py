@@ -61,6 +61,7 @@ def write(cache_dir: Path, parts: IndexParts) -> MatchIndex | None:
         _clean(cache_dir)
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
         try:
+            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; other readers of the lists need it
             _write_files(tmp, parts)
             if final.exists() and read(cache_dir, parts.key) is None:
                 # a damaged folder under the final name: moved aside (a reader mapping its files keeps them)
@@ -90,6 +91,12 @@ def _write_files(folder: Path, parts: IndexParts) -> None:
         np.save(folder / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
     manifest = {"format": FORMAT, **parts.manifest, "arrays": sorted(parts.arrays), "strings": sorted(parts.strings)}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")  # last
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _clean(cache_dir: Path) -> None:
