@@ -7,7 +7,7 @@ that source's last good snapshot: everything is parsed and checked before anythi
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import shutil
 import tempfile
 from collections import Counter
@@ -356,19 +356,39 @@ def refresh(
             opened.close()
     if any(o.status == "published" and get_source(o.source).spec.kind == "entities" for o in outcomes):
         build_match_index(store)
+    precompute_controls_after_refresh(store)
     return outcomes
 
 
 def build_match_index(store: SnapshotStore) -> None:
     """Build the match index of the latest entity snapshots now, so the next screening only maps it.
 
-    Best effort: where it cannot be built or stored (read-only folder, no entity list), screening
-    builds it on first use, as for a lists folder refreshed by an older version.
+    A failure only costs that speed (screening builds it on first use, as for a lists folder refreshed
+    by an older version), so it is logged and never fails the refresh.
     """
     from exportcheck.matching import build_current
 
-    with contextlib.suppress(ExportcheckError, OSError):
+    try:
         build_current(store.root)
+    except Exception as exc:  # a cache must never fail a refresh that published fine
+        logging.getLogger(__name__).warning("match index not built (screening builds it on first use): %s: %s",
+                                            exc.__class__.__name__, exc)
+
+
+def precompute_controls_after_refresh(store: SnapshotStore) -> None:
+    """Write the control data derived from the control snapshots now held (tables, criteria trees), once per set.
+
+    Why here: the first ``verify``/``classify`` after a refresh then reads them instead of deriving
+    them (:mod:`exportcheck.controls.precompute`). A failure only costs that speed (readers derive
+    from the snapshots as before), so it is logged and never fails the refresh.
+    """
+    from exportcheck.controls.precompute import precompute_controls
+
+    try:
+        precompute_controls(store.root)
+    except Exception as exc:  # a cache must never fail a refresh that published fine
+        logging.getLogger(__name__).warning("control data not precomputed (readers derive it instead): %s: %s",
+                                            exc.__class__.__name__, exc)
 
 
 def _refresh_one(source: Source, store: SnapshotStore, settings: Settings, mirror: Mirror | None, all_dates: bool,
