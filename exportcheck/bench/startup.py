@@ -23,7 +23,10 @@ from pathlib import Path
 
 from exportcheck.settings import CHECKOUT_ROOT
 
-RAW = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared")) / "data" / "raw"
+# EXPORTCHECK_SHARED, else shared/ beside the checkout or beside the folder holding it (a worktree)
+RAW = next((p for p in ([Path(os.environ["EXPORTCHECK_SHARED"])] if os.environ.get("EXPORTCHECK_SHARED") else
+                        [CHECKOUT_ROOT.parent / "shared", CHECKOUT_ROOT.parent.parent / "shared"])
+            if (p / "data" / "raw").is_dir()), CHECKOUT_ROOT.parent / "shared") / "data" / "raw"
 EXAMPLE = CHECKOUT_ROOT / "examples" / "cetc-2024.yaml"
 QUERY = "Huawei Technologies"
 RUNS = 5

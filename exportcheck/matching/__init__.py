@@ -74,11 +74,23 @@ def load(lists_dir: Path | str | None = None, as_of: date | None = None) -> Matc
     return _index(SnapshotStore(get_settings(lists_dir).lists_dir), as_of)[0]
 
 
-def build_current(lists_dir: Path | str | None = None) -> MatchIndex | None:
-    """Build and store the index of the latest snapshots, unless stored already (refresh calls this after
-    publishing, so the next screening only maps it). ``None`` where no entity list is held."""
+def build_current(lists_dir: Path | str | None = None, published: Sequence[tuple[str, str]] = ()) -> MatchIndex | None:
+    """Build and store the index of the latest snapshots, unless stored already; ``None`` where no entity
+    list is held. Refresh calls this after publishing, so the next screening only maps the index.
+
+    ``published``: (source, version) of the entity snapshots the refresh published. Their names are
+    normalised and stored now (:mod:`.namecache`), also for the older ones of an ``--all-dates`` run, so
+    that the index of any date's set (a ``verify`` of a 2024 claim) is assembled from them, not
+    normalised from scratch.
+    """
+    from exportcheck.matching.namecache import for_rows
+
+    folder = get_settings(lists_dir).lists_dir
+    store = SnapshotStore(folder)
+    for source, version in published:
+        for_rows(snapshot_entities([store.get(source, version)], columns=INDEX_COLUMNS), index_dir(folder))
     try:
-        return load(lists_dir)
+        return load(folder)
     except SnapshotError:
         return None
 

@@ -36,7 +36,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from exportcheck.matching.groups import GROUP_TOKENS
-from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, normalise, token_class
+from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
 if TYPE_CHECKING:
@@ -484,34 +484,27 @@ def _weights(keys: list[str], counts: np.ndarray, n_names: int) -> np.ndarray:
     return out
 
 
-def build_parts(entities: pd.DataFrame, key: str) -> IndexParts:
-    """Every array of the index for these entity rows (the concatenated snapshots of one set)."""
+def build_parts(entities: pd.DataFrame, key: str, cache_dir: Path | None = None) -> IndexParts:
+    """Every array of the index for these entity rows (the concatenated snapshots of one set).
+
+    The names of each snapshot come normalised from :mod:`.namecache` (stored under ``cache_dir``
+    where given); what depends on the whole set (postings, weights, relations, borrowed dates) is
+    computed here.
+    """
     import pyarrow as pa
 
+    from exportcheck.matching.namecache import for_rows
+
     started = time.perf_counter()
-    names: list[IndexedName] = []
+    found = for_rows(entities, cache_dir)
+    token_lists_str = found.tokens
+    n_names = len(token_lists_str)
     row_offsets = np.zeros(len(entities) + 1, dtype=np.int64)
-    parents: list[str] = []
-    rows = zip(entities["name"].tolist(), entities["aliases"].tolist(), entities["parent_name"].tolist(), strict=True)
-    for row_no, (name, aliases, parent_name) in enumerate(rows):
-        name = str(name or "")
-        parent = entity_parent(name, str(parent_name or ""))
-        parents.append(parent)
-        context = GROUP_TOKENS.intersection(normalise(name).split())
-        if parent:
-            context |= GROUP_TOKENS.intersection(normalise(parent).split())
-        seen: set[tuple[str, ...]] = set()
-        for text, kind, note in _entity_names(name, aliases):
-            form = name_form(text, context)
-            if not form.tokens or form.tokens in seen:
-                continue
-            seen.add(form.tokens)
-            names.append(IndexedName(row_no, kind, note, form))
-        row_offsets[row_no + 1] = len(names)
+    np.cumsum(found.counts, out=row_offsets[1:])
+    name_rows = np.repeat(np.arange(len(entities), dtype=np.int32), found.counts)
     post: dict[str, list[int]] = defaultdict(list)
     acr: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(names):
-        toks = item.form.tokens
+    for i, toks in enumerate(token_lists_str):
         for tok in toks:
             post[tok].append(i)
         if len(toks) >= 3:
@@ -528,79 +521,77 @@ def build_parts(entities: pd.DataFrame, key: str) -> IndexParts:
             grams[g].append(i)
     postings = Postings.from_table(post)
     token_pos = {k: i for i, k in enumerate(postings.keys)}
-    token_lists = [[token_pos[t] for t in item.form.tokens] for item in names]
-    token_offsets = np.zeros(len(names) + 1, dtype=np.int64)
+    token_lists = [[token_pos[t] for t in toks] for toks in token_lists_str]
+    token_offsets = np.zeros(n_names + 1, dtype=np.int64)
     np.cumsum([len(t) for t in token_lists], out=token_offsets[1:])
     tokens = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=np.int32, count=int(token_offsets[-1]))
-    weights = _weights(list(postings.keys), np.diff(postings.offsets), len(names))
+    weights = _weights(list(postings.keys), np.diff(postings.offsets), n_names)
     # summed left to right in Python, as a query's own total is (numpy's pairwise sums differ in the last
     # bit, which reorders candidates that tie)
     weight_list = weights.tolist()
     totals = np.fromiter((sum([weight_list[t] for t in toks]) for toks in token_lists), dtype=np.float64,
-                         count=len(names))
-    note_texts = sorted({item.note for item in names})
+                         count=n_names)
+    note_texts = sorted(set(found.notes))
     note_ids = {n: i for i, n in enumerate(note_texts)}
     light = entities.reindex(columns=RESULT_COLUMNS)
     for column in ("snapshot", "snapshot_date", "listing_date", "end_date"):
         light[column] = light[column].fillna("").astype(str)
-    twins = borrow_dates(light)
+    twins = borrow_dates(light, found.name_keys)
     light["twin"] = np.asarray(twins, dtype=np.int32)
-    light["parent"] = parents
+    light["parent"] = found.parents
     undated: dict[str, int] = {}
     for source, listed in zip(light["source"].tolist(), light["listing_date"].tolist(), strict=True):
         if not listed:
             undated[source] = undated.get(source, 0) + 1
-    units, group_parents = _groups(names)
+    units, group_parents = _groups(name_rows.tolist(), token_lists_str)
     children: dict[str, list[int]] = defaultdict(list)
-    for row_no, parent in enumerate(parents):
-        if parent:
-            children[name_form(parent).text].append(row_no)
+    for row_no, parent_text in enumerate(found.parent_texts):
+        if found.parents[row_no]:
+            children[parent_text].append(row_no)
     acronyms, gram_postings = Postings.from_table(acr), Postings.from_table(grams)
     relations = {"units": Postings.from_table(units), "group_parents": Postings.from_table(group_parents),
                  "children": Postings.from_table(dict(children))}
     arrays: dict[str, np.ndarray] = {
-        "name_rows": np.fromiter((n.row for n in names), dtype=np.int32, count=len(names)),
-        "name_kinds": np.fromiter((KINDS.index(n.kind) for n in names), dtype=np.int8, count=len(names)),
-        "name_notes": np.fromiter((note_ids[n.note] for n in names), dtype=np.int32, count=len(names)),
+        "name_rows": name_rows,
+        "name_kinds": np.asarray(found.kinds, dtype=np.int8),
+        "name_notes": np.fromiter((note_ids[n] for n in found.notes), dtype=np.int32, count=n_names),
         "name_tokens": tokens, "name_token_offsets": token_offsets, "row_offsets": row_offsets,
         "token_weights": weights, "name_totals": totals,
         "vocab_lens": np.fromiter((len(t) for t in vocab), dtype=np.int32, count=len(vocab)),
     }
     strings: dict[str, list[str]] = {
-        "name_originals": [n.form.original for n in names],
-        "name_contexts": [" ".join(sorted(n.form.context)) for n in names],
-        "note_texts": note_texts, "vocab": vocab,
+        "name_originals": found.originals, "name_contexts": found.contexts, "note_texts": note_texts, "vocab": vocab,
     }
     for label, post_table in (("postings", postings), ("acronyms", acronyms), ("grams", gram_postings), *relations.items()):
         arrays[f"{label}_offsets"] = post_table.offsets
         arrays[f"{label}_data"] = post_table.data
         strings[f"{label}_keys"] = list(post_table.keys)
     table = pa.Table.from_pandas(light, preserve_index=False)
-    manifest = {"key": key, "index_version": INDEX_VERSION, "entities": len(light), "names": len(names),
+    manifest = {"key": key, "index_version": INDEX_VERSION, "entities": len(light), "names": n_names,
                 "undated": undated, "build_seconds": round(time.perf_counter() - started, 3)}
     return IndexParts(key, table, arrays, strings, manifest)
 
 
-def _groups(names: Sequence[IndexedName]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+def _groups(rows: Sequence[int], token_lists: Sequence[tuple[str, ...]]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Group units and group parents (a name that is just the group: "CETC"), as entity rows per group."""
     units: dict[str, set[int]] = defaultdict(set)
     parents: dict[str, set[int]] = defaultdict(set)
-    for item in names:
-        form = item.form
-        if not form.groups:
+    for row, toks in zip(rows, token_lists, strict=True):
+        groups = GROUP_TOKENS.intersection(toks)
+        if not groups:
             continue
-        strong = [t for t in form.tokens if token_class(t) not in ("weak",)]
-        for group in form.groups:
+        strong = [t for t in toks if token_class(t) not in ("weak",)]
+        for group in groups:
             if strong == [group]:
-                parents[group].add(item.row)
+                parents[group].add(row)
             else:
-                units[group].add(item.row)
-    for group, rows in parents.items():
-        units[group] -= rows
+                units[group].add(row)
+    for group, found in parents.items():
+        units[group] -= found
     return {g: sorted(r) for g, r in units.items()}, {g: sorted(r) for g, r in parents.items()}
 
 
-def borrow_dates(light: pd.DataFrame) -> list[int]:
+def borrow_dates(light: pd.DataFrame, name_keys: Sequence[str]) -> list[int]:
     """Give an undated listing the dates of its dated twin on another source; returns each row's twin (-1: none).
 
     The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
@@ -609,14 +600,13 @@ def borrow_dates(light: pd.DataFrame) -> list[int]:
     names the twin in ``dates_borrowed_from`` (and in its explanation). ``light``'s listing_date and
     end_date columns are changed in place.
 
-    Only lists that hold both dated and undated rows are compared (one list's names are normalised,
-    not every listed name).
+    Only lists that hold both dated and undated rows are compared, by their normalised names
+    (``name_keys``, one per row).
     """
     lists = light["list"].tolist()
     listing = light["listing_date"].tolist()
     end = light["end_date"].tolist()
     sources = light["source"].tolist()
-    names = light["name"].tolist()
     twins = [-1] * len(lists)
     dated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if listed}
     undated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if not listed}
@@ -624,7 +614,7 @@ def borrow_dates(light: pd.DataFrame) -> list[int]:
     if not both:
         return twins
     rows = [r for r, lst in enumerate(lists) if lst in both]
-    keys = {r: (lists[r], tuple(normalise(str(names[r])).split())) for r in rows}
+    keys = {r: (lists[r], tuple(name_keys[r].split())) for r in rows}
     dated: dict[tuple[str, tuple[str, ...]], int] = {}
     for row in rows:
         if listing[row]:
@@ -658,7 +648,7 @@ def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Pat
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parts = build_parts(entities(), key)
+        parts = build_parts(entities(), key, cache_dir)
     finally:
         if was_enabled:
             gc.enable()

@@ -49,7 +49,7 @@ def _publish(lists: Path, mirror: Path, header: list[str], name: str, start: str
 
 
 def _folders(lists: Path) -> list[Path]:
-    return sorted(p for p in index_dir(lists).iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in index_dir(lists).glob("index-*") if p.is_dir())
 
 
 def _key(lists: Path) -> str:
@@ -144,3 +144,28 @@ def test_the_stored_index_answers_as_the_freshly_built_one(sample_lists: Path) -
     stored = get_screener(sample_lists)
     for query in ("Huawei", "CETC 14", "14th Research Institute of CETC", "Sample Company 3", "Sampel Compny"):
         assert [m.model_dump() for m in stored.screen(query)] == [m.model_dump() for m in fresh.screen(query)]
+
+
+def test_an_older_dates_index_is_assembled_from_names_normalised_at_refresh(
+        sample_lists: Path, tmp_path: Path, header: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refresh stores each published snapshot's normalised names; the index of an earlier date's set (which
+    no refresh built) is then assembled from them without normalising a name again."""
+    from exportcheck.matching import namecache
+
+    old_key = _key(sample_lists)
+    _publish(sample_lists, tmp_path / "mirror2", header, "sample_2024-03.csv", "2024-03-01")
+    stored = sorted((index_dir(sample_lists) / "names").glob("*.arrow"))
+    assert len(stored) == 2  # one per published snapshot
+    for folder in _folders(sample_lists):  # no set index left: only the per-snapshot names
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("names normalised again")
+
+    monkeypatch.setattr(namecache, "compute", refuse)
+    screener = get_screener(sample_lists, date(2024, 1, 20))
+    assert screener.index.key == old_key
+    found = screener.screen("Huawei Technologies Co Ltd")
+    assert found and found[0].is_match and found[0].snapshot == old_key
