@@ -287,7 +287,6 @@ class MatchIndex:
 
     def __post_init__(self) -> None:
         self._columns: dict[str, LazyColumn] = {}
-        self._weights: dict[str, float] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
 
     def __len__(self) -> int:
@@ -311,15 +310,22 @@ class MatchIndex:
         Rarity is 0.5 + 0.5 · idf / max idf, so a very common name token still counts half as much as
         a unique one, and a token the lists never use counts fully. Precomputed for every indexed token.
         """
+        return self.weigh(token)
+
+    @property
+    def weigh(self) -> Callable[[str], float]:
+        """:meth:`weight` as a dict lookup (C speed; the scorer calls it ~100 times per query), computing
+        and keeping a token's weight on first use."""
+        found = self.__dict__.get("_weigh")
+        if found is None:
+            found = self.__dict__["_weigh"] = _Weights(self).__getitem__
+        return found
+
+    def _weight(self, token: str) -> float:
         i = self.postings.position(token)
         if i is not None:
             return float(self.token_weights[i])
-        found = self._weights.get(token)
-        if found is None:
-            found = CLASS_WEIGHTS[token_class(token)]
-            if len(self._weights) < 1_000_000:
-                self._weights[token] = found
-        return found
+        return CLASS_WEIGHTS[token_class(token)]  # a token no listed name has: rarity does not apply
 
     def vocab_lengths(self) -> np.ndarray:
         return self.vocab_lens
@@ -362,11 +368,12 @@ class MatchIndex:
         """Ids of the names most worth scoring against ``query`` (no full scan)."""
         lists: list[np.ndarray] = []
         weights: list[float] = []
+        weigh = self.weigh
         common = COMMON_SHARE * len(self.names)
         fallback: list[tuple[np.ndarray, float]] = []
         for tok in query.tokens:
             ids = self.postings.get(tok)
-            w = self.weight(tok)
+            w = weigh(tok)
             if ids is not None:
                 if len(ids) > common:
                     fallback.append((ids, w))
@@ -408,7 +415,7 @@ class MatchIndex:
         repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
         uniq, inverse = np.unique(ids, return_inverse=True)
         shared = np.bincount(inverse, weights=repeated)
-        q_total = sum(self.weight(t) for t in query.tokens)
+        q_total = sum([weigh(t) for t in query.tokens])
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
             top = np.argpartition(-sums, limit)[:limit]
@@ -416,6 +423,20 @@ class MatchIndex:
         # names far behind the best estimate are not worth a full comparison
         keep = sums >= PROXY_SHARE * sums.max()
         return uniq[keep]
+
+
+class _Weights(dict[str, float]):
+    """Token → weight, filled on first lookup (at most a million kept: queries bring new tokens forever)."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, token: str) -> float:
+        value = self._index._weight(token)
+        if len(self) < 1_000_000:
+            self[token] = value
+        return value
 
 
 def _grams(token: str) -> list[str]:
