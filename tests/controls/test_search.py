@@ -10,8 +10,8 @@ from exportcheck.bench.controls_search import load_cases, recall, run_cases
 from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import search_terms
 
-#: Measured held-out recall@5 (both regimes) when this floor was set: see the bench output in the report.
-HOLDOUT_RECALL_AT_5_FLOOR = 0.87
+#: Held-out recall@5 over both regimes was 0.908 (142 pairs) when this floor was set; tuning 0.987.
+HOLDOUT_RECALL_AT_5_FLOOR = 0.90
 
 
 def test_parameters_read_relations_and_decimal_commas() -> None:
@@ -78,4 +78,4 @@ def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untype
     assert n >= 100
     assert value >= HOLDOUT_RECALL_AT_5_FLOOR
     tuning, _ = recall(outcomes, 5, "tuning")
-    assert tuning >= 0.95
+    assert tuning >= 0.98
