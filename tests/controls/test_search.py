@@ -24,8 +24,8 @@ def test_parameters_read_relations_and_decimal_commas() -> None:
 
 def test_search_explains_parameters(control_data: ControlData) -> None:
     hits = search("193 nm immersion scanner with 1.5 nm overlay", limit=10, data=control_data)
-    codes = {h.code for h in hits}
-    assert codes & {"3B001.f.1", "3B001.f.1.a", "3B501.f.1", "3B501.f.1.b", "3B993.f.1", "3B993.f.1.b"}
+    scanners = ("3B001.f.1", "3B501.f.1", "3B993.f.1")
+    assert any(h.code == s or h.code.startswith(s + ".") for h in hits for s in scanners)
     with_params = [h for h in hits if h.parameters]
     assert with_params and "nm" in with_params[0].explanation
     assert all(h.matched_terms for h in hits)
