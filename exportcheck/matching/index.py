@@ -40,7 +40,7 @@ from exportcheck.matching.groups import GROUP_TOKENS
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, normalise, token_class
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"  # 4: normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions
 NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).

@@ -1,0 +1,46 @@
+"""Country names inside organisation names: "Huawei Technologies (New Zealand) Co." is a subsidiary.
+
+Why: groups list their country companies one by one ("Banco Santander México", "Huawei Technologies
+(New Zealand) Company Limited"), and a query that names no country means the group's own company.
+A country written in one name and not the other lowers the score a little (the exact party then ranks
+first); two different countries lower it more (Bowne Global Solutions Sweden is not Bowne Global
+Solutions Finland). See :data:`exportcheck.matching.score.PLACE_ONE_SIDED`.
+
+The names are rigour's territory table (every current country, in English, normalised the way
+names are), so the list is maintained upstream, not here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+
+@cache
+def place_names() -> frozenset[tuple[str, ...]]:
+    """Every country's name as normalised tokens ("new", "zealand"), plus the forms the lists abbreviate."""
+    from rigour.territories import get_territories
+
+    from exportcheck.matching.normalise import normalise
+
+    names: set[tuple[str, ...]] = {("uk",), ("us",), ("hong", "kong"), ("macau",), ("taiwan",)}
+    for territory in get_territories():
+        if not territory.is_country or territory.is_historical:
+            continue
+        tokens = tuple(normalise(territory.name).split())
+        if 0 < len(tokens) <= 3 and not any(t.startswith("#") for t in tokens):
+            names.add(tokens)
+    return frozenset(names)
+
+
+def places_in(tokens: list[str], skip_first: bool = True) -> set[tuple[str, ...]]:
+    """The country names written in ``tokens``; a country that opens the name ("China Railway") is its
+    name, not a qualifier, and is skipped."""
+    known = place_names()
+    found: set[tuple[str, ...]] = set()
+    for start in range(1 if skip_first else 0, len(tokens)):
+        for size in (3, 2, 1):
+            run = tuple(tokens[start:start + size])
+            if len(run) == size and run in known:
+                found.add(run)
+                break
+    return found
