@@ -57,6 +57,8 @@ ABBREVIATIONS: dict[str, str] = {
 # both ways ("U.S." / "United States"), to one form; applied to whole words before the legal forms.
 PHRASES: dict[str, str] = {
     "gesellschaft mit beschrankter haftung": "gmbh",
+    # rigour reads "co ltd" as a legal form but not "company ltd"/"company limited"
+    "company limited": "co ltd", "company ltd": "co ltd", "company inc": "co inc",
     "united states of america": "us", "united states": "us", "usa": "us",
     "united kingdom": "uk", "great britain": "uk",
 }

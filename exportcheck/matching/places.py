@@ -44,3 +44,4 @@ def places_in(tokens: list[str], skip_first: bool = True) -> set[tuple[str, ...]
                 found.add(run)
                 break
     return found
+

@@ -218,6 +218,17 @@ class Screener:
                 best[row] = _Best(score, comp, name_id, extra)
         return best
 
+    def _own_name_score(self, query: NameForm, row: int, hit: _Best) -> float:
+        """How well the party's own (first) name matches: of equal scores the party named so ranks first.
+
+        Why: the Entity List gives country companies the parent's name as an alias ("Huawei Technologies
+        (Yangon) Co., Ltd." a.k.a. "Huawei Technologies Co., Ltd"), so a query naming the parent ties with
+        every subsidiary on the alias; the subsidiary's own name, with its place, scores lower.
+        """
+        if self.index.names[hit.name_id].kind == "name":
+            return hit.score
+        return compare(query, name_form(str(self._name[row])), self.index.weight, person=self._person[row]).score
+
     def top_score(self, name: str) -> tuple[float, int | None]:
         """Only the best score and its entity row (the benchmarks' fast path)."""
         best = self.best_per_entity(name_form(name))
@@ -239,7 +250,9 @@ class Screener:
             return []
         wanted = set(sources) if sources else None
         best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, self._ids[kv[0]]))
+        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1].score, 4), -self._own_name_score(query, *kv)
+                                                      if kv[1].score >= min(min_score, threshold) else 0.0,
+                                                      self._ids[kv[0]]))
         out = []
         for row, hit in ranked[:limit]:
             if hit.score < min(min_score, threshold):
