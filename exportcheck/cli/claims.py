@@ -5,22 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 
-from exportcheck.claims import default_context, load_claims
-from exportcheck.claims import verify as run_verify
-from exportcheck.claims.extract import extract_claims, skeleton_yaml
-from exportcheck.claims.model import ClaimsFile
-from exportcheck.claims.verdict import Report
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, err_console, settings_for, user_errors
 from exportcheck.errors import ConfigError, InputError
-from exportcheck.reports import RENDERERS, render
 
-SCHEMAS: dict[str, type[BaseModel]] = {"claims": ClaimsFile, "report": Report}
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# The claims engine, reports and pydantic models are imported inside the commands: `--help` must stay fast.
 _SUFFIX_FORMAT = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def schemas() -> dict[str, type[BaseModel]]:
+    """The models ``exportcheck schema NAME`` prints (imported on use)."""
+    from exportcheck.claims.model import ClaimsFile
+    from exportcheck.claims.verdict import Report
+
+    return {"claims": ClaimsFile, "report": Report}
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -41,6 +45,10 @@ def verify(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Check each claim of FILE against the lists as they stood on its date; exit 1 if any is contradicted."""
+    from exportcheck.claims import default_context, load_claims
+    from exportcheck.claims import verify as run_verify
+    from exportcheck.reports import RENDERERS, render
+
     chosen = fmt or (_SUFFIX_FORMAT.get(out.suffix.lower(), "md") if out else "md")
     if chosen not in RENDERERS:
         raise ConfigError(f"--format must be one of {', '.join(RENDERERS)}, not {chosen!r}")
@@ -67,6 +75,8 @@ def extract(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the skeleton here ('-' = stdout).")] = None,
 ) -> None:
     """Find checkable claims in a company statement and write a claims-file skeleton quoting them."""
+    from exportcheck.claims.extract import extract_claims, skeleton_yaml
+
     if lang not in (None, "en", "nl"):
         raise ConfigError(f"--lang must be en or nl, not {lang!r}")
     if str(statement) == "-":
@@ -87,7 +97,7 @@ def schema(
     name: Annotated[str, typer.Argument(metavar="NAME", help="claims | report")] = "claims",
 ) -> None:
     """Print the JSON Schema of a claims file (or of a verification report)."""
-    model = SCHEMAS.get(name)
+    model = schemas().get(name)
     if model is None:
-        raise ConfigError(f"unknown schema {name!r} (use one of: {', '.join(SCHEMAS)})")
+        raise ConfigError(f"unknown schema {name!r} (use one of: {', '.join(schemas())})")
     sys.stdout.write(json.dumps(model.model_json_schema(mode="validation"), indent=2, ensure_ascii=False) + "\n")

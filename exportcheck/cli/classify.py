@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
 from exportcheck.cli.controls import control_app
-from exportcheck.controls.classifier import Classification, classify
-from exportcheck.controls.compare import compare
-from exportcheck.controls.data import load_controls
-from exportcheck.controls.facts import parse_param_option
 from exportcheck.errors import InputError
+
+if TYPE_CHECKING:  # the controls package is imported inside the commands: `--help` must stay fast
+    from exportcheck.controls.classifier import Classification
 
 _MARK = {"meets": "[bold red]meets[/bold red]", "excluded": "[green]excluded[/green]", "open": "[yellow]open[/yellow]"}
 
@@ -78,6 +77,10 @@ def classify_cmd(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Candidate entries for an item with their criteria marked met / excluded / open, each with its arithmetic."""
+    from exportcheck.controls.classifier import classify
+    from exportcheck.controls.data import load_controls
+    from exportcheck.controls.facts import parse_param_option
+
     if regime not in ("eu", "us", "nl"):
         raise InputError(f"--regime must be eu, us or nl, not {regime!r}")
     params = dict(parse_param_option(p) for p in (param or []))
@@ -103,6 +106,9 @@ def compare_cmd(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Criteria side by side, parameter by parameter, across regimes or held versions."""
+    from exportcheck.controls.compare import compare
+    from exportcheck.controls.data import load_controls
+
     result = compare(entries, as_of, data=load_controls(settings_for(lists_dir).lists_dir))
     if as_json:
         print_json(result.model_dump())

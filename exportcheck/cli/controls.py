@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
-from exportcheck.controls import load_controls, lookup, search, version_notes
-from exportcheck.controls.us_licence import UsLicenceDetermination
 from exportcheck.errors import InputError
+
+if TYPE_CHECKING:  # the controls package is imported inside the commands: `--help` must stay fast
+    from exportcheck.controls.us_licence import UsLicenceDetermination
 
 control_app = typer.Typer(help="Look up control-list entries (EU Annex I, US CCL, Dutch measures) and search them.",
                           no_args_is_help=True)
@@ -83,6 +84,8 @@ def show(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """An entry with its ancestors, children and notes; the version in force on --as-of; other regimes."""
+    from exportcheck.controls import load_controls, lookup
+
     result = lookup(code, _regime(regime), as_of, data=load_controls(settings_for(lists_dir).lists_dir), country=country)
     if as_json:
         print_json(result.model_dump())
@@ -139,6 +142,8 @@ def search_cmd(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Rank control entries for a product description, with matched words and compared parameters."""
+    from exportcheck.controls import load_controls, search, version_notes
+
     data = load_controls(settings_for(lists_dir).lists_dir)
     hits = search(text, _regime(regime), limit, as_of, data=data)
     notes = version_notes(data, as_of)

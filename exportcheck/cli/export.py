@@ -10,8 +10,6 @@ import typer
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, err_console, settings_for, user_errors
 from exportcheck.errors import ConfigError
-from exportcheck.export_ftm import export_ftm
-from exportcheck.store import SnapshotStore
 
 
 @app.command()
@@ -23,6 +21,9 @@ def export(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Export the latest entity snapshots as FollowTheMoney entities (one JSON object per line)."""
+    from exportcheck.export_ftm import export_ftm  # followthemoney: imported only when exporting
+    from exportcheck.store import SnapshotStore
+
     if fmt != "ftm":
         raise ConfigError(f"unknown export format {fmt!r}; known: ftm")
     store = SnapshotStore(settings_for(lists_dir).lists_dir)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from exportcheck.catalogue import source_statuses
 from exportcheck.cli._app import (
     LISTS_DIR_OPTION,
     app,
@@ -20,10 +18,9 @@ from exportcheck.cli._app import (
     settings_for,
     user_errors,
 )
-from exportcheck.diff import diff_source
-from exportcheck.http import ProgressFn
-from exportcheck.refresh import refresh as run_refresh
-from exportcheck.store import SnapshotStore
+
+if TYPE_CHECKING:  # the library is imported inside the commands: `--help` must stay fast
+    from exportcheck.http import ProgressFn
 
 
 @app.command()
@@ -33,6 +30,9 @@ def sources(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """List every declared source with its latest snapshot (or "no snapshot")."""
+    from exportcheck.catalogue import source_statuses
+    from exportcheck.store import SnapshotStore
+
     rows = source_statuses(SnapshotStore(settings_for(lists_dir).lists_dir))
     if as_json:
         print_json(rows)
@@ -66,6 +66,10 @@ def refresh(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Fetch, parse and publish snapshots; a failing source keeps its last good snapshot and exits non-zero."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from exportcheck.refresh import refresh as run_refresh
+
     settings = settings_for(lists_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=err_console, transient=True,
@@ -101,6 +105,9 @@ def diff(
     """Entries added, removed and changed between two snapshots of a source."""
     if key not in (None, "id", "name"):
         raise typer.BadParameter("--key must be 'id' or 'name'")
+    from exportcheck.diff import diff_source
+    from exportcheck.store import SnapshotStore
+
     result = diff_source(SnapshotStore(settings_for(lists_dir).lists_dir), source_id, from_version, to_version,
                          key)  # type: ignore[arg-type]
     if as_json:

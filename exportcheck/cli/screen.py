@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, settings_for, user_errors
 from exportcheck.cli.watch import log_line
 from exportcheck.errors import InputError
-from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_frame, screen_matches
-from exportcheck.review import Reviews, decision_for
+
+# pandas and the matcher are imported inside the commands: `exportcheck screen --help` must stay fast.
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,6 +36,8 @@ def excel_safe(value: object) -> object:
 
 def read_table(path: Path) -> pd.DataFrame:
     """A user's file of names: CSV, Excel (.xlsx) or Parquet, chosen by extension."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -77,8 +78,9 @@ def screen(
     country: Annotated[str | None, typer.Option("--country", help="ISO-2 country of the party (a hint).")] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only these entity sources (repeatable).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Results per name.")] = 10,
-    threshold: Annotated[float, typer.Option("--threshold", min=0.0, max=1.0,
-                                             help="Score from which a result is a match.")] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0,
+                                                    help="Score from which a result is a match "
+                                                         "(default: the matcher's DEFAULT_THRESHOLD).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only listings in force on this date (YYYY-MM-DD).")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Screen every row of a .csv, .xlsx or .parquet file.")] = None,
     column: Annotated[str | None, typer.Option("--column", help="Column of --file holding the names.")] = None,
@@ -88,6 +90,12 @@ def screen(
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Is this party listed? Every entity list, any spelling, with the reason for each result."""
+    from rich.table import Table
+
+    from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_matches
+    from exportcheck.review import Reviews, decision_for
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     when = _parse_date(as_of)
     if file is not None:
         if name:
@@ -138,6 +146,11 @@ def screen(
 
 def _batch(file: Path, column: str, country_column: str | None, sources: list[str] | None, limit: int,
            threshold: float, when: date | None, out: Path | None, as_json: bool, lists_dir: Path | None) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from exportcheck.matching import screen_frame
+    from exportcheck.review import Reviews, decision_for
+
     frame = read_table(file)
     with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err_console, transient=True) as bar:

@@ -57,7 +57,7 @@ def item_verdict(result: Classification, kind: str, destination: str) -> tuple[s
         if needed:
             return "contradicted", (f"{read}The stated facts meet an Annex I entry in force on {result.as_of}: {lines}. "
                                     f"So the item is listed, and {why}.")
-        if needed is None and kind == "item-not-controlled":
+        if kind == "item-not-controlled":  # listed is listed, wherever it goes
             return "contradicted", (f"{read}The stated facts meet an Annex I entry in force on {result.as_of}: {lines}. "
                                     "The item is a listed (controlled) item.")
         return "undetermined", (f"{read}The stated facts meet an Annex I entry in force on {result.as_of}: {lines}; "

@@ -178,6 +178,27 @@ def test_2024_export_reads_the_bracketing_annex_versions_and_a_listed_code_contr
     assert versions == {held[before], held[after]}
 
 
+@pytest.mark.parametrize(("destination", "status", "why"), [
+    ("CN", "contradicted", "needs an authorisation under Art. 3"),
+    ("US", "undetermined", "EU001 may cover"),
+    ("DE", "undetermined", "inside the Union is not an export"),
+    ("", "undetermined", "no destination is stated"),
+])
+def test_a_listed_code_contradicts_no_licence_only_where_art_3_needs_one(ctx: Context, destination: str, status: str,
+                                                                       why: str) -> None:
+    """Art. 3 of 2021/821 needs an authorisation for exports out of the EU; EU001 may cover the US, and a transfer
+    to Germany is no export: only the China export makes the claim's own listed code a contradiction."""
+    result = run(ctx, kind="no-licence-required", date="2025-12-01", destination=destination, regimes=["eu"],
+                 item={"description": "DUV scanner", "control_codes": ["eu:3B001.f"]})
+    eu = step(result, "eu-annex-i")
+    assert eu.status == status, eu.finding
+    assert why.lower() in eu.finding.lower()
+    assert (eu.settle == "") == (status != "undetermined")
+    listed_anywhere = run(ctx, kind="item-not-controlled", date="2025-12-01", destination=destination, regimes=["eu"],
+                          item={"description": "DUV scanner", "control_codes": ["eu:3B001.f"]})
+    assert step(listed_anywhere, "eu-annex-i").status == "contradicted"  # a listed item is listed wherever it goes
+
+
 def test_2025_eu_only_entry_does_not_apply_to_a_2024_export(ctx: Context) -> None:
     result = run(ctx, kind="item-not-controlled", date="2024-02-05", regimes=["eu"],
                  item={"description": "equipment", "control_codes": ["eu:3B501"]})

@@ -20,7 +20,8 @@ from exportcheck.claims.steps.classification import (
     judge_item,
     version_sentence,
 )
-from exportcheck.claims.verdict import Step
+from exportcheck.claims.verdict import Status, Step
+from exportcheck.controls.eu_licence import licence_needed
 
 SETTLE = ("the exporter's classification of the item (part number, technical parameters) against the candidate "
           "entries, or a ruling by the Dutch authority (Ministry of Foreign Affairs / CDIU)")
@@ -36,6 +37,21 @@ def edition_sentence(as_of: date | None) -> str:
                 f"{first.label()}, applies from {first.start.isoformat()}.")
     held = "" if edition.held else " Its text is not held here."
     return f"Annex I edition in force on {when.isoformat()}: {edition.describe()}.{held}"
+
+
+def _licence_for_listed(claim: Claim, parts: list[str], settle: str) -> tuple[Status, str]:
+    """A listed item contradicts "no licence required" only where Art. 3 needs an authorisation for the destination.
+
+    Inside the EU there is no export; to an EU001 country the Union general export authorisation may
+    cover it; with no destination stated the claim cannot be judged. Only the remaining destinations
+    make the claim's own listed code a contradiction.
+    """
+    needed, why = licence_needed(claim.destination)
+    parts.append(why[:1].upper() + why[1:] + ".")
+    if needed:
+        return "contradicted", settle
+    return "undetermined", ("the destination of the export" if needed is None else
+                            "whether the export used a Union general export authorisation (EU001) and met its conditions")
 
 
 def run(claim: Claim, ctx: Context) -> Step:
@@ -67,6 +83,8 @@ def run(claim: Claim, ctx: Context) -> Step:
     parts.append(edition_sentence(as_of))
     status = classification_status(c)
     settle = SETTLE
+    if status == "contradicted" and claim.kind == "no-licence-required":
+        status, settle = _licence_for_listed(claim, parts, settle)
     judged = judge_item(claim, ctx, "eu") if claim.kind in ("item-not-controlled", "no-licence-required") else None
     if judged is not None:
         parts.append("Criteria: " + judged.finding)
