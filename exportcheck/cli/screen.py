@@ -87,22 +87,26 @@ def screen(
     country_column: Annotated[str | None, typer.Option("--country-column", help="Column of --file with ISO-2 countries.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write batch results to this CSV (default: stdout).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Add a score column beside exportcheck's: ofac "
+                                                   "(nomenklatura's OFAC algorithm; extra 'ofac').")] = None,
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Is this party listed? Every entity list, any spelling, with the reason for each result."""
     from rich.table import Table
 
     from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_matches
+    from exportcheck.matching.ofac import check_also, ofac_score
     from exportcheck.review import Reviews, decision_for
 
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     when = _parse_date(as_of)
+    ofac = "ofac" in check_also(also)
     if file is not None:
         if name:
             raise InputError("give either NAME or --file, not both")
         if not column:
             raise InputError("--file needs --column NAME (the column holding the names)")
-        _batch(file, column, country_column, source, limit, threshold, when, out, as_json, lists_dir)
+        _batch(file, column, country_column, source, limit, threshold, when, out, as_json, lists_dir, ofac)
         return
     if not name or not name.strip():
         raise InputError("give a NAME to screen, or --file with --column")
@@ -113,6 +117,9 @@ def screen(
     folder = settings_for(lists_dir).lists_dir
     decisions = Reviews(folder).lookup()
     rows = [{**m.model_dump(), "review": decision_for(decisions, name, m.entity_id)} for m in matches]
+    if ofac:
+        for row in rows:
+            row["ofac_score"] = ofac_score(name, row["matched_name"])
     log_line(folder, "screen", query=name, snapshots=_snapshot_ids(folder, source, when),
              result=rows, counts={"matches": sum(m.is_match for m in matches)})
     if as_json:
@@ -129,14 +136,15 @@ def screen(
         err_console.print(f"note: {note}", markup=False)
     if not matches:
         console.print(f"no listed party near {name!r}", markup=False)
-    table = Table("score", "match", "list", "listed name", "matched name / why", show_lines=True)
-    for m in matches:
+    table = Table("score", *(["ofac"] if ofac else []), "match", "list", "listed name", "matched name / why",
+                  show_lines=True)
+    for m, row in zip(matches, rows, strict=True):
         why = m.explanation
         if m.related:
             why += "\nrelated: " + "; ".join(f"{r.relation} {r.name} ({r.list})" for r in m.related)
         if row_review := decision_for(decisions, name, m.entity_id):
             why += f"\nREVIEW: {row_review}"
-        table.add_row(f"{m.score:.2f}", "YES" if m.is_match else "no", f"{m.list}\n[{m.source}]", m.name, why)
+        table.add_row(f"{m.score:.2f}", *([f"{row['ofac_score']:.2f}"] if ofac else []), "YES" if m.is_match else "no", f"{m.list}\n[{m.source}]", m.name, why)
     if matches:
         console.print(table)
     for r in query_related:
@@ -145,7 +153,8 @@ def screen(
 
 
 def _batch(file: Path, column: str, country_column: str | None, sources: list[str] | None, limit: int,
-           threshold: float, when: date | None, out: Path | None, as_json: bool, lists_dir: Path | None) -> None:
+           threshold: float, when: date | None, out: Path | None, as_json: bool, lists_dir: Path | None,
+           ofac: bool = False) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from exportcheck.matching import screen_frame
@@ -158,6 +167,10 @@ def _batch(file: Path, column: str, country_column: str | None, sources: list[st
         result = screen_frame(frame, column, country_column=country_column, sources=sources, limit=limit,
                               threshold=threshold, as_of=when, lists_dir=lists_dir,
                               progress=lambda done: bar.update(task, completed=done))
+    if ofac:  # beside exportcheck's score, never instead of it
+        from exportcheck.matching.ofac import ofac_column
+
+        result.insert(list(result.columns).index("score") + 1, "ofac_score", ofac_column(result))
     folder = settings_for(lists_dir).lists_dir
     decisions = Reviews(folder).lookup()
     result["review"] = [decision_for(decisions, str(q or ""), str(e or ""))

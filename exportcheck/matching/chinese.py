@@ -114,6 +114,7 @@ ORG_WORDS: dict[str, str] = {
     "军事": "military",
     "勤务": "logistics",
     "工程大学": "engineering university",
+    "工业大学": "polytechnical university",  # 西北工业大学 = Northwestern Polytechnical University
     "医科大学": "medical university",
     "理工大学": "university of science and technology",
     "科技大学": "university of science and technology",

@@ -93,6 +93,7 @@ DESCRIPTOR_WORDS: frozenset[str] = frozenset({
     "technology", "industry", "international", "trading", "engineering", "science", "development",
     "electronics", "systems", "services", "equipment", "materials", "bureau", "works", "enterprise",
     "enterprises", "china", "chinese", "national", "state", "import", "export", "manufacturing",
+    "university", "college", "polytechnic", "polytechnical", "school",
 })
 
 # "S.A.", "B.V.", "U. S." → "sa", "bv", "us": dotted initials are one word, so rigour can read the legal form.

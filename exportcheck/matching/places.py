@@ -14,6 +14,19 @@ from __future__ import annotations
 
 from functools import cache
 
+# China's provinces and autonomous regions: country companies of Chinese groups are named by them
+# ("Hikvision (Guangdong)"), and the lists' aliases sometimes hold a region alone ("Inner Mongolia").
+CHINESE_REGIONS = (
+    "anhui", "fujian", "gansu", "guangdong", "guangxi", "guizhou", "hainan", "hebei", "heilongjiang", "henan",
+    "hubei", "hunan", "inner mongolia", "jiangsu", "jiangxi", "jilin", "liaoning", "ningxia", "qinghai", "shaanxi",
+    "shandong", "shanxi", "sichuan", "tibet", "xinjiang", "yunnan", "zhejiang",
+)
+
+
+def is_place(tokens: list[str] | tuple[str, ...]) -> bool:
+    """Whether the whole name is a place ("Hong Kong", "Inner Mongolia"): never a party's distinctive name."""
+    return tuple(tokens) in place_names()
+
 
 @cache
 def place_names() -> frozenset[tuple[str, ...]]:
@@ -22,7 +35,8 @@ def place_names() -> frozenset[tuple[str, ...]]:
 
     from exportcheck.matching.normalise import normalise
 
-    names: set[tuple[str, ...]] = {("uk",), ("us",), ("hong", "kong"), ("macau",), ("taiwan",)}
+    names: set[tuple[str, ...]] = {("uk",), ("us",), ("hong", "kong"), ("macau",), ("macao",), ("taiwan",)}
+    names.update(tuple(p.split()) for p in CHINESE_REGIONS)
     for territory in get_territories():
         if not territory.is_country or territory.is_historical:
             continue

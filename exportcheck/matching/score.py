@@ -51,7 +51,7 @@ from exportcheck.matching.align import (
     token_similarity,
 )
 from exportcheck.matching.normalise import NameForm, token_class
-from exportcheck.matching.places import places_in
+from exportcheck.matching.places import is_place, places_in
 from exportcheck.matching.scripts import is_latin
 
 DEFAULT_THRESHOLD = 0.80
@@ -68,6 +68,8 @@ COVERAGE_BLEND = 0.5
 # Score of a numbered unit of a group named with the same group and number (see compare()).
 NUMBERED_UNIT = 0.9
 FUZZY_ONLY = 0.97
+# A descriptor ("materials", "systems", "national") left over on one side only, nothing on the other: see compare().
+KIND_DIFFERS = 0.9
 
 PERSON_CONFLICT = 0.92
 # Patronymic names read in order: "Salman bin Muhammad" (Salman, son of Muhammad) is not "Muhammad bin
@@ -78,6 +80,9 @@ PATRONYM_PARTICLES = frozenset({"bin", "ben", "bint"})
 # Santander"), and two different countries: see :mod:`exportcheck.matching.places`.
 PLACE_ONE_SIDED = 0.92
 PLACE_MISMATCH = 0.8
+# A listed name that is only a place ("Hong Kong", an alias the Entity List gives a Hong Kong company) is
+# not the name of "University of Hong Kong": the place is all they share.
+PLACE_ONLY = 0.6
 # The order- and place-rules only matter near the threshold; below this they are not computed (speed).
 RULES_FROM = 0.5
 
@@ -166,6 +171,12 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # one approximately equal word is all two company names share ("Safran" / "Sairan")
         result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))
         score *= FUZZY_ONLY
+    if not person and strong and all(p.how != "acronym" for p in strong) and _kind_differs(result):
+        # the names share their distinctive words, and one of them says what kind of body it is where the
+        # other says nothing more: "Mitsubishi Materials Corporation" is not "Mitsubishi Corporation",
+        # "National Sun Yat-sen University" not "Sun Yat-sen University"
+        result.penalties.append(("one name adds what kind of body it is", KIND_DIFFERS))
+        score *= KIND_DIFFERS
     if (query.numbers and query.numbers == candidate.numbers and query.groups and query.groups == candidate.groups
             and all(token_class(t) in ("weak", "descriptor")
                     for t in [*result.unmatched_query, *result.unmatched_candidate]) and score < NUMBERED_UNIT):
@@ -194,7 +205,10 @@ def _patronym_order(q: list[str], c: list[str], pairs: list[Pair], score: float,
 
 
 def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: float) -> float:
-    """See :data:`PLACE_ONE_SIDED` and :data:`PLACE_MISMATCH`: only countries left unaligned count."""
+    """See :data:`PLACE_ONE_SIDED`, :data:`PLACE_MISMATCH` and :data:`PLACE_ONLY`: only places left unaligned count."""
+    if (is_place(c) and result.unmatched_query) or (is_place(q) and result.unmatched_candidate):
+        result.penalties.append(("one name is only a place", PLACE_ONLY))
+        return score * PLACE_ONLY
     free_q, free_c = set(result.unmatched_query), set(result.unmatched_candidate)
     qp = {p for p in places_in(q) if free_q.issuperset(p)}
     cp = {p for p in places_in(c) if free_c.issuperset(p)}
@@ -203,13 +217,22 @@ def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: flo
         return score * PLACE_MISMATCH
     if qp or cp:
         side = "query" if qp else "listed name"
-        result.penalties.append((f"country {_places(qp or cp)} only in the {side}", PLACE_ONE_SIDED))
+        result.penalties.append((f"place {_places(qp or cp)} only in the {side}", PLACE_ONE_SIDED))
         return score * PLACE_ONE_SIDED
     return score
 
 
 def _places(found: set[tuple[str, ...]]) -> str:
     return ", ".join(sorted(" ".join(p) for p in found))
+
+
+def _kind_differs(result: Comparison) -> bool:
+    q = [token_class(t) for t in result.unmatched_query]
+    c = [token_class(t) for t in result.unmatched_candidate]
+    if q and c:
+        return False
+    left = q or c
+    return "descriptor" in left and "name" not in left
 
 
 def _has_name(tokens: list[str]) -> bool:
