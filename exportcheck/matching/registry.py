@@ -80,7 +80,8 @@ def matchers() -> dict[str, NameMatcher]:
         from nomenklatura.matching import ALGORITHMS, LogicV1, LogicV2
     except ImportError:
         return found
-    ofac = [a for a in ALGORITHMS if a.NAME == "ofac"]  # the OFAC method as nomenklatura implements it
+    ofac: list[Any] = [a for a in ALGORITHMS if a.NAME == "ofac"]  # the OFAC method as nomenklatura implements it
+    algorithm: Any
     for algorithm in (LogicV1, LogicV2, *ofac):
         wrapper = type(f"Nomenklatura{algorithm.__name__}", (_Nomenklatura,),
                        {"NAME": algorithm.NAME, "_algorithm": algorithm})()
