@@ -7,6 +7,7 @@ that source's last good snapshot: everything is parsed and checked before anythi
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections import Counter
@@ -353,7 +354,24 @@ def refresh(
     finally:
         if opened is not None:
             opened.close()
+    precompute_controls_after_refresh(store)
     return outcomes
+
+
+def precompute_controls_after_refresh(store: SnapshotStore) -> None:
+    """Write the control data derived from the control snapshots now held (tables, criteria trees), once per set.
+
+    Why here: the first ``verify``/``classify`` after a refresh then reads them instead of deriving
+    them (:mod:`exportcheck.controls.precompute`). A failure only costs that speed (readers derive
+    from the snapshots as before), so it is logged and never fails the refresh.
+    """
+    from exportcheck.controls.precompute import precompute_controls
+
+    try:
+        precompute_controls(store.root)
+    except Exception as exc:  # a cache must never fail a refresh that published fine
+        logging.getLogger(__name__).warning("control data not precomputed (readers derive it instead): %s: %s",
+                                            exc.__class__.__name__, exc)
 
 
 def _refresh_one(source: Source, store: SnapshotStore, settings: Settings, mirror: Mirror | None, all_dates: bool,

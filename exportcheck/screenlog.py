@@ -33,9 +33,14 @@ def result_hash(result: Any) -> str:
     return sha256_text(json.dumps(result, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: Any, query: str | None = None,
-           input_file: Path | None = None, counts: dict[str, int] | None = None) -> str | None:
-    """Append one line; return a warning text where it could not be written (None on success)."""
+def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: Any = None, query: str | None = None,
+           input_file: Path | None = None, counts: dict[str, int] | None = None,
+           result_sha256: str | None = None) -> str | None:
+    """Append one line; return a warning text where it could not be written (None on success).
+
+    ``result_sha256``: the result's hash computed by the caller, where the result is never in one piece
+    (a batch screened in chunks by several processes hashes each chunk: :func:`exportcheck.matching.batch.result_hash`).
+    """
     from exportcheck import __version__
     from exportcheck.http import sha256_file  # the one file hash (refresh uses it too); imported only here
 
@@ -44,13 +49,16 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
         "command": command,
         "exportcheck": __version__,
         "snapshots": sorted(set(snapshots)),
-        "result_sha256": result_hash(result),
+        "result_sha256": result_sha256 or result_hash(result),
     }
     if query is not None:
         line["query"] = query
     if input_file is not None:
         line["input_file"] = str(input_file)
-        line["input_sha256"] = sha256_file(input_file)
+        # a folder of Parquet parts: the hash of its files' names and hashes, in name order
+        line["input_sha256"] = (sha256_text("\n".join(f"{p.name} {sha256_file(p)}" for p in sorted(input_file.iterdir())
+                                                      if p.is_file())) if input_file.is_dir()
+                                else sha256_file(input_file))
     if counts:
         line["counts"] = counts
     path = log_path(lists_dir)

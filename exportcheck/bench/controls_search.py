@@ -1,28 +1,83 @@
-"""Control search quality: recall@5 on the labelled product descriptions, and the time per query.
+"""Control search quality: recall@1/@5 per regime on labelled product descriptions, not-listed handling, latency.
 
-Data: the real EU Annex I (2025 JSON) and US CCL JSON from ``../shared/data/raw`` (parsed here, not
-read from a snapshot store), and ``data/control_queries.yaml``. A query counts as found when one of
-its top five hits is an expected entry or a sub-paragraph of one. Target: recall@5 >= 0.9. The
-search constants were tuned on the queries without ``split``; the ``split: holdout`` ones were
-written afterwards and are reported separately, as the honest figure.
+Data: the real EU Annex I (2025 JSON) and US CCL JSON from ``../shared/data/raw`` (parsed here, not read
+from a snapshot store), and ``data/control_queries.yaml``: product descriptions in the language of vendor
+datasheets, each labelled with its EU and US entries read from the entry texts. Each query is searched
+once per labelled regime (``regime=`` set, five hits). A (query, regime) pair is *found* when a top-k hit
+is a labelled entry or one of its sub-paragraphs. Target: held-out recall@5 >= 0.95 per regime.
+
+The split is fixed in the file: ``split: tuning`` queries were used to choose the synonyms and constants
+of ``controls/search.py``; ``split: holdout`` queries never were, and are the honest figure.
+
+Items labelled not listed (``eu:none`` = not in Annex I, ``us:EAR99``) are scored apart: search always
+returns its nearest entries, so what matters is (a) whether the entry whose criteria exclude the item
+(``excluded_by``) is shown, so a reader can rule it out, and (b) how the best score compares with
+listed items (a low best score is a hint, never a verdict: ``not listed`` is decided by criteria).
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from exportcheck.controls import ControlData, search
+from exportcheck.controls import ControlData, ControlHit, search
 from exportcheck.model import ControlEntry
 from exportcheck.settings import CHECKOUT_ROOT
 from exportcheck.sources import get_source
 from exportcheck.tables import records_to_frame
 
 QUERIES = Path(__file__).resolve().parent / "data" / "control_queries.yaml"
-RAW = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "shared")) / "data" / "raw"
+#: Labels that say "no entry": not in Annex I, not on the CCL.
+NOT_LISTED = {"none", "EAR99"}
+REGIMES = ("eu", "us")
+SPLITS = ("tuning", "holdout")
+
+
+def _shared() -> Path:
+    """EXPORTCHECK_SHARED, else ``shared/`` beside the checkout or beside the folder holding it (a worktree)."""
+    if os.environ.get("EXPORTCHECK_SHARED"):
+        return Path(os.environ["EXPORTCHECK_SHARED"])
+    for base in (CHECKOUT_ROOT.parent, CHECKOUT_ROOT.parent.parent):
+        if (base / "shared").exists():
+            return base / "shared"
+    return CHECKOUT_ROOT.parent / "shared"
+
+
+RAW = _shared() / "data" / "raw"
+
+
+@dataclass
+class Case:
+    """One labelled description: its entries per regime (empty set + not_listed when honestly not listed)."""
+
+    query: str
+    split: str
+    expect: dict[str, set[str]] = field(default_factory=dict)
+    not_listed: set[str] = field(default_factory=set)
+    excluded_by: dict[str, set[str]] = field(default_factory=dict)
+
+
+def load_cases(path: Path = QUERIES) -> list[Case]:
+    """The labelled set, labels grouped by regime."""
+    cases = []
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
+        case = Case(query=raw["query"], split=raw.get("split", "tuning"))
+        for label in raw["expect"]:
+            regime, code = label.split(":", 1)
+            if code in NOT_LISTED:
+                case.not_listed.add(regime)
+            else:
+                case.expect.setdefault(regime, set()).add(code)
+        for label in raw.get("excluded_by", []):
+            regime, code = label.split(":", 1)
+            case.excluded_by.setdefault(regime, set()).add(code)
+        cases.append(case)
+    return cases
 
 
 def load_data(raw: Path = RAW) -> ControlData:
@@ -34,24 +89,75 @@ def load_data(raw: Path = RAW) -> ControlData:
                                    records_to_frame(list(us.records), ControlEntry))
 
 
-def found(hit_regime: str, hit_code: str, expected: list[str]) -> bool:
-    for label in expected:
-        regime, code = label.split(":", 1)
-        if hit_regime == regime and (hit_code == code or hit_code.startswith(code + ".")):
-            return True
-    return False
+def found(hit_code: str, expected: set[str]) -> bool:
+    """A hit counts when it is a labelled entry or one of its sub-paragraphs."""
+    return any(hit_code == code or hit_code.startswith(code + ".") for code in expected)
 
 
-def evaluate(data: ControlData, k: int = 5, split: str | None = None) -> tuple[float, list[tuple[str, list[str]]]]:
-    """recall@k and the queries missed (with what came up instead); ``split`` "tuning" or "holdout"."""
-    cases = [c for c in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
-             if split is None or c.get("split", "tuning") == split]
-    missed = []
+@dataclass
+class Outcome:
+    """The five hits for one (query, regime) pair and what they say about the labels."""
+
+    case: Case
+    regime: str
+    hits: list[ControlHit]
+
+    @property
+    def rank(self) -> int | None:
+        """Rank of the first labelled hit (1-based), None when not in the hits."""
+        expected = self.case.expect.get(self.regime, set())
+        return next((h.rank for h in self.hits if found(h.code, expected)), None)
+
+    @property
+    def top_score(self) -> float:
+        return self.hits[0].score if self.hits else 0.0
+
+
+def run_cases(data: ControlData, cases: list[Case], k: int = 5) -> list[Outcome]:
+    """Search every labelled regime of every case once (regime filter on, ``k`` hits)."""
+    outcomes = []
     for case in cases:
-        hits = search(case["query"], limit=k, data=data)
-        if not any(found(h.regime, h.code, case["expect"]) for h in hits):
-            missed.append((case["query"], [f"{h.regime}:{h.code}" for h in hits]))
-    return 1 - len(missed) / len(cases), missed
+        for regime in REGIMES:
+            if regime in case.expect or regime in case.not_listed:
+                outcomes.append(Outcome(case, regime, search(case.query, regime=regime, limit=k, data=data)))
+    return outcomes
+
+
+def recall(outcomes: list[Outcome], k: int, split: str | None = None, regime: str | None = None) -> tuple[float, int]:
+    """recall@k over the listed (query, regime) pairs selected, and how many pairs that is."""
+    pairs = [o for o in outcomes if o.regime in o.case.expect and (split is None or o.case.split == split)
+             and (regime is None or o.regime == regime)]
+    if not pairs:
+        return float("nan"), 0
+    hits = sum(1 for o in pairs if o.rank is not None and o.rank <= k)
+    return hits / len(pairs), len(pairs)
+
+
+def evaluate(data: ControlData, k: int = 5, split: str | None = None,
+             regime: str | None = None) -> tuple[float, list[tuple[str, list[str]]]]:
+    """recall@k over listed pairs and the pairs missed (query, what came up instead)."""
+    cases = [c for c in load_cases() if split is None or c.split == split]
+    outcomes = [o for o in run_cases(data, cases, k) if regime is None or o.regime == regime]
+    value, _n = recall(outcomes, k)
+    missed = [(f"{o.regime}: {o.case.query}", [h.code for h in o.hits]) for o in outcomes
+              if o.regime in o.case.expect and o.rank is None]
+    return value, missed
+
+
+def not_listed_summary(outcomes: list[Outcome], split: str | None = None) -> dict[str, float]:
+    """Not-listed pairs: excluding entry shown in the top 5, and best scores against listed pairs."""
+    chosen = [o for o in outcomes if split is None or o.case.split == split]
+    unlisted = [o for o in chosen if o.regime in o.case.not_listed]
+    listed = [o for o in chosen if o.regime in o.case.expect]
+    with_excl = [o for o in unlisted if o.regime in o.case.excluded_by]
+    shown = sum(1 for o in with_excl if any(found(h.code, o.case.excluded_by[o.regime]) for h in o.hits))
+    return {
+        "pairs": len(unlisted),
+        "with_excluding_entry": len(with_excl),
+        "excluding_entry_shown": shown / len(with_excl) if with_excl else float("nan"),
+        "median_top_score_not_listed": statistics.median(o.top_score for o in unlisted) if unlisted else float("nan"),
+        "median_top_score_listed": statistics.median(o.top_score for o in listed) if listed else float("nan"),
+    }
 
 
 def run() -> None:
@@ -62,13 +168,27 @@ def run() -> None:
     started = time.perf_counter()
     search("warm up the index", data=data)
     built = time.perf_counter() - started
-    cases = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    cases = load_cases()
     started = time.perf_counter()
-    recall, missed = evaluate(data)
-    per_query = (time.perf_counter() - started) / len(cases) * 1000
-    tuning, _ = evaluate(data, split="tuning")
-    holdout, _ = evaluate(data, split="holdout")
-    print(f"control search: {len(cases)} labelled queries, recall@5 = {recall:.3f} (target 0.9; tuning set "
-          f"{tuning:.3f}, held-out set {holdout:.3f}); index build {built:.2f} s, {per_query:.1f} ms/query")
-    for query, got in missed:
-        print(f"  missed: {query!r} -> {', '.join(got)}")
+    outcomes = run_cases(data, cases)
+    per_query = (time.perf_counter() - started) / len(outcomes) * 1000
+    print(f"control search: {len(cases)} labelled descriptions "
+          f"({sum(c.split == 'tuning' for c in cases)} tuning, {sum(c.split == 'holdout' for c in cases)} held-out); "
+          f"target held-out recall@5 >= 0.95")
+    for split in SPLITS:
+        parts = []
+        for regime in (*REGIMES, None):
+            r1, n = recall(outcomes, 1, split, regime)
+            r5, _ = recall(outcomes, 5, split, regime)
+            parts.append(f"{regime or 'both'} @1 {r1:.3f} @5 {r5:.3f} (n={n})")
+        print(f"  {split:8s} " + "; ".join(parts))
+    for split in SPLITS:
+        s = not_listed_summary(outcomes, split)
+        print(f"  not listed ({split}): {s['pairs']} pairs; the excluding entry is in the top 5 for "
+              f"{s['excluding_entry_shown']:.2f} of {s['with_excluding_entry']}; median best score "
+              f"{s['median_top_score_not_listed']:.2f} (listed items: {s['median_top_score_listed']:.2f})")
+    print(f"  index build {built:.2f} s; {per_query:.1f} ms per query and regime "
+          f"(wall clock; inflated when the machine is shared)")
+    for o in outcomes:
+        if o.regime in o.case.expect and o.rank is None:
+            print(f"  missed ({o.case.split}, {o.regime}): {o.case.query!r} -> {', '.join(h.code for h in o.hits)}")

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from exportcheck import controls as control_lists
-from exportcheck.controls.data import CONTROL_SOURCES
+from exportcheck.controls.data import control_versions
 from exportcheck.errors import InputError, SnapshotError
 from exportcheck.store import SnapshotStore
 
@@ -85,9 +85,25 @@ _LOADED: dict[tuple[str, ...], control_lists.ControlData] = {}
 
 
 def _control_key(lists_dir: Path) -> tuple[str, ...]:
-    store = SnapshotStore(lists_dir)
-    versions = [f"{sid}@{v.version}" for sid in CONTROL_SOURCES for v in store.index(sid).versions]
-    return (str(Path(lists_dir).resolve()), *versions)
+    return (str(Path(lists_dir).resolve()), *control_versions(SnapshotStore(lists_dir)))
+
+
+_ORIGIN_COLUMNS = ("source", "source_url", "partial", "snapshot")
+
+
+def _origins(data: control_lists.ControlData) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(regime, version, code) → where the entry came from; built once per ControlData (a few thousand rows)."""
+    found = data.cache.get("claims-origins")
+    if found is None:
+        frame = data.entries
+        keys = zip(frame["regime"].astype(str), frame["version"].astype(str), frame["code"].astype(str), strict=True)
+        cols = [c for c in _ORIGIN_COLUMNS if c in frame]
+        rows = zip(*(frame[c].tolist() for c in cols), strict=True)
+        found = {}
+        for key, values in zip(keys, rows, strict=True):
+            found.setdefault(key, dict(zip(cols, values, strict=True)))
+        data.cache["claims-origins"] = found
+    return found
 
 
 @dataclass
@@ -113,10 +129,7 @@ class Controls:
                     self._missing = str(exc)
                     return None
             self._data = _LOADED[key]
-            frame = self._data.entries
-            cols = [c for c in ("regime", "version", "code", "source", "source_url", "partial", "snapshot") if c in frame]
-            for row in frame[cols].to_dict("records"):
-                self._origins.setdefault((str(row["regime"]), str(row["version"]), str(row["code"])), {str(k): v for k, v in row.items()})
+            self._origins = _origins(self._data)
         return self._data
 
     def _none(self, regime: str, query: str, as_of: date | None) -> ControlAnswer:

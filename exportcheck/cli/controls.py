@@ -152,7 +152,7 @@ def search_cmd(
         return
     table = Table("#", "regime", "code", "score", "text", "why")
     for h in hits:
-        table.add_row(str(h.rank), h.regime, h.code, f"{h.score:.1f}", h.text[:90], h.explanation[:160])
+        table.add_row(str(h.rank), h.regime, h.code, f"{h.score:.2f}", h.text[:90], h.explanation[:160])
     console.print(table)
     used = sorted({(h.regime, h.version, h.valid_from) for h in hits})
     if used:

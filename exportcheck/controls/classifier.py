@@ -18,7 +18,6 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from exportcheck.controls.criteria import Node
-from exportcheck.controls.criteria_parse import build_version
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.evaluate import EntryResult, evaluate_entry
 from exportcheck.controls.facts import Fact, item_facts, readings
@@ -68,12 +67,10 @@ class Classification(BaseModel):
 
 
 def trees(data: ControlData, regime: str, version: str) -> dict[str, Node]:
-    """The criteria nodes of one version by code (built once per ControlData)."""
-    key = f"criteria:{regime}:{version}"
-    if key not in data.cache:
-        data.cache[key] = build_version(data.entries, regime, version, data.table("definitions"))
-    nodes: dict[str, Node] = data.cache[key]
-    return nodes
+    """The criteria nodes of one version by code (read or built once per ControlData: see :mod:`.precompute`)."""
+    from exportcheck.controls.precompute import criteria_trees
+
+    return criteria_trees(data, regime, version)
 
 
 def _parent(code: str) -> str:

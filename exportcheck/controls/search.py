@@ -1,80 +1,108 @@
-"""Free-text search over control entries: BM25 over words, plus numeric parameters compared.
+"""Free-text search over control entries: BM25 (tantivy) over words, plus numeric parameters compared.
 
-Each entry at every depth is one document: its own text and notes, plus the text of its ancestors
-(a sub-paragraph "A light source wavelength shorter than 193 nm" only means something under
-"Lithography equipment"). Query words are expanded with a small table of trade abbreviations
-(``DUV``, ``ALD``, ``MFC`` ...) written out the way the lists word them, and US/UK spellings are
-folded. Numbers with units are read from both sides and compared (``193 nm`` against "shorter than
-193 nm"). No network model: the ranking is explainable term by term.
+Each entry at every depth is one document (see :mod:`exportcheck.controls.search_index`). Query words
+are expanded with trade synonyms written the way the lists word them (``search_terms.yaml``, one note per
+synonym: "scanner" → "align and expose step and scan", "ALD" → "atomic layer deposition" ...). Numbers
+with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"). The ranking
+is explainable term by term: each hit carries its matched terms and compared parameters.
 
-Tuning constants (chosen on the labelled set in ``exportcheck/bench/data/control_queries.yaml``):
-``K1=1.2, B=0.75`` are the textbook BM25 values; ``CONTEXT_WEIGHT=0.5`` counts ancestor words at
-half weight so a specific child beats its parent only when its own words match; ``PARAM_MATCH=3.0``
-rewards a satisfied threshold on the same quantity (about half a rare-word match), ``PARAM_UNIT=0.5`` a
-shared unit whose threshold is not met; ``GROUP_BONUS=6.0`` (about one rare-word match) follows a word
-that names the kind of item (software → D, technology → E, material/resist/substrate → C);
-``EXPANSION_WEIGHT=0.5`` for words added by the synonym table. Held-out queries in the benchmark
-file were written after these were fixed and are reported separately.
+Score, 0..1: the hit's raw score divided by the most this query could score against any entry — every
+known query term at its BM25 saturation (``idf × (K1 + 1)``) in every field, plus every bonus that could
+apply. So 1.0 would be an entry matching every word many times and meeting every stated number; real
+hits sit well below, and scores are comparable across queries (a best hit of 0.1 is a weak match).
+A low score is a hint, never a verdict: whether an item is listed is decided by the entry's criteria.
+
+Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
+``PER_ROOT`` hits share one top-level entry, so five hits name five places to read.
+
+Tuning constants (chosen on the tuning half of ``exportcheck/bench/data/control_queries.yaml``; the
+held-out half is reported separately by ``python -m exportcheck.bench controls_search``):
+``FIELD_BOOSTS``: the entry's own words count fully, its notes and its ancestors' words at half, so a
+specific child beats its parent only when its own words match. ``EXPANSION_WEIGHT=0.5``: a synonym's
+words count half a typed word. ``PARAM_MATCH=0.15``/``PARAM_UNIT=0.03`` (shares of the query's word
+ceiling) for a stated number that meets / does not meet an entry's threshold on the same quantity.
+``GROUP_SHARE=0.25`` for entries of the product group a word names (software → D, technology → E,
+resist/material/substrate → C). ``K1=1.2, B=0.75`` are tantivy's (textbook) BM25 values.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
+import tantivy
+import yaml
 from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.params import Parameter, extract_parameters
+from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index
 from exportcheck.controls.versions import eu_version_on
 
-K1, B = 1.2, 0.75
-CONTEXT_WEIGHT = 0.5
-PARAM_MATCH, PARAM_UNIT = 3.0, 0.5
-#: Words added by SYNONYMS count half: they say how the lists word a trade term, not what was typed.
+K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
+FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
+#: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
-#: Words that say what kind of item is meant map to the product group (D software, E technology,
-#: C materials); entries of that group get GROUP_BONUS.
-GROUP_WORDS = {"software": "D", "technology": "E", "know-how": "E", "substrate": "C", "substrates": "C",
-               "material": "C", "materials": "C", "resist": "C", "photoresist": "C", "prepreg": "C", "composite": "C"}
-GROUP_BONUS = 6.0
-#: Trade words that imply a number the lists compare against (EUV light is 13.5 nm, ArF DUV 193 nm).
-IMPLIED_PARAMETERS = {"euv": "wavelength 13.5 nm", "duv": "wavelength 193 nm", "arf": "wavelength 193 nm",
-                      "krf": "wavelength 248 nm"}
+PARAM_MATCH, PARAM_UNIT = 0.03, 0.005
+#: Words that say what kind of item is meant → product group (B equipment, C materials, D software,
+#: E technology). Software and technology words win over the rest ("software for an etcher" is D);
+#: an equipment word wins over a material word ("resist bake plate" is equipment, "EUV resist" a material).
+GROUP_WORDS = {"software": "D", "firmware": "D", "eda": "D", "ecad": "D", "technology": "E", "know-how": "E",
+               "substrate": "C", "substrates": "C", "material": "C", "materials": "C", "resist": "C",
+               "photoresist": "C", "prepreg": "C", "composite": "C",
+               "equipment": "B", "system": "B", "tool": "B", "reactor": "B", "machine": "B", "chamber": "B",
+               "station": "B", "furnace": "B", "writer": "B", "scanner": "B", "stepper": "B", "etcher": "B",
+               "implanter": "B", "aligner": "B", "prober": "B", "puller": "B", "bonder": "B", "asher": "B",
+               "platform": "B"}
+GROUP_SHARE = 0.05
+#: A description naming no software or technology is of goods: software (D) and technology (E) entries
+#: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it.
+GOODS_FACTOR = 0.75
+#: Technology/software bonus only for entries in the categories of this many best goods candidates
+#: ("technology for EUV masks" → 3E, not 5E).
+CATEGORY_FROM = 3
+#: Coverage: the raw score is multiplied by (share of the query's idf weight the entry matches) ** COVERAGE,
+#: so an entry matching more of the description beats a short one matching fewer words.
+COVERAGE = 1.0
+#: At most this many hits per top-level entry (e.g. "3B001"), so the hits name different places to read.
+PER_ROOT = 2
+#: Candidates taken from the BM25 index before parameters and groups re-rank them.
+CANDIDATES = 200
 
-_STOP = set(["a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "other", "than", "that", "the", "their", "therefor", "thereof", "these", "this", "those", "to", "used", "using", "which", "with", "as", "follows", "following", "having", "all", "designed", "specially", "capable", "being", "not", "such", "when", "where", "e", "g", "i", "ii", "iii"])
-_SPELLING = {"vapor": "vapour", "optimized": "optimised", "optimize": "optimise", "aluminum": "aluminium",
-             "modeling": "modelling", "fiber": "fibre", "center": "centre", "analyzer": "analyser",
-             "characterization": "characterisation", "sulfur": "sulphur"}
-#: Trade words → how the lists say it. Each expansion is what a classifier would look up first.
-SYNONYMS: dict[str, str] = {
-    "duv": "lithography 193 deep ultraviolet", "euv": "extreme ultraviolet euv lithography",
-    "scanner": "lithography step scan align expose", "stepper": "lithography step repeat align expose",
-    "immersion": "lithography", "litho": "lithography", "reticle": "mask reticle", "photomask": "mask reticle",
-    "pellicle": "pellicle", "ald": "atomic layer deposition", "ale": "atomic layer epitaxy etching",
-    "cvd": "chemical vapour deposition", "pvd": "physical vapour deposition sputter",
-    "mocvd": "metal organic chemical vapour deposition", "epi": "epitaxial growth", "epitaxy": "epitaxial growth",
-    "mfc": "mass flow controller", "etcher": "etch etching", "etch": "etching", "implanter": "ion implantation",
-    "prober": "probe test wafer", "cryogenic": "cryogenic cooled cryostat", "dilution": "dilution refrigerator cryogenic",
-    "qubit": "quantum qubit", "quantum": "quantum", "spare": "component specially designed",
-    "part": "component", "parts": "component", "overlay": "overlay", "metrology": "inspection measurement metrology",
-    "inspection": "inspection", "resist": "resist", "photoresist": "resist", "wafer": "wafer semiconductor",
-    "chip": "semiconductor integrated circuit", "ic": "integrated circuit", "cmp": "chemical mechanical polishing",
-    "tsv": "through silicon via", "sige": "silicon germanium", "gan": "gallium nitride", "sic": "silicon carbide",
-    "fpga": "field programmable logic", "adc": "analogue digital converter", "dac": "digital analogue converter",
-    "laser": "laser", "cnc": "numerical control machine tool", "hbm": "high bandwidth memory", "gpu": "graphics processing",
-    "cryocooler": "cryocooler cryogenic", "anneal": "annealing", "electroplating": "electroplating plating",
-}
+TERMS_FILE = Path(__file__).resolve().parent / "search_terms.yaml"
+_RAW_WORD = re.compile(r"[a-z0-9µ]+(?:-[a-z0-9µ]+)*")
 
-_WORD = re.compile(r"[a-z0-9µ]+")
+
+@cache
+def search_terms() -> tuple[dict[str, str], dict[str, str]]:
+    """(synonyms, implied parameters) from ``search_terms.yaml``: trade word → list wording / implied number."""
+    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
+    synonyms = {str(word): str(spec["expand"]) for word, spec in data.items()}
+    implied = {str(word): str(spec["implies"]) for word, spec in data.items() if spec.get("implies")}
+    return synonyms, implied
+
+
+def _raw_words(text: str) -> list[str]:
+    """Words as typed, hyphenated forms ("i-line", "low-k") and their parts both."""
+    out = []
+    for word in _RAW_WORD.findall((text or "").lower()):
+        out.append(word)
+        if "-" in word:
+            out.extend(word.split("-"))
+    return out
+
+
+_SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}
 
 
 def stem(word: str) -> str:
-    """A light stemmer: plurals and a few suffixes, enough for "pellicles"/"pellicle", "etching"/"etch"."""
-    word = _SPELLING.get(word, word)
+    """A light stemmer (plurals and a few suffixes) for callers comparing words outside the index."""
+    word = _SPELLING_STEM.get(word, word)
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (suffix == "s" and word.endswith("ss")):
             return word[: len(word) - len(suffix)] + repl
@@ -82,23 +110,30 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased, stop words and bare numbers dropped, stemmed."""
+    """Lower-cased words, stop words and bare numbers dropped, lightly stemmed (used by ``evaluate.kind_match``)."""
     out = []
-    for word in _WORD.findall((text or "").lower().replace("-", " ")):
-        if word in _STOP or word.isdigit() or len(word) < 2:
+    for word in re.findall(r"[a-z0-9µ]+", (text or "").lower().replace("-", " ")):
+        if word in STOP_WORDS or word.isdigit() or len(word) < 2:
             continue
         out.append(stem(word))
     return out
 
 
-def query_tokens(text: str) -> dict[str, float]:
-    """Query words (weight 1) plus their synonym expansions (weight EXPANSION_WEIGHT unless also typed)."""
-    words = _WORD.findall((text or "").lower().replace("-", " "))
-    extra = " ".join(SYNONYMS[w] for w in words if w in SYNONYMS)
-    weights = {t: 1.0 for t in tokens(text)}
-    for t in tokens(extra):
+def query_weights(index: SearchIndex, text: str) -> dict[str, float]:
+    """Index terms of the query (weight 1) plus their synonym expansions (EXPANSION_WEIGHT unless also typed)."""
+    synonyms, _ = search_terms()
+    weights = {t: 1.0 for t in index.terms(text)}
+    extra = " ".join(synonyms[w] for w in dict.fromkeys(_raw_words(text)) if w in synonyms)
+    for t in index.terms(extra):
         weights.setdefault(t, EXPANSION_WEIGHT)
     return weights
+
+
+def query_parameters(text: str) -> list[Parameter]:
+    """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm)."""
+    _, implied = search_terms()
+    extra = " ".join(implied[w] for w in dict.fromkeys(_raw_words(text)) if w in implied)
+    return extract_parameters(text) + (extract_parameters(extra) if extra else [])
 
 
 class ControlHit(BaseModel):
@@ -109,7 +144,7 @@ class ControlHit(BaseModel):
     code: str
     version: str
     valid_from: str
-    score: float
+    score: float = Field(description="0..1: raw score / the most this query could score (see module docstring)")
     text: str
     path: list[str] = Field(default_factory=list)  # ancestor codes, top first
     matched_terms: list[str] = Field(default_factory=list)
@@ -117,92 +152,131 @@ class ControlHit(BaseModel):
     explanation: str = ""
 
 
-class SearchIndex:
-    """BM25 postings over one set of entries (one version per regime)."""
+def _related(code: str, other: str) -> bool:
+    return code == other or code.startswith(other + ".") or other.startswith(code + ".")
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame.reset_index(drop=True)
-        texts = dict(zip(zip(self.frame.regime, self.frame.version, self.frame.code, strict=True),
-                         self.frame.text, strict=True))
-        self.own: list[dict[str, float]] = []
-        self.params: list[list[Parameter]] = []
-        self.paths: list[list[str]] = []
-        df: Counter[str] = Counter()
-        lengths = []
-        for regime, version, _code, text, notes, parent in zip(self.frame.regime, self.frame.version, self.frame.code,
-                                                               self.frame.text, self.frame.notes, self.frame.parent_code,
-                                                               strict=True):
-            note_text = " ".join(n["text"] for n in (notes if notes is not None else []))
-            own = Counter(tokens(f"{text} {note_text}"))
-            chain: list[str] = []
-            context: Counter[str] = Counter()
-            while parent:
-                chain.insert(0, parent)
-                context.update(tokens(texts.get((regime, version, parent), "")))
-                parent = parent.rsplit(".", 1)[0] if "." in parent else ""
-            doc: dict[str, float] = {t: float(c) for t, c in own.items()}
-            for t, c in context.items():
-                doc[t] = doc.get(t, 0.0) + CONTEXT_WEIGHT * c
-            self.own.append(doc)
-            self.params.append(extract_parameters(text))
-            self.paths.append(chain)
-            df.update(set(doc))
-            lengths.append(sum(doc.values()))
-        self.n = len(self.own)
-        self.avg = (sum(lengths) / self.n) if self.n else 1.0
-        self.lengths = lengths
-        self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for i, doc in enumerate(self.own):
-            for t in doc:
-                self.postings[t].append(i)
 
-    def score(self, query: str, limit: int) -> list[ControlHit]:
-        weights = query_tokens(query)
-        qset = list(weights)
-        words = _WORD.findall(query.lower())
-        implied = " ".join(IMPLIED_PARAMETERS[w] for w in words if w in IMPLIED_PARAMETERS)
-        qparams = extract_parameters(query) + extract_parameters(implied)
-        groups = {GROUP_WORDS[w] for w in words if w in GROUP_WORDS}
-        scores: dict[int, float] = defaultdict(float)
-        for t in qset:
-            idf = self.idf.get(t)
-            if idf is None:
+def _bm25(index: SearchIndex, weights: dict[str, float],
+          regime: str | None) -> tuple[list[tuple[float, int]], float, dict[str, float]]:
+    """Top candidates (raw score, row) from tantivy, the word ceiling of this query, and each term's weight × idf."""
+    searcher = index.index.searcher()
+    n = searcher.num_docs
+    clauses = []
+    ceiling = 0.0
+    term_weight: dict[str, float] = {}
+    for term, weight in weights.items():
+        for name, boost in FIELD_BOOSTS.items():
+            df = searcher.doc_freq(name, term)
+            if not df:
                 continue
-            for i in self.postings[t]:
-                tf = self.own[i][t]
-                scores[i] += weights[t] * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
-        if groups:
-            for i in list(scores):
-                if self.frame.at[i, "product_group"] in groups:
-                    scores[i] += GROUP_BONUS
-        details: dict[int, list[dict[str, object]]] = {}
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            ceiling += weight * boost * idf * (K1 + 1)
+            term_weight[term] = max(term_weight.get(term, 0.0), weight * idf)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(index.schema, name, term, index_option="freq"), weight * boost)))
+    if not clauses:
+        return [], 0.0, {}
+    query = tantivy.Query.boolean_query(clauses)
+    if regime:
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, query),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(index.schema, "regime", regime), 0.0))])
+    found = searcher.search(query, CANDIDATES).hits
+    return [(float(score), int(searcher.doc(address)["row"][0])) for score, address in found], ceiling, term_weight
+
+
+def query_groups(query: str) -> set[str]:
+    """Product groups the description's words name, with software/technology before equipment before materials."""
+    named = {GROUP_WORDS[w] for w in _raw_words(query) if w in GROUP_WORDS}
+    for first in ({"D", "E"}, {"B"}, {"C"}):
+        if named & first:
+            return named & first
+    return set()
+
+
+def _compare(entry_params: list[Parameter], qparams: list[Parameter]) -> tuple[float, list[dict[str, object]]]:
+    """Parameter bonus (in shares of the word ceiling; the best relation per stated number) and the comparisons."""
+    bonus = 0.0
+    found: list[dict[str, object]] = []
+    for qp in qparams:
+        best = 0.0
+        for ep in entry_params:
+            ok = ep.satisfied_by(qp)
+            if ok is None:
+                continue
+            best = max(best, PARAM_MATCH if ok else PARAM_UNIT)
+            found.append({"query": qp.text, "entry": ep.text, "relation": ep.relation, "meets": ok})
+        bonus += best
+    return bonus, found
+
+
+def _explain(matched: list[str], params: list[dict[str, object]]) -> str:
+    why = f"matched: {', '.join(matched) or '-'}"
+    if params:
+        words = {"<": "at most", ">": "at least", "=": "about"}
+        why += "; parameters: " + "; ".join(
+            f"query {p['query']} vs entry {p['entry']} ({'meets' if p['meets'] else 'does not meet'} "
+            f"'{words[str(p['relation'])]}')" for p in params)
+    return why
+
+
+def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) -> list[ControlHit]:
+    """The ``limit`` best entries for ``query`` (in ``regime`` only when given), scored 0..1 and explained."""
+    weights = query_weights(index, query)
+    candidates, words_ceiling, term_weight = _bm25(index, weights, regime)
+    if not candidates:
+        return []
+    qparams = query_parameters(query)
+    groups = query_groups(query)
+    total_weight = sum(term_weight.values())
+    ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
+    soft = bool(groups & {"D", "E"})
+    scored: list[tuple[float, int, list[dict[str, object]]]] = []
+    for raw, row in candidates:
+        if index.not_used[row]:
+            continue
+        coverage = sum(term_weight[t] for t in index.row_terms(row) if t in term_weight) / total_weight
+        score = raw * coverage ** COVERAGE
+        group = index.groups[row]
+        if not soft and group in ("D", "E"):
+            score *= GOODS_FACTOR
+        details: list[dict[str, object]] = []
         if qparams:
-            for i in list(scores):
-                found = []
-                for ep in self.params[i]:
-                    for qp in qparams:
-                        ok = ep.satisfied_by(qp)
-                        if ok is None:
-                            continue
-                        scores[i] += PARAM_MATCH if ok else PARAM_UNIT
-                        found.append({"query": qp.text, "entry": ep.text, "relation": ep.relation, "meets": ok})
-                details[i] = found
-        ranked = sorted((i for i in scores if not self.frame.at[i, "not_used"]), key=lambda i: -scores[i])[:limit]
-        hits = []
-        for rank, i in enumerate(ranked, start=1):
-            row = self.frame.iloc[i]
-            matched = sorted({t for t in qset if t in self.own[i]})
-            params = details.get(i, [])
-            why = f"matched: {', '.join(matched) or '-'}"
-            if params:
-                why += "; parameters: " + "; ".join(
-                    f"query {p['query']} vs entry {p['entry']} ({'meets' if p['meets'] else 'does not meet'} "
-                    f"'{ {'<': 'at most', '>': 'at least', '=': 'about'}[str(p['relation'])] }')" for p in params)
-            hits.append(ControlHit(rank=rank, regime=row.regime, code=row.code, version=row.version,
-                                   valid_from=row.valid_from, score=round(scores[i], 3), text=row.text,
-                                   path=self.paths[i], matched_terms=matched, parameters=params, explanation=why))
-        return hits
+            share, details = _compare(index.parameters(row), qparams)
+            score += share * words_ceiling
+        scored.append((score, row, details))
+    if groups:
+        goods = [row for _, row, _ in sorted(scored, key=lambda s: -s[0])
+                 if index.groups[row] not in groups][:CATEGORY_FROM]
+        categories = {index.codes[row][:1] for row in goods}
+        scored = [(score + GROUP_SHARE * words_ceiling, row, details)
+                  if index.groups[row] in groups
+                  and (not soft or index.codes[row][:1] in categories) else (score, row, details)
+                  for score, row, details in scored]
+    scored.sort(key=lambda s: -s[0])
+    chosen: list[tuple[float, int, list[dict[str, object]]]] = []
+    per_root: dict[tuple[str, str], int] = defaultdict(int)
+    for item in scored:
+        row = item[1]
+        regime_, code = index.regimes[row], index.codes[row]
+        root = (regime_, code.split(".", 1)[0])
+        if per_root[root] >= PER_ROOT or any(
+                index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _ in chosen):
+            continue
+        per_root[root] += 1
+        chosen.append(item)
+        if len(chosen) == limit:
+            break
+    hits = []
+    for position, (score, row, details) in enumerate(chosen, start=1):
+        entry = index.frame.iloc[row]
+        matched = sorted(t for t in weights if t in index.row_terms(row))
+        hits.append(ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
+                               valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
+                               text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,
+                               explanation=_explain(matched, details)))
+    return hits
 
 
 def _select_versions(frame: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
@@ -247,15 +321,13 @@ def search(text: str, regime: str | None = None, limit: int = 10, as_of: date | 
     """Entries ranked for a free-text product description, each with why it ranks."""
     data = data or load_controls(lists_dir)
     when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
-    selected = _select_versions(data.entries, when)
-    # keyed by the versions searched, not the date: every date in one version's span shares its index
-    key = "search-index:" + ",".join(sorted({f"{r}@{v}" for r, v in zip(selected.regime, selected.version, strict=True)}))
-    index = data.cache.get(key)
-    if index is None:  # built once per ControlData and set of versions: a few seconds for ~6,000 entries
-        index = data.cache[key] = SearchIndex(selected)
-    hits = index.score(text, limit * 20 if regime else limit)
-    if regime:
-        hits = [h for h in hits if h.regime == regime][:limit]
-        for rank, hit in enumerate(hits, start=1):
-            hit.rank = rank
-    return hits
+    key = data.cache.get(f"search-key:{when}")
+    if key is None:
+        selected = _select_versions(data.entries, when)
+        # keyed by the versions searched, not the date: every date in one version's span shares its index
+        key = data.cache[f"search-key:{when}"] = "search-index:" + ",".join(
+            sorted({f"{r}@{v}" for r, v in zip(selected.regime, selected.version, strict=True)}))
+        if key not in data.cache:  # built once per ControlData and set of versions (a second or two)
+            data.cache[key] = build_index(selected) if not selected.empty else None
+    index = data.cache[key]
+    return rank(index, text, limit, regime) if index is not None else []

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -97,38 +98,36 @@ def screen(name: str, *, country: str | None = None, sources: Sequence[str] | No
     return get_screener(lists_dir, as_of).frame(matches, name)
 
 
-def screen_frame(df: pd.DataFrame, column: str, *, country_column: str | None = None,
+def screen_frame(df: Any, column: str, *, country_column: str | None = None,
                  sources: Sequence[str] | None = None, limit: int = 3, threshold: float = DEFAULT_THRESHOLD,
                  as_of: date | None = None, lists_dir: Path | str | None = None,
-                 progress: Callable[[int], None] | None = None) -> pd.DataFrame:
+                 progress: Callable[[int], None] | None = None) -> Any:
     """Screen every row of ``df[column]``: the input row number (``row``), the query and its matches.
 
     A row with no candidate gets one line with empty match fields, so every input row is accounted for.
+    ``df`` may be a pandas DataFrame (screened here) or a dask DataFrame: then a dask DataFrame is
+    returned, each partition screened by :func:`.batch.screen_partition` on whichever worker holds it
+    (each worker loads the index once; it needs the package and the lists folder at the same path).
+    ``row`` is the input's index (a dask DataFrame read from files restarts it per partition: give it a
+    global index first where row numbers matter).
     """
+    from exportcheck.matching.batch import BatchSpec, meta_frame, screen_partition, screen_rows
+
     if column not in df.columns:
         raise InputError(f"no column {column!r} in the input (columns: {', '.join(map(str, df.columns))})")
     if country_column and country_column not in df.columns:
         raise InputError(f"no column {country_column!r} in the input")
     _check_sources(lists_dir, sources, as_of)
+    spec = BatchSpec(column=column, country_column=country_column, sources=tuple(sources) if sources else None,
+                     limit=limit, threshold=threshold, as_of=as_of,
+                     lists_dir=str(get_settings(lists_dir).lists_dir.resolve()))
+    if not isinstance(df, pd.DataFrame):
+        if not hasattr(df, "map_partitions"):
+            raise InputError(f"screen_frame needs a pandas or dask DataFrame, not {type(df).__name__}")
+        return df.map_partitions(screen_partition, spec, meta=meta_frame(df.index.dtype))
     screener = get_screener(lists_dir, as_of)
-    frames = []
-    names = df[column].tolist()
-    countries = df[country_column].tolist() if country_column else [None] * len(df)
-    for i, (name, cc) in enumerate(zip(names, countries, strict=True)):
-        text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name)
-        code = str(cc).strip() if cc is not None and not (isinstance(cc, float) and pd.isna(cc)) else None
-        matches = screener.screen(text, country=code or None, sources=sources, limit=limit,
-                                  threshold=threshold, as_of=as_of)
-        frame = screener.frame(matches, text)
-        if frame.empty:
-            frame = pd.DataFrame([{"query": text, "is_match": False, "score": 0.0}], columns=frame.columns)
-        frame.insert(0, "row", df.index[i])
-        frames.append(frame)
-        if progress:
-            progress(i + 1)
-    if not frames:
-        return pd.DataFrame(columns=["row", "query", *Match.model_fields])
-    return pd.concat(frames, ignore_index=True)
+    countries = df[country_column].tolist() if country_column else None
+    return screen_rows(screener, df[column].tolist(), countries, df.index.tolist(), spec, progress)
 
 
 def sources_available() -> list[str]:
