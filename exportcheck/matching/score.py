@@ -227,8 +227,9 @@ def _places(found: set[tuple[str, ...]]) -> str:
 
 
 def _kind_differs(result: Comparison) -> bool:
-    q = [token_class(t) for t in result.unmatched_query]
-    c = [token_class(t) for t in result.unmatched_candidate]
+    # legal forms and stop words left over say nothing about the kind of body ("CAE Inc." / "CAE Services")
+    q = [k for k in map(token_class, result.unmatched_query) if k != "weak"]
+    c = [k for k in map(token_class, result.unmatched_candidate) if k != "weak"]
     if q and c:
         return False
     left = q or c
