@@ -209,6 +209,40 @@ def _joined_one_way(al: Alignment) -> None:
                 break
 
 
+def _joined_exact_one_way(al: Alignment) -> None:
+    if not any(al.q_free) or sum(al.c_free) < 2:
+        return
+    c, c_free = al.c, al.c_free
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#"):
+            continue
+        for j in range(len(c) - 1):
+            if not c_free[j] or not tok.startswith(c[j]):
+                continue  # cheap: the run must start the word
+            joined = c[j]
+            for k in range(j + 1, min(j + 3, len(c))):
+                if not c_free[k]:
+                    break
+                joined += c[k]
+                if joined == tok:
+                    al.q_free[i] = False
+                    for x in range(j, k + 1):
+                        c_free[x] = False
+                    al.add(tok, " ".join(c[j:k + 1]), 1.0, "joined")
+                    break
+                if not tok.startswith(joined):
+                    break
+            if not al.q_free[i]:
+                break
+
+
+def align_joined_exact(al: Alignment) -> None:
+    """A word that is exactly two or three words of the other name written together ("xijinping" ↔ "xi
+    jinping"), either way round; run before fuzzy matching, which would pair "xijinping" with "jinping"."""
+    _joined_exact_one_way(al)
+    _joined_exact_one_way(al.swapped())
+
+
 def align_joined(al: Alignment) -> None:
     """One word against two or three written apart: "huawei" ↔ "hua wei", either way round."""
     _joined_one_way(al)
@@ -266,24 +300,30 @@ def align_acronyms(al: Alignment) -> None:
     _acronyms_one_way(al.swapped())
 
 
+@lru_cache(maxsize=8)
+def strategies_for(acronyms: bool, initials: bool, cross_script: bool) -> tuple[Strategy, ...]:
+    """The strategies :func:`align` runs, in order (built once per combination of flags)."""
+    # exact joins before fuzzy: "xijinping" is "xi jinping", not a typo of "jinping"
+    out: list[Strategy] = [align_exact, align_joined_exact]
+    if initials and cross_script:
+        out.append(align_phonetic)  # across scripts sound beats spelling ("frnandw" / "fernando")
+    out.append(align_fuzzy)
+    if initials and not cross_script:
+        out.append(align_phonetic)
+    if initials and INITIAL_SIMILARITY:
+        out.append(align_initials)
+    out.append(align_joined)
+    if acronyms:
+        out.append(align_acronyms)
+    return tuple(out)
+
+
 def align(q: list[str], c: list[str], *, acronyms: bool = True, initials: bool = False,
           cross_script: bool = False) -> Alignment:
     """Run the strategies, strongest evidence first; ``initials`` (and sound) for people, ``acronyms`` for
     organisations; ``cross_script`` when one name was written in another script than the other."""
-    al = Alignment.start(q, c)
-    al.cross_script = cross_script
-    # joined before fuzzy: "xijinping" is "xi jinping", not a typo of "jinping"
-    strategies: list[Strategy] = [align_exact, align_joined]
-    if initials and cross_script:
-        strategies.append(align_phonetic)  # across scripts sound beats spelling ("frnandw" / "fernando")
-    strategies.append(align_fuzzy)
-    if initials and not cross_script:
-        strategies.append(align_phonetic)
-    if initials and INITIAL_SIMILARITY:
-        strategies.append(align_initials)
-    if acronyms:
-        strategies.append(align_acronyms)
-    for strategy in strategies:
+    al = Alignment(q, c, [True] * len(q), [True] * len(c), [], False, cross_script)
+    for strategy in strategies_for(acronyms, initials, cross_script):
         if not al.open:
             break
         strategy(al)

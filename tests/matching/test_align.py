@@ -93,3 +93,16 @@ def test_align_runs_people_strategies_only_for_people() -> None:
     person = align(["v", "putin"], ["vladimir", "putin"], initials=True, acronyms=False)
     assert {p.how for p in person.pairs} == {"exact", "initial"}
     assert not align(["tdk"], ["taji", "al", "din", "kasim"], initials=True, acronyms=False).pairs
+
+
+def test_exact_joins_come_before_typos() -> None:
+    """"xijinping" is "xi jinping" written together, not a typo of "jinping" (the fuzzy strategy's pick)."""
+    from exportcheck.matching.align import align_joined_exact
+
+    al = Alignment.start(["xijinping"], ["xi", "jinping"])
+    align_joined_exact(al)
+    assert pairs(al) == [("xijinping", "xi jinping", "joined")]
+    assert pairs(align(["xijinping"], ["xi", "jinping"], initials=True, acronyms=False)) == pairs(al)
+    near = Alignment.start(["xijinpeng"], ["xi", "jinping"])
+    align_joined_exact(near)
+    assert near.pairs == []  # only exact joins here; near ones are the later, fuzzy join's
