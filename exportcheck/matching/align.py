@@ -213,9 +213,10 @@ def _joined_exact_one_way(al: Alignment) -> None:
     if not any(al.q_free) or sum(al.c_free) < 2:
         return
     c, c_free = al.c, al.c_free
+    free_text = "".join(t for t, f in zip(c, c_free, strict=True) if f)
     for i, tok in enumerate(al.q):
-        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#"):
-            continue
+        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#") or tok not in free_text:
+            continue  # a word that is not inside the free words run together is no join of them
         for j in range(len(c) - 1):
             if not c_free[j] or not tok.startswith(c[j]):
                 continue  # cheap: the run must start the word

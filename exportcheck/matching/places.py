@@ -46,9 +46,17 @@ def place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(names)
 
 
-def places_in(tokens: list[str], skip_first: bool = True) -> set[tuple[str, ...]]:
+@cache
+def place_words() -> frozenset[str]:
+    """Every word of every place name: a name with none of them names no place (the fast path)."""
+    return frozenset(word for name in place_names() for word in name)
+
+
+def places_in(tokens: list[str] | tuple[str, ...], skip_first: bool = True) -> set[tuple[str, ...]]:
     """The country names written in ``tokens``; a country that opens the name ("China Railway") is its
     name, not a qualifier, and is skipped."""
+    if place_words().isdisjoint(tokens[1 if skip_first else 0:]):
+        return set()
     known = place_names()
     found: set[tuple[str, ...]] = set()
     for start in range(1 if skip_first else 0, len(tokens)):

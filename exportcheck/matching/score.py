@@ -51,7 +51,7 @@ from exportcheck.matching.align import (
     token_similarity,
 )
 from exportcheck.matching.normalise import NameForm, token_class
-from exportcheck.matching.places import is_place, places_in
+from exportcheck.matching.places import is_place, place_words, places_in
 from exportcheck.matching.scripts import is_latin
 
 DEFAULT_THRESHOLD = 0.80
@@ -84,7 +84,7 @@ PLACE_MISMATCH = 0.8
 # not the name of "University of Hong Kong": the place is all they share.
 PLACE_ONLY = 0.6
 # The order- and place-rules only matter near the threshold; below this they are not computed (speed).
-RULES_FROM = 0.5
+RULES_FROM = 0.7
 
 WeightFn = Callable[[str], float]
 
@@ -210,6 +210,8 @@ def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: flo
         result.penalties.append(("one name is only a place", PLACE_ONLY))
         return score * PLACE_ONLY
     free_q, free_c = set(result.unmatched_query), set(result.unmatched_candidate)
+    if place_words().isdisjoint(free_q) and place_words().isdisjoint(free_c):
+        return score
     qp = {p for p in places_in(q) if free_q.issuperset(p)}
     cp = {p for p in places_in(c) if free_c.issuperset(p)}
     if qp and cp:
