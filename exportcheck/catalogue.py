@@ -6,12 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from exportcheck.errors import SnapshotError
-from exportcheck.sources import all_sources
+from exportcheck.sources import all_sources, binds_as_listing
 from exportcheck.store import SnapshotStore
 
 
 def source_statuses(store: SnapshotStore) -> list[dict[str, Any]]:
-    """One dict per declared source: its declaration and its latest snapshot (``None`` if none)."""
+    """One dict per declared source: its declaration and its latest snapshot (``None`` if none).
+
+    ``nature`` and ``effect`` are the source's own declaration (what a listing does in law, in one line);
+    ``binding_listing`` says whether the claims engine counts a hit as a listing that makes an export
+    licensable or prohibited, or reports it as a red flag (:func:`exportcheck.sources.binds_as_listing`).
+    """
     now = datetime.now(UTC)
     rows = []
     for source in all_sources().values():
@@ -40,6 +45,9 @@ def source_statuses(store: SnapshotStore) -> list[dict[str, Any]]:
             "url": spec.url, "homepage": spec.homepage, "formats": spec.formats_published,
             "licence": spec.licence, "attribution": spec.attribution,
             "record_bounds": [spec.min_records, spec.max_records],
+            "nature": spec.nature, "jurisdiction": spec.jurisdiction, "effect": spec.effect,
+            "binding_listing": binds_as_listing(spec.nature),
+            "sub_lists": {name: {"nature": sub.nature, "effect": sub.effect} for name, sub in spec.sub_lists.items()},
             "has_parser": source.has_parser, "verified_on_real_file": source.verified,
             "mirror_formats": [f.name for f in source.formats], "snapshot": snapshot,
         })

@@ -18,6 +18,14 @@ when the same version is published again.
 ``versions.json`` lists snapshots oldest data first (ties: retrieval order), and ``last_successful``
 points at the newest data a successful run produced. Importing an older file later (backfilling
 history from a mirror) therefore adds history without moving the pointer back in time.
+
+Which snapshot is read (one rule, :func:`read_order`, used by :meth:`SnapshotStore.choose`,
+:meth:`~SnapshotStore.latest` and the ``last_successful`` pointer): snapshots are ordered by their data
+date (the edition they hold), then by when they were retrieved; a snapshot is passed over where a
+snapshot of a *fuller* format of the same source (``Format.fullness``) holds the same edition: the same
+data date, or one within the source's declared ``same_edition_days``. So a partial copy refreshed after
+the full transcription of the same edition never becomes the latest (the nsfreg 1260H JSON, 80 entries
+dated by the Federal Register two days after the 376-entry OpenSanctions transcription of that edition).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -155,6 +163,43 @@ def _data_order(entry: VersionEntry) -> tuple[date, datetime]:
     return (entry.data_date or entry.retrieved_at.date(), entry.retrieved_at)
 
 
+@dataclass(frozen=True)
+class EditionRule:
+    """What a source declares about choosing between its snapshots (see :func:`read_order`)."""
+
+    same_edition_days: int = 0
+    fullness: dict[str, int] = field(default_factory=dict)  # format name → declared fullness
+
+    @classmethod
+    def of(cls, source_id: str) -> EditionRule:
+        """The rule a source declares; the plain data-date order for an undeclared source."""
+        from exportcheck.sources import all_sources
+
+        source = all_sources().get(source_id)
+        if source is None:
+            return cls()
+        return cls(source.spec.same_edition_days, {f.name: f.fullness for f in source.formats})
+
+
+def read_order(metas: Sequence[SnapshotMeta], rule: EditionRule) -> list[SnapshotMeta]:
+    """The snapshots a reader may choose from, oldest edition first: every one, minus those a snapshot of a
+    fuller format of the same edition supersedes (data dates at most ``rule.same_edition_days`` apart).
+
+    The caller passes only the snapshots that stood on its date, so a fuller copy published after the
+    date never hides the partial one that was all there was.
+    """
+
+    def when(meta: SnapshotMeta) -> date:
+        return meta.data_date or meta.retrieved_at.date()
+
+    def superseded(meta: SnapshotMeta) -> bool:
+        mine = rule.fullness.get(meta.format, 0)
+        return any(rule.fullness.get(o.format, 0) > mine and abs((when(o) - when(meta)).days) <= rule.same_edition_days
+                   for o in metas)
+
+    return sorted((m for m in metas if not superseded(m)), key=lambda m: (when(m), m.retrieved_at))
+
+
 class SnapshotStore:
     """Read and publish snapshots under one lists directory."""
 
@@ -179,8 +224,12 @@ class SnapshotStore:
         return [self.get(source_id, entry.version) for entry in self.index(source_id).versions]
 
     def get(self, source_id: str, version: str | None = None) -> Snapshot:
-        """One snapshot; ``None`` means the last successful one."""
+        """One snapshot; ``None`` means the latest (:meth:`latest`)."""
         index = self.index(source_id)
+        if not version and index.last_successful:
+            latest = self.latest(source_id)
+            if latest is not None:
+                return latest
         chosen = version or index.last_successful
         if not chosen:
             raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
@@ -194,7 +243,14 @@ class SnapshotStore:
         return Snapshot(SnapshotMeta.model_validate_json(meta_path.read_text(encoding="utf-8")), folder)
 
     def latest(self, source_id: str) -> Snapshot | None:
-        return self.get(source_id) if self.index(source_id).last_successful else None
+        """The snapshot a reader reads today: the last in :func:`read_order` of every snapshot held."""
+        snaps = self.snapshots(source_id)
+        return self._ordered(source_id, snaps)[-1] if snaps else None
+
+    def _ordered(self, source_id: str, snaps: Sequence[Snapshot]) -> list[Snapshot]:
+        """``snaps`` in :func:`read_order` under the source's declared rule (superseded copies left out)."""
+        by_meta = {id(s.meta): s for s in snaps}
+        return [by_meta[id(m)] for m in read_order([s.meta for s in snaps], EditionRule.of(source_id))]
 
     def choose(self, source_id: str, when: date | None = None) -> SnapshotChoice:
         """Which snapshot(s) of a source to read for ``when`` (the latest where ``when`` is None).
@@ -204,22 +260,22 @@ class SnapshotStore:
         (callers then filter by listing and end dates, and say so). Where the chosen snapshot is more
         than :data:`STALE_DAYS` older than ``when`` and a newer one is held, the latest snapshot is
         named too (``later``): a list read long before the date misses everything listed in between,
-        and the later copy's listing dates say what was added when.
+        and the later copy's listing dates say what was added when. Between copies of the same edition the
+        fuller format is read (:func:`read_order`).
         """
         if when is None:
             return SnapshotChoice(source_id, None, self.latest(source_id))
         snaps = self.snapshots(source_id)
         if not snaps:
             return SnapshotChoice(source_id, when, None)
-        dated = sorted(snaps, key=lambda s: (s.meta.data_date or date.min, s.meta.retrieved_at))
-        before = [s for s in dated if (s.meta.data_date or date.min) <= when]
+        latest = self._ordered(source_id, snaps)[-1]
+        before = self._ordered(source_id, [s for s in snaps if (s.meta.data_date or date.min) <= when])
         if not before:
-            return SnapshotChoice(source_id, when, dated[0])
+            return SnapshotChoice(source_id, when, self._ordered(source_id, snaps)[0])
         chosen = before[-1]
         later = None
-        if (chosen.meta.data_date and (when - chosen.meta.data_date).days > STALE_DAYS
-                and chosen.version != dated[-1].version):
-            later = self.latest(source_id) or dated[-1]
+        if chosen.meta.data_date and (when - chosen.meta.data_date).days > STALE_DAYS and chosen.version != latest.version:
+            later = latest
         return SnapshotChoice(source_id, when, chosen, later)
 
     def as_of(self, source_id: str, when: date) -> Snapshot | None:
@@ -257,11 +313,15 @@ class SnapshotStore:
         meta = meta.model_copy(update={"tables": sorted(tables)})
         entry = VersionEntry(version=meta.version, retrieved_at=meta.retrieved_at, data_date=meta.data_date,
                              record_count=meta.record_count, sha256=snapshot_sha(meta))
+        metas = [meta]
+        for old in index.versions:
+            try:
+                metas.append(self.get(meta.source, old.version).meta)
+            except SnapshotError:  # a damaged older snapshot: it cannot be read, so it cannot be the latest
+                continue
         index.versions.append(entry)
         index.versions.sort(key=_data_order)
-        current = next((v for v in index.versions if v.version == index.last_successful), None)
-        if current is None or _data_order(entry) >= _data_order(current):
-            index.last_successful = meta.version
+        index.last_successful = read_order(metas, EditionRule.of(meta.source))[-1].version
         try:
             _write_json_atomic(source_dir / VERSIONS_FILE, index.model_dump_json(indent=2))
         except BaseException as exc:

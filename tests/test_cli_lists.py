@@ -59,6 +59,36 @@ def test_sources_text_says_no_snapshot(lists_dir):
     assert result.stdout.count("no snapshot") == len(all_sources())
 
 
+def test_sources_states_each_lists_nature_and_effect_uncut_at_80_columns(lists_dir):
+    """CI pipes `sources` at 80 columns: every source's declared effect is printed whole on its own line, and
+    whether it is a listing or a red flag (a research dataset, the 1286 list) is said next to it."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run([sys.executable, "-m", "exportcheck", "sources", "--lists-dir", str(lists_dir)],
+                          capture_output=True, text=True, cwd=REPO, check=False, env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "…" not in done.stdout
+    for sid, source in all_sources().items():
+        spec = source.spec
+        line = next(x for x in lines if x.startswith(f"  {sid}: "))
+        assert line.endswith(spec.effect) and f"({spec.jurisdiction})" in line
+        head = line.split(" (")[0]  # "  us-1286: red flag, research-security"
+        listing = spec.nature in {"sanctions", "export-control-end-user", "export-control-items"}
+        assert head.startswith(f"  {sid}: " + ("listing" if listing else "per sub-list" if spec.sub_lists
+                                                else "red flag")), head
+        for name, sub in spec.sub_lists.items():
+            assert f"    {sid} / {name}: {sub.nature}: {sub.effect}" in lines
+    assert next(x for x in lines if x.startswith("  aspi-unitracker: ")).startswith("  aspi-unitracker: red flag, research")
+    rows = _by_id(runner.invoke(app, ["sources", "--json"]).stdout)
+    assert rows["us-1286"]["nature"] == "research-security" and rows["us-1286"]["binding_listing"] is False
+    assert rows["us-entity-list"]["binding_listing"] is True
+
+
 def test_lists_dir_option_and_environment_variable(mirror_lists, tmp_path, monkeypatch):
     empty = tmp_path / "empty"
     empty.mkdir()

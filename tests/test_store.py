@@ -10,7 +10,7 @@ import pytest
 
 from exportcheck.errors import SnapshotError
 from exportcheck.model import Entity, FileManifest, SnapshotMeta, VersionEntry
-from exportcheck.store import SnapshotStore, combined_sha, snapshot_sha
+from exportcheck.store import EditionRule, SnapshotStore, combined_sha, read_order, snapshot_sha
 from exportcheck.tables import records_to_arrow
 
 
@@ -89,3 +89,46 @@ def test_checks_are_kept_short(tmp_path):
 def test_combined_sha_is_order_independent():
     assert combined_sha([("a", "1")]) == "1"
     assert combined_sha([("a", "1"), ("b", "2")]) == combined_sha([("b", "2"), ("a", "1")]) != "1"
+
+
+# --- the declared rule for choosing between copies of one edition (store.read_order) ------------------------
+def _meta(data_date: str, fmt: str, retrieved: str, source: str = "t") -> SnapshotMeta:
+    return SnapshotMeta(source=source, version=f"{data_date}_{fmt[:10]}", kind="entities", source_url="file:///x",
+                        retrieved_at=datetime.fromisoformat(retrieved).replace(tzinfo=UTC),
+                        data_date=date.fromisoformat(data_date), files=[], record_count=1, parser="t",
+                        parser_version="1", format=fmt)
+
+
+def test_read_order_prefers_the_fuller_format_on_one_edition_whatever_the_refresh_order() -> None:
+    rule = EditionRule(same_edition_days=7, fullness={"full": 1, "partial": 0})
+    full = _meta("2026-06-08", "full", "2026-07-01T10:00:00")
+    partial = _meta("2026-06-10", "partial", "2026-07-01T11:00:00")  # two days later, refreshed later
+    assert [m.format for m in read_order([full, partial], rule)] == ["full"]
+    assert [m.format for m in read_order([partial, full], rule)] == ["full"]
+    # without the declared window only equal dates are one edition: the later partial copy is newer data
+    assert [m.format for m in read_order([full, partial], EditionRule(0, rule.fullness))] == ["full", "partial"]
+    same_day = _meta("2026-06-08", "partial", "2026-07-02T00:00:00")
+    assert [m.format for m in read_order([full, same_day], EditionRule(0, rule.fullness))] == ["full"]
+    # a partial copy of a LATER edition (outside the window) is newer data and is read
+    later = _meta("2026-09-01", "partial", "2026-07-01T12:00:00")
+    assert [m.format for m in read_order([full, partial, later], rule)] == ["full", "partial"]
+    assert read_order([full, partial, later], rule)[-1] is later
+    # an undeclared source keeps the plain order: data date, then retrieval
+    assert read_order([partial, full], EditionRule()) == [full, partial]
+
+
+def test_store_latest_and_as_of_follow_the_declared_rule_for_1260h(tmp_path: Path) -> None:
+    """us-1260h declares the OpenSanctions transcription fuller than the nsfreg copy of the same edition."""
+    store = SnapshotStore(tmp_path / "lists")
+    for data_date, fmt, retrieved in (("2026-06-08", "opensanctions-csv", "2026-07-01T10:00:00"),
+                                      ("2026-06-10", "nsfreg-json", "2026-07-01T11:00:00")):
+        meta = _meta(data_date, fmt, retrieved, source="us-1260h")
+        raw = tmp_path / f"{fmt}.txt"
+        raw.write_text(fmt)
+        store.publish(meta, [raw], {})
+    latest = store.latest("us-1260h")
+    assert latest is not None and latest.meta.format == "opensanctions-csv"
+    assert store.index("us-1260h").last_successful == latest.version == store.get("us-1260h").version
+    assert store.as_of("us-1260h", date(2026, 6, 9)).meta.format == "opensanctions-csv"  # type: ignore[union-attr]
+    assert store.as_of("us-1260h", date(2026, 8, 1)).meta.format == "opensanctions-csv"  # type: ignore[union-attr]
+    assert store.choose("us-1260h", None).snapshot.version == latest.version  # type: ignore[union-attr]

@@ -42,7 +42,8 @@ SHARED = Path(os.environ.get("EXPORTCHECK_SHARED", CHECKOUT_ROOT.parent / "share
 CASES = SHARED / "data" / "bench" / "nomenklatura_name_bench_cases.csv"
 RAW = SHARED / "data" / "raw"
 NEGATIVES = PACKAGE_ROOT / "bench" / "data" / "negative_names.txt"
-TARGETS = {"f1": 0.85, "negatives": 1000, "recall_at_1": 0.99, "fpr": 0.01, "qps": 1000.0, "p99_ms": 10.0, "build_s": 10.0, "rss_mb": 1536.0}
+TARGETS = {"f1": 0.85, "negatives": 1000, "recall_at_1": 0.99, "fpr": 0.01, "qps": 2000.0, "full_qps": 1500.0,
+           "p99_ms": 5.0, "build_s": 10.0, "rss_mb": 1536.0}
 
 _ABBREVIATE = [("Corporation", "Corp"), ("Technology", "Tech"), ("Technologies", "Tech"),
                ("International", "Intl"), ("Institute", "Inst"), ("Group", "Grp"), ("Company", "Co"),
@@ -301,16 +302,18 @@ def _own_peak_mb(fallback: float) -> float:
 
 
 def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:
+    """Wall-clock queries/s and latencies, and queries per CPU-second (what other processes on a busy
+    machine do not inflate: compare it with the target when the load average is high)."""
     lat = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for q in queries:
         t = time.perf_counter()
         fn(q)
         lat.append(time.perf_counter() - t)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     lat.sort()
-    return {"n": len(lat), "qps": len(lat) / wall, "p50_ms": statistics.median(lat) * 1000,
-            "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000}
+    return {"n": len(lat), "qps": len(lat) / wall, "cpu_qps": len(lat) / cpu if cpu else 0.0,
+            "p50_ms": statistics.median(lat) * 1000, "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000}
 
 
 def speed(lists_dir: Path) -> dict[str, Any]:
@@ -318,6 +321,15 @@ def speed(lists_dir: Path) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=str(CHECKOUT_ROOT), env={**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT)})
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load_note() -> str:
+    """The load average beside wall-clock figures: on a busy 2-core machine they are inflated."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.1f} / {five:.1f} ({os.cpu_count()} cores: above that, wall-clock figures are inflated)"
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -380,10 +392,14 @@ def run() -> None:
         score, full = sp["score"], sp["full"]
         print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
               f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
-        print(f"    score only : {score['qps']:.0f} q/s, p50 {score['p50_ms']:.2f} ms, p99 {score['p99_ms']:.2f} ms "
-              f"({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
-        print(f"    full result: {full['qps']:.0f} q/s, p50 {full['p50_ms']:.2f} ms, p99 {full['p99_ms']:.2f} ms "
-              f"({full['n']} queries, explanations and related parties)")
+        print(f"    score only : {score['qps']:.0f} q/s ({score['cpu_qps']:.0f} per CPU-second), p50 {score['p50_ms']:.2f} ms, "
+              f"p99 {score['p99_ms']:.2f} ms ({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} "
+              f"/ {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
+        print(f"    full result: {full['qps']:.0f} q/s ({full['cpu_qps']:.0f} per CPU-second), p50 {full['p50_ms']:.2f} ms, "
+              f"p99 {full['p99_ms']:.2f} ms ({full['n']} queries, explanations and related parties): "
+              f"{_ok(full['qps'], TARGETS['full_qps'])}")
+        print(f"    targets: score only >= {TARGETS['qps']:.0f} q/s, full >= {TARGETS['full_qps']:.0f} q/s, "
+              f"p99 < {TARGETS['p99_ms']:.0f} ms, in one process; {_load_note()}")
         print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
 
         print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2       ofac")

@@ -124,7 +124,10 @@ class Controls:
             key = _control_key(self.lists_dir)
             if key not in _LOADED:
                 try:
-                    _LOADED[key] = control_lists.load_controls(str(self.lists_dir))
+                    loaded = control_lists.load_controls(str(self.lists_dir))
+                    for old in [k for k in _LOADED if k[0] == key[0]]:  # an older snapshot set of this folder:
+                        del _LOADED[old]  # a long-running server keeps one copy per lists folder, not one per refresh
+                    _LOADED[key] = loaded
                 except SnapshotError as exc:  # no control list refreshed yet: steps say so, screening still runs
                     self._missing = str(exc)
                     return None

@@ -121,6 +121,51 @@ def list_category(source: str, list_name: str, programs: list[str] | None = None
     return NATURE_CATEGORY.get(nature, "red-flag")
 
 
+def is_listing(source: str, list_name: str = "") -> bool:
+    """True when an entry of this source (sub-list) is a listing that can make an export licensable or prohibited
+    by itself; False for a red flag (1286, UFLPA, FCC, State, METI, MOFCOM, 1260H, NS-CMIC, research).
+
+    Read from the source's declared nature (:func:`exportcheck.sources.binds_as_listing`), never re-declared.
+    """
+    from exportcheck.sources import binds_as_listing
+
+    return binds_as_listing(list_nature(source, list_name))
+
+
+def is_research(source: str, list_name: str = "") -> bool:
+    """A research dataset (ASPI's tracker): being in it is never "being listed", whatever a claim names."""
+    from exportcheck.sources import is_research as research
+
+    return research(list_nature(source, list_name))
+
+
+def may_decide(source: str) -> bool:
+    """Whether a source holds any listing (alone or among sub-lists, like the CSL): only such a source's
+    coverage (a missing or stale snapshot) can leave a listing claim undetermined."""
+    spec = _spec(source)
+    if spec is None:
+        return True  # unknown: the caller cannot tell, so a gap in it stays visible
+    from exportcheck.sources import binds_as_listing
+
+    return any(binds_as_listing(n) for n in (spec.nature, *(sub.nature for sub in spec.sub_lists.values())))
+
+
+def effect(source: str, list_name: str = "") -> str:
+    """The one-line legal effect a source declares for an entry on sub-list ``list_name`` ("" if unknown)."""
+    spec = _spec(source)
+    return spec.effect_of(list_name) if spec is not None else ""
+
+
+def red_flag_label(source: str, list_name: str = "") -> str:
+    """How a finding names a red-flag hit: what kind of red flag, and the source's one-line effect."""
+    from exportcheck.sources import RED_FLAG_LABELS
+
+    nature = list_nature(source, list_name)
+    label = RED_FLAG_LABELS.get(nature, f"a red flag ({nature or 'undeclared list'}), not an export ban")
+    line = effect(source, list_name)
+    return f"{label}. Effect: {line}" if line else label
+
+
 def jurisdiction(source: str, list_name: str) -> str:
     """eu | un | gb | us | ...: whose law the listing is (the source's declared jurisdiction, lower-cased)."""
     spec = _spec(source)

@@ -16,7 +16,7 @@ from); :class:`PartyHit` only adds which party it was found for and how it stood
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -224,13 +224,32 @@ def lookalikes(ctx: Context, claim: Claim) -> tuple[list[str], list[Evidence]]:
     return sentences, evidence
 
 
-def stale_sources(checked: Sequence[SnapshotRef], period: Period | None) -> list[SnapshotRef]:
+def stale_sources(checked: Sequence[SnapshotRef], period: Period | None,
+                  deciding: Collection[str] | None = None) -> list[SnapshotRef]:
     """Sources read only in a snapshot from more than :data:`STALE_DAYS` before the export date.
 
     Such a snapshot cannot show that a party was *not* listed on the date: anything listed in between
     is missing from it. Steps turn "nothing found" into "undetermined" for these. (Where a later
     snapshot is held, :meth:`SnapshotStore.choose` has it read too, and the source is not stale.)
+
+    Only sources that can decide the claim count (``deciding``; by default those holding listings,
+    :func:`rules.may_decide`): a red-flag dataset with no copy near the date (ASPI's 2020 tracker) is
+    reported for awareness, and its age never makes a claim undetermined (:func:`stale_red_flags`).
     """
+    return [ref for ref in _stale(checked, period) if _decides(ref.source, deciding)]
+
+
+def stale_red_flags(checked: Sequence[SnapshotRef], period: Period | None,
+                    deciding: Collection[str] | None = None) -> list[SnapshotRef]:
+    """The stale sources :func:`stale_sources` leaves out: red-flag datasets read in an old copy."""
+    return [ref for ref in _stale(checked, period) if not _decides(ref.source, deciding)]
+
+
+def _decides(source: str, deciding: Collection[str] | None) -> bool:
+    return source in deciding if deciding is not None else rules.may_decide(source)
+
+
+def _stale(checked: Sequence[SnapshotRef], period: Period | None) -> list[SnapshotRef]:
     if period is None:
         return []
     newest: dict[str, SnapshotRef] = {}
@@ -241,7 +260,19 @@ def stale_sources(checked: Sequence[SnapshotRef], period: Period | None) -> list
             if ref.data_date and (period.end - date.fromisoformat(ref.data_date[:10])).days > STALE_DAYS]
 
 
-def coverage_sentences(checked: Sequence[SnapshotRef], period: Period | None) -> list[str]:
+def _after_date(checked: Sequence[SnapshotRef], period: Period | None) -> list[SnapshotRef]:
+    """Sources whose oldest copy held is dated after the export: what they say is not read back to the date."""
+    if period is None:
+        return []
+    oldest: dict[str, SnapshotRef] = {}
+    for ref in checked:
+        if ref.version and (ref.source not in oldest or ref.data_date < oldest[ref.source].data_date):
+            oldest[ref.source] = ref
+    return [ref for ref in oldest.values() if ref.data_date and date.fromisoformat(ref.data_date[:10]) > period.end]
+
+
+def coverage_sentences(checked: Sequence[SnapshotRef], period: Period | None,
+                       deciding: Collection[str] | None = None) -> list[str]:
     """What was read and what was not, for a finding."""
     held = [c for c in checked if c.version]
     parts = [f"Read {len(held)} snapshot(s): " + ", ".join(c.label() for c in held) + "." if held
@@ -249,9 +280,19 @@ def coverage_sentences(checked: Sequence[SnapshotRef], period: Period | None) ->
     missing = sorted({c.source for c in checked if not c.version})
     if missing:
         parts.append("Not checked (no snapshot held): " + ", ".join(missing) + ".")
-    stale = stale_sources(checked, period)
+    stale = stale_sources(checked, period, deciding)
     if stale:
         parts.append("Only snapshots from well before the export date are held for " + ", ".join(
             f"{r.source} ({r.data_date})" for r in stale) + ": parties listed between then and the export date "
             "would not be seen.")
+    old_flags = stale_red_flags(checked, period, deciding)
+    if old_flags:
+        parts.append("Red-flag datasets held only in a copy from well before the export date: " + ", ".join(
+            f"{r.source} ({r.data_date})" for r in old_flags) + "; they are reported for awareness as they stood "
+            "then and do not decide the claim.")
+    later = _after_date(checked, period)
+    if later:
+        parts.append("Held only in editions from after the export date: " + ", ".join(
+            f"{r.source} ({r.data_date})" for r in later) + "; an entry with its own listing date is placed by it, "
+            "one without is not read back to the export date, and an entry removed before the edition is not seen.")
     return parts

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -54,6 +54,29 @@ def sources(
     # ("no snapshot", a source id) is cut to an ellipsis where a script or a log reads it.
     out = console if console.is_terminal else Console(width=max(console.width, 160), highlight=False)
     out.print(table)
+    out.print()
+    out.print("What each list is in law (its declared nature and one-line effect; a red flag never makes an "
+              "export licensable by itself):", highlight=False, soft_wrap=True)
+    for line in effect_lines(rows):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each: a log never cuts them
+
+
+def effect_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per source (and per declared sub-list): ``id: listing|red flag, nature (jurisdiction): effect``.
+
+    Printed below the table rather than as columns: an effect is a sentence, and a column would be cut to
+    an ellipsis at 80 columns; a soft-wrapped line is never cut.
+    """
+    lines = []
+    for row in rows:
+        kind = "listing" if row["binding_listing"] else "red flag"
+        if row["sub_lists"] and not row["binding_listing"]:
+            kind = "per sub-list"  # an aggregate (the CSL): each row has the effect of its own sub-list
+        nature = "" if row["nature"] == "red-flag" else f", {row['nature']}"
+        lines.append(f"  {row['id']}: {kind}{nature} ({row['jurisdiction']}): {row['effect']}")
+        for name, sub in row["sub_lists"].items():
+            lines.append(f"    {row['id']} / {name}: {sub['nature']}: {sub['effect']}")
+    return lines
 
 
 @app.command()

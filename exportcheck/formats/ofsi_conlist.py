@@ -23,6 +23,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.errors import ParseError
@@ -42,10 +43,14 @@ QUALITY = {"good quality": "strong", "low quality": "weak"}
 _UK_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _UKSL_REF = re.compile(r"\(UK Sanctions List Ref\):\s*([A-Z]{2,4}\d{3,5})")
 _NUMBERED = re.compile(r"(?:^|\s)\(?\d{1,2}\)\s*")
+_NAME_COLUMNS = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6")
+_ADDRESS_COLUMNS = ("Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6", "Post/Zip Code",
+                    "Country")
 _ID_COLUMNS = ("Passport Number", "Passport Details", "National Identification Number",
                "National Identification Details", "NI Number")
 
 
+@lru_cache(maxsize=8192)
 def uk_date(text: str | None) -> str:
     """``DD/MM/YYYY`` → ISO, keeping only the known precision (``00/00/1980`` → ``1980``, ``00/05/1980`` → ``1980-05``)."""
     value = clean(text)
@@ -109,15 +114,17 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     if missing or len(header) != width:
         raise ParseError(sid, f"{path.name}: header has {len(header)} columns (expected {width}); "
                               f"missing {', '.join(missing) or 'none'}")
-    col = {name: i for i, name in enumerate(header)}
     groups: dict[str, _Group] = {}
     warnings: list[str] = []
     for offset, row in enumerate(rows[2:], start=3):
-        if not any(cell.strip() for cell in row):
+        # only the filled cells, cleaned (most of a row's 29-36 cells are empty); missing ones read as "".
+        # strict=False: an XLSX row stops at its last filled cell, and a CSV row's width is checked below
+        cells = {name: " ".join(value.split()) for name, value in zip(header, row, strict=False)
+                 if value and not value.isspace()}
+        if not cells:
             continue
         if len(row) < width and path.suffix.lower() != ".xlsx":
             raise ParseError(sid, f"{path.name} line {offset}: {len(row)} fields, expected {width} (truncated file?)")
-        cells = {name: clean(row[i]) if i < len(row) else "" for name, i in col.items()}
         _add_row(groups, cells, offset, path.name, sid)
     records = [_entity(g, ctx) for g in groups.values()]
     stated = uk_date(rows[0][1] if len(rows[0]) > 1 else "")
@@ -126,19 +133,19 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
 
 
 def _add_row(groups: dict[str, _Group], cells: dict[str, str], line: int, file_name: str, sid: str) -> None:
-    group_id = cells["Group ID"]
+    group_id = cells.get("Group ID", "")
     if not group_id:
         raise ParseError(sid, f"{file_name} line {line}: row without a Group ID")
-    kind = cells["Group Type"].lower()
+    kind = cells.get("Group Type", "").lower()
     schema = SCHEMAS.get(kind)
     if schema is None:
-        raise ParseError(sid, f"{file_name} line {line}: unknown Group Type {cells['Group Type']!r}")
+        raise ParseError(sid, f"{file_name} line {line}: unknown Group Type {cells.get('Group Type', '')!r}")
     group = groups.setdefault(group_id, _Group(group_id, schema, line))
-    alias_type = cells["Alias Type"].lower()
+    alias_type = cells.get("Alias Type", "").lower()
     if alias_type not in ALIAS_TYPES:
-        raise ParseError(sid, f"{file_name} line {line}: unknown Alias Type {cells['Alias Type']!r}")
+        raise ParseError(sid, f"{file_name} line {line}: unknown Alias Type {cells.get('Alias Type', '')!r}")
     primary, typ = ALIAS_TYPES[alias_type]
-    name = clean(" ".join(cells.get(f"Name {i}", "") for i in (1, 2, 3, 4, 5, 6)))
+    name = " ".join(cells[c] for c in _NAME_COLUMNS if c in cells)
     quality = QUALITY.get(cells.get("Alias Quality", "").lower(), "")
     if name:
         group.names.append((name, primary, typ, quality))
@@ -148,21 +155,21 @@ def _add_row(groups: dict[str, _Group], cells: dict[str, str], line: int, file_n
         group.names.append((cells["Name Non-Latin Script"], False, "original-script", ""))
         if script:
             group.facts.append(f"non-Latin script: {script}")
-    for target, value in ((group.regimes, cells["Regime"]), (group.listed, uk_date(cells["Listed On"])),
+    for target, value in ((group.regimes, cells.get("Regime", "")), (group.listed, uk_date(cells.get("Listed On", ""))),
                           (group.designated, uk_date(cells.get("UK Sanctions List Date Designated", ""))),
                           (group.births, uk_date(cells.get("DOB", "")))):
         if value and value not in target:
             target.append(value)
-    for nationality in numbered(cells.get("Nationality", "")):
+    for nationality in numbered(cells["Nationality"]) if "Nationality" in cells else ():
         if nationality not in group.nationalities:
             group.nationalities.append(nationality)
-    address = _address(cells)
-    if address.full:
+    if any(c in cells for c in _ADDRESS_COLUMNS):
+        address = _address(cells)
         group.addresses.setdefault(address.full, address)
     for column in _ID_COLUMNS:
         if cells.get(column):
             group.identifiers.setdefault((column, cells[column]), Identifier(type=column, value=cells[column]))
-    for ref in _UKSL_REF.findall(cells.get("Other Information", "")):
+    for ref in _UKSL_REF.findall(cells["Other Information"]) if "Other Information" in cells else ():
         group.identifiers.setdefault(("UK Sanctions List Ref", ref), Identifier(type="UK Sanctions List Ref", value=ref,
                                                                                 country="GB"))
     for label in ("Title", "Position", "Town of Birth", "Country of Birth", "Other Information"):

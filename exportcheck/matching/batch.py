@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -166,6 +167,9 @@ class ChunkDone:
     frame: pd.DataFrame | None
     pid: int
     peak_mb: float
+    started: float = 0.0  # wall clock (time.time) when the worker began and ended the chunk
+    ended: float = 0.0
+    cpu_s: float = 0.0  # the worker's CPU seconds on it (what a loaded machine does not inflate)
 
 
 def peak_mb() -> float:
@@ -186,6 +190,7 @@ def part_path(folder: Path, number: int) -> Path:
 
 def screen_chunk(number: int, part: pd.DataFrame, spec: BatchSpec, dest: str | None) -> ChunkDone:
     """One task: screen a chunk, flatten it, and write it to ``dest/part-NNNNNN.parquet`` (or return it)."""
+    started, cpu = time.time(), time.process_time()
     flat = flat_rows(screen_partition(part, spec), spec.reviews)
     is_match = flat["is_match"].astype(bool)
     done = ChunkDone(number=number, rows=len(part), hits=int(is_match.sum()),
@@ -196,6 +201,7 @@ def screen_chunk(number: int, part: pd.DataFrame, spec: BatchSpec, dest: str | N
     else:
         write_part(flat, part_path(Path(dest), number))
     done.peak_mb = peak_mb()
+    done.started, done.ended, done.cpu_s = started, time.time(), time.process_time() - cpu
     return done
 
 
@@ -229,7 +235,7 @@ def _init_worker(lists_dir: str | None, as_of: date | None) -> None:
 
 def run_chunks(frame: pd.DataFrame, spec: BatchSpec, *, workers: int = 1, dask: str | None = None,
                dest: Path | None = None, on_chunk: Callable[[ChunkDone], None] | None = None,
-               chunk_rows: int = CHUNK_ROWS) -> list[ChunkDone]:
+               chunk_rows: int = CHUNK_ROWS, in_process: bool | None = None) -> list[ChunkDone]:
     """Screen every chunk of ``frame`` here (``workers=1``), on ``workers`` local processes, or on the Dask
     scheduler at ``dask``; return what each chunk reported, in input order.
 
@@ -247,7 +253,7 @@ def run_chunks(frame: pd.DataFrame, spec: BatchSpec, *, workers: int = 1, dask: 
     target = str(dest) if dest is not None else None
     if dask:
         _run_dask(dask, parts, spec, finished)
-    elif workers <= 1:
+    elif in_process if in_process is not None else workers <= 1:
         for number, part in parts:
             finished(screen_chunk(number, part, spec, target))
     else:

@@ -154,6 +154,7 @@ class MatchIndex:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_weights", None)
+        state.pop("_weigh", None)
         state.pop("_totals", None)
         state.pop("_similar", None)
         state.pop("_vocab_lengths", None)
@@ -173,18 +174,24 @@ class MatchIndex:
         Rarity is 0.5 + 0.5 · idf / max idf, so a very common name token still counts half as much as
         a unique one, and a token the lists never use counts fully.
         """
-        cache = self.__dict__.setdefault("_weights", {})
-        found = cache.get(token)
-        if found is not None:
-            return found
+        return self.weigh(token)
+
+    @property
+    def weigh(self) -> Callable[[str], float]:
+        """:meth:`weight` as a dict lookup (C speed; the scorer calls it ~100 times per query), computing
+        and keeping a token's weight on first use."""
+        found = self.__dict__.get("_weigh")
+        if found is None:
+            found = self.__dict__["_weigh"] = _Weights(self).__getitem__
+        return found
+
+    def _weight(self, token: str) -> float:
         cls = CLASS_WEIGHTS[token_class(token)]
         df = self.postings.count(token)
         value = cls
         if cls >= 1.0 and df:
             n = len(self.names)
             value = cls * (0.5 + 0.5 * math.log(n / df) / math.log(n))
-        if len(cache) < 1_000_000:
-            cache[token] = value
         return value
 
     def vocab_lengths(self) -> np.ndarray:
@@ -198,7 +205,8 @@ class MatchIndex:
         """Each indexed name's total token weight (computed once, on first use)."""
         found = self.__dict__.get("_totals")
         if found is None:
-            weights = {t: self.weight(t) for t in self.postings.offsets}
+            weigh = self.weigh
+            weights = {t: weigh(t) for t in self.postings.offsets}
             found = np.fromiter((sum([weights[t] for t in n.form.tokens]) for n in self.names),
                                 dtype=np.float64, count=len(self.names))
             self.__dict__["_totals"] = found
@@ -238,11 +246,12 @@ class MatchIndex:
         """Ids of the names most worth scoring against ``query`` (no full scan)."""
         lists: list[np.ndarray] = []
         weights: list[float] = []
+        weigh = self.weigh
         common = COMMON_SHARE * len(self.names)
         fallback: list[tuple[np.ndarray, float]] = []
         for tok in query.tokens:
             ids = self.postings.get(tok)
-            w = self.weight(tok)
+            w = weigh(tok)
             if ids is not None:
                 if len(ids) > common:
                     fallback.append((ids, w))
@@ -284,7 +293,7 @@ class MatchIndex:
         repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
         uniq, inverse = np.unique(ids, return_inverse=True)
         shared = np.bincount(inverse, weights=repeated)
-        q_total = sum(self.weight(t) for t in query.tokens)
+        q_total = sum([weigh(t) for t in query.tokens])
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
             top = np.argpartition(-sums, limit)[:limit]
@@ -292,6 +301,20 @@ class MatchIndex:
         # names far behind the best estimate are not worth a full comparison
         keep = sums >= PROXY_SHARE * sums.max()
         return uniq[keep]
+
+
+class _Weights(dict[str, float]):
+    """Token → weight, filled on first lookup (at most a million kept: queries bring new tokens forever)."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, token: str) -> float:
+        value = self._index._weight(token)
+        if len(self) < 1_000_000:
+            self[token] = value
+        return value
 
 
 def _grams(token: str) -> list[str]:

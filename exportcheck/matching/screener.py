@@ -195,24 +195,27 @@ class Screener:
         """The best-scoring name of each candidate entity."""
         best: dict[int, _Best] = {}
         index = self.index
+        names, weigh, person, not_org = index.names, index.weigh, self._person, self._not_org
         names_company = bool(ORG_MARKERS.intersection(query.tokens))
+        filtered = bool(sources) or bool(as_of)  # else every row is allowed (no call per candidate)
         for name_id in index.candidates(query).tolist():
-            item = index.names[name_id]
+            item = names[name_id]
             row = item.row
-            if not self._rows_allowed(row, sources, as_of):
+            if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
-            comp = compare(query, item.form, index.weight, person=self._person[row])
+            comp = compare(query, item.form, weigh, person=person[row])
             score = comp.score
             extra: list[tuple[str, float]] = []
-            if names_company and self._not_org[row]:
+            if names_company and not_org[row]:
                 extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
                               NOT_AN_ORGANISATION))
                 score *= NOT_AN_ORGANISATION
-            listed_in = self._countries(row) if country else []
-            if country and listed_in and country.upper() not in listed_in:
-                extra.append((f"listed for {', '.join(listed_in)}, not {country.upper()}",
-                              COUNTRY_MISMATCH))
-                score *= COUNTRY_MISMATCH
+            if country:
+                listed_in = self._countries(row)
+                if listed_in and country.upper() not in listed_in:
+                    extra.append((f"listed for {', '.join(listed_in)}, not {country.upper()}",
+                                  COUNTRY_MISMATCH))
+                    score *= COUNTRY_MISMATCH
             old = best.get(row)
             if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
@@ -313,10 +316,8 @@ class Screener:
 
         parent = self._parent[row]
         if parent:
-            pform = name_form(parent)
-            for other, hit in sorted(self.best_per_entity(pform).items(), key=lambda kv: -kv[1].score):
-                if hit.score >= DEFAULT_THRESHOLD:
-                    add(other, "parent", f"the list names '{parent}' as its parent")
+            for other in self._parents_named(parent):
+                add(other, "parent", f"the list names '{parent}' as its parent")
         groups: set[str] = set()
         for item in self._names_of(row):
             groups |= item.form.groups
@@ -327,6 +328,15 @@ class Screener:
             for other in index.children.get(item.form.text, []):
                 add(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
         return out
+
+    def _parents_named(self, parent: str) -> list[int]:
+        """Rows matching a parent name the list gives, best first (kept: many units share one parent)."""
+        cache = self.__dict__.setdefault("_parent_rows", {})
+        found = cache.get(parent)
+        if found is None:
+            ranked = sorted(self.best_per_entity(name_form(parent)).items(), key=lambda kv: -kv[1].score)
+            found = cache[parent] = [other for other, hit in ranked if hit.score >= DEFAULT_THRESHOLD]
+        return found
 
     def _names_of(self, row: int) -> list[Any]:
         if not hasattr(self, "_by_row"):

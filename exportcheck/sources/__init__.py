@@ -13,10 +13,22 @@ import pkgutil
 from functools import cache
 
 from exportcheck.errors import ConfigError
-from exportcheck.sources.base import Format, LegalNature, OfficialFile, Parsed, Source, SourceSpec, SubList
+from exportcheck.sources.base import (
+    LISTING_NATURES,
+    RED_FLAG_LABELS,
+    Format,
+    LegalNature,
+    OfficialFile,
+    Parsed,
+    Source,
+    SourceSpec,
+    SubList,
+    binds_as_listing,
+    is_research,
+)
 
-__all__ = ["Format", "LegalNature", "OfficialFile", "Parsed", "Source", "SourceSpec", "SubList", "all_sources",
-           "get_source"]
+__all__ = ["LISTING_NATURES", "RED_FLAG_LABELS", "Format", "LegalNature", "OfficialFile", "Parsed", "Source",
+           "SourceSpec", "SubList", "all_sources", "binds_as_listing", "get_source", "is_research"]
 
 _NOT_SOURCES = {"base"}
 

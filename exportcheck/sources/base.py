@@ -37,12 +37,44 @@ LegalNature = Literal[
     "export-control-items",    # control lists of items (Annex I, CCL, Dutch national measures)
     "red-flag",                # designations without a licence effect (1260H, NS-CMIC)
     "import-restriction",      # UFLPA: presumption against imports into the US
-    "research-security",       # DoD 1286, ASPI's tracker
+    "research-security",       # DoD 1286: a government list restricting research funding
+    "research",                # ASPI's tracker: a think tank's research dataset, no legal effect, never a listing
     "procurement",             # government procurement / assistance bans (State nonproliferation)
     "equipment-authorisation", # FCC Covered List
     "foreign-export-control",  # another country's end-user list binding its own exporters (METI)
     "countermeasure",          # China's lists binding exports from China and dealings with listed firms
 ]
+
+
+#: The natures whose entries make an export licensable or prohibited by themselves: a hit on one of them can
+#: contradict a "no licence required" or "not sanctioned" claim. Every other nature is a red flag.
+LISTING_NATURES: frozenset[str] = frozenset({"sanctions", "export-control-end-user", "export-control-items"})
+
+#: How a finding names a hit of each red-flag nature: what it is for the exporter (the effect line of the
+#: source says what it does in law). China's lists are the counterparty's exposure, not the exporter's.
+RED_FLAG_LABELS: dict[str, str] = {
+    "red-flag": "a red flag relevant to awareness, not an export ban",
+    "import-restriction": "a red flag relevant to awareness (a US import restriction), not an export ban",
+    "research-security": "a red flag relevant to awareness (a research-funding restriction), not an export ban",
+    "research": "a red flag from research (no legal effect, not a listing)",
+    "procurement": "a red flag relevant to awareness (US procurement and assistance measures), not an EU export ban",
+    "equipment-authorisation": "a red flag relevant to awareness (a US equipment-authorisation bar), not an export ban",
+    "foreign-export-control": "a red flag relevant to awareness (another country's end-user list, binding its "
+                              "own exporters), not an EU export ban",
+    "countermeasure": "the counterparty's exposure under Chinese law (binds exports from China and dealings "
+                      "with the party), not an EU export ban",
+}
+
+
+def binds_as_listing(nature: str) -> bool:
+    """True when an entry of this nature makes an export licensable or prohibited by itself (a listing);
+    False for a red flag (relevant to awareness, or the counterparty's exposure)."""
+    return nature in LISTING_NATURES
+
+
+def is_research(nature: str) -> bool:
+    """A research dataset (no government designated anyone): being in it is never "being listed"."""
+    return nature == "research"
 
 
 class OfficialFile(BaseModel):
@@ -93,6 +125,10 @@ class SourceSpec(BaseModel):
     notes: str = ""
     #: The ``list`` value records carry when the file does not name its own sub-list ("Entity List", "SDN").
     list_label: str = ""
+    #: Snapshots whose data dates are at most this many days apart hold the same edition of the list (two
+    #: copies dating one edition differently: DoD's release date vs its Federal Register publication). Among
+    #: them the snapshot of the format with the higher ``Format.fullness`` is read (SnapshotStore.choose).
+    same_edition_days: int = Field(default=0, ge=0, le=31)
     #: Sub-lists of an aggregated source (trade.gov's CSL, OFAC's non-SDN lists) by the ``list`` value
     #: records carry; a sub-list not declared here takes the source's own nature.
     sub_lists: dict[str, SubList] = Field(default_factory=dict)
@@ -147,6 +183,10 @@ class Format:
     #: Overrides the source's per-country bounds for this shape (``{}``: a copy without countries).
     country_bounds: dict[str, tuple[int, int]] | None = None
     context: ParseContext | None = None
+    #: How complete this shape is relative to the source's other formats: on the same edition (equal data
+    #: dates, or within ``SourceSpec.same_edition_days``) the snapshot of the fuller format is read, whatever
+    #: order the files were refreshed in. A partial third-party copy declares a lower value than the full one.
+    fullness: int = 0
 
     def matches_primary(self, name: str) -> bool:
         lowered = name.lower()
@@ -199,6 +239,10 @@ class Source:
             if fmt.name == name:
                 return fmt
         raise ConfigError(f"{self.id}: no format {name!r}; formats: {', '.join(f.name for f in self.formats)}")
+
+    def fullness_of(self, format_name: str) -> int:
+        """The declared fullness of the format called ``format_name`` (0 for a format no longer declared)."""
+        return next((f.fullness for f in self.formats if f.name == format_name), 0)
 
     def mirror_dir_names(self) -> list[str]:
         return [self.spec.id, *[d for d in self.spec.mirror_dirs if d != self.spec.id]]

@@ -1,11 +1,18 @@
 """Japan's End User List (METI): foreign entities of WMD or conventional-weapons concern.
 
-Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries). The PDF edition of 2025-01-31
-(748 entries, no CW column) is read reliably by :func:`exportcheck.formats.meti_eul.parse_pdf` (rows must
-be numbered 1..N without a gap; tested on the real file) but is NOT declared here: pdfplumber's table
-finder takes tens of seconds for its 29 pages, more than the whole mirror's parse budget (20 s, see
-``python -m exportcheck.bench parse``). Declare ``Format(name="meti-pdf", primary="*end-user-list*.pdf",
-parse=meti_eul.parse_pdf)`` where the January 2025 edition is needed for as-of checks.
+Verified on the XLSX of 2025-09-29 (in force 2025-10-09; 835 entries).
+
+The PDF edition of 2025-01-31 (748 entries, no CW column) is NOT read by ``refresh``, on purpose. It is
+parsed reliably by :func:`exportcheck.formats.meti_eul.parse_pdf` (rows must be numbered 1..N without a gap
+or repeat; tested on the real file), but pdfplumber's layout analysis of its 29 pages costs ~10 s of CPU
+(measured 9.7 s CPU / 58 s wall on this project's 2-core machine under a load of ~9, issue 14): about half
+of the 20 s budget for parsing the whole mirror (``python -m exportcheck.bench parse``), for one edition
+that lapsed on 2025-10-08. The profile is pdfminer's content-stream interpretation (about half) and
+pdfplumber's per-cell character search (about a fifth): no table-finder setting removes the first. So
+as-of checks read the September 2025 XLSX, whose entries carry no listing date: for an export before
+2025-09-29 a hit says it was found only in a later edition. Declare
+``Format(name="meti-pdf", primary="*end-user-list*.pdf", parse=meti_eul.parse_pdf)`` where the January 2025
+edition is needed and the time is acceptable.
 """
 
 from __future__ import annotations

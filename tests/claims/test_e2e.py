@@ -143,3 +143,56 @@ def test_eu_annex_step_reads_real_annex_versions_bracketing_2024(real_report: Re
 def test_backends_are_the_project_packages(real_report: Report) -> None:
     """The claims engine calls the matcher and the control lists directly; the report says so."""
     assert real_report.backends == {"screener": "exportcheck.matching", "controls": "exportcheck.controls"}
+
+
+#: The example's verdicts, and why (issue 14 added the two red-flag-list checks; the six earlier verdicts are
+#: unchanged by registering ASPI, the new lists and the red-flag rule).
+EXPECTED_VERDICTS = {
+    "cetc24-part-no-licence": "undetermined",  # Entity List entry of 2024-05-14 within "2024"; Annex I open
+    "siqa-duv-no-licence": "undetermined",  # the DUV model is not public
+    "cetc24-sanctions": "consistent",  # no sanctions listing; NS-CMIC/1260H of the parent are not sanctions
+    "only-licensed-or-exempt": "undetermined",  # invokes the government; nothing public settles it
+    "customer-judgement": "undetermined",  # the lists flagged CETC before 2024; what ASML knew is not public
+    "siqa-not-listed": "consistent",  # on no list; ASPI's 2020 research copy is no gap
+    "cetc24-red-flag-lists": "undetermined",  # on METI's list, held only in its 2025-09 edition (no listing date)
+    "siqa-red-flag-lists": "consistent",  # on none of the lists that are not export bans
+}
+
+
+def test_example_verdicts(real_report: Report) -> None:
+    assert {r.claim_id: r.status for r in real_report.results} == EXPECTED_VERDICTS
+
+
+def test_cetc24_on_the_new_lists_as_they_stood_in_2024(real_report: Report, real_lists: Path,
+                                                       examples_file: Path) -> None:
+    """METI's End User List names CETC 24 (as an alias of its entry), but the only edition held is of 2025-09:
+    the report must say the entry cannot be read back to 2024, and that METI's list is a red flag."""
+    store = SnapshotStore(real_lists)
+    meti = store.latest("jp-meti-eul")
+    assert meti is not None and meti.meta.data_date is not None and meti.meta.data_date.year == 2025
+    table = meti.load()
+    entry = table[table["aliases"].map(lambda a: any(x["name"] == "CETC 24" for x in a))]
+    assert len(entry) == 1
+    result = next(r for r in real_report.results if r.claim_id == "cetc24-red-flag-lists")
+    step = next(s for s in result.steps if s.key == "lists")
+    found = [e for e in step.evidence if e.source == "jp-meti-eul"]
+    assert [e.name for e in found] == [entry.iloc[0]["name"]]
+    assert found[0].data_date == meti.meta.data_date.isoformat() and not found[0].listing_date
+    assert "after the export" in found[0].timing and "cannot tell whether it was listed then" in found[0].timing
+    assert "not an EU export ban" in step.finding and "Held only in editions from after the export date" in step.finding
+    named = next(c.lists for c in load_claims(examples_file).claims if c.id == result.claim_id)
+    assert {c.source for c in step.checked} == set(named)
+
+
+def test_siqa_on_none_of_the_new_lists_in_2024(real_report: Report) -> None:
+    result = next(r for r in real_report.results if r.claim_id == "siqa-red-flag-lists")
+    step = next(s for s in result.steps if s.key == "lists")
+    assert not [e for e in step.evidence if e.kind == "entity"]
+    assert all(c.version for c in step.checked), "every named list is held"
+    assert "aspi-unitracker (2020-08-22); they are reported for awareness" in step.finding
+    judgement = next(r for r in real_report.results if r.claim_id == "customer-judgement")
+    awareness = next(s for s in judgement.steps if s.key == "awareness")
+    aspi = [e for e in awareness.evidence if e.source == "aspi-unitracker"]
+    assert aspi and all(e.matched_text.startswith("(parent of 24th Research Institute") for e in aspi)
+    assert "a red flag from research (no legal effect, not a listing)" in awareness.finding
+

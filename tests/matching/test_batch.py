@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exportcheck.matching import screen_frame
+from exportcheck.matching import Screener, screen_frame
 from exportcheck.matching.batch import BatchSpec, flat_rows, result_hash, run_chunks
 from exportcheck.screenlog import read as read_log
 
@@ -131,3 +131,15 @@ def test_cli_refuses_a_non_empty_out_folder(names: pd.DataFrame, real_lists: Pat
                          capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 2 and "not an empty folder" in run.stderr
     assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
+
+
+def test_the_batch_benchmark_generates_listed_and_unlisted_names(screener: Screener) -> None:
+    from exportcheck.bench.batch import generate
+
+    frame = generate(screener, 400, seed=3)
+    assert len(frame) == 400 and frame["listed"].sum() == 200 and frame["name"].str.len().min() > 0
+    assert frame["name"].nunique() > 300  # generated, not one name repeated
+    hit = {listed: sum(bool(screener.screen(n, limit=1)) and screener.screen(n, limit=1)[0].is_match
+                       for n in frame.loc[frame["listed"] == listed, "name"].head(40))
+           for listed in (True, False)}
+    assert hit[True] >= 28 and hit[False] <= 4, hit  # the listed half is found, the unlisted half mostly is not

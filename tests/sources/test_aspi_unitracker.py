@@ -9,7 +9,8 @@ import pytest
 
 from exportcheck.formats import aspi_unitracker
 from exportcheck.formats.base import ParseContext, Parsed
-from exportcheck.sources import _aspi_unitracker, all_sources
+from exportcheck.sources import all_sources
+from exportcheck.sources import aspi_unitracker as aspi_source
 from tests.conftest import raw_file
 
 NAME = "DERIVED_misp-galaxy_china-defence-universities_2020-08-22.json"
@@ -58,9 +59,11 @@ def test_split_bilingual() -> None:
 
 
 def test_declared_as_research_not_law() -> None:
-    spec = _aspi_unitracker.SOURCE.spec
-    assert spec.nature == "research-security" and spec.effect.startswith("No legal effect")
-    # Not registered until the claims engine reads natures (see the module's docstring).
-    assert "aspi-unitracker" not in all_sources()
-    (fmt,) = _aspi_unitracker.SOURCE.formats
+    from exportcheck.sources import binds_as_listing, is_research
+
+    spec = aspi_source.SOURCE.spec
+    assert spec.nature == "research" and spec.effect.startswith("No legal effect")
+    assert is_research(spec.nature) and not binds_as_listing(spec.nature)
+    assert all_sources()["aspi-unitracker"] is aspi_source.SOURCE  # registered: the engine reads its nature
+    (fmt,) = aspi_source.SOURCE.formats
     assert fmt.matches_primary(NAME) and not fmt.official

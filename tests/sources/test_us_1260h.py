@@ -106,3 +106,23 @@ def test_truncated_and_unknown_columns(tmp_path: Path) -> None:
     lines = text.splitlines()
     extra.write_text("\n".join([lines[0] + ",Risk"] + [line + "," for line in lines[1:4]]) + "\n", encoding="utf-8")
     assert "Risk" in " ".join(get_source("us-1260h").format("opensanctions-csv").read([extra]).warnings)
+
+
+def test_all_dates_refresh_reads_the_fuller_transcription_of_the_june_2026_edition(real_lists_dir: Path) -> None:
+    """``refresh --all-dates`` imports both copies of the June 2026 edition; the store's declared rule reads the
+    OpenSanctions transcription (every current entry), not the nsfreg copy dated two days later."""
+    from exportcheck.matching import screen_matches
+    from exportcheck.store import SnapshotStore
+
+    store = SnapshotStore(real_lists_dir)
+    formats = {s.meta.format for s in store.snapshots("us-1260h")}
+    assert formats == {"opensanctions-csv", "nsfreg-json"}  # both were imported
+    latest = store.latest("us-1260h")
+    assert latest is not None and latest.meta.format == "opensanctions-csv"
+    with raw_file("us-1260h", CSV_NAME).open(encoding="utf-8", newline="") as handle:
+        current = {_key(r["Clean Name"]) for r in csv.DictReader(handle) if not r["End date"]}
+    assert latest.meta.record_count > len(json.loads(raw_file("us-1260h", JSON_NAME).read_text("utf-8"))["entities"])
+    assert len(current) <= latest.meta.record_count
+    hits = [m for m in screen_matches("14th Research Institute of CETC", lists_dir=real_lists_dir, limit=20)
+            if m.source == "us-1260h" and m.is_match]
+    assert [m.name for m in hits] == ["14th Research Institute of CETC"]

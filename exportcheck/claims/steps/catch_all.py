@@ -2,8 +2,9 @@
 
 The catch-all turns on facts that are not public: whether the authority informed the exporter, and
 what the exporter knew. This step never concludes "licence required"; it lists the public red flags
-on the date (Entity List, 1260H, NS-CMIC, sanctions — for the party and, separately, its parent,
-since ownership does not propagate) and states the arms-embargo question for what it is: the EU's
+on the date (Entity List, sanctions, and the red flags: 1260H, NS-CMIC, 1286, UFLPA, FCC, State
+nonproliferation, METI, China's lists, ASPI's research, each with its declared one-line effect — for the
+party and, separately, its parent, since ownership does not propagate) and states the arms-embargo question for what it is: the EU's
 China embargo is a 1989 declaration, so whether Art. 4(1)(b) reaches China is contested (trap 1).
 """
 
@@ -33,7 +34,9 @@ CATCH_ALL_NOTE = (
 
 
 def _blind(claim: Claim, ctx: Context) -> list[str]:
-    """Why "no red flag found" cannot be trusted (no list held, or only stale snapshots), else []."""
+    """Why "no red flag found" cannot be trusted (no list held, or only stale snapshots of the lists that hold
+    listings), else []. A red-flag dataset with no copy near the date (ASPI's 2020 tracker) is reported as
+    such by the coverage sentences but never makes the step undetermined by itself."""
     checked = ctx.coverage(None, claim.date.end if claim.date else None)
     if not [c for c in checked if c.version] or stale_sources(checked, claim.date):
         return coverage_sentences(checked, claim.date)
@@ -60,9 +63,9 @@ def later_listings(claim: Claim, ctx: Context) -> list[PartyHit]:
 def awareness_parts(flags: list[PartyHit], later: list[PartyHit]) -> list[str]:
     parts = []
     for h in flags:
-        kind = {"red-flag": "a red flag relevant to awareness, not an export ban",
-                "end-user": "an export-control end-user listing (see the US step for its legal effect)",
-                "sanctions": "a sanctions listing (see the sanctions step)"}.get(h.category, h.category)
+        kind = {"end-user": "an export-control end-user listing (see the US step for its legal effect)",
+                "sanctions": "a sanctions listing (see the sanctions step)"}.get(h.category) \
+            or rules.red_flag_label(h.hit.source, h.hit.list).rstrip(".")
         prop = " Ownership does not propagate: the parent's listing does not list the party." if h.via_parent else ""
         parts.append(f"{describe(h)} — {kind}.{prop}")
     for h in later:

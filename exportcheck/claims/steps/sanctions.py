@@ -56,8 +56,9 @@ def run(claim: Claim, ctx: Context, *, strict: bool = False) -> Step:
                      f"{claim.date.label() if claim.date else 'today'}.")
     if others:
         parts.append("Also found, but not sanctions: " + "; ".join(
-            f"{h.hit.name} on {h.hit.list or h.hit.source} ({h.category})" for h in others)
-            + " — see the catch-all and US steps.")
+            f"{h.hit.name} on {h.hit.list or h.hit.source} ("
+            + (h.category if rules.is_listing(h.hit.source, h.hit.list) else rules.red_flag_label(h.hit.source, h.hit.list))
+            + ")" for h in others) + " — see the catch-all and US steps.")
     parts.extend(coverage_sentences(checked, claim.date))
     held = {c.source for c in checked if c.version}
     if not held or (status == "consistent" and stale_sources(checked, claim.date)):

@@ -1,15 +1,13 @@
-"""ASPI's China Defence Universities Tracker: research, not law. DECLARED BUT NOT REGISTERED (leading ``_``).
-
-Not registered yet: the claims engine's party-not-listed step counts every registered entity source as
-"a list" and turns a source read only in a snapshot from well before the export date into
-"undetermined"; this tracker is a 2020 research dataset, not a list, so registering it would turn a
-correct "not listed" into "undetermined" (tests/claims/test_e2e.py, siqa-not-listed). Rename the module
-to ``aspi_unitracker.py`` once the engine reads each source's declared ``nature`` (issue 10 §3).
+"""ASPI's China Defence Universities Tracker: research, not law.
 
 The tracker (unitracker.aspi.org.au) rates Chinese universities and institutes by their defence links.
 The mirror holds the MISP galaxy copy scraped in August 2020: 159 institutions with Chinese names,
 298 defence laboratories and 153 subsidiaries (each its own entity with ``parent_name``); ASPI's risk
 ratings are not in it.
+
+Declared with the nature ``research``: no government designated anyone, so a hit is a red flag relevant to
+awareness and never "being listed"; the claims engine never lets it contradict a claim, and its 2020 copy
+never makes a claim undetermined for lack of a snapshot dated near the export (issue 14).
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ SPEC = SourceSpec(
     country_bounds={'CN': (150, 5000)},
     mirror_dirs=['aspi-unitracker'],
     notes='Research by a think tank: a red flag relevant to awareness, never a listing.',
-    nature='research-security',
+    nature='research',
     jurisdiction='AU',
     topics=['mil', 'export.risk'],
     effect='No legal effect: research on Chinese institutions\' military links, relevant to what an exporter knew.',
