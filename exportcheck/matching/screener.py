@@ -8,6 +8,7 @@ one from the snapshot store and keeps it for the next call.
 from __future__ import annotations
 
 import builtins
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -253,8 +254,11 @@ class Screener:
             return []
         wanted = set(sources) if sources else None
         best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
+        # ties (equal rounded scores, shown) are broken by how well the party's own name matches
+        shown = min(min_score, threshold)
+        counts = Counter(round(b.score, 4) for b in best.values() if b.score >= shown)
         ranked = sorted(best.items(), key=lambda kv: (-round(kv[1].score, 4), -self._own_name_score(query, *kv)
-                                                      if kv[1].score >= min(min_score, threshold) else 0.0,
+                                                      if counts.get(round(kv[1].score, 4), 0) > 1 else 0.0,
                                                       self._ids[kv[0]]))
         out = []
         for row, hit in ranked[:limit]:
