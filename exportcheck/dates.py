@@ -18,9 +18,10 @@ import calendar
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # only in_force_mask needs it
+    import pandas as pd
 
 Relation = Literal["in-force", "listed-after", "listed-during", "removed-before", "removed-during", "undated"]
 #: Relations where the listing certainly did not apply on any day of the period.
@@ -91,6 +92,8 @@ def in_force_mask(frame: pd.DataFrame, when: date) -> pd.Series:
     Each distinct pair of dates is decided once by :func:`in_force` itself, so a table and a single row
     can never disagree.
     """
+    import pandas as pd
+
     listed = frame["listing_date"].fillna("").astype(str).tolist()
     ended = frame["end_date"].fillna("").astype(str).tolist()
     decided: dict[tuple[str, str], bool] = {}

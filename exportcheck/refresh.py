@@ -354,8 +354,28 @@ def refresh(
     finally:
         if opened is not None:
             opened.close()
+    published = [(o.source, o.version) for o in outcomes
+                 if o.status == "published" and o.version and get_source(o.source).spec.kind == "entities"]
+    if published:
+        build_match_index(store, published)
     precompute_controls_after_refresh(store)
     return outcomes
+
+
+def build_match_index(store: SnapshotStore, published: Sequence[tuple[str, str]] = ()) -> None:
+    """Build the match index of the latest entity snapshots now, so the next screening only maps it, and
+    store the normalised names of every entity snapshot just published (for the indexes of other dates).
+
+    A failure only costs that speed (screening builds it on first use, as for a lists folder refreshed
+    by an older version), so it is logged and never fails the refresh.
+    """
+    from exportcheck.matching import build_current
+
+    try:
+        build_current(store.root, published)
+    except Exception as exc:  # a cache must never fail a refresh that published fine
+        logging.getLogger(__name__).warning("match index not built (screening builds it on first use): %s: %s",
+                                            exc.__class__.__name__, exc)
 
 
 def precompute_controls_after_refresh(store: SnapshotStore) -> None:

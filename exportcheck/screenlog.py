@@ -42,7 +42,6 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
     (a batch screened in chunks by several processes hashes each chunk: :func:`exportcheck.matching.batch.result_hash`).
     """
     from exportcheck import __version__
-    from exportcheck.http import sha256_file  # the one file hash (refresh uses it too); imported only here
 
     line: dict[str, Any] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -54,6 +53,9 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
     if query is not None:
         line["query"] = query
     if input_file is not None:
+        # the one file hash (refresh uses it too); imported only here, since httpx comes with it
+        from exportcheck.http import sha256_file
+
         line["input_file"] = str(input_file)
         # a folder of Parquet parts: the hash of its files' names and hashes, in name order
         line["input_sha256"] = (sha256_text("\n".join(f"{p.name} {sha256_file(p)}" for p in sorted(input_file.iterdir())

@@ -38,13 +38,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from exportcheck.errors import SnapshotError
 from exportcheck.model import SnapshotMeta, VersionEntry, VersionIndex
 from exportcheck.tables import read_parquet, write_parquet
+
+if TYPE_CHECKING:  # pandas comes in with the first table read: screening a stored index needs none
+    import pandas as pd
+    import pyarrow as pa
 
 VERSIONS_FILE = "versions.json"
 META_FILE = "meta.json"

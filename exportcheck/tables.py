@@ -12,13 +12,15 @@ import typing
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from exportcheck.model import ControlEntry, Entity
+
+if TYPE_CHECKING:  # imported where used: a screening of a stored index reads no table
+    import pandas as pd
 
 ENTITY_TABLE = "entities"
 CONTROL_TABLE = "controls"
@@ -65,10 +67,14 @@ def model_for(table: str) -> type[BaseModel]:
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     pq.write_table(table, path, compression="zstd")
 
 
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     return pq.read_table(path, columns=columns).to_pandas()
 
 

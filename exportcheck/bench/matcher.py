@@ -232,7 +232,7 @@ def holdout(screener: Any) -> dict[str, Any]:
         if top > 0 and any(r == row or forms[r] & forms[row] for r in tops):
             hits[kind] += 1
         else:
-            misses.append((kind, query, screener.index.entities["name"].iat[row], round(best[row].score, 2) if row in best else None,
+            misses.append((kind, query, screener.index.column("name")[row], round(best[row].score, 2) if row in best else None,
                            round(top, 2)))
     total = sum(totals.values())
     return {"queries": total, "recall_at_1": sum(hits.values()) / total if total else 0.0,

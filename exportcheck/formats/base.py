@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ParamSpec, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from exportcheck.errors import RecordSkipped
 from exportcheck.model import ControlEntry, Entity
+
+if TYPE_CHECKING:  # not imported at run time: screening imports this module and needs no pandas
+    import pandas as pd
 
 T = TypeVar("T")
 P = ParamSpec("P")

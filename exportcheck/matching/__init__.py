@@ -7,7 +7,8 @@ The Python API::
     screen_frame(customers, "name", country_column="cc")  # one block of rows per input row
 
 Data: the entity table of every entity source's snapshot in the lists folder (see :mod:`.lists`),
-indexed once per snapshot set and cached on disk (:mod:`.index`). How names are compared is in
+indexed once per snapshot set — at refresh time for the latest set (:func:`build_current`), on first
+use for any other — and stored to load by memory map (:mod:`.index`, :mod:`.indexfile`). How names are compared is in
 :mod:`.normalise` and :mod:`.score`; :data:`DEFAULT_THRESHOLD` is the score at which ``is_match``
 is true.
 """
@@ -17,13 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from exportcheck.errors import InputError
+from exportcheck.errors import InputError, SnapshotError
 from exportcheck.matching.index import INDEX_COLUMNS, MatchIndex, load_or_build
-from exportcheck.matching.lists import choose_snapshots, entity_sources, load_lists
+from exportcheck.matching.lists import choose_snapshots, entity_sources, snapshot_entities
 from exportcheck.matching.normalise import name_form, normalise
 from exportcheck.matching.registry import matchers
 from exportcheck.matching.score import DEFAULT_THRESHOLD, compare
@@ -31,14 +30,19 @@ from exportcheck.matching.screener import Match, Related, Screener
 from exportcheck.settings import get_settings
 from exportcheck.store import SnapshotStore
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "DEFAULT_THRESHOLD",
     "Match",
     "MatchIndex",
     "Related",
     "Screener",
+    "build_current",
     "compare",
     "get_screener",
+    "load",
     "matchers",
     "name_form",
     "normalise",
@@ -49,8 +53,50 @@ __all__ = [
 _SCREENERS: dict[tuple[str, str], Screener] = {}
 
 
+def index_dir(lists_dir: Path) -> Path:
+    """Where a lists folder keeps its match indexes (one sub-folder per snapshot set, see :mod:`.indexfile`)."""
+    return lists_dir / ".cache" / "matching"
+
+
+def _index(store: SnapshotStore, as_of: date | None) -> tuple[MatchIndex, list[str]]:
+    snaps, notes = choose_snapshots(store, None, as_of)
+    key = ",".join(sorted(f"{s.meta.source}@{s.version}" for s in snaps))
+    index = load_or_build(lambda: snapshot_entities(snaps, columns=INDEX_COLUMNS), key, index_dir(store.root))
+    return index, notes
+
+
+def load(lists_dir: Path | str | None = None, as_of: date | None = None) -> MatchIndex:
+    """The match index of the snapshots that stand on ``as_of`` (default: the latest), memory-mapped.
+
+    Cheap where the index is stored (a memory map and a few lists), and built and stored otherwise.
+    Meant for worker processes: each calls this once instead of receiving a pickled index.
+    """
+    return _index(SnapshotStore(get_settings(lists_dir).lists_dir), as_of)[0]
+
+
+def build_current(lists_dir: Path | str | None = None, published: Sequence[tuple[str, str]] = ()) -> MatchIndex | None:
+    """Build and store the index of the latest snapshots, unless stored already; ``None`` where no entity
+    list is held. Refresh calls this after publishing, so the next screening only maps the index.
+
+    ``published``: (source, version) of the entity snapshots the refresh published. Their names are
+    normalised and stored now (:mod:`.namecache`), also for the older ones of an ``--all-dates`` run, so
+    that the index of any date's set (a ``verify`` of a 2024 claim) is assembled from them, not
+    normalised from scratch.
+    """
+    from exportcheck.matching.namecache import for_rows
+
+    folder = get_settings(lists_dir).lists_dir
+    store = SnapshotStore(folder)
+    for source, version in published:
+        for_rows(snapshot_entities([store.get(source, version)], columns=INDEX_COLUMNS), index_dir(folder))
+    try:
+        return load(folder)
+    except SnapshotError:
+        return None
+
+
 def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None) -> Screener:
-    """A screener over every entity source's snapshot (as of ``as_of``), cached in memory and on disk."""
+    """A screener over every entity source's snapshot (as of ``as_of``), kept in memory and stored on disk."""
     settings = get_settings(lists_dir)
     store = SnapshotStore(settings.lists_dir)
     snaps, notes = choose_snapshots(store, None, as_of)
@@ -58,8 +104,8 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
     memo = (str(settings.lists_dir.resolve()), key)
     screener = _SCREENERS.get(memo)
     if screener is None:
-        index = load_or_build(lambda: load_lists(store, None, as_of, columns=INDEX_COLUMNS).entities, key,
-                              settings.lists_dir / ".cache" / "matching")
+        index = load_or_build(lambda: snapshot_entities(snaps, columns=INDEX_COLUMNS), key,
+                              index_dir(settings.lists_dir))
         screener = Screener(index, notes)
         _SCREENERS[memo] = screener
     else:
@@ -111,6 +157,8 @@ def screen_frame(df: Any, column: str, *, country_column: str | None = None,
     ``row`` is the input's index (a dask DataFrame read from files restarts it per partition: give it a
     global index first where row numbers matter).
     """
+    import pandas as pd
+
     from exportcheck.matching.batch import BatchSpec, meta_frame, screen_partition, screen_rows
 
     if column not in df.columns:

@@ -5,9 +5,12 @@ pair. A query looks up the entities sharing a (rare enough) token with it, plus 
 one typo away (character 3-grams over the token vocabulary) or whose acronym it is, and only those
 few dozen candidates are scored (:mod:`.score`).
 
-Built once per set of snapshots and cached on disk under ``<lists dir>/.cache/matching/``, keyed by
-the snapshot versions and :data:`INDEX_VERSION`, so a new snapshot (or a new normaliser) builds a new
-index and an old one is never used by mistake.
+Built once per set of snapshots (at refresh time, :func:`exportcheck.matching.build_current`; on first
+use for any other set) with everything a screening needs precomputed: normalised tokens, token weights
+and per-name totals, listing dates borrowed from a dated twin, group relations, and the result columns
+(citations and source URLs included). It is stored by :mod:`.indexfile` as Arrow IPC and ``.npy``
+files that load by memory map, never pickle: a lists folder written by a scheduled job must not be
+able to run code in the reader.
 
 Names indexed per entity: the name, every alias, and parts the lists pack into one name string:
 a parenthesised short form ("... 13th Research Institute (CETC 13)"), the name without it, and the
@@ -16,31 +19,33 @@ unit after "Subordinate Institution -" (the 2022 CSL writes CETC institutes' uni
 
 from __future__ import annotations
 
+import bisect
 import gc
-import hashlib
 import itertools
 import math
-import os
-import pickle
 import re
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from exportcheck.matching.groups import GROUP_TOKENS
-from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, normalise, token_class
+from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
-INDEX_VERSION = "4"  # 4: normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+# Bumped whenever what is stored (or how names are normalised) changes: a new version builds a new index.
+# 5: the normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions, phrases.
+INDEX_VERSION = "5"
 NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).
@@ -91,6 +96,8 @@ def derived_names(name: str) -> list[tuple[str, str]]:
     return out
 
 
+
+
 @dataclass(frozen=True)
 class IndexedName:
     """One name of one entity: its row in the entity table, where it comes from, and its form."""
@@ -102,77 +109,207 @@ class IndexedName:
 
 
 class Postings:
-    """Token → ids, stored as one int32 array and offsets: quick to pickle and to load (one buffer, not
-    tens of thousands of small arrays)."""
+    """Key → ids, as three arrays (keys sorted, offsets, ids) that are written and memory-mapped as they are.
 
-    def __init__(self, table: dict[str, list[int]]) -> None:
-        keys = list(table)
+    Keys are looked up by bisection in the sorted key list: no dictionary of 100,000 keys to build
+    when a process starts.
+    """
+
+    def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
+        self.keys = keys  # sorted
+        self.offsets = offsets  # len(keys) + 1 ends; key i's ids are data[offsets[i]:offsets[i + 1]]
+        self.data = data
+
+    @classmethod
+    def from_table(cls, table: dict[str, list[int]]) -> Postings:
+        keys = sorted(table)
         lengths = np.fromiter((len(table[k]) for k in keys), dtype=np.int64, count=len(keys))
-        ends = np.cumsum(lengths)
-        self.data = np.fromiter(itertools.chain.from_iterable(table[k] for k in keys), dtype=np.int32,
-                                count=int(ends[-1]) if len(ends) else 0)
-        self.offsets = dict(zip(keys, zip((ends - lengths).tolist(), ends.tolist(), strict=True), strict=True))
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        data = np.fromiter(itertools.chain.from_iterable(table[k] for k in keys), dtype=np.int32,
+                           count=int(offsets[-1]))
+        return cls(keys, offsets, data)
+
+    def position(self, key: str) -> int | None:
+        i = bisect.bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
 
     def get(self, key: str) -> np.ndarray | None:
-        span = self.offsets.get(key)
-        return None if span is None else self.data[span[0]:span[1]]
+        i = self.position(key)
+        return None if i is None else self.data[self.offsets[i]:self.offsets[i + 1]]
+
+    def rows(self, key: str) -> list[int]:
+        """The ids under ``key`` as Python ints (empty where the key is absent)."""
+        found = self.get(key)
+        return [] if found is None else found.tolist()
 
     def count(self, key: str) -> int:
-        span = self.offsets.get(key)
-        return 0 if span is None else span[1] - span[0]
+        i = self.position(key)
+        return 0 if i is None else int(self.offsets[i + 1] - self.offsets[i])
 
     def __contains__(self, key: str) -> bool:
-        return key in self.offsets
+        return self.position(key) is not None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class LazyColumn(Sequence[Any]):
+    """One entity column: single cells are read from Arrow, the whole column converted once it is read often.
+
+    A one-name screening reads a few dozen cells; a batch of thousands reads the column many times over,
+    and then one conversion to a Python list (tens of milliseconds) is cheaper.
+    """
+
+    CONVERT_AFTER = 5_000
+
+    def __init__(self, array: pa.ChunkedArray | pa.Array) -> None:
+        self._array = array  # a memory-mapped Arrow column: indexing reads one cell, copies nothing
+        self._list: list[Any] | None = None
+        self._reads = 0
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def tolist(self) -> list[Any]:
+        if self._list is None:
+            self._list = self._array.to_pylist()
+        return self._list
+
+    def __getitem__(self, row: Any) -> Any:
+        if self._list is not None:
+            return self._list[row]
+        self._reads += 1
+        if self._reads > self.CONVERT_AFTER or isinstance(row, slice):
+            return self.tolist()[row]
+        return self._array[int(row)].as_py()
+
+
+KINDS = ("name", "alias", "derived")
+
+
+class NameTable(Sequence[IndexedName]):
+    """Every indexed name, as arrays; an :class:`IndexedName` is made only for the names a query touches.
+
+    ``tokens``/``token_offsets``: each name's tokens as positions in the token postings' keys;
+    ``row_offsets``: the names of entity row r are ids row_offsets[r]:row_offsets[r + 1] (they are
+    indexed in row order).
+    """
+
+    def __init__(self, *, rows: np.ndarray, kinds: np.ndarray, notes: np.ndarray, note_texts: Sequence[str],
+                 originals: Sequence[str], contexts: Sequence[str], tokens: np.ndarray,
+                 token_offsets: np.ndarray, row_offsets: np.ndarray, vocabulary: Sequence[str]) -> None:
+        self.rows = rows
+        self.kinds = kinds
+        self.notes = notes
+        self.note_texts = list(note_texts)
+        self.originals = originals
+        self.contexts = contexts
+        self.tokens = tokens
+        self.token_offsets = token_offsets
+        self.row_offsets = row_offsets
+        self.vocabulary = vocabulary
+        self._made: dict[int, IndexedName] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def token_strings(self, i: int) -> tuple[str, ...]:
+        vocab = self.vocabulary
+        return tuple(vocab[t] for t in self.tokens[self.token_offsets[i]:self.token_offsets[i + 1]].tolist())
+
+    def _make(self, i: int) -> IndexedName:
+        found = self._made.get(i)
+        if found is None:
+            context = _text(self.contexts[i])
+            form = form_from_tokens(_text(self.originals[i]), self.token_strings(i),
+                                    frozenset(context.split()) if context else frozenset())
+            found = IndexedName(int(self.rows[i]), KINDS[int(self.kinds[i])], self.note_texts[int(self.notes[i])], form)
+            if len(self._made) < 500_000:
+                self._made[i] = found
+        return found
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._make(j) for j in range(*i.indices(len(self)))]
+        return self._make(int(i))
+
+    def __iter__(self) -> Iterator[IndexedName]:
+        return (self._make(i) for i in range(len(self)))
+
+    def of_row(self, row: int) -> list[IndexedName]:
+        """The names of one entity row."""
+        return [self._make(i) for i in range(int(self.row_offsets[row]), int(self.row_offsets[row + 1]))]
+
+
+def _text(value: Any) -> str:
+    """A string cell, from a Python list or an Arrow array (``as_py``)."""
+    if isinstance(value, str):
+        return value
+    found = value.as_py() if hasattr(value, "as_py") else value
+    return "" if found is None else str(found)
 
 
 # Columns of the entity table a screening result shows (citations and source URL too, so evidence never
-# re-reads a snapshot); the rest (addresses, ...) is not kept in memory.
+# re-reads a snapshot); the rest (addresses, ...) is not kept.
 RESULT_COLUMNS = ["entity_id", "source", "list", "schema", "name", "countries", "programs", "listing_date", "end_date",
                   "licence_requirement", "parent_name", "citations", "source_url", "snapshot", "snapshot_date"]
 # Columns the index is built from: those, and the aliases (``snapshot`` and ``snapshot_date`` are added by
 # :func:`.lists.load_lists`).
 INDEX_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("snapshot", "snapshot_date")] + ["aliases"]
+# Columns the build adds to the entity table: the row whose dates an undated row borrowed (-1: none;
+# listing_date/end_date then hold the borrowed dates) and the parent the list names (see entity_parent).
+DERIVED_COLUMNS = ["twin", "parent"]
 
 
 @dataclass
 class MatchIndex:
-    """Postings from tokens, acronyms and character n-grams to indexed names; see the module docstring."""
+    """Postings from tokens, acronyms and character n-grams to indexed names; see the module docstring.
+
+    Everything here is arrays (memory-mapped when loaded from disk); Python lists of a column are
+    made on first use by :meth:`column`.
+    """
 
     key: str
-    names: list[IndexedName]
-    entities: pd.DataFrame
-    postings: Postings
+    names: NameTable
+    entities: pa.Table  # RESULT_COLUMNS + DERIVED_COLUMNS, one row per listed party
+    postings: Postings  # token → name ids (keys are also the token vocabulary of ``names``)
     acronyms: Postings
-    grams: Postings
-    vocab: list[str]
-    group_units: dict[str, list[int]] = field(default_factory=dict)
-    group_parents: dict[str, list[int]] = field(default_factory=dict)
-    children: dict[str, list[int]] = field(default_factory=dict)
+    grams: Postings  # 3-gram → positions in ``vocab``
+    vocab: Sequence[str]  # name tokens of 4+ characters (the ones searched for typos)
+    token_weights: np.ndarray  # weight of each postings key (:meth:`weight`)
+    name_totals: np.ndarray  # each name's summed token weight
+    vocab_lens: np.ndarray
+    group_units: Postings  # group token → entity rows
+    group_parents: Postings
+    children: Postings  # normalised parent name → entity rows
+    undated: dict[str, int]  # per source: rows with no listing date even after borrowing
     build_seconds: float = 0.0
 
-    # --- pickling: names as plain tuples (unpickling 50,000 dataclasses is several times slower) ---
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_weights", None)
-        state.pop("_weigh", None)
-        state.pop("_totals", None)
-        state.pop("_similar", None)
-        state.pop("_vocab_lengths", None)
-        state["names"] = [(n.row, n.kind, n.note, n.form.original, n.form.tokens, n.form.context) for n in self.names]
-        return state
+    def __post_init__(self) -> None:
+        self._columns: dict[str, LazyColumn] = {}
+        self._similar: dict[str, list[tuple[str, float]]] = {}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        flat = state["names"]
-        state["names"] = [IndexedName(row, kind, note, form_from_tokens(original, tokens, context))
-                          for row, kind, note, original, tokens, context in flat]
-        self.__dict__.update(state)
+    def __len__(self) -> int:
+        return int(self.entities.num_rows)
+
+    def column(self, name: str) -> LazyColumn:
+        """One entity column, indexable by row (see :class:`LazyColumn`)."""
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = LazyColumn(self.entities.column(name))
+        return found
+
+    def cell(self, name: str, row: int) -> Any:
+        """One cell (for the nested columns a query reads only a few rows of)."""
+        return self.column(name)[row]
 
     # --- weights -------------------------------------------------------------------------------
     def weight(self, token: str) -> float:
         """Class weight × rarity: a name token on many listed names ("beijing") counts less.
 
         Rarity is 0.5 + 0.5 · idf / max idf, so a very common name token still counts half as much as
-        a unique one, and a token the lists never use counts fully.
+        a unique one, and a token the lists never use counts fully. Precomputed for every indexed token.
         """
         return self.weigh(token)
 
@@ -186,36 +323,22 @@ class MatchIndex:
         return found
 
     def _weight(self, token: str) -> float:
-        cls = CLASS_WEIGHTS[token_class(token)]
-        df = self.postings.count(token)
-        value = cls
-        if cls >= 1.0 and df:
-            n = len(self.names)
-            value = cls * (0.5 + 0.5 * math.log(n / df) / math.log(n))
-        return value
+        i = self.postings.position(token)
+        if i is not None:
+            return float(self.token_weights[i])
+        return CLASS_WEIGHTS[token_class(token)]  # a token no listed name has: rarity does not apply
 
     def vocab_lengths(self) -> np.ndarray:
-        found = self.__dict__.get("_vocab_lengths")
-        if found is None:
-            found = np.fromiter((len(t) for t in self.vocab), dtype=np.int32, count=len(self.vocab))
-            self.__dict__["_vocab_lengths"] = found
-        return found
+        return self.vocab_lens
 
     def totals(self) -> np.ndarray:
-        """Each indexed name's total token weight (computed once, on first use)."""
-        found = self.__dict__.get("_totals")
-        if found is None:
-            weigh = self.weigh
-            weights = {t: weigh(t) for t in self.postings.offsets}
-            found = np.fromiter((sum([weights[t] for t in n.form.tokens]) for n in self.names),
-                                dtype=np.float64, count=len(self.names))
-            self.__dict__["_totals"] = found
-        return found
+        """Each indexed name's total token weight (precomputed)."""
+        return self.name_totals
 
     # --- candidates ----------------------------------------------------------------------------
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
         """Vocabulary tokens one typo away, found through shared 3-grams and checked with rapidfuzz."""
-        cache = self.__dict__.setdefault("_similar", {})
+        cache = self._similar
         found = cache.get(token)
         if found is not None:
             return found
@@ -344,42 +467,66 @@ def entity_parent(name: str, parent_name: str) -> str:
     return parent_name or split_unit(name)[1]
 
 
+
+
 def build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
     """Normalise every name of every entity and build the postings (see the module docstring).
 
     The cyclic garbage collector is paused meanwhile: the build makes millions of small objects and
     no cycles, and the collector's repeated passes over them cost about a tenth of the build time.
     """
+    from exportcheck.matching.indexfile import from_parts
+
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_index(entities, key)
+        return from_parts(build_parts(entities, key))
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
+@dataclass
+class IndexParts:
+    """What :mod:`.indexfile` stores: plain arrays, string lists, one Arrow table, one JSON manifest."""
+
+    key: str
+    entities: pa.Table
+    arrays: dict[str, np.ndarray]
+    strings: dict[str, list[str]]
+    manifest: dict[str, Any]
+
+
+def _weights(keys: list[str], counts: np.ndarray, n_names: int) -> np.ndarray:
+    out = np.empty(len(keys), dtype=np.float64)
+    log_n = math.log(n_names) if n_names > 1 else 1.0
+    for i, (tok, df) in enumerate(zip(keys, counts.tolist(), strict=True)):
+        cls = CLASS_WEIGHTS[token_class(tok)]
+        out[i] = cls * (0.5 + 0.5 * math.log(n_names / df) / log_n) if cls >= 1.0 and df and n_names > 1 else cls
+    return out
+
+
+def build_parts(entities: pd.DataFrame, key: str, cache_dir: Path | None = None) -> IndexParts:
+    """Every array of the index for these entity rows (the concatenated snapshots of one set).
+
+    The names of each snapshot come normalised from :mod:`.namecache` (stored under ``cache_dir``
+    where given); what depends on the whole set (postings, weights, relations, borrowed dates) is
+    computed here.
+    """
+    import pyarrow as pa
+
+    from exportcheck.matching.namecache import for_rows
+
     started = time.perf_counter()
-    names: list[IndexedName] = []
-    rows = zip(entities["name"].tolist(), entities["aliases"].tolist(), entities["parent_name"].tolist(), strict=True)
-    for row_no, (name, aliases, parent_name) in enumerate(rows):
-        name = str(name or "")
-        parent = entity_parent(name, str(parent_name or ""))
-        context = GROUP_TOKENS.intersection(normalise(name).split())
-        if parent:
-            context |= GROUP_TOKENS.intersection(normalise(parent).split())
-        seen: set[tuple[str, ...]] = set()
-        for text, kind, note in _entity_names(name, aliases):
-            form = name_form(text, context)
-            if not form.tokens or form.tokens in seen:
-                continue
-            seen.add(form.tokens)
-            names.append(IndexedName(row_no, kind, note, form))
+    found = for_rows(entities, cache_dir)
+    token_lists_str = found.tokens
+    n_names = len(token_lists_str)
+    row_offsets = np.zeros(len(entities) + 1, dtype=np.int64)
+    np.cumsum(found.counts, out=row_offsets[1:])
+    name_rows = np.repeat(np.arange(len(entities), dtype=np.int32), found.counts)
     post: dict[str, list[int]] = defaultdict(list)
     acr: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(names):
-        toks = item.form.tokens
+    for i, toks in enumerate(token_lists_str):
         for tok in toks:
             post[tok].append(i)
         if len(toks) >= 3:
@@ -394,80 +541,141 @@ def _build_index(entities: pd.DataFrame, key: str) -> MatchIndex:
     for i, tok in enumerate(vocab):
         for g in set(_grams(tok)):
             grams[g].append(i)
+    postings = Postings.from_table(post)
+    token_pos = {k: i for i, k in enumerate(postings.keys)}
+    token_lists = [[token_pos[t] for t in toks] for toks in token_lists_str]
+    token_offsets = np.zeros(n_names + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in token_lists], out=token_offsets[1:])
+    tokens = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=np.int32, count=int(token_offsets[-1]))
+    weights = _weights(list(postings.keys), np.diff(postings.offsets), n_names)
+    # summed left to right in Python, as a query's own total is (numpy's pairwise sums differ in the last
+    # bit, which reorders candidates that tie)
+    weight_list = weights.tolist()
+    totals = np.fromiter((sum([weight_list[t] for t in toks]) for toks in token_lists), dtype=np.float64,
+                         count=n_names)
+    note_texts = sorted(set(found.notes))
+    note_ids = {n: i for i, n in enumerate(note_texts)}
     light = entities.reindex(columns=RESULT_COLUMNS)
-    light["snapshot"] = light["snapshot"].fillna("")
-    light["snapshot_date"] = light["snapshot_date"].fillna("")
-    index = MatchIndex(
-        key=key,
-        names=names,
-        entities=light,
-        postings=Postings(post),
-        acronyms=Postings(acr),
-        grams=Postings(grams),
-        vocab=vocab,
-    )
-    _relations(index)
-    index.build_seconds = time.perf_counter() - started
-    return index
+    for column in ("snapshot", "snapshot_date", "listing_date", "end_date"):
+        light[column] = light[column].fillna("").astype(str)
+    twins = borrow_dates(light, found.name_keys)
+    light["twin"] = np.asarray(twins, dtype=np.int32)
+    light["parent"] = found.parents
+    undated: dict[str, int] = {}
+    for source, listed in zip(light["source"].tolist(), light["listing_date"].tolist(), strict=True):
+        if not listed:
+            undated[source] = undated.get(source, 0) + 1
+    units, group_parents = _groups(name_rows.tolist(), token_lists_str)
+    children: dict[str, list[int]] = defaultdict(list)
+    for row_no, parent_text in enumerate(found.parent_texts):
+        if found.parents[row_no]:
+            children[parent_text].append(row_no)
+    acronyms, gram_postings = Postings.from_table(acr), Postings.from_table(grams)
+    relations = {"units": Postings.from_table(units), "group_parents": Postings.from_table(group_parents),
+                 "children": Postings.from_table(dict(children))}
+    arrays: dict[str, np.ndarray] = {
+        "name_rows": name_rows,
+        "name_kinds": np.asarray(found.kinds, dtype=np.int8),
+        "name_notes": np.fromiter((note_ids[n] for n in found.notes), dtype=np.int32, count=n_names),
+        "name_tokens": tokens, "name_token_offsets": token_offsets, "row_offsets": row_offsets,
+        "token_weights": weights, "name_totals": totals,
+        "vocab_lens": np.fromiter((len(t) for t in vocab), dtype=np.int32, count=len(vocab)),
+    }
+    strings: dict[str, list[str]] = {
+        "name_originals": found.originals, "name_contexts": found.contexts, "note_texts": note_texts, "vocab": vocab,
+    }
+    for label, post_table in (("postings", postings), ("acronyms", acronyms), ("grams", gram_postings), *relations.items()):
+        arrays[f"{label}_offsets"] = post_table.offsets
+        arrays[f"{label}_data"] = post_table.data
+        strings[f"{label}_keys"] = list(post_table.keys)
+    table = pa.Table.from_pandas(light, preserve_index=False)
+    manifest = {"key": key, "index_version": INDEX_VERSION, "entities": len(light), "names": n_names,
+                "undated": undated, "build_seconds": round(time.perf_counter() - started, 3)}
+    return IndexParts(key, table, arrays, strings, manifest)
 
 
-def _relations(index: MatchIndex) -> None:
-    """Group parents (a name that is just the group: "CETC"), group units, and children by parent name."""
+def _groups(rows: Sequence[int], token_lists: Sequence[tuple[str, ...]]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Group units and group parents (a name that is just the group: "CETC"), as entity rows per group."""
     units: dict[str, set[int]] = defaultdict(set)
     parents: dict[str, set[int]] = defaultdict(set)
-    for item in index.names:
-        form = item.form
-        if not form.groups:
+    for row, toks in zip(rows, token_lists, strict=True):
+        groups = GROUP_TOKENS.intersection(toks)
+        if not groups:
             continue
-        strong = [t for t in form.tokens if token_class(t) not in ("weak",)]
-        for group in form.groups:
+        strong = [t for t in toks if token_class(t) not in ("weak",)]
+        for group in groups:
             if strong == [group]:
-                parents[group].add(item.row)
+                parents[group].add(row)
             else:
-                units[group].add(item.row)
-    for group, rows in parents.items():
-        units[group] -= rows
-    index.group_parents = {g: sorted(r) for g, r in parents.items()}
-    index.group_units = {g: sorted(r) for g, r in units.items()}
-    children: dict[str, list[int]] = defaultdict(list)
-    ents = index.entities
-    for row_no, (name, parent_name) in enumerate(zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)):
-        parent = entity_parent(str(name or ""), str(parent_name or ""))
-        if parent:
-            children[name_form(parent).text].append(row_no)
-    index.children = dict(children)
+                units[group].add(row)
+    for group, found in parents.items():
+        units[group] -= found
+    return {g: sorted(r) for g, r in units.items()}, {g: sorted(r) for g, r in parents.items()}
 
 
-# --- the disk cache ---------------------------------------------------------------------------
-def cache_path(cache_dir: Path, key: str) -> Path:
-    digest = hashlib.sha256(f"{INDEX_VERSION}|{key}".encode()).hexdigest()[:20]
-    return cache_dir / f"index-{digest}.pkl"
+def borrow_dates(light: pd.DataFrame, name_keys: Sequence[str]) -> list[int]:
+    """Give an undated listing the dates of its dated twin on another source; returns each row's twin (-1: none).
 
+    The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
+    comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
+    a 2018 one, nor a report say when the party was listed. A match then reports the twin's dates and
+    names the twin in ``dates_borrowed_from`` (and in its explanation). ``light``'s listing_date and
+    end_date columns are changed in place.
 
-def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Path | None) -> MatchIndex:
-    """The cached index for this snapshot set, or one built from ``entities()`` and written to the cache.
-
-    ``entities`` is only called on a cache miss: reading the entity tables costs more than loading
-    the cached index.
+    Only lists that hold both dated and undated rows are compared, by their normalised names
+    (``name_keys``, one per row).
     """
+    lists = light["list"].tolist()
+    listing = light["listing_date"].tolist()
+    end = light["end_date"].tolist()
+    sources = light["source"].tolist()
+    twins = [-1] * len(lists)
+    dated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if listed}
+    undated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if not listed}
+    both = dated_lists & undated_lists
+    if not both:
+        return twins
+    rows = [r for r, lst in enumerate(lists) if lst in both]
+    keys = {r: (lists[r], tuple(name_keys[r].split())) for r in rows}
+    dated: dict[tuple[str, tuple[str, ...]], int] = {}
+    for row in rows:
+        if listing[row]:
+            dated.setdefault(keys[row], row)
+    for row in rows:
+        if listing[row]:
+            continue
+        twin = dated.get(keys[row])
+        if twin is not None and sources[twin] != sources[row]:
+            listing[row] = listing[twin]
+            end[row] = end[twin]
+            twins[row] = twin
+    light["listing_date"] = listing
+    light["end_date"] = end
+    return twins
+
+
+# --- loading and the on-disk store -------------------------------------------------------------
+def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Path | None) -> MatchIndex:
+    """The stored index for this snapshot set, or one built from ``entities()`` and stored (see :mod:`.indexfile`).
+
+    ``entities`` is only called when no index is stored: reading the entity tables costs more than
+    loading the stored index.
+    """
+    from exportcheck.matching import indexfile
+
     if cache_dir is not None:
-        path = cache_path(cache_dir, key)
-        if path.exists():
-            try:
-                with path.open("rb") as handle:
-                    index = pickle.load(handle)
-                if isinstance(index, MatchIndex) and index.key == key:
-                    return index
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass  # a damaged or outdated cache file is rebuilt below
-    index = build_index(entities(), key)
+        found = indexfile.read(cache_dir, key)
+        if found is not None:
+            return found
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parts = build_parts(entities(), key, cache_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
     if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".index-", dir=cache_dir)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_path(cache_dir, key))
-        except OSError:
-            pass  # a read-only lists folder still screens, only without the cache
-    return index
+        stored = indexfile.write(cache_dir, parts)
+        if stored is not None:
+            return stored
+    return indexfile.from_parts(parts)

@@ -10,15 +10,21 @@ when a snapshot is newer than the date (entries removed before the snapshot cann
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-import pandas as pd
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exportcheck.errors import ConfigError, SnapshotError
-from exportcheck.sources import all_sources
 from exportcheck.store import Snapshot, SnapshotStore
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -35,14 +41,52 @@ class LoadedLists:
         return ",".join(sorted(f"{s.meta.source}@{s.version}" for s in self.snapshots))
 
 
-def entity_sources() -> list[str]:
+def entity_sources(lists_dir: Path | None = None) -> list[str]:
+    """Ids of the declared entity sources, in the registry's order.
+
+    The registry imports every source declaration and, with it, every parser (pandas, lxml, …): most
+    of a one-name screening's start-up. So, where the registry is not loaded yet and a lists folder
+    is given, the answer is kept in ``<lists>/.cache/entity-sources.json`` under a fingerprint of the
+    declaration files (names, sizes, mtimes): any change to a declaration asks the registry again.
+    """
+    if lists_dir is None or "exportcheck.sources" in sys.modules:
+        return _declared()
+    cache = lists_dir / ".cache" / "entity-sources.json"
+    stamp = _declarations_fingerprint()
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("fingerprint") == stamp and isinstance(stored.get("sources"), list):
+            return [str(s) for s in stored["sources"]]
+    except (OSError, ValueError, AttributeError):
+        pass
+    found = _declared()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"fingerprint": stamp, "sources": found}), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # read-only folder: the registry is asked each time
+    return found
+
+
+def _declared() -> list[str]:
+    from exportcheck.sources import all_sources
+
     return [sid for sid, src in all_sources().items() if src.spec.kind == "entities"]
+
+
+def _declarations_fingerprint() -> str:
+    folder = Path(__file__).resolve().parent.parent / "sources"
+    parts = sorted(f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in os.scandir(folder)
+                   if e.name.endswith(".py"))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
 def choose_snapshots(store: SnapshotStore, sources: Sequence[str] | None = None,
                      as_of: date | None = None) -> tuple[list[Snapshot], list[str]]:
     """The snapshot of each entity source to screen against, and notes on how they relate to ``as_of``."""
-    known = entity_sources()
+    known = entity_sources(store.root)
     wanted = list(sources) if sources else known
     unknown = [s for s in wanted if s not in known]
     if unknown:
@@ -77,6 +121,8 @@ def load_lists(store: SnapshotStore, sources: Sequence[str] | None = None, as_of
 def snapshot_entities(snaps: Sequence[Snapshot], columns: list[str] | None = None) -> pd.DataFrame:
     """The entity tables of these snapshots, concatenated, each row with its ``snapshot`` ("source@version")
     and ``snapshot_date`` (the data date evidence cites)."""
+    import pandas as pd
+
     frames = []
     for snap in snaps:
         frame = snap.load(columns=columns)

@@ -12,18 +12,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.dates import in_force
 from exportcheck.matching.explain import explain
-from exportcheck.matching.index import MatchIndex, entity_parent
-from exportcheck.matching.normalise import NameForm, name_form, normalise
+from exportcheck.matching.index import MatchIndex
+from exportcheck.matching.normalise import NameForm, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 from exportcheck.model import Citation
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A query that names a company (it carries a legal form) against a listed person or vessel: the
 # score is multiplied by this ("Li Ning Company Limited" is not the person "LI, Ying").
@@ -31,6 +33,8 @@ NOT_AN_ORGANISATION = 0.8
 ORG_MARKERS = frozenset({"llc", "jsc", "plc", "company", "corporation", "limited", "inc", "incorporated", "gmbh",
                          "ag", "sa", "bv", "nv", "holding", "group", "ltd", "lp", "llp", "coop", "university",
                          "institute", "bank"})
+
+NOT_ORGANISATIONS = frozenset({"Person", "Vessel", "Aircraft"})
 
 # A listed party whose countries do not include the country given with the query: the score is
 # multiplied by this (a hint, not a filter: lists often give only one of several countries).
@@ -117,72 +121,24 @@ class Screener:
     def __init__(self, index: MatchIndex, snapshot_notes: Sequence[str] = ()) -> None:
         self.index = index
         self.notes = list(snapshot_notes)
-        ents = index.entities
-        self._source = ents["source"].tolist()
-        self._list = ents["list"].tolist()
-        self._name = ents["name"].tolist()
-        schemas = [str(v) for v in ents["schema"].tolist()] if "schema" in ents else [""] * len(ents)
-        self._person = [v == "Person" for v in schemas]
-        self._not_org = [v in ("Person", "Vessel", "Aircraft") for v in schemas]
-        self._schema = schemas
-        self._ids = ents["entity_id"].tolist()
-        self._country_cells = ents["countries"].tolist()  # converted per row on first use (most rows never are)
+        # Columns every query reads, as lists; nested cells (countries, programs, citations) are read per
+        # result row. Listing dates borrowed from a dated twin, totals and counts come precomputed.
+        self._source = index.column("source")
+        self._list = index.column("list")
+        self._name = index.column("name")
+        self._schema = index.column("schema")
+        self._ids = index.column("entity_id")
+        self._listing = index.column("listing_date")
+        self._end = index.column("end_date")
+        self._twin = index.column("twin")  # the dated copy whose dates an undated row took (-1: none)
+        self._parent = index.column("parent")
         self._country_lists: dict[int, list[str]] = {}
-        self._programs = [_strings(v) for v in ents["programs"].tolist()]
-        self._listing = [str(v or "") for v in ents["listing_date"].tolist()]
-        self._end = [str(v or "") for v in ents["end_date"].tolist()]
-        self._licence = [str(v or "") for v in ents["licence_requirement"].tolist()]
-        self._citations = ents["citations"].tolist() if "citations" in ents else [None] * len(ents)
-        self._source_url = [str(v or "") for v in ents["source_url"].tolist()] if "source_url" in ents else [""] * len(ents)
-        self._snapshot_date = ([str(v or "") for v in ents["snapshot_date"].tolist()] if "snapshot_date" in ents
-                               else [""] * len(ents))
-        self._parent = [entity_parent(str(n or ""), str(p or ""))
-                        for n, p in zip(ents["name"].tolist(), ents["parent_name"].tolist(), strict=True)]
-        self._snapshot = ents["snapshot"].tolist() if "snapshot" in ents else [""] * len(ents)
-        index.totals()  # computed now, not inside the first query
-        self._twin: list[int | None] = [None] * len(ents)  # the dated copy whose dates an undated row takes
-        self._borrow_dates()
-        undated: dict[str, int] = {}
-        for source, listed in zip(self._source, self._listing, strict=True):
-            if not listed:
-                undated[source] = undated.get(source, 0) + 1
-        self.undated = undated
-
-    def _borrow_dates(self) -> None:
-        """Give an undated listing the dates of its dated twin on another source.
-
-        The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
-        comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
-        a 2018 one, nor a report say when the party was listed. A :class:`Match` then reports the
-        twin's dates and names the twin in ``dates_borrowed_from`` (and in its explanation).
-
-        Only lists that hold both dated and undated rows are compared (one list's names are normalised,
-        not every listed name).
-        """
-        dated_lists = {lst for lst, listed in zip(self._list, self._listing, strict=True) if listed}
-        undated_lists = {lst for lst, listed in zip(self._list, self._listing, strict=True) if not listed}
-        both = dated_lists & undated_lists
-        if not both:
-            return
-        rows = [r for r, lst in enumerate(self._list) if lst in both]
-        keys = {r: (self._list[r], tuple(normalise(str(self._name[r])).split())) for r in rows}
-        dated: dict[tuple[str, tuple[str, ...]], int] = {}
-        for row in rows:
-            if self._listing[row]:
-                dated.setdefault(keys[row], row)
-        for row in rows:
-            if self._listing[row]:
-                continue
-            twin = dated.get(keys[row])
-            if twin is not None and self._source[twin] != self._source[row]:
-                self._listing[row] = self._listing[twin]
-                self._end[row] = self._end[twin]
-                self._twin[row] = twin
+        self.undated = dict(index.undated)
 
     def _countries(self, row: int) -> list[str]:
         found = self._country_lists.get(row)
         if found is None:
-            found = self._country_lists[row] = _strings(self._country_cells[row])
+            found = self._country_lists[row] = _strings(self.index.cell("countries", row))
         return found
 
     # --- core ----------------------------------------------------------------------------------
@@ -196,7 +152,7 @@ class Screener:
         """The best-scoring name of each candidate entity."""
         best: dict[int, _Best] = {}
         index = self.index
-        names, weigh, person, not_org = index.names, index.weigh, self._person, self._not_org
+        names, weigh = index.names, index.weigh
         names_company = bool(ORG_MARKERS.intersection(query.tokens))
         filtered = bool(sources) or bool(as_of)  # else every row is allowed (no call per candidate)
         for name_id in index.candidates(query).tolist():
@@ -204,11 +160,12 @@ class Screener:
             row = item.row
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
-            comp = compare(query, item.form, weigh, person=person[row])
+            schema = self._schema[row]
+            comp = compare(query, item.form, weigh, person=schema == "Person")
             score = comp.score
             extra: list[tuple[str, float]] = []
-            if names_company and not_org[row]:
-                extra.append((f"the query names an organisation, the listed party is a {self._schema[row].lower()}",
+            if names_company and schema in NOT_ORGANISATIONS:
+                extra.append((f"the query names an organisation, the listed party is a {schema.lower()}",
                               NOT_AN_ORGANISATION))
                 score *= NOT_AN_ORGANISATION
             if country:
@@ -286,7 +243,7 @@ class Screener:
         item = self.index.names[hit.name_id]
         text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
         twin = self._twin[row]
-        if twin is not None:
+        if twin >= 0:
             text += (f"; this file gives no listing date, the same entry on {self._source[twin]} "
                      f"({self._ids[twin]}) is dated {self._listing[row]}"
                      f"{' to ' + self._end[row] if self._end[row] else ''}")
@@ -300,21 +257,21 @@ class Screener:
             matched_name=item.form.original,
             listing_date=self._listing[row],
             end_date=self._end[row],
-            dates_borrowed_from=self._ids[twin] if twin is not None else "",
+            dates_borrowed_from=self._ids[twin] if twin >= 0 else "",
             countries=self._countries(row),
-            programs=self._programs[row],
-            licence_requirement=self._licence[row],
-            citations=_citations(self._citations[row]),
-            source_url=self._source_url[row],
+            programs=_strings(self.index.cell("programs", row)),
+            licence_requirement=str(self.index.cell("licence_requirement", row) or ""),
+            citations=_citations(self.index.cell("citations", row)),
+            source_url=str(self.index.cell("source_url", row) or ""),
             related=self.related(row, sources, as_of),
             explanation=text,
-            snapshot=str(self._snapshot[row]),
-            snapshot_date=self._snapshot_date[row],
+            snapshot=str(self.index.cell("snapshot", row) or ""),
+            snapshot_date=str(self.index.cell("snapshot_date", row) or ""),
         )
 
     def _related(self, row: int, relation: str, note: str) -> Related:
         return Related(relation=relation, entity_id=self._ids[row], source=self._source[row], list=self._list[row],
-                       name=self._name[row], programs=self._programs[row], note=note)
+                       name=self._name[row], programs=_strings(self.index.cell("programs", row)), note=note)
 
     def related(self, row: int, sources: set[str] | None = None, as_of: date | None = None,
                 limit: int = 12) -> list[Related]:
@@ -340,10 +297,10 @@ class Screener:
         for item in self._names_of(row):
             groups |= item.form.groups
         for group in sorted(groups):
-            for other in index.group_parents.get(group, []):
+            for other in index.group_parents.rows(group):
                 add(other, "parent group", f"both carry the group {group.upper()}")
         for item in self._names_of(row):
-            for other in index.children.get(item.form.text, []):
+            for other in index.children.rows(item.form.text):
                 add(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
         return out
 
@@ -357,25 +314,22 @@ class Screener:
         return found
 
     def _names_of(self, row: int) -> list[Any]:
-        if not hasattr(self, "_by_row"):
-            by_row: dict[int, list[Any]] = {}
-            for item in self.index.names:
-                by_row.setdefault(item.row, []).append(item)
-            self._by_row = by_row
-        return self._by_row.get(row, [])
+        return self.index.names.of_row(row)
 
     def query_related(self, name: str, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[Related]:
         """Listed groups the query itself names ("... Institute of CETC" → CETC on NS-CMIC, 1260H)."""
         wanted = set(sources) if sources else None
         out = []
         for group in sorted(name_form(name).groups):
-            for other in self.index.group_parents.get(group, []):
+            for other in self.index.group_parents.rows(group):
                 if self._rows_allowed(other, wanted, as_of):
                     out.append(self._related(other, "parent group named in the query",
                                              f"the query names the group {group.upper()}"))
         return out
 
     def frame(self, matches: list[Match], query: str) -> pd.DataFrame:
+        import pandas as pd
+
         rows = []
         for m in matches:
             data = m.model_dump()

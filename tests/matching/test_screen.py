@@ -15,7 +15,8 @@ from exportcheck.cli import app
 from exportcheck.cli.screen import excel_safe
 from exportcheck.errors import InputError
 from exportcheck.matching import Match, Screener, screen, screen_frame
-from exportcheck.matching.index import CANDIDATES, build_index, cache_path, load_or_build
+from exportcheck.matching.index import CANDIDATES, build_index, load_or_build
+from exportcheck.matching.indexfile import MANIFEST, folder_for
 from exportcheck.matching.normalise import name_form
 
 runner = CliRunner()
@@ -43,13 +44,13 @@ def test_index_cache_is_written_and_reused(real_entities: pd.DataFrame, tmp_path
         return sample
 
     first = load_or_build(load, "k1", tmp_path)
-    assert cache_path(tmp_path, "k1").exists() and len(calls) == 1
+    assert (folder_for(tmp_path, "k1") / MANIFEST).exists() and len(calls) == 1
     again = load_or_build(load, "k1", tmp_path)
     assert len(calls) == 1 and len(again.names) == len(first.names)
     assert again.names[5].form == first.names[5].form
     load_or_build(load, "k2", tmp_path)  # another snapshot set: built anew
     assert len(calls) == 2
-    cache_path(tmp_path, "k1").write_bytes(b"damaged")
+    (folder_for(tmp_path, "k1") / MANIFEST).write_bytes(b"damaged")
     assert len(load_or_build(load, "k1", tmp_path).names) == len(first.names) and len(calls) == 3
 
 
