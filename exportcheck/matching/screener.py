@@ -188,21 +188,9 @@ class Screener:
         """
         if self.index.names[hit.name_id].kind == "name":
             return hit.score
-        own = self._own_forms().get(row)
-        if own is None:  # the index keeps one entry per distinct normalised name, not always as "name"
-            own = name_form(str(self._name[row]))
-        return compare(query, own, self.index.weight, person=self._person[row]).score
-
-    def _own_forms(self) -> dict[int, NameForm]:
-        """Each party's own (first) name as the index holds it, normalised once (built on first use)."""
-        forms: dict[int, NameForm] | None = getattr(self, "_own_form_cache", None)
-        if forms is None:
-            forms = {}
-            for item in self.index.names:
-                if item.kind == "name":
-                    forms.setdefault(item.row, item.form)
-            self._own_form_cache = forms
-        return forms
+        # normalise() is cached, and only tied results get here
+        return compare(query, name_form(str(self._name[row])), self.index.weigh,
+                       person=self._schema[row] == "Person").score
 
     def top_score(self, name: str) -> tuple[float, int | None]:
         """Only the best score and its entity row (the benchmarks' fast path)."""
