@@ -171,7 +171,8 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # one approximately equal word is all two company names share ("Safran" / "Sairan")
         result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))
         score *= FUZZY_ONLY
-    if not person and strong and all(p.how != "acronym" for p in strong) and _kind_differs(result):
+    if (not person and strong and all(p.how != "acronym" and token_class(p.query.split()[0]) == "name" for p in strong)
+            and _kind_differs(result)):  # a number or a group in common names the unit ("24所" / "24th Research Institute")
         # the names share their distinctive words, and one of them says what kind of body it is where the
         # other says nothing more: "Mitsubishi Materials Corporation" is not "Mitsubishi Corporation",
         # "National Sun Yat-sen University" not "Sun Yat-sen University"
