@@ -6,23 +6,26 @@ synonym: "scanner" → "align and expose step and scan", "ALD" → "atomic layer
 with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"). The ranking
 is explainable term by term: each hit carries its matched terms and compared parameters.
 
-Score, 0..1: the hit's raw score divided by the most this query could score against any entry — every
-known query term at its BM25 saturation (``idf × (K1 + 1)``) in every field, plus every bonus that could
-apply. So 1.0 would be an entry matching every word many times and meeting every stated number; real
-hits sit well below, and scores are comparable across queries (a best hit of 0.1 is a weak match).
+Score, 0..1: the hit's score divided by the most this query could score against any entry — each word
+group (a typed word and its synonyms) at its BM25 saturation (``idf × (K1 + 1)``) in every field, plus
+every bonus that could apply. 1.0 would be an entry matching every word many times and meeting every
+stated number; real hits sit well below (typically 0.05–0.3), and scores are comparable across queries.
 A low score is a hint, never a verdict: whether an item is listed is decided by the entry's criteria.
 
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
 ``PER_ROOT`` hits share one top-level entry, so five hits name five places to read.
 
-Tuning constants (chosen on the tuning half of ``exportcheck/bench/data/control_queries.yaml``; the
-held-out half is reported separately by ``python -m exportcheck.bench controls_search``):
-``FIELD_BOOSTS``: the entry's own words count fully, its notes and its ancestors' words at half, so a
-specific child beats its parent only when its own words match. ``EXPANSION_WEIGHT=0.5``: a synonym's
-words count half a typed word. ``PARAM_MATCH=0.15``/``PARAM_UNIT=0.03`` (shares of the query's word
-ceiling) for a stated number that meets / does not meet an entry's threshold on the same quantity.
-``GROUP_SHARE=0.25`` for entries of the product group a word names (software → D, technology → E,
-resist/material/substrate → C). ``K1=1.2, B=0.75`` are tantivy's (textbook) BM25 values.
+Re-ranking of the BM25 candidates, and the constants below, were chosen on the tuning half of
+``exportcheck/bench/data/control_queries.yaml`` only; the held-out half is reported separately by
+``python -m exportcheck.bench controls_search``. ``FIELD_BOOSTS``: an entry's own words count fully,
+its notes and its ancestors' words at half, so a specific child beats its parent only when its own
+words match. Synonym words count ``EXPANSION_WEIGHT`` of a typed word and a group scores its best
+alternative (plus ``TIE`` of the rest). Coverage: the score is multiplied by the share of the
+description's (idf-weighted) word groups the entry matches, to the power ``COVERAGE``. Product groups:
+software/technology entries keep ``GOODS_FACTOR`` of their score for a description of goods, and goods
+entries for a description of software/technology; the group a word names gets ``GROUP_SHARE`` of the
+word ceiling. A stated number meeting / not meeting an entry's threshold on the same quantity adds
+``PARAM_MATCH`` / ``PARAM_UNIT`` of the word ceiling. ``K1=1.2, B=0.75`` are tantivy's BM25 values.
 """
 
 from __future__ import annotations
@@ -48,6 +51,11 @@ K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ce
 FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
+#: Index terms sharing all but the last letter of a typed term of VARIANT_MIN letters or more are
+#: alternatives at VARIANT_WEIGHT (word forms the English stemmer leaves apart: lithography/lithographic).
+VARIANT_WEIGHT, VARIANT_MIN = 0.8, 6
+#: A word group (a typed word and its synonyms) scores its best alternative plus TIE times the others.
+TIE = 0.2
 PARAM_MATCH, PARAM_UNIT = 0.03, 0.005
 #: Words that say what kind of item is meant → product group (B equipment, C materials, D software,
 #: E technology). Software and technology words win over the rest ("software for an etcher" is D);
@@ -61,16 +69,17 @@ GROUP_WORDS = {"software": "D", "firmware": "D", "eda": "D", "ecad": "D", "techn
                "platform": "B"}
 GROUP_SHARE = 0.05
 #: A description naming no software or technology is of goods: software (D) and technology (E) entries
-#: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it.
+#: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it;
+#: and the reverse: "technology for SiGe etch equipment" ranks 3E before the 3B etch entries.
 GOODS_FACTOR = 0.75
 #: Technology/software bonus only for entries in the categories of this many best goods candidates
 #: ("technology for EUV masks" → 3E, not 5E).
 CATEGORY_FROM = 3
 #: Coverage: the raw score is multiplied by (share of the query's idf weight the entry matches) ** COVERAGE,
 #: so an entry matching more of the description beats a short one matching fewer words.
-COVERAGE = 1.0
+COVERAGE = 0.5
 #: At most this many hits per top-level entry (e.g. "3B001"), so the hits name different places to read.
-PER_ROOT = 2
+PER_ROOT = 3
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 
@@ -119,14 +128,30 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def query_weights(index: SearchIndex, text: str) -> dict[str, float]:
-    """Index terms of the query (weight 1) plus their synonym expansions (EXPANSION_WEIGHT unless also typed)."""
+def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
+    """One group of alternatives per typed word: its index term (weight 1) and its synonym's terms.
+
+    A group scores as its best alternative (plus TIE of the others): a synonym offers other words for the
+    same thing, so an entry that says "EUV" and "extreme ultraviolet" does not count the idea twice.
+    """
     synonyms, _ = search_terms()
-    weights = {t: 1.0 for t in index.terms(text)}
-    extra = " ".join(synonyms[w] for w in dict.fromkeys(_raw_words(text)) if w in synonyms)
-    for t in index.terms(extra):
-        weights.setdefault(t, EXPANSION_WEIGHT)
-    return weights
+    groups: dict[str, dict[str, float]] = {}
+    for word in dict.fromkeys(_raw_words(text)):
+        typed = index.terms(word) if "-" not in word else []
+        extra = index.terms(synonyms[word]) if word in synonyms else []
+        if not typed and not extra:
+            continue
+        key = typed[0] if typed else f"~{word}"
+        group = groups.setdefault(key, {})
+        for term in typed:
+            group[term] = 1.0
+            if VARIANT_WEIGHT and len(term) >= VARIANT_MIN:  # "lithographi" ~ "lithograph": the stemmer's misses
+                for variant, _count in index.index.searcher().terms_with_prefix("own", term[:-1]):
+                    if len(variant) <= len(term) + 2:
+                        group.setdefault(variant, VARIANT_WEIGHT)
+        for term in extra:
+            group.setdefault(term, EXPANSION_WEIGHT)
+    return list(groups.values())
 
 
 def query_parameters(text: str) -> list[Parameter]:
@@ -156,26 +181,42 @@ def _related(code: str, other: str) -> bool:
     return code == other or code.startswith(other + ".") or other.startswith(code + ".")
 
 
-def _bm25(index: SearchIndex, weights: dict[str, float],
-          regime: str | None) -> tuple[list[tuple[float, int]], float, dict[str, float]]:
-    """Top candidates (raw score, row) from tantivy, the word ceiling of this query, and each term's weight × idf."""
+def _bm25(index: SearchIndex, groups: list[dict[str, float]],
+          regime: str | None) -> tuple[list[tuple[float, int]], float, list[tuple[set[str], float]]]:
+    """Top candidates (raw score, row) from tantivy, the word ceiling of this query, and per word group
+    its terms and weight (weight × idf of its best alternative), for coverage."""
     searcher = index.index.searcher()
     n = searcher.num_docs
     clauses = []
     ceiling = 0.0
-    term_weight: dict[str, float] = {}
-    for term, weight in weights.items():
-        for name, boost in FIELD_BOOSTS.items():
-            df = searcher.doc_freq(name, term)
-            if not df:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            ceiling += weight * boost * idf * (K1 + 1)
-            term_weight[term] = max(term_weight.get(term, 0.0), weight * idf)
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(index.schema, name, term, index_option="freq"), weight * boost)))
+    coverage_groups: list[tuple[set[str], float]] = []
+    for group in groups:
+        alternatives = []
+        ceilings = []
+        best = 0.0
+        for term, weight in group.items():
+            fields = []
+            top = 0.0
+            for name, boost in FIELD_BOOSTS.items():
+                df = searcher.doc_freq(name, term)
+                if not df:
+                    continue
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                top += weight * boost * idf * (K1 + 1)
+                best = max(best, weight * idf)
+                fields.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                    tantivy.Query.term_query(index.schema, name, term, index_option="freq"), weight * boost)))
+            if fields:
+                alternatives.append(tantivy.Query.boolean_query(fields))
+                ceilings.append(top)
+        if not alternatives:
+            continue
+        ceiling += max(ceilings) + TIE * (sum(ceilings) - max(ceilings))
+        coverage_groups.append((set(group), best))
+        query = alternatives[0] if len(alternatives) == 1 else tantivy.Query.disjunction_max_query(alternatives, TIE)
+        clauses.append((tantivy.Occur.Should, query))
     if not clauses:
-        return [], 0.0, {}
+        return [], 0.0, []
     query = tantivy.Query.boolean_query(clauses)
     if regime:
         query = tantivy.Query.boolean_query([
@@ -183,7 +224,7 @@ def _bm25(index: SearchIndex, weights: dict[str, float],
             (tantivy.Occur.Must, tantivy.Query.const_score_query(
                 tantivy.Query.term_query(index.schema, "regime", regime), 0.0))])
     found = searcher.search(query, CANDIDATES).hits
-    return [(float(score), int(searcher.doc(address)["row"][0])) for score, address in found], ceiling, term_weight
+    return [(float(score), int(searcher.doc(address)["row"][0])) for score, address in found], ceiling, coverage_groups
 
 
 def query_groups(query: str) -> set[str]:
@@ -223,23 +264,24 @@ def _explain(matched: list[str], params: list[dict[str, object]]) -> str:
 
 def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) -> list[ControlHit]:
     """The ``limit`` best entries for ``query`` (in ``regime`` only when given), scored 0..1 and explained."""
-    weights = query_weights(index, query)
-    candidates, words_ceiling, term_weight = _bm25(index, weights, regime)
+    word_groups = query_weights(index, query)
+    candidates, words_ceiling, coverage_groups = _bm25(index, word_groups, regime)
     if not candidates:
         return []
     qparams = query_parameters(query)
     groups = query_groups(query)
-    total_weight = sum(term_weight.values())
+    total_weight = sum(weight for _, weight in coverage_groups) or 1.0
     ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
     scored: list[tuple[float, int, list[dict[str, object]]]] = []
     for raw, row in candidates:
         if index.not_used[row]:
             continue
-        coverage = sum(term_weight[t] for t in index.row_terms(row) if t in term_weight) / total_weight
+        terms = index.row_terms(row)
+        coverage = sum(weight for alternatives, weight in coverage_groups if alternatives & terms) / total_weight
         score = raw * coverage ** COVERAGE
         group = index.groups[row]
-        if not soft and group in ("D", "E"):
+        if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
             score *= GOODS_FACTOR
         details: list[dict[str, object]] = []
         if qparams:
@@ -271,7 +313,7 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
     hits = []
     for position, (score, row, details) in enumerate(chosen, start=1):
         entry = index.frame.iloc[row]
-        matched = sorted(t for t in weights if t in index.row_terms(row))
+        matched = sorted({t for group in word_groups for t in group} & index.row_terms(row))
         hits.append(ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
                                valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
                                text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,

@@ -10,8 +10,8 @@ from exportcheck.bench.controls_search import load_cases, recall, run_cases
 from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import search_terms
 
-#: Measured held-out recall@5 (both regimes) when this floor was set: see the bench output in the report.
-HOLDOUT_RECALL_AT_5_FLOOR = 0.87
+#: Held-out recall@5 over both regimes was 0.908 (142 pairs) when this floor was set; tuning 0.987.
+HOLDOUT_RECALL_AT_5_FLOOR = 0.90
 
 
 def test_parameters_read_relations_and_decimal_commas() -> None:
@@ -24,8 +24,8 @@ def test_parameters_read_relations_and_decimal_commas() -> None:
 
 def test_search_explains_parameters(control_data: ControlData) -> None:
     hits = search("193 nm immersion scanner with 1.5 nm overlay", limit=10, data=control_data)
-    codes = {h.code for h in hits}
-    assert codes & {"3B001.f.1", "3B001.f.1.a", "3B501.f.1", "3B501.f.1.b", "3B993.f.1", "3B993.f.1.b"}
+    scanners = ("3B001.f.1", "3B501.f.1", "3B993.f.1")
+    assert any(h.code == s or h.code.startswith(s + ".") for h in hits for s in scanners)
     with_params = [h for h in hits if h.parameters]
     assert with_params and "nm" in with_params[0].explanation
     assert all(h.matched_terms for h in hits)
@@ -78,4 +78,4 @@ def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untype
     assert n >= 100
     assert value >= HOLDOUT_RECALL_AT_5_FLOOR
     tuning, _ = recall(outcomes, 5, "tuning")
-    assert tuning >= 0.95
+    assert tuning >= 0.98

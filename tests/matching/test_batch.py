@@ -9,6 +9,7 @@ starts a real LocalCluster with two worker processes; each loads the index from 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def test_local_workers_give_the_single_process_rows(names: pd.DataFrame, single:
     spec = BatchSpec(column="name", country_column="cc", limit=3, lists_dir=str(real_lists.resolve()))
     done = run_chunks(names, spec, workers=2, chunk_rows=25)
     assert [d.number for d in done] == list(range(5))
-    assert len({d.pid for d in done}) == 2  # both worker processes screened chunks
+    # screened in worker processes (which of the two takes which chunk is the pool's business)
+    assert all(d.pid != os.getpid() for d in done) and len({d.pid for d in done}) <= 2
     merged = pd.concat([d.frame for d in done if d.frame is not None], ignore_index=True)
     pd.testing.assert_frame_equal(merged, flat_rows(single, {}))
     here = run_chunks(names, spec, workers=1, chunk_rows=25)
@@ -75,7 +77,9 @@ def test_dask_cluster_gives_the_single_process_rows(names: pd.DataFrame, single:
         result = lazy.compute().reset_index(drop=True)
         pd.testing.assert_frame_equal(result, single, check_dtype=False)
         workers = client.run(lambda: __import__("exportcheck.matching", fromlist=["_SCREENERS"])._SCREENERS)
-        assert len(workers) == 2 and all(len(cached) == 1 for cached in workers.values())  # one index per worker
+        # one index per worker process, however many partitions it screened (the scheduler decides how many)
+        assert len(workers) == 2 and all(len(cached) <= 1 for cached in workers.values())
+        assert any(cached for cached in workers.values())
         # the CLI's path: the same chunks submitted to the scheduler by address
         spec = BatchSpec(column="name", country_column="cc", limit=3, lists_dir=str(real_lists.resolve()))
         done = run_chunks(names, spec, dask=cluster.scheduler_address, chunk_rows=40)
