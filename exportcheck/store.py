@@ -31,8 +31,10 @@ dated by the Federal Register two days after the 376-entry OpenSanctions transcr
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,6 +49,8 @@ from exportcheck.tables import read_parquet, write_parquet
 if TYPE_CHECKING:  # pandas comes in with the first table read: screening a stored index needs none
     import pandas as pd
     import pyarrow as pa
+
+    from exportcheck.sources import Source
 
 VERSIONS_FILE = "versions.json"
 META_FILE = "meta.json"
@@ -175,12 +179,31 @@ class EditionRule:
     @classmethod
     def of(cls, source_id: str) -> EditionRule:
         """The rule a source declares; the plain data-date order for an undeclared source."""
-        from exportcheck.sources import all_sources
-
-        source = all_sources().get(source_id)
+        source = _declaration(source_id)
         if source is None:
             return cls()
         return cls(source.spec.same_edition_days, {f.name: f.fullness for f in source.formats})
+
+
+def _declaration(source_id: str) -> Source | None:
+    """A source's declaration: from the registry where it is loaded, else from its own module alone.
+
+    The registry imports every declaration and with it every parser (pandas, lxml, …), most of a
+    one-name screening's start-up; a source's module is named after its id (``us-1260h`` →
+    ``us_1260h``). Anything else (an id without such a module) asks the registry.
+    """
+    registry = sys.modules.get("exportcheck.sources")
+    if registry is None or not registry.all_sources.cache_info().currsize:
+        try:
+            module = importlib.import_module(f"exportcheck.sources.{source_id.replace('-', '_')}")
+        except ImportError:
+            module = None
+        found = getattr(module, "SOURCE", None)
+        if found is not None and getattr(found, "id", None) == source_id:
+            return found
+    from exportcheck.sources import all_sources
+
+    return all_sources().get(source_id)
 
 
 def read_order(metas: Sequence[SnapshotMeta], rule: EditionRule) -> list[SnapshotMeta]:
@@ -250,9 +273,15 @@ class SnapshotStore:
         return self._ordered(source_id, snaps)[-1] if snaps else None
 
     def _ordered(self, source_id: str, snaps: Sequence[Snapshot]) -> list[Snapshot]:
-        """``snaps`` in :func:`read_order` under the source's declared rule (superseded copies left out)."""
+        """``snaps`` in :func:`read_order` under the source's declared rule (superseded copies left out).
+
+        Snapshots all of one format supersede none (fullness is declared per format), so their order
+        needs no declaration: the source's rule is looked up only where formats differ.
+        """
         by_meta = {id(s.meta): s for s in snaps}
-        return [by_meta[id(m)] for m in read_order([s.meta for s in snaps], EditionRule.of(source_id))]
+        metas = [s.meta for s in snaps]
+        rule = EditionRule.of(source_id) if len({m.format for m in metas}) > 1 else EditionRule()
+        return [by_meta[id(m)] for m in read_order(metas, rule)]
 
     def choose(self, source_id: str, when: date | None = None) -> SnapshotChoice:
         """Which snapshot(s) of a source to read for ``when`` (the latest where ``when`` is None).

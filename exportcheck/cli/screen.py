@@ -106,16 +106,20 @@ def screen(
         help="Screen --file on a dask.distributed cluster (e.g. tcp://10.0.0.5:8786); its workers need "
              "exportcheck and the lists folder at the same path.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Add a score column beside exportcheck's: ofac "
+                                                   "(nomenklatura's OFAC algorithm; extra 'ofac').")] = None,
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:
     """Is this party listed? Every entity list, any spelling, with the reason for each result."""
     from rich.table import Table
 
     from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_matches
+    from exportcheck.matching.ofac import check_also, ofac_score
     from exportcheck.review import Reviews, decision_for
 
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     when = _parse_date(as_of)
+    ofac = "ofac" in check_also(also)
     if file is not None:
         if name:
             raise InputError("give either NAME or --file, not both")
@@ -123,7 +127,7 @@ def screen(
             raise InputError("--file needs --column NAME (the column holding the names)")
         if dask and workers:
             raise InputError("give --workers (local processes) or --dask (a cluster), not both")
-        _batch(file, column, country_column, source, limit, threshold, when, out, as_json, lists_dir, workers, dask)
+        _batch(file, column, country_column, source, limit, threshold, when, out, as_json, lists_dir, workers, dask, ofac)
         return
     if workers or dask:
         raise InputError("--workers and --dask are for --file")
@@ -136,6 +140,9 @@ def screen(
     folder = settings_for(lists_dir).lists_dir
     decisions = Reviews(folder).lookup()
     rows = [{**m.model_dump(), "review": decision_for(decisions, name, m.entity_id)} for m in matches]
+    if ofac:
+        for row in rows:
+            row["ofac_score"] = ofac_score(name, row["matched_name"])
     log_line(folder, "screen", query=name, snapshots=_snapshot_ids(folder, source, when),
              result=rows, counts={"matches": sum(m.is_match for m in matches)})
     if as_json:
@@ -152,14 +159,15 @@ def screen(
         err_console.print(f"note: {note}", markup=False)
     if not matches:
         console.print(f"no listed party near {name!r}", markup=False)
-    table = Table("score", "match", "list", "listed name", "matched name / why", show_lines=True)
-    for m in matches:
+    table = Table("score", *(["ofac"] if ofac else []), "match", "list", "listed name", "matched name / why",
+                  show_lines=True)
+    for m, row in zip(matches, rows, strict=True):
         why = m.explanation
         if m.related:
             why += "\nrelated: " + "; ".join(f"{r.relation} {r.name} ({r.list})" for r in m.related)
         if row_review := decision_for(decisions, name, m.entity_id):
             why += f"\nREVIEW: {row_review}"
-        table.add_row(f"{m.score:.2f}", "YES" if m.is_match else "no", f"{m.list}\n[{m.source}]", m.name, why)
+        table.add_row(f"{m.score:.2f}", *([f"{row['ofac_score']:.2f}"] if ofac else []), "YES" if m.is_match else "no", f"{m.list}\n[{m.source}]", m.name, why)
     if matches:
         console.print(table)
     for r in query_related:
@@ -169,7 +177,7 @@ def screen(
 
 def _batch(file: Path, column: str, country_column: str | None, sources: list[str] | None, limit: int,
            threshold: float, when: date | None, out: Path | None, as_json: bool, lists_dir: Path | None,
-           workers: int | None, dask: str | None) -> None:
+           workers: int | None, dask: str | None, ofac: bool = False) -> None:
     """Screen a file in chunks (:mod:`exportcheck.matching.batch`): here, on local processes or on Dask."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -195,6 +203,8 @@ def _batch(file: Path, column: str, country_column: str | None, sources: list[st
     spec = BatchSpec(column=column, country_column=country_column, sources=tuple(sources) if sources else None,
                      limit=limit, threshold=threshold, as_of=when, lists_dir=str(folder.resolve()), reviews=reviews)
     to_folder = out is not None and out.suffix.lower() != ".csv"
+    if ofac and to_folder:
+        raise InputError("--also ofac: write results to a .csv (or stdout), not to a folder of Parquet parts")
     if to_folder:
         assert out is not None
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -230,6 +240,10 @@ def _batch(file: Path, column: str, country_column: str | None, sources: list[st
         return
     result = (pd.concat([frames[n] for n in sorted(frames)], ignore_index=True) if frames
               else flat_empty())
+    if ofac:  # beside exportcheck's score, never instead of it
+        from exportcheck.matching.ofac import ofac_column
+
+        result.insert(list(result.columns).index("score") + 1, "ofac_score", ofac_column(result))
     if as_json:
         print_json(result.to_dict(orient="records"))
         return

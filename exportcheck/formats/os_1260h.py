@@ -20,8 +20,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from exportcheck.errors import ParseError
 from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import clean, name_slug, partial_date, split_multi
@@ -42,6 +40,8 @@ def clean_name(raw: str) -> str:
 
 def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """One entity per company; the listing periods as an extra table."""
+    import pandas as pd  # here, not at import: reading the source declaration (snapshot choice) needs none
+
     source_id = ctx.source_id
     (path,) = paths
     try:

@@ -15,8 +15,43 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from exportcheck.matching.numbers import CN_NUMERAL, chinese_to_int
+
+
+@cache
+def _converters() -> tuple[Any, Any]:
+    import opencc  # imported here: only names in Han script need it
+
+    return opencc.OpenCC("jp2t"), opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Japanese (shinjitai) and traditional characters to simplified Chinese: 電子 → 电子, 集団/集團 → 集团.
+
+    Why: METI writes Chinese parties in Japanese kanji and Hong Kong and Taiwan papers in traditional
+    characters, while the organisation words below are simplified. OpenCC maps traditional to simplified
+    (``t2s``) and Japanese forms to traditional ones (``jp2t``). The Japanese route is taken only where
+    it ends in a simplified character: ``jp2t`` also turns the common 研 into the old form 硏, which
+    ``t2s`` leaves alone, and that would hide 研究所 from the table.
+    """
+    return "".join(_simplified_char(ch) for ch in text)
+
+
+@cache
+def _simplified_char(ch: str) -> str:
+    japanese, traditional = _converters()
+    simplified = str(traditional.convert(ch))
+    if simplified != ch:
+        return simplified
+    old = str(japanese.convert(ch))
+    if old != ch:
+        via = str(traditional.convert(old))
+        if via != old:
+            return via
+    return ch
+
 
 # State groups first (they contain the generic words below). The English side is what the group table
 # in :mod:`exportcheck.matching.groups` folds to the acronym, so 中国电子科技集团 and "China Electronics
@@ -26,6 +61,23 @@ ORG_WORDS: dict[str, str] = {
     "中国电子科技集团公司": "china electronics technology group corporation",
     "中国电子科技集团": "china electronics technology group corporation",
     "中国电科": "china electronics technology group corporation",
+    # The short forms the groups, their institutes and the press use (中电科24所 = CETC's 24th institute).
+    "中电科": "china electronics technology group corporation",
+    "航天科技": "china aerospace science and technology corporation",
+    "航天科工": "china aerospace science and industry corporation",
+    "中航工业": "aviation industry corporation of china",
+    "航空工业集团": "aviation industry corporation of china",
+    "中国航空工业": "aviation industry corporation of china",
+    "中国兵器": "china north industries group corporation",
+    "兵器工业集团": "china north industries group corporation",
+    "兵器装备集团": "china south industries group corporation",
+    "中国船舶": "china state shipbuilding corporation",
+    "中船集团": "china state shipbuilding corporation",
+    "中船重工": "china shipbuilding industry corporation",
+    "中核集团": "china national nuclear corporation",
+    "中物院": "china academy of engineering physics",
+    "中科院": "chinese academy of sciences",
+    "国防科大": "national university of defense technology",
     "中国航天科技集团有限公司": "china aerospace science and technology corporation",
     "中国航天科技集团公司": "china aerospace science and technology corporation",
     "中国航天科技集团": "china aerospace science and technology corporation",
@@ -48,6 +100,24 @@ ORG_WORDS: dict[str, str] = {
     "国防科学技术大学": "national university of defense technology",
     "中国电子信息产业集团有限公司": "china electronics corporation",
     "中国核工业集团有限公司": "china national nuclear corporation",
+    # The armed forces, whose academies and units the lists name in English.
+    "中国人民解放军": "peoples liberation army",
+    "人民解放军": "peoples liberation army",
+    "解放军": "peoples liberation army",
+    "军事科学院": "academy of military science",
+    "国防大学": "national defense university",
+    "陆军": "army",
+    "海军": "navy",
+    "空军": "air force",
+    "火箭军": "rocket force",
+    "战略支援部队": "strategic support force",
+    "军事": "military",
+    "勤务": "logistics",
+    "工程大学": "engineering university",
+    "工业大学": "polytechnical university",  # 西北工业大学 = Northwestern Polytechnical University
+    "医科大学": "medical university",
+    "理工大学": "university of science and technology",
+    "科技大学": "university of science and technology",
     # Generic organisation words.
     "有限责任公司": "limited liability company",
     "股份有限公司": "co ltd",
@@ -129,6 +199,7 @@ def han_to_latin(text: str) -> str:
     """
     if not has_han(text):
         return text
+    text = to_simplified(text)
     # Numerals first, but only where they stand before an organisation word or with 第 (第二十四),
     # so a name such as 一汽 is not read as a number.
     text = re.sub(r"第([零〇一二两三四五六七八九十百千]+|\d+)", lambda m: _numeral(m), text)
@@ -140,4 +211,4 @@ def han_to_latin(text: str) -> str:
     return text
 
 
-__all__ = ["CN_NUMERAL", "ORG_WORDS", "han_to_latin", "has_han"]
+__all__ = ["CN_NUMERAL", "ORG_WORDS", "han_to_latin", "has_han", "to_simplified"]

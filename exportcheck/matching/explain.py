@@ -20,6 +20,8 @@ def _pair(pair: Pair) -> str:
         return f"{q}≈{c} ({pair.similarity:.2f})"
     if pair.how == "context":
         return f"{q.upper()} (group of the listed parent, not written in the name)"
+    if pair.how == "phonetic":
+        return f"{q}≈{c} (sounds alike)"
     if pair.how == "initial":
         return f"{q}={c} (initial)"
     if pair.how == "acronym":

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # Bumped whenever what is stored (or how names are normalised) changes: a new version builds a new index.
-INDEX_VERSION = "4"
+# 5: the normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions, phrases.
+INDEX_VERSION = "5"
 NGRAM = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).

@@ -45,11 +45,13 @@ def entity_sources(lists_dir: Path | None = None) -> list[str]:
     """Ids of the declared entity sources, in the registry's order.
 
     The registry imports every source declaration and, with it, every parser (pandas, lxml, …): most
-    of a one-name screening's start-up. So, where the registry is not loaded yet and a lists folder
+    of a one-name screening's start-up. So, where the registry has not been built yet in this process
+    (:func:`exportcheck.sources.all_sources` not called) and a lists folder
     is given, the answer is kept in ``<lists>/.cache/entity-sources.json`` under a fingerprint of the
     declaration files (names, sizes, mtimes): any change to a declaration asks the registry again.
     """
-    if lists_dir is None or "exportcheck.sources" in sys.modules:
+    registry = sys.modules.get("exportcheck.sources")
+    if lists_dir is None or (registry is not None and registry.all_sources.cache_info().currsize):
         return _declared()
     cache = lists_dir / ".cache" / "entity-sources.json"
     stamp = _declarations_fingerprint()

@@ -4,7 +4,8 @@ Steps, in order (each one explained where it is done):
 
 1. Unicode NFKC and case folding (full-width letters, ligatures, ``ß``).
 2. Chinese: organisation words translated, numerals read, the rest to pinyin (:mod:`.chinese`).
-3. ASCII transliteration of every other script and of diacritics (normality: Cyrillic, Greek, Arabic…).
+3. ASCII transliteration of every other script and of diacritics (:mod:`.scripts`: Hangul by syllable,
+   rigour/ICU for Cyrillic, Arabic, Thai…, anyascii for scripts ICU cannot spell such as Khmer).
 4. Punctuation to spaces; apostrophes and the CSL's ``?`` (a lost character: ``Xi?an``) removed.
 5. Abbreviations expanded (Corp, Inst, Tech, Intl, Grp, Co, Univ, …: :data:`ABBREVIATIONS`).
 6. Legal forms replaced by their generic form from rigour's maintained org-type table
@@ -22,7 +23,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from normality import ascii_text
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rigour.names import replace_org_types_compare
@@ -30,6 +30,7 @@ from rigour.names import replace_org_types_compare
 from exportcheck.matching.chinese import han_to_latin, has_han
 from exportcheck.matching.groups import GROUP_TOKENS, fold_groups
 from exportcheck.matching.numbers import NUMBER_PREFIX, fold_numbers, is_number_token
+from exportcheck.matching.scripts import to_ascii
 
 # Abbreviations the lists and company paperwork use, to the word they stand for. "co" is expanded
 # only when rigour has not already read it as part of a legal form ("co ltd" → "llc").
@@ -48,8 +49,20 @@ ABBREVIATIONS: dict[str, str] = {
     "cntr": "center", "aero": "aeronautics", "equip": "equipment", "hldgs": "holding", "hldg": "holding",
     "holdings": "holding", "govt": "government", "sys": "systems", "system": "systems",
     "ri": "research institute", "mach": "machinery",
+    "ibn": "bin", "bint": "bin", "binti": "bin",
     "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "&": "and",
 }
+
+# Phrases rigour's org-type table misses once diacritics are gone, and country names the lists write
+# both ways ("U.S." / "United States"), to one form; applied to whole words before the legal forms.
+PHRASES: dict[str, str] = {
+    "gesellschaft mit beschrankter haftung": "gmbh",
+    # rigour reads "co ltd" as a legal form but not "company ltd"/"company limited"
+    "company limited": "co ltd", "company ltd": "co ltd", "company inc": "co inc",
+    "united states of america": "us", "united states": "us", "usa": "us",
+    "united kingdom": "uk", "great britain": "uk",
+}
+_PHRASE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b")
 
 # Words that describe what kind of body a party is rather than which one: they count little in a
 # comparison (weight WEAK_WEIGHT in the scorer) because thousands of listed names share them.
@@ -80,10 +93,16 @@ DESCRIPTOR_WORDS: frozenset[str] = frozenset({
     "technology", "industry", "international", "trading", "engineering", "science", "development",
     "electronics", "systems", "services", "equipment", "materials", "bureau", "works", "enterprise",
     "enterprises", "china", "chinese", "national", "state", "import", "export", "manufacturing",
+    "university", "college", "polytechnic", "polytechnical", "school",
 })
 
 # "S.A.", "B.V.", "U. S." → "sa", "bv", "us": dotted initials are one word, so rigour can read the legal form.
 _INITIALISM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\. ?){2,}")
+# A digit written for the letter it resembles, inside a word ("Ig0r Sech1n", "I9or"): only between two
+# letters in a word of 3+ letters, so "CETC14", "B2B", "MiG-29" and "A320" keep their numbers.
+_CONFUSED_DIGIT = re.compile(r"(?<=[a-z])[013456789](?=[a-z])")
+_DIGIT_LETTER = str.maketrans("013456789", "oieasgtbg")
+_WORD = re.compile(r"[a-z0-9]+")
 _PUNCT_DELETE = re.compile(r"['’`´ʼ?]")
 _NON_ALNUM = re.compile(r"[^a-z0-9#]+")
 _SPACES = re.compile(r"\s+")
@@ -97,10 +116,20 @@ def _prepare(name: str) -> str:
         text = han_to_latin(text)
     text = text.replace("&", " and ")
     text = _PUNCT_DELETE.sub("", text)
-    if not text.isascii():  # normality is the slow step; most listed names are ASCII already
-        text = (ascii_text(text) or "").lower()
+    if not text.isascii():  # transliteration is the slow step; most listed names are ASCII already
+        text = to_ascii(text).lower()
     text = text.replace("#", " ")
+    if any(ch.isdigit() for ch in text):
+        text = _WORD.sub(_letters_for_digits, text)
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
+
+
+def _letters_for_digits(match: re.Match[str]) -> str:
+    """"sech1n" → "sechin", "ig0r" → "igor": see :data:`_CONFUSED_DIGIT`."""
+    word = match.group(0)
+    if sum(ch.isalpha() for ch in word) < 3 or not _CONFUSED_DIGIT.search(word):
+        return word
+    return _CONFUSED_DIGIT.sub(lambda m: m.group(0).translate(_DIGIT_LETTER), word)
 
 
 def _expand(tokens: list[str]) -> list[str]:
@@ -138,6 +167,8 @@ def _pass(name: str, first: bool) -> str:
         return ""
     # numbers first: rigour reads "ii" as a legal form (Polish "sp"), but in "Fund II" it is a number
     text = " ".join(fold_numbers(text.split()))
+    if first:
+        text = _PHRASE.sub(lambda m: PHRASES[m.group(0)], text)
     text = replace_org_types_compare(text, generic=True)
     text = fold_groups(" ".join(_expand(text.split())))
     tokens = text.split()

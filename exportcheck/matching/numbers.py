@@ -118,7 +118,8 @@ def fold_numbers(tokens: list[str]) -> list[str]:
     tokens = [_TYPOS.get(t, t) for t in tokens]
     while i < n:
         tok = tokens[i]
-        roman = roman_to_int(tok)
+        # a Roman numeral follows a name ("Fund XI", "Louis XIV"); a first word "Xi" or "Vi" is a name
+        roman = roman_to_int(tok) if i > 0 else None
         if roman is not None:
             out.append(number_token(roman))
             i += 1
@@ -146,7 +147,9 @@ def fold_numbers(tokens: list[str]) -> list[str]:
                 j = i + 1
             if open_ and j < n:
                 nxt = _word_value(tokens[j])
-                if nxt is not None and nxt[0] < 10:
+                if nxt is None and tokens[j].isdigit() and len(tokens[j]) == 1:
+                    nxt = (int(tokens[j]), False)  # "forty 4" = 44
+                if nxt is not None and 0 < nxt[0] < 10:
                     total += nxt[0]
                     j += 1
             if j < n and tokens[j] in _HUNDRED:

@@ -2,8 +2,8 @@
 
 Like nomenklatura's ``ALGORITHMS``: each matcher has a ``NAME``, a ``DEFAULT_THRESHOLD`` (the
 score at which it calls a pair a match, as its authors ship it) and ``compare(a, b, schema)`` → score in
-[0, 1]. OpenSanctions' logic-v1 and logic-v2 are registered only where nomenklatura is installed
-(the ``bench`` extra); they compare followthemoney entities, built here with one name each.
+[0, 1]. OpenSanctions' logic-v1, logic-v2 and ``ofac`` are registered only where nomenklatura is installed
+(the ``bench`` or ``ofac`` extra); they compare followthemoney entities, built here with one name each.
 """
 
 from __future__ import annotations
@@ -77,10 +77,12 @@ def matchers() -> dict[str, NameMatcher]:
     """Every available matcher by name: exportcheck and the baseline always, nomenklatura's if installed."""
     found: dict[str, NameMatcher] = {"exportcheck": ExportcheckMatcher(), "rapidfuzz-wratio": WRatioMatcher()}
     try:
-        from nomenklatura.matching import LogicV1, LogicV2
+        from nomenklatura.matching import ALGORITHMS, LogicV1, LogicV2
     except ImportError:
         return found
-    for algorithm in (LogicV1, LogicV2):
+    ofac: list[Any] = [a for a in ALGORITHMS if a.NAME == "ofac"]  # the OFAC method as nomenklatura implements it
+    algorithm: Any
+    for algorithm in (LogicV1, LogicV2, *ofac):
         wrapper = type(f"Nomenklatura{algorithm.__name__}", (_Nomenklatura,),
                        {"NAME": algorithm.NAME, "_algorithm": algorithm})()
         found[algorithm.NAME] = wrapper

@@ -39,14 +39,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
+from exportcheck.matching.align import (
+    ACRONYM_SKIP,
+    FUZZY_MIN,
+    FUZZY_MIN_LEN,
+    INITIAL_SIMILARITY,
+    Pair,
+    acronym_similarity,
+    align,
+    token_similarity,
+)
 from exportcheck.matching.normalise import NameForm, token_class
+from exportcheck.matching.places import is_place, place_words, places_in
+from exportcheck.matching.scripts import is_latin
 
 DEFAULT_THRESHOLD = 0.80
 CLASS_WEIGHTS = {"name": 1.0, "number": 1.0, "group": 1.0, "descriptor": 0.35, "weak": 0.1}
-FUZZY_MIN = 0.75
-FUZZY_MIN_LEN = 4
 NUMBER_MISMATCH = 0.45
 NUMBER_PARTIAL = 0.75
 NUMBER_ONE_SIDED = 0.7
@@ -59,7 +68,23 @@ COVERAGE_BLEND = 0.5
 # Score of a numbered unit of a group named with the same group and number (see compare()).
 NUMBERED_UNIT = 0.9
 FUZZY_ONLY = 0.97
-INITIAL_SIMILARITY = 0.8
+# A descriptor ("materials", "systems", "national") left over on one side only, nothing on the other: see compare().
+KIND_DIFFERS = 0.9
+
+PERSON_CONFLICT = 0.92
+# Patronymic names read in order: "Salman bin Muhammad" (Salman, son of Muhammad) is not "Muhammad bin
+# Salman". When the given names before "bin" differ, the score is multiplied by this.
+PATRONYM_SWAPPED = 0.7
+PATRONYM_PARTICLES = frozenset({"bin", "ben", "bint"})
+# A country in one organisation name only (a country subsidiary: "Banco Santander México" for "Banco
+# Santander"), and two different countries: see :mod:`exportcheck.matching.places`.
+PLACE_ONE_SIDED = 0.92
+PLACE_MISMATCH = 0.8
+# A listed name that is only a place ("Hong Kong", an alias the Entity List gives a Hong Kong company) is
+# not the name of "University of Hong Kong": the place is all they share.
+PLACE_ONLY = 0.6
+# The order- and place-rules only matter near the threshold; below this they are not computed (speed).
+RULES_FROM = 0.7
 
 WeightFn = Callable[[str], float]
 
@@ -67,16 +92,6 @@ WeightFn = Callable[[str], float]
 def class_weight(token: str) -> float:
     """The weight of a token from its class alone (used where no index gives token frequencies)."""
     return CLASS_WEIGHTS[token_class(token)]
-
-
-@dataclass(frozen=True)
-class Pair:
-    """Two tokens (or runs of tokens) aligned with each other, and how."""
-
-    query: str
-    candidate: str
-    similarity: float
-    how: str  # exact | fuzzy | joined | acronym
 
 
 @dataclass
@@ -91,132 +106,6 @@ class Comparison:
     unmatched_candidate: list[str] = field(default_factory=list)
     penalties: list[tuple[str, float]] = field(default_factory=list)
     base: float = 0.0
-
-
-def token_similarity(a: str, b: str) -> float:
-    """Similarity of two name tokens: the better of Levenshtein and Indel (rapidfuzz), in [0, 1].
-
-    Levenshtein counts a changed letter once; Indel is kinder to a dropped or added letter
-    ("scholz" / "scholze"). Taking the better of both keeps one-typo variants above :data:`FUZZY_MIN`
-    while "federer" / "federman" stay below it.
-    """
-    return max(Levenshtein.normalized_similarity(a, b), fuzz.ratio(a, b) / 100.0 - 0.05)
-
-
-def _initials(tokens: list[str]) -> str:
-    return "".join(t[0] for t in tokens if t and not t.startswith("#"))
-
-
-ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "de", "in"})
-
-
-def acronym_similarity(acronym: str) -> float:
-    """How much an acronym match is worth: "MIT" could stand for hundreds of names, "NRIET" for few.
-
-    Three letters 0.7 (never a match on its own), four 0.85, five or more 0.95.
-    """
-    return 0.7 if len(acronym) <= 3 else 0.85 if len(acronym) == 4 else 0.95
-
-
-def _acronym_run(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int, int] | None:
-    """A run of free tokens whose initials spell ``acronym`` ("of", "and", "the" may be skipped)."""
-    n = len(tokens)
-    for start in range(n):
-        if not free[start] or tokens[start][0] != acronym[0]:
-            continue
-        for end in range(start + 2, min(n, start + 2 * len(acronym)) + 1):
-            if not all(free[start:end]):
-                break
-            run = tokens[start:end]
-            if token_class(run[-1]) == "weak":
-                continue  # "Aurum Ship Management Ltd" is not "ASML": a legal form is no letter of an acronym
-            if _initials(run) == acronym or _initials([t for t in run if t not in ACRONYM_SKIP]) == acronym:
-                return start, end
-    return None
-
-
-def _align(q: list[str], c: list[str], *, acronyms: bool = True,
-           initials: bool = False) -> tuple[list[Pair], list[bool], list[bool]]:
-    q_free = [True] * len(q)
-    c_free = [True] * len(c)
-    pairs: list[Pair] = []
-    c_pos = {tok: i for i, tok in enumerate(c)}
-    for i, tok in enumerate(q):
-        j = c_pos.get(tok)
-        if j is not None and c_free[j]:
-            q_free[i] = c_free[j] = False
-            pairs.append(Pair(tok, tok, 1.0, "exact"))
-    if not any(q_free) or not any(c_free):
-        return pairs, q_free, c_free
-    # fuzzy: best pairs first, name tokens of 4+ characters only
-    scored = []
-    for i, a in enumerate(q):
-        if not q_free[i] or len(a) < FUZZY_MIN_LEN or token_class(a) in ("number", "group"):
-            continue
-        for j, b in enumerate(c):
-            if not c_free[j] or len(b) < FUZZY_MIN_LEN or token_class(b) in ("number", "group"):
-                continue
-            sim = token_similarity(a, b)
-            if sim >= FUZZY_MIN:
-                scored.append((sim, i, j))
-    for sim, i, j in sorted(scored, reverse=True):
-        if q_free[i] and c_free[j]:
-            q_free[i] = c_free[j] = False
-            pairs.append(Pair(q[i], c[j], sim, "fuzzy"))
-    # initials: "v" ↔ "vladimir" (people's names; one letter never stands for a number or a group)
-    if initials and INITIAL_SIMILARITY:
-        for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
-            for i, tok in enumerate(side_a):
-                if not free_a[i] or len(tok) != 1 or not tok.isalpha():
-                    continue
-                for j, other in enumerate(side_b):
-                    if free_b[j] and len(other) > 1 and other[0] == tok and token_class(other) == "name":
-                        free_a[i] = free_b[j] = False
-                        pairs.append(Pair(tok, other, INITIAL_SIMILARITY, "initial") if a_is_query
-                                     else Pair(other, tok, INITIAL_SIMILARITY, "initial"))
-                        break
-    # joined: "huawei" ↔ "hua wei", either way round
-    for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
-        if not any(free_a) or sum(free_b) < 2:
-            continue
-        for i, tok in enumerate(side_a):
-            if not free_a[i] or len(tok) < 4 or tok.startswith("#"):
-                continue
-            for j in range(len(side_b) - 1):
-                for k in (2, 3):
-                    if j + k > len(side_b) or not all(free_b[j:j + k]):
-                        continue
-                    joined = "".join(side_b[j:j + k])
-                    sim = fuzz.ratio(tok, joined) / 100.0
-                    if sim >= 0.9:
-                        free_a[i] = False
-                        for x in range(j, j + k):
-                            free_b[x] = False
-                        run = " ".join(side_b[j:j + k])
-                        pairs.append(Pair(tok, run, sim, "joined") if a_is_query else Pair(run, tok, sim, "joined"))
-                        break
-                if not free_a[i]:
-                    break
-    # acronyms: "nriet" ↔ "nanjing research institute of electronics technology"
-    if not acronyms:
-        return pairs, q_free, c_free
-    for side_a, side_b, free_a, free_b, a_is_query in ((q, c, q_free, c_free, True), (c, q, c_free, q_free, False)):
-        if not any(free_a) or sum(free_b) < 2:
-            continue
-        for i, tok in enumerate(side_a):
-            if not free_a[i] or not (3 <= len(tok) <= 8) or not tok.isalpha():
-                continue
-            span = _acronym_run(tok, side_b, free_b)
-            if span is None:
-                continue
-            start, end = span
-            free_a[i] = False
-            for x in range(start, end):
-                free_b[x] = False
-            words = " ".join(side_b[start:end])
-            sim = acronym_similarity(tok)
-            pairs.append(Pair(tok, words, sim, "acronym") if a_is_query else Pair(words, tok, sim, "acronym"))
-    return pairs, q_free, c_free
 
 
 def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weight, *,
@@ -235,7 +124,9 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         result.pairs = [Pair(t, t, 1.0, "exact") for t in q]
         result.score = result.base = 1.0
         return result
-    pairs, q_free, c_free = _align(q, c, acronyms=not person, initials=person)
+    al = align(q, c, acronyms=not person, initials=person,
+               cross_script=person and is_latin(query.original) != is_latin(candidate.original))
+    pairs, q_free, c_free = al.pairs, al.q_free, al.c_free
     if candidate.context:
         for i, tok in enumerate(q):
             if q_free[i] and tok in candidate.context:
@@ -266,11 +157,27 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         if compact >= COMPACT_MIN and compact > score:
             result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
             score = compact
+    if person and PERSON_CONFLICT < 1.0 and _has_name(result.unmatched_query) and _has_name(result.unmatched_candidate):
+        # each side has a name of its own where the other has a different one: a father's or a clan's
+        # name swapped ("... Ibrahim Hasan al-Dulaimi" / "... Ibrahim Hasan al-Tikriti") is another person
+        result.penalties.append(("a name on each side has no counterpart on the other", PERSON_CONFLICT))
+        score *= PERSON_CONFLICT
+    if person and score >= RULES_FROM:
+        score = _patronym_order(q, c, pairs, score, result.penalties)
+    if not person and score >= RULES_FROM and (result.unmatched_query or result.unmatched_candidate):
+        score = _place_qualifiers(q, c, result, score)
     strong = [p for p in pairs if token_class(p.query.split()[0]) not in ("weak", "descriptor")]
     if not person and len(strong) == 1 and strong[0].how == "fuzzy":
         # one approximately equal word is all two company names share ("Safran" / "Sairan")
         result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))
         score *= FUZZY_ONLY
+    if (not person and strong and all(p.how != "acronym" and token_class(p.query.split()[0]) == "name" for p in strong)
+            and _kind_differs(result)):  # a number or a group in common names the unit ("24所" / "24th Research Institute")
+        # the names share their distinctive words, and one of them says what kind of body it is where the
+        # other says nothing more: "Mitsubishi Materials Corporation" is not "Mitsubishi Corporation",
+        # "National Sun Yat-sen University" not "Sun Yat-sen University"
+        result.penalties.append(("one name adds what kind of body it is", KIND_DIFFERS))
+        score *= KIND_DIFFERS
     if (query.numbers and query.numbers == candidate.numbers and query.groups and query.groups == candidate.groups
             and all(token_class(t) in ("weak", "descriptor")
                     for t in [*result.unmatched_query, *result.unmatched_candidate]) and score < NUMBERED_UNIT):
@@ -282,6 +189,58 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
     score = _rules(query, candidate, score, result.penalties)
     result.score = max(0.0, min(1.0, score))
     return result
+
+
+def _patronym_order(q: list[str], c: list[str], pairs: list[Pair], score: float,
+                    notes: list[tuple[str, float]]) -> float:
+    """See :data:`PATRONYM_SWAPPED`."""
+    qi = next((i for i, t in enumerate(q) if t in PATRONYM_PARTICLES), 0)
+    ci = next((i for i, t in enumerate(c) if t in PATRONYM_PARTICLES), 0)
+    if qi < 1 or ci < 1 or q[qi - 1] == c[ci - 1]:
+        return score
+    given_q, given_c = q[qi - 1], c[ci - 1]
+    if any(p.query == given_q and p.candidate == given_c for p in pairs):
+        return score
+    notes.append((f"the names before '{q[qi]}' differ: {given_q} vs {given_c}", PATRONYM_SWAPPED))
+    return score * PATRONYM_SWAPPED
+
+
+def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: float) -> float:
+    """See :data:`PLACE_ONE_SIDED`, :data:`PLACE_MISMATCH` and :data:`PLACE_ONLY`: only places left unaligned count."""
+    if (is_place(c) and result.unmatched_query) or (is_place(q) and result.unmatched_candidate):
+        result.penalties.append(("one name is only a place", PLACE_ONLY))
+        return score * PLACE_ONLY
+    free_q, free_c = set(result.unmatched_query), set(result.unmatched_candidate)
+    if place_words().isdisjoint(free_q) and place_words().isdisjoint(free_c):
+        return score
+    qp = {p for p in places_in(q) if free_q.issuperset(p)}
+    cp = {p for p in places_in(c) if free_c.issuperset(p)}
+    if qp and cp:
+        result.penalties.append((f"different countries: {_places(qp)} vs {_places(cp)}", PLACE_MISMATCH))
+        return score * PLACE_MISMATCH
+    if qp or cp:
+        side = "query" if qp else "listed name"
+        result.penalties.append((f"place {_places(qp or cp)} only in the {side}", PLACE_ONE_SIDED))
+        return score * PLACE_ONE_SIDED
+    return score
+
+
+def _places(found: set[tuple[str, ...]]) -> str:
+    return ", ".join(sorted(" ".join(p) for p in found))
+
+
+def _kind_differs(result: Comparison) -> bool:
+    # legal forms and stop words left over say nothing about the kind of body ("CAE Inc." / "CAE Services")
+    q = [k for k in map(token_class, result.unmatched_query) if k != "weak"]
+    c = [k for k in map(token_class, result.unmatched_candidate) if k != "weak"]
+    if q and c:
+        return False
+    left = q or c
+    return "descriptor" in left and "name" not in left
+
+
+def _has_name(tokens: list[str]) -> bool:
+    return any(token_class(t) == "name" for t in tokens)
 
 
 def _rules(query: NameForm, candidate: NameForm, score: float, notes: list[tuple[str, float]]) -> float:
@@ -303,6 +262,10 @@ def _rules(query: NameForm, candidate: NameForm, score: float, notes: list[tuple
                       GROUP_MISMATCH))
         score *= GROUP_MISMATCH
     return score
+
+
+__all__ = ["ACRONYM_SKIP", "DEFAULT_THRESHOLD", "FUZZY_MIN", "FUZZY_MIN_LEN", "INITIAL_SIMILARITY", "Comparison", "Pair",
+           "acronym_similarity", "class_weight", "compare", "token_similarity"]
 
 
 def _nums(numbers: frozenset[str]) -> str:

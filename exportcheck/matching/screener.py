@@ -8,6 +8,7 @@ one from the snapshot store and keeps it for the next call.
 from __future__ import annotations
 
 import builtins
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -178,6 +179,19 @@ class Screener:
                 best[row] = _Best(score, comp, name_id, extra)
         return best
 
+    def _own_name_score(self, query: NameForm, row: int, hit: _Best) -> float:
+        """How well the party's own (first) name matches: of equal scores the party named so ranks first.
+
+        Why: the Entity List gives country companies the parent's name as an alias ("Huawei Technologies
+        (Yangon) Co., Ltd." a.k.a. "Huawei Technologies Co., Ltd"), so a query naming the parent ties with
+        every subsidiary on the alias; the subsidiary's own name, with its place, scores lower.
+        """
+        if self.index.names[hit.name_id].kind == "name":
+            return hit.score
+        # normalise() is cached, and only tied results get here
+        return compare(query, name_form(str(self._name[row])), self.index.weigh,
+                       person=self._schema[row] == "Person").score
+
     def top_score(self, name: str) -> tuple[float, int | None]:
         """Only the best score and its entity row (the benchmarks' fast path)."""
         best = self.best_per_entity(name_form(name))
@@ -199,7 +213,12 @@ class Screener:
             return []
         wanted = set(sources) if sources else None
         best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, self._ids[kv[0]]))
+        # ties (equal rounded scores, shown) are broken by how well the party's own name matches
+        shown = min(min_score, threshold)
+        counts = Counter(round(b.score, 4) for b in best.values() if b.score >= shown)
+        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1].score, 4), -self._own_name_score(query, *kv)
+                                                      if counts.get(round(kv[1].score, 4), 0) > 1 else 0.0,
+                                                      self._ids[kv[0]]))
         out = []
         for row, hit in ranked[:limit]:
             if hit.score < min(min_score, threshold):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,19 @@ def test_package_import_alone_is_light() -> None:
                            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
                           capture_output=True, text=True, cwd=REPO, check=True, timeout=120)
     assert set(json.loads(done.stdout)).isdisjoint(HEAVY)
+
+
+def test_screen_with_a_built_index_imports_no_pandas_nor_the_source_registry(real_lists_dir: Path) -> None:
+    """`screen NAME` maps the stored index: no pandas, no followthemoney, no parser of every list.
+
+    The second run is the one checked: the first may ask the registry once for the entity source ids
+    (kept in the lists folder's cache after that).
+    """
+    for _ in range(2):
+        code, modules, out = _imported("screen", "Huawei Technologies", "--json", "--lists-dir", str(real_lists_dir))
+        assert code == 0
+        assert any(m["is_match"] for m in json.loads(out)["matches"])
+    top = {m.split(".")[0] for m in modules}
+    assert "numpy" in top and "pyarrow" in top  # the probe sees the matcher's own imports
+    assert top.isdisjoint({"pandas", "followthemoney", "fastapi", "dask"}), sorted(top & set(HEAVY))
+    assert "exportcheck.formats.eu_annex_json" not in modules  # the registry (every parser) was not loaded

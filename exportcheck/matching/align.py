@@ -1,0 +1,331 @@
+"""Token alignment strategies: each one pairs some of the still-unpaired words of two names.
+
+Why separate functions: each way two names can write the same word (exactly, with a typo, as an
+initial, spelled together, as an acronym) is a rule a reviewer should be able to read and test alone,
+as nomenklatura registers each comparison as its own function. :func:`align` runs them in a fixed
+order, strongest evidence first, and every strategy only sees the words earlier ones left free.
+
+A strategy takes an :class:`Alignment` and pairs words in place. The ones that work "either way
+round" (a word of the query against several words of the listed name, or the reverse) are written
+for one direction and run on :meth:`Alignment.swapped` for the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+from rigour.text.phonetics import metaphone
+
+from exportcheck.matching.normalise import token_class
+
+FUZZY_MIN = 0.75
+FUZZY_MIN_LEN = 4
+INITIAL_SIMILARITY = 0.8
+# "huawei" ↔ "hua wei": the joined run must agree this well (rapidfuzz ratio).
+JOINED_MIN = 0.9
+ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "de", "in"})
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two tokens (or runs of tokens) aligned with each other, and how."""
+
+    query: str
+    candidate: str
+    similarity: float
+    how: str  # exact | fuzzy | phonetic | initial | joined | acronym | context
+
+
+@dataclass
+class Alignment:
+    """Both names' tokens, which are still free, and the pairs found so far.
+
+    ``flipped`` marks a view with the sides exchanged (see :meth:`swapped`): pairs added through it are
+    stored query-first all the same.
+    """
+
+    q: list[str]
+    c: list[str]
+    q_free: list[bool] = field(default_factory=list)
+    c_free: list[bool] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    flipped: bool = False
+    # names written in two scripts: sound is the best evidence (see :func:`align_phonetic`)
+    cross_script: bool = False
+
+    @classmethod
+    def start(cls, q: list[str], c: list[str]) -> Alignment:
+        return cls(q, c, [True] * len(q), [True] * len(c), [])
+
+    def swapped(self) -> Alignment:
+        """The same alignment seen from the other side (shares the free flags and the pair list)."""
+        return Alignment(self.c, self.q, self.c_free, self.q_free, self.pairs, not self.flipped, self.cross_script)
+
+    def add(self, a: str, b: str, similarity: float, how: str) -> None:
+        self.pairs.append(Pair(b, a, similarity, how) if self.flipped else Pair(a, b, similarity, how))
+
+    @property
+    def open(self) -> bool:
+        """Whether both sides still have a free word (otherwise no strategy can pair anything)."""
+        return any(self.q_free) and any(self.c_free)
+
+
+Strategy = Callable[[Alignment], None]
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two name tokens: the better of Levenshtein and Indel (rapidfuzz), in [0, 1].
+
+    Levenshtein counts a changed letter once; Indel is kinder to a dropped or added letter
+    ("scholz" / "scholze"). Taking the better of both keeps one-typo variants above :data:`FUZZY_MIN`
+    while "federer" / "federman" stay below it.
+    """
+    return max(Levenshtein.normalized_similarity(a, b), fuzz.ratio(a, b) / 100.0 - 0.05)
+
+
+def align_exact(al: Alignment) -> None:
+    """Equal tokens pair with each other (each token once)."""
+    c_pos: dict[str, int] = {}
+    for j, tok in enumerate(al.c):
+        c_pos.setdefault(tok, j)
+    for i, tok in enumerate(al.q):
+        found = c_pos.get(tok)
+        if found is not None and al.c_free[found] and al.q_free[i]:
+            j = found
+            al.q_free[i] = al.c_free[j] = False
+            al.add(tok, tok, 1.0, "exact")
+
+
+def _fuzzy_ok(token: str) -> bool:
+    return len(token) >= FUZZY_MIN_LEN and token_class(token) not in ("number", "group")
+
+
+def align_fuzzy(al: Alignment) -> None:
+    """Name tokens of 4+ characters within one typo (:func:`token_similarity` ≥ FUZZY_MIN), best pairs first.
+
+    Numbers and group tokens never pair fuzzily: CETC 14 is not CETC 15, CASC is not CASIC.
+    """
+    scored = []
+    for i, a in enumerate(al.q):
+        if not al.q_free[i] or not _fuzzy_ok(a):
+            continue
+        for j, b in enumerate(al.c):
+            if not al.c_free[j] or not _fuzzy_ok(b):
+                continue
+            sim = token_similarity(a, b)
+            if sim >= FUZZY_MIN:
+                scored.append((sim, i, j))
+    for sim, i, j in sorted(scored, reverse=True):
+        if al.q_free[i] and al.c_free[j]:
+            al.q_free[i] = al.c_free[j] = False
+            al.add(al.q[i], al.c[j], sim, "fuzzy")
+
+
+# Consonants a transliteration writes either way (Arabic has no "p", Khmer "b" is "p" with a mark,
+# "th" is metaphone's "0"): folded before two phonetic keys are compared.
+_PHONETIC_FOLD = str.maketrans({"B": "P", "0": "T", "V": "F", "W": "", "Y": "", "H": ""})
+PHONETIC_SIMILARITY = 0.8
+PHONETIC_MIN_LEN = 3
+# Across scripts a transliteration loses vowels (Arabic, Hebrew and Khmer write few of them: فرناندو →
+# "frnandw"), so agreeing consonants are stronger evidence there, and two-letter words count.
+CROSS_SCRIPT_PHONETIC_SIMILARITY = 0.9
+CROSS_SCRIPT_PHONETIC_MIN_LEN = 2
+
+
+@lru_cache(maxsize=100_000)
+def phonetic_key(token: str) -> str:
+    """The metaphone key of a name token (rigour), with the consonants of :data:`_PHONETIC_FOLD` folded."""
+    key = metaphone(token).translate(_PHONETIC_FOLD)
+    # a leading vowel is spelled any way across scripts (أوندوا "awndwa" / "Ondoa"): only consonants count
+    return key[1:] if len(key) > 2 and key[0] in "AEIOU" else key
+
+
+def align_phonetic(al: Alignment) -> None:
+    """People's name words that sound alike: "husayn" ↔ "hussein", "schulze" ↔ "scholz" (metaphone).
+
+    For people only: their names reach the lists through transliteration, which spells the same sound
+    many ways. The keys must agree exactly and hold two consonants at least ("al" ↔ "ali" does not count).
+    """
+    min_len = CROSS_SCRIPT_PHONETIC_MIN_LEN if al.cross_script else PHONETIC_MIN_LEN
+    similarity = CROSS_SCRIPT_PHONETIC_SIMILARITY if al.cross_script else PHONETIC_SIMILARITY
+    keys: dict[str, int] = {}
+    for j, tok in enumerate(al.c):
+        if al.c_free[j] and len(tok) >= min_len and token_class(tok) == "name":
+            key = phonetic_key(tok)
+            if len(key) >= 2:
+                keys.setdefault(key, j)
+    if not keys:
+        return
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or len(tok) < min_len or token_class(tok) != "name":
+            continue
+        j = keys.get(phonetic_key(tok), -1)
+        if j >= 0 and al.c_free[j]:
+            al.q_free[i] = al.c_free[j] = False
+            al.add(tok, al.c[j], similarity, "phonetic")
+
+
+def _initials_one_way(al: Alignment) -> None:
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or len(tok) != 1 or not tok.isalpha():
+            continue
+        for j, other in enumerate(al.c):
+            if al.c_free[j] and len(other) > 1 and other[0] == tok and token_class(other) == "name":
+                al.q_free[i] = al.c_free[j] = False
+                al.add(tok, other, INITIAL_SIMILARITY, "initial")
+                break
+
+
+def align_initials(al: Alignment) -> None:
+    """People's initials: "v" ↔ "vladimir", either way round (a letter never stands for a number or group)."""
+    _initials_one_way(al)
+    _initials_one_way(al.swapped())
+
+
+def _joined_one_way(al: Alignment) -> None:
+    if not any(al.q_free) or sum(al.c_free) < 2:
+        return
+    c, c_free = al.c, al.c_free
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#"):
+            continue
+        for j in range(len(c) - 1):
+            for k in (2, 3):
+                if j + k > len(c) or not all(c_free[j:j + k]):
+                    continue
+                joined = "".join(c[j:j + k])
+                sim = fuzz.ratio(tok, joined) / 100.0
+                if sim >= JOINED_MIN:
+                    al.q_free[i] = False
+                    for x in range(j, j + k):
+                        c_free[x] = False
+                    al.add(tok, " ".join(c[j:j + k]), sim, "joined")
+                    break
+            if not al.q_free[i]:
+                break
+
+
+def _joined_exact_one_way(al: Alignment) -> None:
+    if not any(al.q_free) or sum(al.c_free) < 2:
+        return
+    c, c_free = al.c, al.c_free
+    free_text = "".join(t for t, f in zip(c, c_free, strict=True) if f)
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#") or tok not in free_text:
+            continue  # a word that is not inside the free words run together is no join of them
+        for j in range(len(c) - 1):
+            if not c_free[j] or not tok.startswith(c[j]):
+                continue  # cheap: the run must start the word
+            joined = c[j]
+            for k in range(j + 1, min(j + 3, len(c))):
+                if not c_free[k]:
+                    break
+                joined += c[k]
+                if joined == tok:
+                    al.q_free[i] = False
+                    for x in range(j, k + 1):
+                        c_free[x] = False
+                    al.add(tok, " ".join(c[j:k + 1]), 1.0, "joined")
+                    break
+                if not tok.startswith(joined):
+                    break
+            if not al.q_free[i]:
+                break
+
+
+def align_joined_exact(al: Alignment) -> None:
+    """A word that is exactly two or three words of the other name written together ("xijinping" ↔ "xi
+    jinping"), either way round; run before fuzzy matching, which would pair "xijinping" with "jinping"."""
+    _joined_exact_one_way(al)
+    _joined_exact_one_way(al.swapped())
+
+
+def align_joined(al: Alignment) -> None:
+    """One word against two or three written apart: "huawei" ↔ "hua wei", either way round."""
+    _joined_one_way(al)
+    _joined_one_way(al.swapped())
+
+
+def _initials(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t and not t.startswith("#"))
+
+
+def acronym_similarity(acronym: str) -> float:
+    """How much an acronym match is worth: "MIT" could stand for hundreds of names, "NRIET" for few.
+
+    Three letters 0.7 (never a match on its own), four 0.85, five or more 0.95.
+    """
+    return 0.7 if len(acronym) <= 3 else 0.85 if len(acronym) == 4 else 0.95
+
+
+def acronym_run(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int, int] | None:
+    """A run of free tokens whose initials spell ``acronym`` ("of", "and", "the" may be skipped)."""
+    n = len(tokens)
+    for start in range(n):
+        if not free[start] or tokens[start][0] != acronym[0]:
+            continue
+        for end in range(start + 2, min(n, start + 2 * len(acronym)) + 1):
+            if not all(free[start:end]):
+                break
+            run = tokens[start:end]
+            if token_class(run[-1]) == "weak":
+                continue  # "Aurum Ship Management Ltd" is not "ASML": a legal form is no letter of an acronym
+            if _initials(run) == acronym or _initials([t for t in run if t not in ACRONYM_SKIP]) == acronym:
+                return start, end
+    return None
+
+
+def _acronyms_one_way(al: Alignment) -> None:
+    if not any(al.q_free) or sum(al.c_free) < 2:
+        return
+    for i, tok in enumerate(al.q):
+        if not al.q_free[i] or not (3 <= len(tok) <= 8) or not tok.isalpha():
+            continue
+        span = acronym_run(tok, al.c, al.c_free)
+        if span is None:
+            continue
+        start, end = span
+        al.q_free[i] = False
+        for x in range(start, end):
+            al.c_free[x] = False
+        al.add(tok, " ".join(al.c[start:end]), acronym_similarity(tok), "acronym")
+
+
+def align_acronyms(al: Alignment) -> None:
+    """An acronym against the run of words it abbreviates: "nriet" ↔ "nanjing research institute of ...", either way."""
+    _acronyms_one_way(al)
+    _acronyms_one_way(al.swapped())
+
+
+@lru_cache(maxsize=8)
+def strategies_for(acronyms: bool, initials: bool, cross_script: bool) -> tuple[Strategy, ...]:
+    """The strategies :func:`align` runs, in order (built once per combination of flags)."""
+    # exact joins before fuzzy: "xijinping" is "xi jinping", not a typo of "jinping"
+    out: list[Strategy] = [align_exact, align_joined_exact]
+    if initials and cross_script:
+        out.append(align_phonetic)  # across scripts sound beats spelling ("frnandw" / "fernando")
+    out.append(align_fuzzy)
+    if initials and not cross_script:
+        out.append(align_phonetic)
+    if initials and INITIAL_SIMILARITY:
+        out.append(align_initials)
+    out.append(align_joined)
+    if acronyms:
+        out.append(align_acronyms)
+    return tuple(out)
+
+
+def align(q: list[str], c: list[str], *, acronyms: bool = True, initials: bool = False,
+          cross_script: bool = False) -> Alignment:
+    """Run the strategies, strongest evidence first; ``initials`` (and sound) for people, ``acronyms`` for
+    organisations; ``cross_script`` when one name was written in another script than the other."""
+    al = Alignment(q, c, [True] * len(q), [True] * len(c), [], False, cross_script)
+    for strategy in strategies_for(acronyms, initials, cross_script):
+        if not al.open:
+            break
+        strategy(al)
+    return al
