@@ -291,14 +291,9 @@ def _own_peak_mb(fallback: float) -> float:
     the refreshed lists, the first screener) whenever that is larger. ``VmHWM`` belongs to the address
     space the child built after ``exec``, i.e. the matcher alone.
     """
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return fallback
+    from exportcheck.matching.batch import peak_mb
+
+    return peak_mb() or fallback
 
 
 def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:

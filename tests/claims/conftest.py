@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from exportcheck.claims import Context, default_context
+from exportcheck.claims import Context, default_context, parse_claims, verify_claim
+from exportcheck.claims.verdict import ClaimResult, Step
 from exportcheck.settings import get_settings
 from exportcheck.store import Snapshot, SnapshotStore
+
+
+def run(ctx: Context, **claim: Any) -> ClaimResult:
+    """Verify one claim (an ASML export unless the claim says otherwise) through the real engine."""
+    claim.setdefault("id", "c1")
+    claims = parse_claims({"exporter": {"name": "ASML Netherlands B.V.", "country": "NL"}, "claims": [claim]})
+    return verify_claim(claims.claims[0], ctx)
+
+
+def step(result: ClaimResult, key: str) -> Step:
+    return next(s for s in result.steps if s.key == key)
 
 
 @pytest.fixture

@@ -11,15 +11,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from exportcheck.claims import Context, default_context, parse_claims, verify_claim
-from exportcheck.claims.verdict import ClaimResult, Step
+from exportcheck.claims import Context, default_context
 from exportcheck.settings import get_settings
 from exportcheck.store import SnapshotStore
-from tests.claims.conftest import latest
+from tests.claims.conftest import latest, run, step
 
 CETC24 = {"name": "24th Research Institute of China Electronics Technology Group Corporation",
           "aliases": ["24th Research Institute of CETC", "CETC 24"], "country": "CN", "role": "end-user",
@@ -29,15 +27,6 @@ SIQA = {"name": "Shenzhen International Quantum Academy", "country": "CN",
 CETC = {"name": "China Electronics Technology Group Corporation", "aliases": ["CETC"], "country": "CN"}
 EL_FILE = "us-ear/DERIVED_entity-list_part744-supp4_2026-07-09.json"
 
-
-def run(ctx: Context, **claim: Any) -> ClaimResult:
-    claim.setdefault("id", "c1")
-    claims = parse_claims({"exporter": {"name": "ASML Netherlands B.V.", "country": "NL"}, "claims": [claim]})
-    return verify_claim(claims.claims[0], ctx)
-
-
-def step(result: ClaimResult, key: str) -> Step:
-    return next(s for s in result.steps if s.key == key)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from exportcheck.claims import Context, parse_claims, verify_claim
-from exportcheck.claims.verdict import ClaimResult, Step
+from exportcheck.claims import Context
 from exportcheck.sources import get_source
+from tests.claims.conftest import run, step
 
 UFLPA_FILE = "us-uflpa/DERIVED_dhs-uflpa_2026-07-09.json"
 ASPI_FILE = "aspi-unitracker/DERIVED_misp-galaxy_china-defence-universities_2020-08-22.json"
@@ -27,15 +27,6 @@ UFLPA_ONLY = "Geehy Semiconductor Co., Ltd"
 ASPI_ONLY = "Anhui University"
 LISTINGS = ["us-entity-list", "us-meu", "us-ofac-sdn", "uk-sanctions", "un-sc"]
 
-
-def run(ctx: Context, **claim: Any) -> ClaimResult:
-    claim.setdefault("id", "c1")
-    claims = parse_claims({"exporter": {"name": "ASML Netherlands B.V.", "country": "NL"}, "claims": [claim]})
-    return verify_claim(claims.claims[0], ctx)
-
-
-def step(result: ClaimResult, key: str) -> Step:
-    return next(s for s in result.steps if s.key == key)
 
 
 @pytest.fixture(scope="module")
