@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from exportcheck.claims.controls import ControlAnswer, ControlHit, VersionChoice
 from exportcheck.claims.model import Claim, ControlCode
@@ -134,14 +133,6 @@ class ItemJudgement:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def _control_data(ctx: Context) -> Any:
-    """The control tables behind ``ctx.controls`` where it has them (the package adapter does; in-memory ones not)."""
-    from exportcheck.controls import ControlData
-
-    data = getattr(ctx.controls, "data", None)
-    return data if isinstance(data, ControlData) else None
-
-
 def judge_item(claim: Claim, ctx: Context, regime: str) -> ItemJudgement | None:
     """Criteria verdict for an item claim; for a period, the same verdict must hold on its first and last day.
 
@@ -151,7 +142,7 @@ def judge_item(claim: Claim, ctx: Context, regime: str) -> ItemJudgement | None:
     from exportcheck.controls.classifier import classify as classify_item
     from exportcheck.controls.eu_licence import item_verdict
 
-    item, data = claim.item, _control_data(ctx)
+    item, data = claim.item, ctx.controls.data
     if item is None or data is None or claim.date is None or (not item.description and not item.parameters):
         return None
     codes = [c.code for c in item.control_codes if c.regime == regime and not c.states_unlisted]

@@ -74,9 +74,9 @@ def _destination(claim: Claim) -> str:
 
 
 def licence_data(ctx: Context) -> ControlData | None:
-    """The CCL with its Country Chart tables, where the context's control lists expose them."""
-    data = getattr(ctx.controls, "data", None)
-    if isinstance(data, ControlData) and not data.table("licence_requirements").empty:
+    """The CCL with its Country Chart tables, where a held control snapshot carries them."""
+    data = ctx.controls.data
+    if data is not None and not data.table("licence_requirements").empty:
         return data
     return None
 
