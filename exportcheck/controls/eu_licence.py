@@ -16,12 +16,13 @@ a licence for that destination, never on keyword similarity.
 
 from __future__ import annotations
 
+from exportcheck import law
 from exportcheck.controls.classifier import Classification
 from exportcheck.controls.evaluate import EntryResult
 
 EU_MEMBERS = frozenset(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"])
-#: EU001 Part 2 destinations (2025 consolidated Annex II); GB is the United Kingdom.
-EU001 = frozenset(["AU", "CA", "IS", "JP", "NZ", "NO", "CH", "LI", "GB", "US"])
+#: EU001's destinations, from the one legal timeline (``law`` fact ``eu-001``; GB is the United Kingdom).
+EU001 = frozenset(law.fact("eu-001").countries)
 SITUATIONAL = ("EU003 (export after repair/replacement) and EU004 (temporary export for an exhibition or fair) "
                "cover only those situations, which the claim does not state")
 
