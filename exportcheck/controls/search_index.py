@@ -132,22 +132,21 @@ def same_item(us_text: str, eu_text: str) -> bool:
 
 def borrowing(frame: pd.DataFrame) -> dict[int, list[int]]:
     """US rows held as a heading only → the EU rows (the same-numbered entry and its sub-paragraphs) to search them by."""
+    regimes, codes, texts = frame.regime.tolist(), [str(c) for c in frame.code], frame.text.tolist()
+    not_used, parents = frame.not_used.tolist(), frame.parent_code.tolist()
     eu_rows: dict[str, list[int]] = {}
-    for row, (regime, code, not_used) in enumerate(zip(frame.regime, frame.code, frame.not_used, strict=True)):
-        if regime == "eu" and not not_used:
-            eu_rows.setdefault(str(code).split(".", 1)[0], []).append(row)
-    us_parents = {str(p) for r, p in zip(frame.regime, frame.parent_code, strict=True) if r == "us" and p}
-    eu_top = {str(c): row for row, (r, c) in enumerate(zip(frame.regime, frame.code, strict=True))
-              if r == "eu" and "." not in str(c)}
-    out = {}
-    for row, (regime, code, text, not_used) in enumerate(zip(frame.regime, frame.code, frame.text, frame.not_used,
-                                                             strict=True)):
-        code = str(code)
-        if regime != "us" or "." in code or code in us_parents or not_used or code not in eu_top:
-            continue
-        if code in eu_rows and same_item(str(text), str(frame.text.iloc[eu_top[code]])):
-            out[row] = eu_rows[code]
-    return out
+    eu_top: dict[str, int] = {}
+    us_parents = set()
+    for row, (regime, code) in enumerate(zip(regimes, codes, strict=True)):
+        if regime == "eu" and not not_used[row]:
+            eu_rows.setdefault(code.split(".", 1)[0], []).append(row)
+            if "." not in code:
+                eu_top[code] = row
+        elif regime == "us" and parents[row]:
+            us_parents.add(str(parents[row]))
+    return {row: eu_rows[code] for row, (regime, code) in enumerate(zip(regimes, codes, strict=True))
+            if regime == "us" and "." not in code and code not in us_parents and not not_used[row] and code in eu_top
+            and same_item(str(texts[row]), str(texts[eu_top[code]]))}
 
 
 @dataclass
@@ -163,14 +162,14 @@ class SearchIndex:
     schema: tantivy.Schema
     analyzer: tantivy.TextAnalyzer
     paths: list[list[str]]
-    contexts: list[str]  # the ancestors' text of each row, for explaining matches
+    contexts: list[str]  # the ancestors' text of each row, normalised, for explaining matches
     codes: list[str] = field(default_factory=list)  # plain columns: pandas cell access is slow per hit
     regimes: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     not_used: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     lent: dict[int, int] = field(default_factory=dict)
-    refs: list[str] = field(default_factory=list)  # the named entries' text of each software/technology row
+    refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -208,7 +207,9 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     schema = builder.build()
     index = tantivy.Index(schema)  # no path: in RAM
     index.register_tokenizer(ANALYZER, analyzer)
-    texts = {(r, v, c): t for r, v, c, t in zip(frame.regime, frame.version, frame.code, frame.text, strict=True)}
+    # every text is normalised once: an ancestor's or a named entry's words are joined, not read again
+    own = [normalise(str(t)) for t in frame.text]
+    where = {key: row for row, key in enumerate(zip(frame.regime, frame.version, frame.code, strict=True))}
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
@@ -220,17 +221,16 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         context: list[str] = []
         while parent:
             chain.insert(0, parent)
-            context.append(texts.get((regime, version, parent), ""))
+            if (found := where.get((regime, version, parent))) is not None:
+                context.append(own[found])
             parent = parent.rsplit(".", 1)[0] if "." in parent else ""
         paths.append(chain)
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
-        refs = " ".join(texts.get((regime, version, code), "") for code in references(str(text))) \
-            if str(group) in ("D", "E") else ""
-        ref_texts.append(refs)
-        writer.add_document(tantivy.Document(own=normalise(str(text)), notes=normalise(note_text),
-                                             context=normalise(" ".join(context)), refs=normalise(refs),
-                                             regime=str(regime),
+        named = [where.get((regime, version, code)) for code in references(str(text))] if group in ("D", "E") else []
+        ref_texts.append(" ".join(own[r] for r in named if r is not None))
+        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
+                                             refs=ref_texts[row], regime=str(regime),
                                              lends="us" if row in lent else "", row=row))
     writer.commit()
     writer.wait_merging_threads()
