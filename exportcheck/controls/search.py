@@ -129,11 +129,17 @@ def _raw_words(text: str) -> list[str]:
 
 
 def _key(word: str, table: Collection[str]) -> str | None:
-    """``word`` or its singular as a key of ``table`` ("gpus" → "gpu", "scanners" → "scanner"), else None."""
+    """``word``, its singular or its stem before a generation number as a key of ``table``, else None."""
     if word in table:
         return word
     single = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else ""
-    return single if single in table else None
+    if single in table:
+        return single
+    generation = _GENERATION.fullmatch(word)  # "hbm3e" → "hbm", "ddr5" → "ddr": a product generation of the word
+    return generation.group(1) if generation and generation.group(1) in table else None
+
+
+_GENERATION = re.compile(r"([a-z]{2,})\d+[a-z]?")
 
 
 _SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}

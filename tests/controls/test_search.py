@@ -119,6 +119,16 @@ def test_software_entries_are_found_by_the_items_they_name(control_data: Control
         "regime == 'us' and code == '3D901'").text).lower()
 
 
+def test_synonyms_apply_to_plurals_and_product_generations(control_data: ControlData) -> None:
+    (first, second) = search("ellipsometers", regime="us", limit=2, data=control_data)  # key: ellipsometer
+    assert "3B994.q.3" in (first.code, second.code)
+    assert {"thin", "film"} <= set(next(h for h in (first, second) if h.code == "3B994.q.3").matched_terms)
+    (hit,) = search("HBM3E", regime="us", limit=1, data=control_data)  # key: hbm (high bandwidth memory)
+    assert "memori" in hit.matched_terms
+    # "AI" is searched as "artificial intelligence" only: the lists' own "AI" is avian influenza (1C351)
+    assert all(not h.code.startswith("1C351") for h in search("AI chips", regime="us", limit=5, data=control_data))
+
+
 @pytest.fixture(scope="module")
 def outcomes(control_data: ControlData):  # type: ignore[no-untyped-def]
     return run_cases(control_data, load_cases())
