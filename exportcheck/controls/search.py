@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,10 @@ from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
 FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
+#: The text of the entries a software/technology entry names (``refs``, see ``search_index``) counts like its
+#: context. It is left out of the score ceiling, so the parameter and group bonuses (shares of that ceiling)
+#: weigh what they weighed before the field existed.
+REFS_BOOST = 0.5
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
 #: Index terms sharing all but the last letter of a typed term of VARIANT_MIN letters or more are
@@ -71,7 +76,8 @@ GROUP_WORDS = {"software": "D", "firmware": "D", "eda": "D", "ecad": "D", "techn
                "equipment": "B", "system": "B", "tool": "B", "reactor": "B", "machine": "B", "chamber": "B",
                "station": "B", "furnace": "B", "writer": "B", "scanner": "B", "stepper": "B", "etcher": "B",
                "implanter": "B", "aligner": "B", "prober": "B", "puller": "B", "bonder": "B", "asher": "B",
-               "platform": "B"}
+               "platform": "B", "coater": "B", "track": "B", "ellipsometer": "B", "scatterometer": "B",
+               "microscope": "B", "tester": "B"}
 GROUP_SHARE = 0.05
 #: A description naming no software or technology is of goods: software (D) and technology (E) entries
 #: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it;
@@ -104,6 +110,14 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
     return synonyms, implied
 
 
+@cache
+def replaced_words() -> frozenset[str]:
+    """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
+    meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
+    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
+    return frozenset(str(word) for word, spec in data.items() if spec.get("replaces"))
+
+
 def _raw_words(text: str) -> list[str]:
     """Words as typed, hyphenated forms ("i-line", "low-k") and their parts both."""
     out = []
@@ -112,6 +126,14 @@ def _raw_words(text: str) -> list[str]:
         if "-" in word:
             out.extend(word.split("-"))
     return out
+
+
+def _key(word: str, table: Collection[str]) -> str | None:
+    """``word`` or its singular as a key of ``table`` ("gpus" → "gpu", "scanners" → "scanner"), else None."""
+    if word in table:
+        return word
+    single = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else ""
+    return single if single in table else None
 
 
 _SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}
@@ -145,8 +167,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     synonyms, _ = search_terms()
     groups: dict[str, dict[str, float]] = {}
     for word in dict.fromkeys(_raw_words(text)):
-        typed = index.terms(word) if "-" not in word else []
-        extra = index.terms(synonyms[word]) if word in synonyms else []
+        typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None else []
+        extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"
@@ -165,7 +187,7 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
 def query_parameters(text: str) -> list[Parameter]:
     """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm)."""
     _, implied = search_terms()
-    extra = " ".join(implied[w] for w in dict.fromkeys(_raw_words(text)) if w in implied)
+    extra = " ".join(implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied)))
     return extract_parameters(text) + (extract_parameters(extra) if extra else [])
 
 
@@ -212,13 +234,14 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]],
         for term, weight in group.items():
             fields = []
             top = 0.0
-            for name, boost in FIELD_BOOSTS.items():
+            for name, boost in (FIELD_BOOSTS | {"refs": REFS_BOOST}).items():
                 df = searcher.doc_freq(name, term)
                 if not df:
                     continue
                 idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                top += weight * boost * idf * (K1 + 1)
-                best = max(best, weight * idf)
+                if name in FIELD_BOOSTS:
+                    top += weight * boost * idf * (K1 + 1)
+                    best = max(best, weight * idf)
                 fields.append((tantivy.Occur.Should, tantivy.Query.boost_query(
                     tantivy.Query.term_query(index.schema, name, term, index_option="freq"), weight * boost)))
             if fields:
@@ -249,7 +272,7 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]],
 
 def query_groups(query: str) -> set[str]:
     """Product groups the description's words name, with software/technology before equipment before materials."""
-    named = {GROUP_WORDS[w] for w in _raw_words(query) if w in GROUP_WORDS}
+    named = {GROUP_WORDS[k] for w in _raw_words(query) if (k := _key(w, GROUP_WORDS))}
     for first in ({"D", "E"}, {"B"}, {"C"}):
         if named & first:
             return named & first

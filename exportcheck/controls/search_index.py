@@ -12,6 +12,14 @@ equipment"), ``regime`` (for the filter) and ``row`` (the frame row). Text is no
 (lower case, hyphens split, US spellings folded, stop words and bare numbers dropped) and then stemmed by
 tantivy's English stemmer, the same way for entries and queries.
 
+References. A software or technology entry is often only a pointer: US 3D901 is "software ... for the
+"development" or "production" of items specified in ECCN 3A901.b, 3B903, or 3B904", which says nothing of
+SEMs or cryogenic probers in words. The ``refs`` field of a software (D) or technology (E) entry holds the
+own text of the entries it names, in the same regime and version (ranges such as "3B001.a to .f" and
+shorthand lists such as "3B001.a.4, c, d, f.1, k to n" read in full). Codes named as exclusions ("except",
+"other than", "not specified by", and parenthesised "(except ...)") are left out: "software other than
+that controlled by 2D002" is not about 2D002's items.
+
 Borrowed search text. The US CCL copy held gives 467 of its 633 ECCNs as a heading only (full paragraph
 text exists for categories 1, 3, 4 and 5 alone), so "mass flow controller" cannot find US 2B350, whose
 heading says "Chemical manufacturing facilities and equipment". The EU Annex I and the CCL both implement
@@ -38,7 +46,7 @@ import tantivy
 from exportcheck.controls.params import Parameter, extract_parameters
 
 ANALYZER = "exportcheck_en"
-TEXT_FIELDS = ("own", "notes", "context")
+TEXT_FIELDS = ("own", "notes", "context", "refs")
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of",
@@ -74,6 +82,36 @@ def normalise(text: str) -> str:
 def _analyzer() -> tantivy.TextAnalyzer:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
             .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("english")).build())
+
+
+_FULL = r"\d[A-E]\d{3}(?:\.[a-z0-9]+)*"
+_SHORT = r"\.?[a-z](?:\.[a-z0-9]+)*"
+_LIST = rf"(?:{_FULL})(?:\.?\s*(?:,|\bor\b|\band\b|\bto\b)+\s*(?:ECCNs?\s+)?(?:{_FULL}|{_SHORT}\b))*"
+_EXCLUDED = re.compile(r"\((?:[^()]*?)\b(?:except|other than|not)\b[^()]*\)|\b(?:except|excluding|other than|not specified|"
+                       r"not controlled|not described)\b(?:\s+(?:that|those|items|equipment|commodities|elsewhere))?"
+                       r"(?:\s+(?:controlled|specified|described))?(?:\s+(?:by|in|under))?(?:\s+ECCNs?)?\s+" + _LIST)
+_REF_LIST = re.compile(_LIST)
+_REF_PART = re.compile(rf"({_FULL})|(\bto\b)|(?<![A-Za-z0-9])({_SHORT})\b")
+
+
+def references(text: str) -> list[str]:
+    """Entry codes a text names, exclusions left out: "3B001.a.4, c, k to m" → 3B001.a.4, 3B001.c, 3B001.k .. 3B001.m."""
+    out: list[str] = []
+    for found in _REF_LIST.finditer(_EXCLUDED.sub(" ", text or "")):
+        top, ranged = "", False
+        for full, to, short in _REF_PART.findall(found.group(0)):
+            if to:
+                ranged = True
+                continue
+            code = full.rstrip(".") if full else f"{top}.{short.strip('.').rstrip('.')}"
+            top = code.split(".", 1)[0]
+            if ranged and out and code.rsplit(".", 1)[0] == out[-1].rsplit(".", 1)[0] and "." in code:
+                first, last = out[-1].rsplit(".", 1)[1], code.rsplit(".", 1)[1]
+                if len(first) == len(last) == 1 and first < last:  # "a to .f": every letter between
+                    out += [f"{code.rsplit('.', 1)[0]}.{chr(c)}" for c in range(ord(first) + 1, ord(last))]
+            ranged = False
+            out.append(code)
+    return list(dict.fromkeys(out))
 
 
 def _distinctive(text: str) -> set[str]:
@@ -132,6 +170,7 @@ class SearchIndex:
     not_used: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     lent: dict[int, int] = field(default_factory=dict)
+    refs: list[str] = field(default_factory=list)  # the named entries' text of each software/technology row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -141,11 +180,12 @@ class SearchIndex:
         return list(self.analyzer.analyze(normalised)) if normalised else []
 
     def row_terms(self, row: int) -> frozenset[str]:
-        """Every index term of an entry: its own text, notes and ancestors' text (read on first use)."""
+        """Every index term of an entry: its own text, notes, ancestors' and named entries' text (read on first use)."""
         if row not in self._terms:
             notes = self.frame["notes"].iloc[row]
             note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
-            self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]}"))
+            refs = self.refs[row] if self.refs else ""
+            self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
 
     def parameters(self, row: int) -> list[Parameter]:
@@ -172,9 +212,10 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
+    ref_texts: list[str] = []
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
-    for row, (regime, version, text, notes, parent) in enumerate(zip(
-            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, strict=True)):
+    for row, (regime, version, text, notes, parent, group) in enumerate(zip(
+            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
         context: list[str] = []
         while parent:
@@ -184,8 +225,12 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         paths.append(chain)
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
+        refs = " ".join(texts.get((regime, version, code), "") for code in references(str(text))) \
+            if str(group) in ("D", "E") else ""
+        ref_texts.append(refs)
         writer.add_document(tantivy.Document(own=normalise(str(text)), notes=normalise(note_text),
-                                             context=normalise(" ".join(context)), regime=str(regime),
+                                             context=normalise(" ".join(context)), refs=normalise(refs),
+                                             regime=str(regime),
                                              lends="us" if row in lent else "", row=row))
     writer.commit()
     writer.wait_merging_threads()
@@ -193,4 +238,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     return SearchIndex(frame=frame, index=index, schema=schema, analyzer=analyzer, paths=paths, contexts=contexts,
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
-                       texts=[str(x) for x in frame.text], lent=lent)
+                       texts=[str(x) for x in frame.text], lent=lent, refs=ref_texts)
