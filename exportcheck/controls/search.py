@@ -102,9 +102,16 @@ _RAW_WORD = re.compile(r"[a-z0-9µ]+(?:-[a-z0-9µ]+)*")
 
 
 @cache
+def _terms_file() -> dict[str, dict[str, object]]:
+    """``search_terms.yaml`` read once, with libyaml's safe loader where installed (the pure-Python one takes ~0.1 s)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return dict(yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=loader)["synonyms"])  # a safe loader either way
+
+
+@cache
 def search_terms() -> tuple[dict[str, str], dict[str, str]]:
     """(synonyms, implied parameters) from ``search_terms.yaml``: trade word → list wording / implied number."""
-    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
+    data = _terms_file()
     synonyms = {str(word): str(spec["expand"]) for word, spec in data.items()}
     implied = {str(word): str(spec["implies"]) for word, spec in data.items() if spec.get("implies")}
     return synonyms, implied
@@ -114,8 +121,7 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
 def replaced_words() -> frozenset[str]:
     """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
     meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
-    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
-    return frozenset(str(word) for word, spec in data.items() if spec.get("replaces"))
+    return frozenset(str(word) for word, spec in _terms_file().items() if spec.get("replaces"))
 
 
 def _raw_words(text: str) -> list[str]:
@@ -327,7 +333,8 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         if index.not_used[row]:
             continue
         terms = index.row_terms(source if source >= 0 else row)
-        coverage = sum(weight for alternatives, weight in coverage_groups if alternatives & terms) / total_weight
+        coverage = sum(weight for alternatives, weight in coverage_groups
+                       if not terms.isdisjoint(alternatives)) / total_weight
         score = raw * coverage ** COVERAGE
         group = index.groups[row]
         if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
@@ -368,19 +375,18 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
 def _hit(index: SearchIndex, position: int, score: float, row: int, source: int, details: list[dict[str, object]],
          word_groups: list[dict[str, float]], ceiling: float) -> ControlHit:
     """One hit, explained; a hit found through borrowed text says so and which text it was."""
-    entry = index.frame.iloc[row]
     matched = sorted({t for group in word_groups for t in group} & index.row_terms(source if source >= 0 else row))
     explanation = _explain(matched, details)
     borrowed_from = ""
     if source >= 0:
-        lender = index.frame.iloc[source]
-        borrowed_from = f"{lender.regime}:{lender.code} ({lender.version})"
-        explanation = (f"found through the {str(lender.regime).upper()} text of the same number, {lender.code} "
-                       f"({lender.version}; the {str(entry.regime).upper()} text held is its heading only): "
-                       + explanation)
-    return ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
-                      valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
-                      text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,
+        lender, version = index.codes[source], index.versions[source]
+        borrowed_from = f"{index.regimes[source]}:{lender} ({version})"
+        explanation = (f"found through the {index.regimes[source].upper()} text of the same number, {lender} "
+                       f"({version}; the {index.regimes[row].upper()} text held is its heading only): " + explanation)
+    return ControlHit(rank=position, regime=index.regimes[row], code=index.codes[row], version=index.versions[row],
+                      valid_from=index.valid_froms[row],
+                      score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
+                      text=index.texts[row], path=index.paths[row], matched_terms=matched, parameters=details,
                       explanation=explanation, borrowed_from=borrowed_from)
 
 

@@ -168,6 +168,8 @@ class SearchIndex:
     groups: list[str] = field(default_factory=list)
     not_used: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+    valid_froms: list[str] = field(default_factory=list)
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
@@ -238,4 +240,5 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     return SearchIndex(frame=frame, index=index, schema=schema, analyzer=analyzer, paths=paths, contexts=contexts,
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
-                       texts=[str(x) for x in frame.text], lent=lent, refs=ref_texts)
+                       texts=[str(x) for x in frame.text], versions=[str(v) for v in frame.version],
+                       valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts)
