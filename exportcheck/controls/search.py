@@ -91,6 +91,10 @@ CATEGORY_FROM = 3
 COVERAGE = 0.5
 #: At most this many hits per top-level entry (e.g. "3B001"), so the hits name different places to read.
 PER_ROOT = 3
+#: At most this many hits from a residual entry (see ``search_index.residual``: US 3B991 "Equipment not
+#: controlled by 3B001, 3B993, or 3B994 ...", anti-terrorism controls only): it is the fallback a reader
+#: needs once, and with PER_ROOT hits its 92 paragraphs took slots from the entries it defers to.
+RESIDUAL_PER_ROOT = 1
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 #: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
@@ -361,7 +365,8 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         row = item[1]
         regime_, code = index.regimes[row], index.codes[row]
         root = (regime_, code.split(".", 1)[0])
-        if per_root[root] >= PER_ROOT or any(
+        cap = RESIDUAL_PER_ROOT if index.residual[row] else PER_ROOT
+        if per_root[root] >= cap or any(
                 index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _, _ in chosen):
             continue
         per_root[root] += 1

@@ -38,6 +38,7 @@ two texts name the same kind of item (:func:`same_item`): the lists do not alway
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -114,6 +115,15 @@ def references(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_RESIDUAL = re.compile(r"\bnot (?:controlled|specified) (?:by|in)\b|\bn\.e\.s\b", re.IGNORECASE)
+
+
+def is_residual(text: str, reasons: Iterable[str] | None) -> bool:
+    """A residual entry: controlled for anti-terrorism only and covering what other entries do not ("Equipment not
+    controlled by 3B001, 3B993, or 3B994 ...", "n.e.s."): the CCL's catch-all tier (3A991, 3B991, 3B992, 4A994)."""
+    return (list(reasons) if reasons is not None else []) == ["AT"] and bool(_RESIDUAL.search(text))
+
+
 def _distinctive(text: str) -> set[str]:
     """Words naming the item, plurals folded ("valves" = "valve")."""
     return {w.removesuffix("s") for w in normalise(text).split() if w not in GENERIC_WORDS}
@@ -170,6 +180,7 @@ class SearchIndex:
     texts: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
     valid_froms: list[str] = field(default_factory=list)
+    residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
@@ -216,6 +227,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     paths: list[list[str]] = []
     contexts: list[str] = []
     ref_texts: list[str] = []
+    residual: list[bool] = []
+    reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
     for row, (regime, version, text, notes, parent, group) in enumerate(zip(
             frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
@@ -227,6 +240,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                 context.append(own[found])
             parent = parent.rsplit(".", 1)[0] if "." in parent else ""
         paths.append(chain)
+        top = where.get((regime, version, chain[0]), row) if chain else row
+        residual.append(is_residual(str(frame.text.iat[top]), reasons[top]))
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
         named = [where.get((regime, version, code)) for code in references(str(text))] if group in ("D", "E") else []
@@ -241,4 +256,5 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=[str(x) for x in frame.text], versions=[str(v) for v in frame.version],
-                       valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts)
+                       valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
+                       residual=residual)

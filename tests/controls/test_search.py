@@ -50,6 +50,13 @@ def test_hits_name_different_places_to_read(control_data: ControlData) -> None:
         assert not any(c.startswith(code + ".") or code.startswith(c + ".") for c in codes[:i] + codes[i + 1:])
 
 
+def test_a_residual_entry_takes_one_place(control_data: ControlData) -> None:
+    """US 3B991 ("Equipment not controlled by 3B001, 3B993, or 3B994", AT only) is shown once, not three times."""
+    hits = search("electron beam mask writer", regime="us", limit=5, data=control_data)
+    assert sum(h.code.startswith("3B991.") for h in hits) == 1
+    assert sum(h.code.startswith("3B001.") for h in hits) >= 2
+
+
 def test_synonyms_have_notes_and_trade_words_imply_only_wavelengths() -> None:
     synonyms, implied = search_terms()
     assert {"scanner", "stepper", "immersion", "euv", "etcher", "implanter", "cryostat", "dilution"} <= set(synonyms)
