@@ -18,7 +18,8 @@ names the EU text in ``borrowed_from`` and its explanation, scores ``BORROWED_FA
 earns, and is never compared with stated numbers.
 
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
-``PER_ROOT`` hits share one top-level entry, so five hits name five places to read.
+``PER_ROOT`` hits share one top-level entry (``RESIDUAL_PER_ROOT`` for a residual catch-all such as US 3B991),
+so five hits name five places to read.
 
 Re-ranking of the BM25 candidates, and the constants below, were chosen on the tuning half of
 ``exportcheck/bench/data/control_queries.yaml`` only; the held-out half is reported separately by
@@ -91,7 +92,7 @@ CATEGORY_FROM = 3
 COVERAGE = 0.5
 #: At most this many hits per top-level entry (e.g. "3B001"), so the hits name different places to read.
 PER_ROOT = 3
-#: At most this many hits from a residual entry (see ``search_index.residual``: US 3B991 "Equipment not
+#: At most this many hits from a residual entry (see ``search_index.is_residual``: US 3B991 "Equipment not
 #: controlled by 3B001, 3B993, or 3B994 ...", anti-terrorism controls only): it is the fallback a reader
 #: needs once, and with PER_ROOT hits its 92 paragraphs took slots from the entries it defers to.
 RESIDUAL_PER_ROOT = 1
