@@ -11,8 +11,9 @@ from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import search_terms
 from exportcheck.controls.search_index import borrowing, references, same_item
 
-#: Held-out recall@5 over both regimes was 0.908 (142 pairs) when this floor was set; tuning 0.987.
-HOLDOUT_RECALL_AT_5_FLOOR = 0.90
+#: Held-out recall@5 over both regimes was 0.930 (132 of 142 pairs; EU 0.962, US 0.910) when this floor was set,
+#: after borrowed search text, named-entry text for software/technology and the residual-entry cap; tuning 0.987.
+HOLDOUT_RECALL_AT_5_FLOOR = 0.92
 
 
 def test_parameters_read_relations_and_decimal_commas() -> None:
