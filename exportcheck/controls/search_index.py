@@ -221,7 +221,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     index = tantivy.Index(schema)  # no path: in RAM
     index.register_tokenizer(ANALYZER, analyzer)
     # every text is normalised once: an ancestor's or a named entry's words are joined, not read again
-    own = [normalise(str(t)) for t in frame.text]
+    raw_texts = [str(t) for t in frame.text]
+    own = [normalise(t) for t in raw_texts]
     where = {key: row for row, key in enumerate(zip(frame.regime, frame.version, frame.code, strict=True))}
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
@@ -241,7 +242,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
             parent = parent.rsplit(".", 1)[0] if "." in parent else ""
         paths.append(chain)
         top = where.get((regime, version, chain[0]), row) if chain else row
-        residual.append(is_residual(str(frame.text.iat[top]), reasons[top]))
+        residual.append(is_residual(raw_texts[top], reasons[top]))
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
         named = [where.get((regime, version, code)) for code in references(str(text))] if group in ("D", "E") else []
@@ -255,6 +256,6 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     return SearchIndex(frame=frame, index=index, schema=schema, analyzer=analyzer, paths=paths, contexts=contexts,
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
-                       texts=[str(x) for x in frame.text], versions=[str(v) for v in frame.version],
+                       texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
                        residual=residual)
