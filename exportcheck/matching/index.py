@@ -115,10 +115,17 @@ class Postings:
     when a process starts.
     """
 
+    # Lookups by bisection before the keys are put in a dictionary: a one-name screening makes a few dozen
+    # and should not pay for a dictionary of 100,000 keys; a batch makes millions, and bisecting a
+    # memory-mapped key column costs ~17 Python-level reads per lookup.
+    BISECT_LOOKUPS = 2_000
+
     def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
         self.keys = keys  # sorted
         self.offsets = offsets  # len(keys) + 1 ends; key i's ids are data[offsets[i]:offsets[i + 1]]
         self.data = data
+        self._positions: dict[str, int] | None = None
+        self._lookups = 0
 
     @classmethod
     def from_table(cls, table: dict[str, list[int]]) -> Postings:
@@ -131,12 +138,23 @@ class Postings:
         return cls(keys, offsets, data)
 
     def position(self, key: str) -> int | None:
+        positions = self._positions
+        if positions is not None:
+            return positions.get(key)
+        self._lookups += 1
+        if self._lookups > self.BISECT_LOOKUPS:
+            keys = self.keys.tolist() if isinstance(self.keys, LazyColumn) else list(self.keys)
+            self._positions = {k: i for i, k in enumerate(keys)}
+            return self._positions.get(key)
         i = bisect.bisect_left(self.keys, key)
         return i if i < len(self.keys) and self.keys[i] == key else None
 
     def get(self, key: str) -> np.ndarray | None:
         i = self.position(key)
-        return None if i is None else self.data[self.offsets[i]:self.offsets[i + 1]]
+        if i is None:
+            return None
+        offsets = self.offsets
+        return self.data[offsets[i]:offsets[i + 1]]
 
     def rows(self, key: str) -> list[int]:
         """The ids under ``key`` as Python ints (empty where the key is absent)."""
