@@ -99,10 +99,23 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
-def _for_candidate(comp: Comparison, form: NameForm) -> Comparison:
-    """A comparison made for an equal name of another party, carrying this party's name form."""
-    return Comparison(comp.score, comp.query, form, comp.pairs, comp.unmatched_query, comp.unmatched_candidate,
-                      comp.penalties, comp.base)
+def _compared(done: dict[tuple[Any, ...], Comparison], query: NameForm, form: NameForm, weigh: Any,
+              person: bool) -> Comparison:
+    """``compare(query, form)``, made once per distinct name within one query.
+
+    Half the candidates of a query repeat a name another candidate has (the same party on several
+    lists). A comparison depends only on the tokens, the group context, whether the party is a person
+    and, for people, whether the name is written in Latin letters; a repeat gets the same comparison
+    carrying its own name form.
+    """
+    key = (form.tokens, form.context, is_latin(form.original)) if person else (form.tokens, form.context)
+    comp = done.get(key)
+    if comp is None:
+        comp = done[key] = compare(query, form, weigh, person=person)
+    elif comp.candidate is not form:
+        comp = Comparison(comp.score, comp.query, form, comp.pairs, comp.unmatched_query, comp.unmatched_candidate,
+                          comp.penalties, comp.base)
+    return comp
 
 
 def _strings(value: Any) -> list[str]:
@@ -155,17 +168,17 @@ class Screener:
         return not (as_of and not in_force(self._listing[row], self._end[row], as_of))
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
-                        as_of: date | None = None) -> dict[int, _Best]:
-        """The best-scoring name of each candidate entity."""
+                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None
+                        ) -> dict[int, _Best]:
+        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far)."""
         best: dict[int, _Best] = {}
         index = self.index
         names, weigh = index.names, index.weigh
         names_company = bool(ORG_MARKERS.intersection(query.tokens))
         filtered = bool(sources) or bool(as_of)  # else every row is allowed (no call per candidate)
-        # Half the candidates repeat a name another candidate has (the same party on several lists): a
-        # comparison depends only on the tokens, the group context, whether the party is a person and,
-        # for people, whether the name is written in Latin letters, so each such name is compared once.
-        done: dict[tuple[Any, ...], Comparison] = {}
+        # each distinct name once (see _compared)
+        if done is None:
+            done = {}
         for name_id in index.candidates(query).tolist():
             item = names[name_id]
             row = item.row
@@ -173,13 +186,7 @@ class Screener:
                 continue
             schema = self._schema[row]
             form = item.form
-            person = schema == "Person"
-            key = (form.tokens, form.context, is_latin(form.original)) if person else (form.tokens, form.context)
-            comp = done.get(key)
-            if comp is None:
-                comp = done[key] = compare(query, form, weigh, person=person)
-            elif comp.candidate is not form:
-                comp = _for_candidate(comp, form)
+            comp = _compared(done, query, form, weigh, schema == "Person")
             score = comp.score
             extra: list[tuple[str, float]] = []
             if names_company and schema in NOT_ORGANISATIONS:
@@ -197,7 +204,8 @@ class Screener:
                 best[row] = _Best(score, comp, name_id, extra)
         return best
 
-    def _own_name_score(self, query: NameForm, row: int, hit: _Best) -> float:
+    def _own_name_score(self, query: NameForm, row: int, hit: _Best,
+                        done: dict[tuple[Any, ...], Comparison] | None = None) -> float:
         """How well the party's own (first) name matches: of equal scores the party named so ranks first.
 
         Why: the Entity List gives country companies the parent's name as an alias ("Huawei Technologies
@@ -208,7 +216,7 @@ class Screener:
             return hit.score
         # the listed name as indexed (its tokens without the group context an alias may carry), else normalised
         own = self._own_form(row)
-        return compare(query, own, self.index.weigh, person=self._schema[row] == "Person").score
+        return _compared({} if done is None else done, query, own, self.index.weigh, self._schema[row] == "Person").score
 
     def _own_form(self, row: int) -> NameForm:
         """The party's own listed name as a :class:`NameForm` (kept: the same parties tie again and again)."""
@@ -242,7 +250,8 @@ class Screener:
         if not query.tokens:
             return []
         wanted = set(sources) if sources else None
-        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
+        done: dict[tuple[Any, ...], Comparison] = {}
+        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
         # ties (equal rounded scores, shown) are broken by how well the party's own name matches; that
         # costs a comparison per tied party, so it is computed only for ties that reach the first ``limit``
         shown = min(min_score, threshold)
@@ -257,7 +266,7 @@ class Screener:
                 end += 1
             if end - start > 1:
                 ranked[start:end] = sorted(ranked[start:end],
-                                           key=lambda kv: (-self._own_name_score(query, *kv), ids[kv[0]]))
+                                           key=lambda kv: (-self._own_name_score(query, *kv, done), ids[kv[0]]))
             start = end
         return [self._match(row, hit, threshold, wanted, as_of) for row, hit in ranked[:limit]]
 
