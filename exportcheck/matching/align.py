@@ -98,9 +98,9 @@ def align_exact(al: Alignment) -> None:
         c_pos.setdefault(tok, j)
     q_free, c_free = al.q_free, al.c_free
     for i, tok in enumerate(al.q):
-        j = c_pos.get(tok)
-        if j is not None and c_free[j] and q_free[i]:
-            q_free[i] = c_free[j] = False
+        found = c_pos.get(tok)
+        if found is not None and c_free[found] and q_free[i]:
+            q_free[i] = c_free[found] = False
             al.add(tok, tok, 1.0, "exact")
 
 

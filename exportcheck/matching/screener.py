@@ -266,7 +266,7 @@ class Screener:
                 end += 1
             if end - start > 1:
                 ranked[start:end] = sorted(ranked[start:end],
-                                           key=lambda kv: (-self._own_name_score(query, *kv, done), ids[kv[0]]))
+                                           key=lambda kv: (-self._own_name_score(query, kv[0], kv[1], done), ids[kv[0]]))
             start = end
         return [self._match(row, hit, threshold, wanted, as_of) for row, hit in ranked[:limit]]
 
