@@ -141,8 +141,10 @@ class Postings:
             return positions.get(key)
         self._lookups += 1
         if self._lookups > self.BISECT_LOOKUPS:
-            keys = self.keys.tolist() if isinstance(self.keys, LazyColumn) else list(self.keys)
-            self._positions = {k: i for i, k in enumerate(keys)}
+            keys = self.keys
+            listed = (keys.tolist() if isinstance(keys, LazyColumn)
+                      else keys.to_pylist() if hasattr(keys, "to_pylist") else list(keys))  # an Arrow array
+            self._positions = {k: i for i, k in enumerate(listed)}
             return self._positions.get(key)
         i = bisect.bisect_left(self.keys, key)
         return i if i < len(self.keys) and self.keys[i] == key else None
