@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exportcheck.errors import InputError, SnapshotError
-from exportcheck.matching.index import INDEX_COLUMNS, MatchIndex, load_or_build
-from exportcheck.matching.lists import choose_snapshots, entity_sources, snapshot_entities
+from exportcheck.matching.index import MatchIndex, load_or_assemble
+from exportcheck.matching.lists import choose_snapshots, entity_sources
 from exportcheck.matching.normalise import name_form, normalise
 from exportcheck.matching.registry import matchers
 from exportcheck.matching.score import DEFAULT_THRESHOLD, compare
@@ -71,8 +71,7 @@ def index_dir(lists_dir: Path) -> Path:
 def _index(store: SnapshotStore, as_of: date | None) -> tuple[MatchIndex, list[str]]:
     snaps, notes = choose_snapshots(store, None, as_of)
     key = ",".join(sorted(f"{s.meta.source}@{s.version}" for s in snaps))
-    index = load_or_build(lambda: snapshot_entities(snaps, columns=INDEX_COLUMNS), key, index_dir(store.root))
-    return index, notes
+    return load_or_assemble(snaps, key, index_dir(store.root)), notes
 
 
 def load(lists_dir: Path | str | None = None, as_of: date | None = None) -> MatchIndex:
@@ -88,17 +87,17 @@ def build_current(lists_dir: Path | str | None = None, published: Sequence[tuple
     """Build and store the index of the latest snapshots, unless stored already; ``None`` where no entity
     list is held. Refresh calls this after publishing, so the next screening only maps the index.
 
-    ``published``: (source, version) of the entity snapshots the refresh published. Their names are
-    normalised and stored now (:mod:`.namecache`), also for the older ones of an ``--all-dates`` run, so
-    that the index of any date's set (a ``verify`` of a 2024 claim) is assembled from them, not
-    normalised from scratch.
+    ``published``: (source, version) of the entity snapshots the refresh published. Each one's segment
+    (its names normalised, tokens, acronyms, 3-grams: :mod:`.segment`) is stored now, also for the older
+    ones of an ``--all-dates`` run, so that the index of any date's set (a ``verify`` of a 2024 claim)
+    is assembled from them by array operations.
     """
-    from exportcheck.matching.namecache import for_rows
+    from exportcheck.matching.segment import of_snapshot
 
     folder = get_settings(lists_dir).lists_dir
     store = SnapshotStore(folder)
     for source, version in published:
-        for_rows(snapshot_entities([store.get(source, version)], columns=INDEX_COLUMNS), index_dir(folder))
+        of_snapshot(store.get(source, version), index_dir(folder))
     try:
         return load(folder)
     except SnapshotError:
@@ -117,8 +116,7 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
         if screener is not None:
             _SCREENERS[memo] = screener  # now the most recently used
     if screener is None:
-        index = load_or_build(lambda: snapshot_entities(snaps, columns=INDEX_COLUMNS), key,
-                              index_dir(settings.lists_dir))
+        index = load_or_assemble(snaps, key, index_dir(settings.lists_dir))
         screener = Screener(index, notes)
         with _SCREENERS_LOCK:
             screener = _SCREENERS.pop(memo, screener)  # another thread's, if it stored one meanwhile
