@@ -50,6 +50,7 @@ from exportcheck.matching.align import (
     align,
     token_similarity,
 )
+from exportcheck.matching.distinctive import chance_agreement, spacing_explains
 from exportcheck.matching.normalise import NameForm, token_class
 from exportcheck.matching.places import is_place, place_words, places_in
 from exportcheck.matching.scripts import is_latin
@@ -152,7 +153,8 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         short = q_matched / q_total if q_total <= c_total else c_matched / c_total
         score = (1 - COVERAGE_BLEND) * score + COVERAGE_BLEND * min(1.0, short)
     if (len(q) != len(c) and query.compact and candidate.compact
-            and abs(len(query.compact) - len(candidate.compact)) <= 3):  # only where the spacing differs
+            and abs(len(query.compact) - len(candidate.compact)) <= 3  # only where the spacing differs
+            and spacing_explains(result.unmatched_query, result.unmatched_candidate)):
         compact = fuzz.ratio(query.compact, candidate.compact) / 100.0
         if compact >= COMPACT_MIN and compact > score:
             result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
@@ -185,6 +187,9 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # other words only say what kind of body it is
         result.penalties.append(("same group and number; the other words only describe the kind of body", 1.0))
         score = NUMBERED_UNIT
+    if score >= RULES_FROM:  # what unrelated names share by chance (acronyms, added words, pinyin): distinctive.py
+        score *= chance_agreement(query, candidate, pairs, result.unmatched_query, result.unmatched_candidate,
+                                  result.penalties, person=person)
     result.base = score
     score = _rules(query, candidate, score, result.penalties)
     result.score = max(0.0, min(1.0, score))
