@@ -128,8 +128,9 @@ def pinyin_syllables() -> frozenset[str]:
     out = set()
     for readings in PINYIN_DICT.values():
         for reading in readings.split(","):
-            plain = "".join(ch for ch in unicodedata.normalize("NFD", reading.replace("ü", "v"))
-                            if not unicodedata.combining(ch))
+            # ǚ is u + diaeresis + caron once decomposed: the diaeresis makes the v, the tone mark goes
+            decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+            plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
             if any(v in plain for v in "aeiouv"):
                 out.add(plain)
     return frozenset(out)
