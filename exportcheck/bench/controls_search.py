@@ -26,6 +26,8 @@ from pathlib import Path
 import yaml
 
 from exportcheck.controls import ControlData, ControlHit, search
+from exportcheck.controls.search import _select_versions
+from exportcheck.controls.search_index import borrowing
 from exportcheck.model import ControlEntry
 from exportcheck.settings import CHECKOUT_ROOT
 from exportcheck.sources import get_source
@@ -187,6 +189,10 @@ def run() -> None:
         print(f"  not listed ({split}): {s['pairs']} pairs; the excluding entry is in the top 5 for "
               f"{s['excluding_entry_shown']:.2f} of {s['with_excluding_entry']}; median best score "
               f"{s['median_top_score_not_listed']:.2f} (listed items: {s['median_top_score_listed']:.2f})")
+    lenders = len(borrowing(_select_versions(data.entries, None).reset_index(drop=True)))
+    through = sum(1 for o in outcomes for h in o.hits if h.borrowed_from)
+    print(f"  borrowed search text: {lenders} heading-only US entries are searched with the EU text of the same "
+          f"number; {through} of {sum(len(o.hits) for o in outcomes)} hits came through it")
     print(f"  index build {built:.2f} s; {per_query:.1f} ms per query and regime "
           f"(wall clock; inflated when the machine is shared)")
     # held-out misses are counted, not listed, unless asked for: reading them is how a held-out set stops being one

@@ -227,7 +227,8 @@ class Controls:
                                ("searched the version in force on the date" if as_of else "searched the latest version"))
         best = max((float(h.score) for h in found), default=0.0)
         hits = [ControlHit(regime=h.regime, code=h.code, heading=h.text.split("\n", 1)[0][:200], text=h.text,
-                           matched_text=", ".join(h.matched_terms) or h.explanation,
+                           matched_text=(h.explanation if h.borrowed_from else ", ".join(h.matched_terms))
+                           or h.explanation,  # a hit found through another regime's text says so
                            score=round(max(0.0, float(h.score)) / best, 3) if best > 0 else 0.0,
                            version=h.version, valid_from=h.valid_from, **self._origin(h.regime, h.version, h.code))
                 for h in found]

@@ -12,6 +12,11 @@ every bonus that could apply. 1.0 would be an entry matching every word many tim
 stated number; real hits sit well below (typically 0.05–0.3), and scores are comparable across queries.
 A low score is a hint, never a verdict: whether an item is listed is decided by the entry's criteria.
 
+A US entry held as its heading only is also found through the text of the EU entry of the same number
+(borrowed search text, see :mod:`exportcheck.controls.search_index`): such a hit keeps the US code and text,
+names the EU text in ``borrowed_from`` and its explanation, scores ``BORROWED_FACTOR`` of what the text
+earns, and is never compared with stated numbers.
+
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
 ``PER_ROOT`` hits share one top-level entry, so five hits name five places to read.
 
@@ -33,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -49,6 +55,10 @@ from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
 FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
+#: The text of the entries a software/technology entry names (``refs``, see ``search_index``) counts like its
+#: context. It is left out of the score ceiling, so the parameter and group bonuses (shares of that ceiling)
+#: weigh what they weighed before the field existed.
+REFS_BOOST = 0.5
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
 #: Index terms sharing all but the last letter of a typed term of VARIANT_MIN letters or more are
@@ -66,7 +76,8 @@ GROUP_WORDS = {"software": "D", "firmware": "D", "eda": "D", "ecad": "D", "techn
                "equipment": "B", "system": "B", "tool": "B", "reactor": "B", "machine": "B", "chamber": "B",
                "station": "B", "furnace": "B", "writer": "B", "scanner": "B", "stepper": "B", "etcher": "B",
                "implanter": "B", "aligner": "B", "prober": "B", "puller": "B", "bonder": "B", "asher": "B",
-               "platform": "B"}
+               "platform": "B", "coater": "B", "track": "B", "ellipsometer": "B", "scatterometer": "B",
+               "microscope": "B", "tester": "B"}
 GROUP_SHARE = 0.05
 #: A description naming no software or technology is of goods: software (D) and technology (E) entries
 #: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it;
@@ -82,6 +93,9 @@ COVERAGE = 0.5
 PER_ROOT = 3
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
+#: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
+#: share of its score: the text is not the US law's own, so a US entry whose own words match as well ranks first.
+BORROWED_FACTOR = 0.9
 
 TERMS_FILE = Path(__file__).resolve().parent / "search_terms.yaml"
 _RAW_WORD = re.compile(r"[a-z0-9µ]+(?:-[a-z0-9µ]+)*")
@@ -96,6 +110,14 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
     return synonyms, implied
 
 
+@cache
+def replaced_words() -> frozenset[str]:
+    """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
+    meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
+    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
+    return frozenset(str(word) for word, spec in data.items() if spec.get("replaces"))
+
+
 def _raw_words(text: str) -> list[str]:
     """Words as typed, hyphenated forms ("i-line", "low-k") and their parts both."""
     out = []
@@ -104,6 +126,14 @@ def _raw_words(text: str) -> list[str]:
         if "-" in word:
             out.extend(word.split("-"))
     return out
+
+
+def _key(word: str, table: Collection[str]) -> str | None:
+    """``word`` or its singular as a key of ``table`` ("gpus" → "gpu", "scanners" → "scanner"), else None."""
+    if word in table:
+        return word
+    single = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else ""
+    return single if single in table else None
 
 
 _SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}
@@ -137,8 +167,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     synonyms, _ = search_terms()
     groups: dict[str, dict[str, float]] = {}
     for word in dict.fromkeys(_raw_words(text)):
-        typed = index.terms(word) if "-" not in word else []
-        extra = index.terms(synonyms[word]) if word in synonyms else []
+        typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None else []
+        extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"
@@ -157,7 +187,7 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
 def query_parameters(text: str) -> list[Parameter]:
     """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm)."""
     _, implied = search_terms()
-    extra = " ".join(implied[w] for w in dict.fromkeys(_raw_words(text)) if w in implied)
+    extra = " ".join(implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied)))
     return extract_parameters(text) + (extract_parameters(extra) if extra else [])
 
 
@@ -175,6 +205,10 @@ class ControlHit(BaseModel):
     matched_terms: list[str] = Field(default_factory=list)
     parameters: list[dict[str, object]] = Field(default_factory=list)
     explanation: str = ""
+    borrowed_from: str = Field(default="", description=(
+        "Set when the entry was found through the text of another regime's entry of the same number "
+        "(e.g. 'eu:2B350.d (02021R0821-20251115)') because its own held text is a heading only; "
+        "`text` is still this entry's own"))
 
 
 def _related(code: str, other: str) -> bool:
@@ -182,9 +216,12 @@ def _related(code: str, other: str) -> bool:
 
 
 def _bm25(index: SearchIndex, groups: list[dict[str, float]],
-          regime: str | None) -> tuple[list[tuple[float, int]], float, list[tuple[set[str], float]]]:
-    """Top candidates (raw score, row) from tantivy, the word ceiling of this query, and per word group
-    its terms and weight (weight × idf of its best alternative), for coverage."""
+          regime: str | None) -> tuple[list[tuple[float, int, int]], float, list[tuple[set[str], float]]]:
+    """Top candidates (raw score, row, row of the borrowed text or -1) from tantivy, the word ceiling of this
+    query, and per word group its terms and weight (weight × idf of its best alternative), for coverage.
+
+    A US search also runs over the EU entries whose text a heading-only US entry borrows (``lends:us``,
+    see ``search_index``); each such hit is a candidate for that US entry, scored by the same statistics."""
     searcher = index.index.searcher()
     n = searcher.num_docs
     clauses = []
@@ -197,13 +234,14 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]],
         for term, weight in group.items():
             fields = []
             top = 0.0
-            for name, boost in FIELD_BOOSTS.items():
+            for name, boost in (FIELD_BOOSTS | {"refs": REFS_BOOST}).items():
                 df = searcher.doc_freq(name, term)
                 if not df:
                     continue
                 idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                top += weight * boost * idf * (K1 + 1)
-                best = max(best, weight * idf)
+                if name in FIELD_BOOSTS:
+                    top += weight * boost * idf * (K1 + 1)
+                    best = max(best, weight * idf)
                 fields.append((tantivy.Occur.Should, tantivy.Query.boost_query(
                     tantivy.Query.term_query(index.schema, name, term, index_option="freq"), weight * boost)))
             if fields:
@@ -217,19 +255,24 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]],
         clauses.append((tantivy.Occur.Should, query))
     if not clauses:
         return [], 0.0, []
-    query = tantivy.Query.boolean_query(clauses)
-    if regime:
-        query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, query),
-            (tantivy.Occur.Must, tantivy.Query.const_score_query(
-                tantivy.Query.term_query(index.schema, "regime", regime), 0.0))])
-    found = searcher.search(query, CANDIDATES).hits
-    return [(float(score), int(searcher.doc(address)["row"][0])) for score, address in found], ceiling, coverage_groups
+    words = tantivy.Query.boolean_query(clauses)
+
+    def only(field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, words), (tantivy.Occur.Must, tantivy.Query.const_score_query(
+            tantivy.Query.term_query(index.schema, field, value), 0.0))])
+
+    found = searcher.search(only("regime", regime) if regime else words, CANDIDATES).hits
+    out = [(float(score), int(searcher.doc(address)["row"][0]), -1) for score, address in found]
+    if index.lent and regime in (None, "us"):
+        for score, address in searcher.search(only("lends", "us"), CANDIDATES).hits:
+            source = int(searcher.doc(address)["row"][0])
+            out.append((float(score), index.lent[source], source))
+    return out, ceiling, coverage_groups
 
 
 def query_groups(query: str) -> set[str]:
     """Product groups the description's words name, with software/technology before equipment before materials."""
-    named = {GROUP_WORDS[w] for w in _raw_words(query) if w in GROUP_WORDS}
+    named = {GROUP_WORDS[k] for w in _raw_words(query) if (k := _key(w, GROUP_WORDS))}
     for first in ({"D", "E"}, {"B"}, {"C"}):
         if named & first:
             return named & first
@@ -273,52 +316,66 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
     total_weight = sum(weight for _, weight in coverage_groups) or 1.0
     ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
-    scored: list[tuple[float, int, list[dict[str, object]]]] = []
-    for raw, row in candidates:
+    scored: list[tuple[float, int, int, list[dict[str, object]]]] = []  # score, row, borrowed row, parameters
+    for raw, row, source in candidates:
         if index.not_used[row]:
             continue
-        terms = index.row_terms(row)
+        terms = index.row_terms(source if source >= 0 else row)
         coverage = sum(weight for alternatives, weight in coverage_groups if alternatives & terms) / total_weight
         score = raw * coverage ** COVERAGE
         group = index.groups[row]
         if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
             score *= GOODS_FACTOR
         details: list[dict[str, object]] = []
-        if qparams:
+        if source >= 0:
+            score *= BORROWED_FACTOR  # and borrowed text is never compared with stated numbers
+        elif qparams:
             share, details = _compare(index.parameters(row), qparams)
             score += share * words_ceiling
-        scored.append((score, row, details))
+        scored.append((score, row, source, details))
     if groups:
-        goods = [row for _, row, _ in sorted(scored, key=lambda s: -s[0])
+        goods = [row for _, row, _, _ in sorted(scored, key=lambda s: -s[0])
                  if index.groups[row] not in groups][:CATEGORY_FROM]
         categories = {index.codes[row][:1] for row in goods}
-        scored = [(score + GROUP_SHARE * words_ceiling, row, details)
+        scored = [(score + GROUP_SHARE * words_ceiling, row, source, details)
                   if index.groups[row] in groups
-                  and (not soft or index.codes[row][:1] in categories) else (score, row, details)
-                  for score, row, details in scored]
+                  and (not soft or index.codes[row][:1] in categories) else (score, row, source, details)
+                  for score, row, source, details in scored]
     scored.sort(key=lambda s: -s[0])
-    chosen: list[tuple[float, int, list[dict[str, object]]]] = []
+    chosen: list[tuple[float, int, int, list[dict[str, object]]]] = []
     per_root: dict[tuple[str, str], int] = defaultdict(int)
-    for item in scored:
+    for item in scored:  # a row's best candidate comes first; its others (borrowed texts) are then related to it
         row = item[1]
         regime_, code = index.regimes[row], index.codes[row]
         root = (regime_, code.split(".", 1)[0])
         if per_root[root] >= PER_ROOT or any(
-                index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _ in chosen):
+                index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _, _ in chosen):
             continue
         per_root[root] += 1
         chosen.append(item)
         if len(chosen) == limit:
             break
-    hits = []
-    for position, (score, row, details) in enumerate(chosen, start=1):
-        entry = index.frame.iloc[row]
-        matched = sorted({t for group in word_groups for t in group} & index.row_terms(row))
-        hits.append(ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
-                               valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
-                               text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,
-                               explanation=_explain(matched, details)))
-    return hits
+    return [_hit(index, position, score, row, source, details, word_groups, ceiling)
+            for position, (score, row, source, details) in enumerate(chosen, start=1)]
+
+
+def _hit(index: SearchIndex, position: int, score: float, row: int, source: int, details: list[dict[str, object]],
+         word_groups: list[dict[str, float]], ceiling: float) -> ControlHit:
+    """One hit, explained; a hit found through borrowed text says so and which text it was."""
+    entry = index.frame.iloc[row]
+    matched = sorted({t for group in word_groups for t in group} & index.row_terms(source if source >= 0 else row))
+    explanation = _explain(matched, details)
+    borrowed_from = ""
+    if source >= 0:
+        lender = index.frame.iloc[source]
+        borrowed_from = f"{lender.regime}:{lender.code} ({lender.version})"
+        explanation = (f"found through the {str(lender.regime).upper()} text of the same number, {lender.code} "
+                       f"({lender.version}; the {str(entry.regime).upper()} text held is its heading only): "
+                       + explanation)
+    return ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
+                      valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
+                      text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,
+                      explanation=explanation, borrowed_from=borrowed_from)
 
 
 def _select_versions(frame: pd.DataFrame, as_of: date | None) -> pd.DataFrame:

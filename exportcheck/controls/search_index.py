@@ -11,6 +11,28 @@ sub-paragraph "A light source wavelength shorter than 193 nm" only means somethi
 equipment"), ``regime`` (for the filter) and ``row`` (the frame row). Text is normalised in Python first
 (lower case, hyphens split, US spellings folded, stop words and bare numbers dropped) and then stemmed by
 tantivy's English stemmer, the same way for entries and queries.
+
+References. A software or technology entry is often only a pointer: US 3D901 is "software ... for the
+"development" or "production" of items specified in ECCN 3A901.b, 3B903, or 3B904", which says nothing of
+SEMs or cryogenic probers in words. The ``refs`` field of a software (D) or technology (E) entry holds the
+own text of the entries it names, in the same regime and version (ranges such as "3B001.a to .f" and
+shorthand lists such as "3B001.a.4, c, d, f.1, k to n" read in full). Codes named as exclusions ("except",
+"other than", "not specified by", and parenthesised "(except ...)") are left out: "software other than
+that controlled by 2D002" is not about 2D002's items.
+
+Borrowed search text. The US CCL copy held gives 467 of its 633 ECCNs as a heading only (full paragraph
+text exists for categories 1, 3, 4 and 5 alone), so "mass flow controller" cannot find US 2B350, whose
+heading says "Chemical manufacturing facilities and equipment". The EU Annex I and the CCL both implement
+the Wassenaar, MTCR, NSG and Australia Group lists and number their common entries alike (2B350 is 2B350
+in both), so such a US entry is also indexed under the text of the EU entry of the same number, and its
+sub-paragraphs, from the EU version searched alongside (the one held for the same date). The EU documents
+are not copied: they carry a ``lends`` mark, a US search also runs the query over the marked EU documents,
+and each such hit counts for the US entry of the same number, so the index statistics (and every other
+score) stay what they were. The text is *borrowed*: it only helps find the US entry; the hit keeps the US code, version and text, says
+which EU text it matched (:attr:`SearchIndex.borrowed`), and borrowed text is never compared with stated
+numbers, never read as criteria and never used for licence decisions. A number is borrowed only when the
+two texts name the same kind of item (:func:`same_item`): the lists do not always agree (US 9A120 is
+"complete unmanned aerial vehicles", EU 9A120 "liquid or gel propellant tanks").
 """
 
 from __future__ import annotations
@@ -24,7 +46,7 @@ import tantivy
 from exportcheck.controls.params import Parameter, extract_parameters
 
 ANALYZER = "exportcheck_en"
-TEXT_FIELDS = ("own", "notes", "context")
+TEXT_FIELDS = ("own", "notes", "context", "refs")
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of",
@@ -37,6 +59,14 @@ SPELLING = {"vapor": "vapour", "optimized": "optimised", "optimize": "optimise",
             "analyzers": "analysers", "characterization": "characterisation", "sulfur": "sulphur",
             "analog": "analogue", "meter": "metre", "meters": "metres"}
 _WORD = re.compile(r"[a-z0-9µ]+")
+#: Words every kind of entry uses ("software specially designed for the development of equipment ..."): they
+#: cannot tell whether two entries of the same number are about the same item.
+GENERIC_WORDS = frozenset({
+    "software", "technology", "equipment", "components", "component", "parts", "part", "accessories", "specially",
+    "designed", "modified", "development", "production", "use", "other", "specified", "controlled", "control", "see",
+    "list", "items", "item", "general", "note", "notes", "according", "n", "s", "except", "including", "systems",
+    "system", "related", "commodities", "goods", "materials", "material", "facilities", "plants", "apparatus",
+    "devices", "characteristics", "category", "usable", "both", "either", "ecc", "eccn", "entry", "in"})
 
 
 def normalise(text: str) -> str:
@@ -54,9 +84,79 @@ def _analyzer() -> tantivy.TextAnalyzer:
             .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("english")).build())
 
 
+_FULL = r"\d[A-E]\d{3}(?:\.[a-z0-9]+)*"
+_SHORT = r"\.?[a-z](?:\.[a-z0-9]+)*"
+_LIST = rf"(?:{_FULL})(?:\.?\s*(?:,|\bor\b|\band\b|\bto\b)+\s*(?:ECCNs?\s+)?(?:{_FULL}|{_SHORT}\b))*"
+_EXCLUDED = re.compile(r"\((?:[^()]*?)\b(?:except|other than|not)\b[^()]*\)|\b(?:except|excluding|other than|not specified|"
+                       r"not controlled|not described)\b(?:\s+(?:that|those|items|equipment|commodities|elsewhere))?"
+                       r"(?:\s+(?:controlled|specified|described))?(?:\s+(?:by|in|under))?(?:\s+ECCNs?)?\s+" + _LIST)
+_REF_LIST = re.compile(_LIST)
+_REF_PART = re.compile(rf"({_FULL})|(\bto\b)|(?<![A-Za-z0-9])({_SHORT})\b")
+
+
+def references(text: str) -> list[str]:
+    """Entry codes a text names, exclusions left out: "3B001.a.4, c, k to m" → 3B001.a.4, 3B001.c, 3B001.k .. 3B001.m."""
+    out: list[str] = []
+    for found in _REF_LIST.finditer(_EXCLUDED.sub(" ", text or "")):
+        top, ranged = "", False
+        for full, to, short in _REF_PART.findall(found.group(0)):
+            if to:
+                ranged = True
+                continue
+            code = full.rstrip(".") if full else f"{top}.{short.strip('.').rstrip('.')}"
+            top = code.split(".", 1)[0]
+            if ranged and out and code.rsplit(".", 1)[0] == out[-1].rsplit(".", 1)[0] and "." in code:
+                first, last = out[-1].rsplit(".", 1)[1], code.rsplit(".", 1)[1]
+                if len(first) == len(last) == 1 and first < last:  # "a to .f": every letter between
+                    out += [f"{code.rsplit('.', 1)[0]}.{chr(c)}" for c in range(ord(first) + 1, ord(last))]
+            ranged = False
+            out.append(code)
+    return list(dict.fromkeys(out))
+
+
+def _distinctive(text: str) -> set[str]:
+    """Words naming the item, plurals folded ("valves" = "valve")."""
+    return {w.removesuffix("s") for w in normalise(text).split() if w not in GENERIC_WORDS}
+
+
+def same_item(us_text: str, eu_text: str) -> bool:
+    """Whether an EU entry's text may stand in for the US entry of the same number in search.
+
+    Yes unless both texts name their item in words of their own and share none of them: "Valves having all
+    of the following" and "Valves having ..." share "valves"; "Other technology as follows" says nothing
+    against it; "Complete unmanned aerial vehicles" and "Liquid or gel propellant tanks" share nothing.
+    """
+    us_words, eu_words = _distinctive(us_text), _distinctive(eu_text)
+    return not us_words or not eu_words or bool(us_words & eu_words)
+
+
+def borrowing(frame: pd.DataFrame) -> dict[int, list[int]]:
+    """US rows held as a heading only → the EU rows (the same-numbered entry and its sub-paragraphs) to search them by."""
+    eu_rows: dict[str, list[int]] = {}
+    for row, (regime, code, not_used) in enumerate(zip(frame.regime, frame.code, frame.not_used, strict=True)):
+        if regime == "eu" and not not_used:
+            eu_rows.setdefault(str(code).split(".", 1)[0], []).append(row)
+    us_parents = {str(p) for r, p in zip(frame.regime, frame.parent_code, strict=True) if r == "us" and p}
+    eu_top = {str(c): row for row, (r, c) in enumerate(zip(frame.regime, frame.code, strict=True))
+              if r == "eu" and "." not in str(c)}
+    out = {}
+    for row, (regime, code, text, not_used) in enumerate(zip(frame.regime, frame.code, frame.text, frame.not_used,
+                                                             strict=True)):
+        code = str(code)
+        if regime != "us" or "." in code or code in us_parents or not_used or code not in eu_top:
+            continue
+        if code in eu_rows and same_item(str(text), str(frame.text.iloc[eu_top[code]])):
+            out[row] = eu_rows[code]
+    return out
+
+
 @dataclass
 class SearchIndex:
-    """A built index over one entries frame, and what scoring needs next to it."""
+    """A built index over one entries frame, and what scoring needs next to it.
+
+    One document per frame row. ``lent`` maps an EU row whose text a US entry borrows (see the module
+    docstring) to that US entry's row.
+    """
 
     frame: pd.DataFrame
     index: tantivy.Index
@@ -69,6 +169,8 @@ class SearchIndex:
     groups: list[str] = field(default_factory=list)
     not_used: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    lent: dict[int, int] = field(default_factory=dict)
+    refs: list[str] = field(default_factory=list)  # the named entries' text of each software/technology row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -78,11 +180,12 @@ class SearchIndex:
         return list(self.analyzer.analyze(normalised)) if normalised else []
 
     def row_terms(self, row: int) -> frozenset[str]:
-        """Every index term of an entry: its own text, notes and ancestors' text (read on first use)."""
+        """Every index term of an entry: its own text, notes, ancestors' and named entries' text (read on first use)."""
         if row not in self._terms:
             notes = self.frame["notes"].iloc[row]
             note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
-            self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]}"))
+            refs = self.refs[row] if self.refs else ""
+            self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
 
     def parameters(self, row: int) -> list[Parameter]:
@@ -100,6 +203,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="freq")
     builder.add_text_field("regime", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("lends", tokenizer_name="raw", index_option="basic")  # "us" on EU text a US entry borrows
     builder.add_integer_field("row", stored=True, indexed=False)
     schema = builder.build()
     index = tantivy.Index(schema)  # no path: in RAM
@@ -108,8 +212,10 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
-    for row, (regime, version, text, notes, parent) in enumerate(zip(
-            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, strict=True)):
+    ref_texts: list[str] = []
+    lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
+    for row, (regime, version, text, notes, parent, group) in enumerate(zip(
+            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
         context: list[str] = []
         while parent:
@@ -119,12 +225,17 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         paths.append(chain)
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
+        refs = " ".join(texts.get((regime, version, code), "") for code in references(str(text))) \
+            if str(group) in ("D", "E") else ""
+        ref_texts.append(refs)
         writer.add_document(tantivy.Document(own=normalise(str(text)), notes=normalise(note_text),
-                                             context=normalise(" ".join(context)), regime=str(regime), row=row))
+                                             context=normalise(" ".join(context)), refs=normalise(refs),
+                                             regime=str(regime),
+                                             lends="us" if row in lent else "", row=row))
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
     return SearchIndex(frame=frame, index=index, schema=schema, analyzer=analyzer, paths=paths, contexts=contexts,
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
-                       texts=[str(x) for x in frame.text])
+                       texts=[str(x) for x in frame.text], lent=lent, refs=ref_texts)

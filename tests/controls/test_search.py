@@ -9,6 +9,7 @@ import pytest
 from exportcheck.bench.controls_search import load_cases, recall, run_cases
 from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import search_terms
+from exportcheck.controls.search_index import borrowing, references, same_item
 
 #: Held-out recall@5 over both regimes was 0.908 (142 pairs) when this floor was set; tuning 0.987.
 HOLDOUT_RECALL_AT_5_FLOOR = 0.90
@@ -66,6 +67,56 @@ def test_labels_name_entries_that_exist(control_data: ControlData) -> None:
                for code in codes if (regime, code) not in known]
     assert not missing
     assert all(set(c.expect) | c.not_listed for c in cases)
+
+
+def test_heading_only_us_entries_are_found_through_the_eu_text_of_the_same_number(control_data: ControlData) -> None:
+    """US 2B001's held text is its heading ("Machine tools ... for removing metals"): five axes are in EU 2B001.b only."""
+    hits = search("five-axis machine tool for contouring, positioning accuracy 5 µm", regime="us", limit=5,
+                  data=control_data)
+    (hit,) = [h for h in hits if h.code == "2B001"]
+    us_text = control_data.entries.query("regime == 'us' and code == '2B001'").text.iloc[0]
+    assert hit.borrowed_from.startswith("eu:2B001.") and "02021R0821-20251115" in hit.borrowed_from
+    assert hit.text == us_text and hit.version.startswith("eCFR")  # the US entry is shown, never the EU text
+    assert hit.explanation.startswith("found through the EU text of the same number")
+    assert hit.parameters == []  # borrowed text is never compared with stated numbers
+    # an entry with its own paragraphs is found by them, never through borrowed text
+    own = search("193 nm immersion scanner with 1.5 nm overlay", regime="us", limit=5, data=control_data)
+    assert own and all(h.borrowed_from == "" for h in own if h.code.startswith("3B001"))
+
+
+def test_borrowing_only_for_heading_only_entries_naming_the_same_item(control_data: ControlData) -> None:
+    frame = control_data.entries
+    selected = frame[(frame.regime == "us") | (frame.version == "02021R0821-20251115")].reset_index(drop=True)
+    lent = {selected.code[row]: {selected.code[s] for s in sources} for row, sources in borrowing(selected).items()}
+    assert {"2B350", "2B001", "6A005"} <= set(lent) and "2B350.d" in lent["2B350"]
+    assert all(code.split(".")[0] == us for us, codes in lent.items() for code in codes)
+    assert "3B001" not in lent and "3A001" not in lent  # they have their own paragraphs
+    # the lists do not always agree on a number: US 9A120 is a whole UAV, EU 9A120 a propellant tank
+    assert "9A120" not in lent
+    assert not same_item("Complete unmanned aerial vehicles, not specified in 9A012", "Liquid or gel propellant tanks")
+    assert same_item("Other “technology” as follows (see List of Items Controlled).", "Other \"technology\" as follows:")
+    assert same_item("Valves having all of the following characteristics", "Valves having all of the following:")
+
+
+def test_references_read_ranges_and_shorthand_and_leave_exclusions_out() -> None:
+    us_3d001 = ("“Software” “specially designed” for the “development” or “production” of commodities controlled by "
+                "3A001.b to 3A002.h, 3A090, or 3B (except 3B001.a.4, c, d, f.1, k to n, 3B903, or 3B994).")
+    assert references(us_3d001) == ["3A001.b", "3A002.h", "3A090"]
+    assert references("“Software” for the “development” or “production” of commodities specified in 3B001.a.4, c, "
+                      "f.1, k to m, or 3B002.c and “software” as follows") == [
+        "3B001.a.4", "3B001.c", "3B001.f.1", "3B001.k", "3B001.l", "3B001.m", "3B002.c"]
+    assert references('"Software" specially designed for the "use" of equipment specified in 3B001.a. to 3B001.c., '
+                      '3B501.k. or 3B501.n.') == ["3B001.a", "3B001.b", "3B001.c", "3B501.k", "3B501.n"]
+    assert references("“Software”, other than that controlled by 2D002, as follows") == []
+
+
+def test_software_entries_are_found_by_the_items_they_name(control_data: ControlData) -> None:
+    """US 3D901 names 3B904 ("Cryogenic wafer probing equipment") by number only."""
+    hits = search("software for developing cryogenic wafer probers", regime="us", limit=5, data=control_data)
+    assert "3D901" in [h.code for h in hits]
+    (hit,) = [h for h in hits if h.code == "3D901"]
+    assert "cryogen" in hit.matched_terms and "cryogen" not in " ".join(control_data.entries.query(
+        "regime == 'us' and code == '3D901'").text).lower()
 
 
 @pytest.fixture(scope="module")
