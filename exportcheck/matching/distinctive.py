@@ -54,6 +54,8 @@ ACRONYM_ALONE_MAX = 4
 LISTED_ADDS_WORDS = 0.9
 EXTRA_WORD_MIN_LEN = 3
 PINYIN_COLLISION = 0.85
+# False turns the spacing rule off (the benchmark measures each rule by switching it off).
+SPACING_NEEDS_BOTH_SIDES = True
 
 Note = tuple[str, float]
 
@@ -91,7 +93,7 @@ def listed_adds_words(unmatched_query: Sequence[str], unmatched_candidate: Seque
 
 def spacing_explains(unmatched_query: Sequence[str], unmatched_candidate: Sequence[str]) -> bool:
     """Whether a spacing difference can explain the leftover words: only if both sides have some."""
-    return bool(unmatched_query) and bool(unmatched_candidate)
+    return not SPACING_NEEDS_BOTH_SIDES or (bool(unmatched_query) and bool(unmatched_candidate))
 
 
 def pinyin_collision(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], notes: list[Note]) -> float:

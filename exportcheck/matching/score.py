@@ -11,6 +11,10 @@ weight, and the score is the share of the total weight that found a partner on t
 - **groups decide**: two different state groups (CETC vs CASIC) multiply by :data:`GROUP_MISMATCH`
   (0.45); a group the list ties to a unit without naming it (:attr:`NameForm.context`) counts too.
 
+Last, what two unrelated organisations share by chance is discounted (:mod:`.distinctive`): a short
+acronym that is all they share, a listed name that adds distinctive words to the query, leftover words
+taken for a spacing difference, and a pinyin word a syllable from the pinyin of a Han-script name.
+
 A numbered unit named by the same group and number on both sides ("24th Research Institute of
 CETC" / "CETC 24"), with only descriptive words left over, scores :data:`NUMBERED_UNIT` (0.9).
 
