@@ -249,9 +249,3 @@ def _stream_to_file(
                     response.headers.get("ETag"), response.headers.get("Last-Modified"))
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -20,9 +20,10 @@ from typing import Literal
 import pyarrow as pa
 
 from exportcheck.errors import BoundsError, ExportcheckError, FetchError, ParseError
-from exportcheck.http import ProgressFn, download, is_html_name, sha256_file
+from exportcheck.http import ProgressFn, download, is_html_name
 from exportcheck.mirror import Mirror, open_mirror
 from exportcheck.model import ControlEntry, Entity, FileManifest, SnapshotMeta, VersionEntry
+from exportcheck.screenlog import sha256_file
 from exportcheck.settings import Settings
 from exportcheck.sources import Format, Parsed, Source, all_sources, get_source
 from exportcheck.sources.base import date_from_key, date_key

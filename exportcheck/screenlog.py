@@ -28,6 +28,16 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """The one file hash (refresh's file manifests use it too, through :mod:`exportcheck.http`); here, not
+    there, so that logging a ``verify`` of a claims file does not import httpx."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def result_hash(result: Any) -> str:
     """A stable hash of a command's result (JSON with sorted keys)."""
     return sha256_text(json.dumps(result, sort_keys=True, ensure_ascii=False, default=str))
@@ -53,9 +63,6 @@ def append(lists_dir: Path, command: str, *, snapshots: Iterable[str], result: A
     if query is not None:
         line["query"] = query
     if input_file is not None:
-        # the one file hash (refresh uses it too); imported only here, since httpx comes with it
-        from exportcheck.http import sha256_file
-
         line["input_file"] = str(input_file)
         # a folder of Parquet parts: the hash of its files' names and hashes, in name order
         line["input_sha256"] = (sha256_text("\n".join(f"{p.name} {sha256_file(p)}" for p in sorted(input_file.iterdir())

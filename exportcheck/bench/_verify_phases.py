@@ -3,8 +3,9 @@
 Run by ``python -m exportcheck.bench claims`` in a new process on a freshly refreshed lists folder:
 ``python -m exportcheck.bench._verify_phases LISTS_DIR CLAIMS_FILE``. Each phase is timed by wrapping
 the function that does it (exclusive of the other phases it calls), so the match index's share (its
-load or build) is told apart from the control data, criteria trees, control search and the claims
-steps themselves. A phase whose function is not found (renamed by later work) is reported as absent.
+load, or its assembly from the per-snapshot segments refresh stored) is told apart from the control data,
+criteria trees, control search and the claims steps themselves. A phase whose function is not found
+(renamed by later work) is reported as absent.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _STACK: list[list[float]] = []  # per active phase: [child wall, child cpu]
 #: Each phase: its label and alternatives, each a list of (module, attribute path) to wrap together; the
 #: first alternative whose functions all exist is used (the package and the module can both hold a name).
 PHASES: list[tuple[str, list[list[tuple[str, str]]]]] = [
-    ("match index: load or build (per date)", [[("exportcheck.claims.screening", "Context._screener")]]),
+    ("match index: load or assemble (per date)", [[("exportcheck.claims.screening", "Context._screener")]]),
     ("matcher: screening queries", [[("exportcheck.matching.screener", "Screener.screen")]]),
     ("control tables: read", [[("exportcheck.controls", "load_controls")]]),
     ("criteria trees: read or build", [[("exportcheck.controls.precompute", "criteria_trees")]]),

@@ -1,7 +1,8 @@
 """Start-up figures, each in a new process: ``--help``, one ``screen`` with a built index, the first ``verify``.
 
 Data: every file of ``../shared/data/raw`` (or ``$EXPORTCHECK_SHARED``) refreshed into a throw-away
-lists folder (the refresh also builds the match index of the latest snapshots, as any refresh does);
+lists folder (the refresh also stores each snapshot's match-index segment and builds the index of the
+latest snapshots, as any refresh does);
 claims: ``examples/cetc-2024.yaml``. Targets (issue 12): ``exportcheck --help`` ≤ 0.3 s; ``exportcheck
 screen NAME`` ≤ 0.8 s wall with a built index; the first ``verify`` of the example after a refresh ≤ 5 s.
 

@@ -37,6 +37,7 @@ two texts name the same kind of item (:func:`same_item`): the lists do not alway
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -69,8 +70,14 @@ GENERIC_WORDS = frozenset({
     "devices", "characteristics", "category", "usable", "both", "either", "ecc", "eccn", "entry", "in"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Lower case, hyphens split, spellings folded, stop words and bare numbers dropped (stemming is tantivy's)."""
+    """Lower case, hyphens split, spellings folded, stop words and bare numbers dropped (stemming is tantivy's).
+
+    Memoised: an index is built per set of versions, and two versions of a list (or an entry's siblings,
+    which share their ancestors' text) repeat most texts — a verify builds two indexes and normalises
+    each distinct text about five times without it.
+    """
     words = []
     for word in _WORD.findall((text or "").lower().replace("-", " ")):
         if word in STOP_WORDS or word.isdigit() or len(word) < 2:

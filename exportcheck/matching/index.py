@@ -22,10 +22,7 @@ from __future__ import annotations
 import bisect
 import gc
 import itertools
-import math
 import re
-import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,13 +32,14 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from exportcheck.matching.groups import GROUP_TOKENS
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+    from exportcheck.store import Snapshot
 
 # Bumped whenever what is stored (or how names are normalised) changes: a new version builds a new index.
 # 5: the normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions, phrases.
@@ -115,10 +113,17 @@ class Postings:
     when a process starts.
     """
 
+    # Lookups by bisection before the keys are put in a dictionary: a one-name screening makes a few dozen
+    # and should not pay for a dictionary of 100,000 keys; a batch makes millions, and bisecting a
+    # memory-mapped key column costs ~17 Python-level reads per lookup.
+    BISECT_LOOKUPS = 2_000
+
     def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
         self.keys = keys  # sorted
         self.offsets = offsets  # len(keys) + 1 ends; key i's ids are data[offsets[i]:offsets[i + 1]]
         self.data = data
+        self._positions: dict[str, int] | None = None
+        self._lookups = 0
 
     @classmethod
     def from_table(cls, table: dict[str, list[int]]) -> Postings:
@@ -131,12 +136,25 @@ class Postings:
         return cls(keys, offsets, data)
 
     def position(self, key: str) -> int | None:
+        positions = self._positions
+        if positions is not None:
+            return positions.get(key)
+        self._lookups += 1
+        if self._lookups > self.BISECT_LOOKUPS:
+            keys = self.keys
+            listed = (keys.tolist() if isinstance(keys, LazyColumn)
+                      else keys.to_pylist() if hasattr(keys, "to_pylist") else list(keys))  # an Arrow array
+            self._positions = {k: i for i, k in enumerate(listed)}
+            return self._positions.get(key)
         i = bisect.bisect_left(self.keys, key)
         return i if i < len(self.keys) and self.keys[i] == key else None
 
     def get(self, key: str) -> np.ndarray | None:
         i = self.position(key)
-        return None if i is None else self.data[self.offsets[i]:self.offsets[i + 1]]
+        if i is None:
+            return None
+        offsets = self.offsets
+        return self.data[offsets[i]:offsets[i + 1]]
 
     def rows(self, key: str) -> list[int]:
         """The ids under ``key`` as Python ints (empty where the key is absent)."""
@@ -175,6 +193,18 @@ class LazyColumn(Sequence[Any]):
         if self._list is None:
             self._list = self._array.to_pylist()
         return self._list
+
+    def take(self, rows: list[int]) -> list[Any]:
+        """The cells of several rows (counted as that many reads)."""
+        if self._list is None:
+            self._reads += len(rows)
+            if self._reads <= self.CONVERT_AFTER:
+                array = self._array
+                return [array[i].as_py() for i in rows]  # an Arrow ``take`` costs more below hundreds of rows
+            self.tolist()
+        found = self._list
+        assert found is not None
+        return [found[i] for i in rows]
 
     def __getitem__(self, row: Any) -> Any:
         if self._list is not None:
@@ -342,16 +372,16 @@ class MatchIndex:
         found = cache.get(token)
         if found is not None:
             return found
-        grams = [g for g in _grams(token) if g in self.grams]
+        all_grams = _grams(token)
+        arrays = [a for a in map(self.grams.get, all_grams) if a is not None]
         out: list[tuple[str, float]] = []
-        if grams:
-            arrays = [self.grams.get(g) for g in grams]
-            counts = np.bincount(np.concatenate([a for a in arrays if a is not None]), minlength=len(self.vocab))
-            need = max(1, len(_grams(token)) // 2)
-            ids = np.flatnonzero(counts >= need)
-            ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+        need = max(1, len(all_grams) // 2)
+        if arrays:
+            ids = _sharing(arrays, need)
             if len(ids):
-                others = [self.vocab[i] for i in ids.tolist()]
+                ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+            if len(ids):
+                others = _take(self.vocab, ids.tolist())
                 # token_similarity, vectorised: the better of Levenshtein and Indel - 0.05
                 lev = process.cdist([token], others, scorer=Levenshtein.normalized_similarity)[0]
                 indel = process.cdist([token], others, scorer=Indel.normalized_similarity)[0] - 0.05
@@ -414,8 +444,7 @@ class MatchIndex:
             return np.empty(0, dtype=np.int32)
         ids = np.concatenate(lists)
         repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
-        uniq, inverse = np.unique(ids, return_inverse=True)
-        shared = np.bincount(inverse, weights=repeated)
+        uniq, shared = _summed(ids, repeated, len(self.names))
         q_total = sum([weigh(t) for t in query.tokens])
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
@@ -438,6 +467,56 @@ class _Weights(dict[str, float]):
         if len(self) < 1_000_000:
             self[token] = value
         return value
+
+
+# Above this many ids, a query's shared weights are summed in an array over every name (cheaper than
+# numpy's unique with its inverse, which sorts twice).
+DENSE_FROM = 1_000
+
+
+def _summed(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``ids`` (sorted) and the weights summed per id, added in the order given.
+
+    Both ways add each id's weights one after another in the order given (``bincount``), so they give
+    the same sums to the last bit: candidates that tie stay tied.
+    """
+    if len(ids) <= DENSE_FROM:
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=weights)
+    ordered = np.sort(ids)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    uniq = ordered[first]
+    return uniq, np.bincount(ids, weights=weights, minlength=size)[uniq]
+
+
+def _sharing(arrays: list[np.ndarray], need: int) -> np.ndarray:
+    """The ids found at least ``need`` times in ``arrays`` taken together, sorted and without repeats.
+
+    Why sorting: the arrays hold a few thousand ids, the vocabulary they index a hundred thousand;
+    counting over the whole vocabulary (``bincount`` + ``flatnonzero``) cost four times as much. In the
+    sorted ids, one found ``need`` times or more is equal to the id ``need - 1`` places after it.
+    """
+    values = np.sort(np.concatenate(arrays))
+    if len(values) < need:
+        return values[:0]
+    if need > 1:
+        head = values[:len(values) - need + 1]
+        values = head[head == values[need - 1:]]
+    if len(values) < 2:
+        return values
+    first = np.empty(len(values), dtype=bool)
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
+def _take(column: Sequence[str], positions: list[int]) -> list[str]:
+    """Several cells of a string column at once (one Arrow ``take`` while the column is not yet a list)."""
+    if isinstance(column, LazyColumn):
+        return column.take(positions)
+    return [column[i] for i in positions]
 
 
 def _grams(token: str) -> list[str]:
@@ -497,138 +576,30 @@ class IndexParts:
     manifest: dict[str, Any]
 
 
-def _weights(keys: list[str], counts: np.ndarray, n_names: int) -> np.ndarray:
-    out = np.empty(len(keys), dtype=np.float64)
-    log_n = math.log(n_names) if n_names > 1 else 1.0
-    for i, (tok, df) in enumerate(zip(keys, counts.tolist(), strict=True)):
-        cls = CLASS_WEIGHTS[token_class(tok)]
-        out[i] = cls * (0.5 + 0.5 * math.log(n_names / df) / log_n) if cls >= 1.0 and df and n_names > 1 else cls
-    return out
+def build_parts(entities: pd.DataFrame, key: str) -> IndexParts:
+    """Every array of the index for these entity rows (the concatenated snapshots of one set), in memory.
 
-
-def build_parts(entities: pd.DataFrame, key: str, cache_dir: Path | None = None) -> IndexParts:
-    """Every array of the index for these entity rows (the concatenated snapshots of one set).
-
-    The names of each snapshot come normalised from :mod:`.namecache` (stored under ``cache_dir``
-    where given); what depends on the whole set (postings, weights, relations, borrowed dates) is
-    computed here.
+    The rows are cut into one segment per snapshot and assembled (:mod:`.segment`), the same code that
+    assembles a stored set's index from the segments refresh stored.
     """
-    import pyarrow as pa
+    from exportcheck.matching.segment import assemble, of_frame
 
-    from exportcheck.matching.namecache import for_rows
-
-    started = time.perf_counter()
-    found = for_rows(entities, cache_dir)
-    token_lists_str = found.tokens
-    n_names = len(token_lists_str)
-    row_offsets = np.zeros(len(entities) + 1, dtype=np.int64)
-    np.cumsum(found.counts, out=row_offsets[1:])
-    name_rows = np.repeat(np.arange(len(entities), dtype=np.int32), found.counts)
-    post: dict[str, list[int]] = defaultdict(list)
-    acr: dict[str, list[int]] = defaultdict(list)
-    for i, toks in enumerate(token_lists_str):
-        for tok in toks:
-            post[tok].append(i)
-        if len(toks) >= 3:
-            initials = "".join(t[0] for t in toks if not t.startswith("#") and t not in ACRONYM_SKIP)
-            if 3 <= len(initials) <= 8:
-                acr[initials].append(i)
-        compact = "".join(t for t in toks if not t.startswith("#"))
-        if len(toks) > 1 and compact not in toks:
-            post[compact].append(i)  # "huawei" finds "hua wei"
-    vocab = sorted(t for t in post if token_class(t) == "name" and len(t) >= 4)
-    grams: dict[str, list[int]] = defaultdict(list)
-    for i, tok in enumerate(vocab):
-        for g in set(_grams(tok)):
-            grams[g].append(i)
-    postings = Postings.from_table(post)
-    token_pos = {k: i for i, k in enumerate(postings.keys)}
-    token_lists = [[token_pos[t] for t in toks] for toks in token_lists_str]
-    token_offsets = np.zeros(n_names + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in token_lists], out=token_offsets[1:])
-    tokens = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=np.int32, count=int(token_offsets[-1]))
-    weights = _weights(list(postings.keys), np.diff(postings.offsets), n_names)
-    # summed left to right in Python, as a query's own total is (numpy's pairwise sums differ in the last
-    # bit, which reorders candidates that tie)
-    weight_list = weights.tolist()
-    totals = np.fromiter((sum([weight_list[t] for t in toks]) for toks in token_lists), dtype=np.float64,
-                         count=n_names)
-    note_texts = sorted(set(found.notes))
-    note_ids = {n: i for i, n in enumerate(note_texts)}
-    light = entities.reindex(columns=RESULT_COLUMNS)
-    for column in ("snapshot", "snapshot_date", "listing_date", "end_date"):
-        light[column] = light[column].fillna("").astype(str)
-    twins = borrow_dates(light, found.name_keys)
-    light["twin"] = np.asarray(twins, dtype=np.int32)
-    light["parent"] = found.parents
-    undated: dict[str, int] = {}
-    for source, listed in zip(light["source"].tolist(), light["listing_date"].tolist(), strict=True):
-        if not listed:
-            undated[source] = undated.get(source, 0) + 1
-    units, group_parents = _groups(name_rows.tolist(), token_lists_str)
-    children: dict[str, list[int]] = defaultdict(list)
-    for row_no, parent_text in enumerate(found.parent_texts):
-        if found.parents[row_no]:
-            children[parent_text].append(row_no)
-    acronyms, gram_postings = Postings.from_table(acr), Postings.from_table(grams)
-    relations = {"units": Postings.from_table(units), "group_parents": Postings.from_table(group_parents),
-                 "children": Postings.from_table(dict(children))}
-    arrays: dict[str, np.ndarray] = {
-        "name_rows": name_rows,
-        "name_kinds": np.asarray(found.kinds, dtype=np.int8),
-        "name_notes": np.fromiter((note_ids[n] for n in found.notes), dtype=np.int32, count=n_names),
-        "name_tokens": tokens, "name_token_offsets": token_offsets, "row_offsets": row_offsets,
-        "token_weights": weights, "name_totals": totals,
-        "vocab_lens": np.fromiter((len(t) for t in vocab), dtype=np.int32, count=len(vocab)),
-    }
-    strings: dict[str, list[str]] = {
-        "name_originals": found.originals, "name_contexts": found.contexts, "note_texts": note_texts, "vocab": vocab,
-    }
-    for label, post_table in (("postings", postings), ("acronyms", acronyms), ("grams", gram_postings), *relations.items()):
-        arrays[f"{label}_offsets"] = post_table.offsets
-        arrays[f"{label}_data"] = post_table.data
-        strings[f"{label}_keys"] = list(post_table.keys)
-    table = pa.Table.from_pandas(light, preserve_index=False)
-    manifest = {"key": key, "index_version": INDEX_VERSION, "entities": len(light), "names": n_names,
-                "undated": undated, "build_seconds": round(time.perf_counter() - started, 3)}
-    return IndexParts(key, table, arrays, strings, manifest)
+    return assemble(of_frame(entities), key)
 
 
-def _groups(rows: Sequence[int], token_lists: Sequence[tuple[str, ...]]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """Group units and group parents (a name that is just the group: "CETC"), as entity rows per group."""
-    units: dict[str, set[int]] = defaultdict(set)
-    parents: dict[str, set[int]] = defaultdict(set)
-    for row, toks in zip(rows, token_lists, strict=True):
-        groups = GROUP_TOKENS.intersection(toks)
-        if not groups:
-            continue
-        strong = [t for t in toks if token_class(t) not in ("weak",)]
-        for group in groups:
-            if strong == [group]:
-                parents[group].add(row)
-            else:
-                units[group].add(row)
-    for group, found in parents.items():
-        units[group] -= found
-    return {g: sorted(r) for g, r in units.items()}, {g: sorted(r) for g, r in parents.items()}
-
-
-def borrow_dates(light: pd.DataFrame, name_keys: Sequence[str]) -> list[int]:
+def borrow_dates(lists: list[str], sources: list[str], listing: list[str], end: list[str],
+                 name_keys: Sequence[str]) -> list[int]:
     """Give an undated listing the dates of its dated twin on another source; returns each row's twin (-1: none).
 
     The CSL compact file keeps no dates, but the same Entity List entry (same list, same name)
     comes dated from the eCFR copy; without this, ``--as-of`` could not tell a 2025 addition from
     a 2018 one, nor a report say when the party was listed. A match then reports the twin's dates and
-    names the twin in ``dates_borrowed_from`` (and in its explanation). ``light``'s listing_date and
-    end_date columns are changed in place.
+    names the twin in ``dates_borrowed_from`` (and in its explanation). ``listing`` and ``end`` (one
+    date text per row, "" where none) are changed in place.
 
     Only lists that hold both dated and undated rows are compared, by their normalised names
     (``name_keys``, one per row).
     """
-    lists = light["list"].tolist()
-    listing = light["listing_date"].tolist()
-    end = light["end_date"].tolist()
-    sources = light["source"].tolist()
     twins = [-1] * len(lists)
     dated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if listed}
     undated_lists = {lst for lst, listed in zip(lists, listing, strict=True) if not listed}
@@ -649,8 +620,6 @@ def borrow_dates(light: pd.DataFrame, name_keys: Sequence[str]) -> list[int]:
             listing[row] = listing[twin]
             end[row] = end[twin]
             twins[row] = twin
-    light["listing_date"] = listing
-    light["end_date"] = end
     return twins
 
 
@@ -661,6 +630,26 @@ def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Pat
     ``entities`` is only called when no index is stored: reading the entity tables costs more than
     loading the stored index.
     """
+    return _load_or(lambda: build_parts(entities(), key), key, cache_dir)
+
+
+def load_or_assemble(snapshots: Sequence[Snapshot], key: str, cache_dir: Path | None) -> MatchIndex:
+    """The stored index for this snapshot set, or one assembled from the snapshots' segments and stored.
+
+    Each snapshot's segment is read from the store (refresh wrote it) or computed and stored now, so the
+    index of any set — a past date's, which no refresh built — costs array operations, not normalising.
+    """
+    from exportcheck.matching.segment import assemble, of_snapshot
+
+    return _load_or(lambda: assemble([of_snapshot(s, cache_dir) for s in snapshots], key), key, cache_dir)
+
+
+def _load_or(parts: Callable[[], IndexParts], key: str, cache_dir: Path | None) -> MatchIndex:
+    """The stored index of ``key``, or ``parts()`` stored and memory-mapped (in memory where not writable).
+
+    The cyclic garbage collector is paused while the parts are made: that makes millions of small objects
+    and no cycles, and the collector's repeated passes over them cost about a tenth of the time.
+    """
     from exportcheck.matching import indexfile
 
     if cache_dir is not None:
@@ -670,12 +659,12 @@ def load_or_build(entities: Callable[[], pd.DataFrame], key: str, cache_dir: Pat
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parts = build_parts(entities(), key, cache_dir)
+        built = parts()
     finally:
         if was_enabled:
             gc.enable()
     if cache_dir is not None:
-        stored = indexfile.write(cache_dir, parts)
+        stored = indexfile.write(cache_dir, built)
         if stored is not None:
             return stored
-    return indexfile.from_parts(parts)
+    return indexfile.from_parts(built)

@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,42 +56,54 @@ def folder_for(cache_dir: Path, key: str) -> Path:
 def write(cache_dir: Path, parts: IndexParts) -> MatchIndex | None:
     """Store ``parts`` atomically and return the index memory-mapped from disk; ``None`` if the folder is
     not writable (the caller then uses the parts in memory)."""
-    final = folder_for(cache_dir, parts.key)
+    stored = write_folder(cache_dir, folder_for(cache_dir, parts.key), FORMAT, parts.entities, parts.arrays,
+                          parts.strings, parts.manifest, lambda: read(cache_dir, parts.key) is not None)
+    return read(cache_dir, parts.key) if stored else None
+
+
+def write_folder(cache_dir: Path, final: Path, fmt: str, entities: pa.Table, arrays: dict[str, np.ndarray],
+                 strings: dict[str, Any], manifest: dict[str, Any], readable: Callable[[], bool]) -> bool:
+    """Write one folder of Arrow IPC and ``.npy`` files under a temporary name in ``cache_dir`` and rename it to
+    ``final`` (the manifest last): a reader sees the whole folder or none. ``readable``: whether a complete
+    folder is already at ``final`` (a damaged one is moved aside, one another process just stored is kept).
+    False where the folder is not writable."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         _clean(cache_dir)
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
         try:
             os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; other readers of the lists need it
-            _write_files(tmp, parts)
-            if final.exists() and read(cache_dir, parts.key) is None:
+            _write_files(tmp, fmt, entities, arrays, strings, manifest)
+            if final.exists() and not readable():
                 # a damaged folder under the final name: moved aside (a reader mapping its files keeps them)
                 os.rename(final, Path(tempfile.mkdtemp(prefix=".building-damaged-", dir=cache_dir)) / "old")
             try:
                 os.rename(tmp, final)
             except OSError:
-                if read(cache_dir, parts.key) is None:  # not "another process stored it first"
+                if not readable():  # not "another process stored it first"
                     raise
                 shutil.rmtree(tmp, ignore_errors=True)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     except OSError:
-        return None  # a read-only lists folder still screens, only without the stored index
-    return read(cache_dir, parts.key)
+        return False  # a read-only lists folder still screens, only without the stored files
+    return True
 
 
-def _write_files(folder: Path, parts: IndexParts) -> None:
-    with pa.OSFile(str(folder / ENTITIES), "wb") as sink, ipc.new_file(sink, parts.entities.schema) as writer:
-        writer.write_table(parts.entities)
-    for name, values in parts.strings.items():
-        table = pa.table({"value": pa.array(values, type=pa.string())})
+def _write_files(folder: Path, fmt: str, entities: pa.Table, arrays: dict[str, np.ndarray], strings: dict[str, Any],
+                 manifest: dict[str, Any]) -> None:
+    with pa.OSFile(str(folder / ENTITIES), "wb") as sink, ipc.new_file(sink, entities.schema) as writer:
+        writer.write_table(entities)
+    for name, values in strings.items():
+        column = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values, type=pa.string())
+        table = pa.table({"value": column})
         with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    for name, array in parts.arrays.items():
+    for name, array in arrays.items():
         np.save(folder / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
-    manifest = {"format": FORMAT, **parts.manifest, "arrays": sorted(parts.arrays), "strings": sorted(parts.strings)}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")  # last
+    content = {"format": fmt, **manifest, "arrays": sorted(arrays), "strings": sorted(strings)}
+    (folder / MANIFEST).write_text(json.dumps(content, indent=1, sort_keys=True), encoding="utf-8")  # last
 
 
 def _umask() -> int:
@@ -115,22 +128,32 @@ def _clean(cache_dir: Path) -> None:
 # --- reading -------------------------------------------------------------------------------------
 def read(cache_dir: Path, key: str) -> MatchIndex | None:
     """The stored index of this snapshot set, memory-mapped; ``None`` when absent, of another version or damaged."""
-    folder = folder_for(cache_dir, key)
+    found = read_folder(folder_for(cache_dir, key), FORMAT)
+    if found is None or found[0]["key"] != key:
+        return None
+    manifest, arrays, columns, entities = found
+    strings = {name: column.to_pylist() if name in _AS_LISTS else LazyColumn(column) for name, column in columns.items()}
+    try:
+        return _assemble(key, entities, arrays, strings, manifest)
+    except (KeyError, TypeError, ValueError):
+        return None  # rebuilt by the caller
+
+
+def read_folder(folder: Path, fmt: str) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, pa.ChunkedArray],
+                                               pa.Table] | None:
+    """A folder :func:`write_folder` wrote, memory-mapped: manifest, arrays, string columns, entity table;
+    ``None`` when absent, of another format or index version, or damaged."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("index_version") != INDEX_VERSION or manifest["key"] != key:
+        if manifest.get("format") != fmt or manifest.get("index_version") != INDEX_VERSION:
             return None
         # plain ndarray views of the maps: slicing a np.memmap costs ~50x more (subclass bookkeeping)
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
                   for name in manifest["arrays"]}
-        strings: dict[str, Any] = {}
-        for name in manifest["strings"]:
-            column = _read_arrow(folder / f"{name}.arrow").column("value")
-            strings[name] = column.to_pylist() if name in _AS_LISTS else LazyColumn(column)
-        entities = _read_arrow(folder / ENTITIES)
-        return _assemble(key, entities, arrays, strings, manifest)
+        columns = {name: _read_arrow(folder / f"{name}.arrow").column("value") for name in manifest["strings"]}
+        return manifest, arrays, columns, _read_arrow(folder / ENTITIES)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, pa.ArrowException):
-        return None  # rebuilt by the caller
+        return None
 
 
 def _read_arrow(path: Path) -> pa.Table:
@@ -139,7 +162,10 @@ def _read_arrow(path: Path) -> pa.Table:
 
 def from_parts(parts: IndexParts) -> MatchIndex:
     """An index straight from freshly built parts (no disk)."""
-    return _assemble(parts.key, parts.entities, parts.arrays, dict(parts.strings), parts.manifest)
+    strings = {name: LazyColumn(v) if isinstance(v, pa.Array | pa.ChunkedArray) and name not in _AS_LISTS
+               else v.to_pylist() if isinstance(v, pa.Array | pa.ChunkedArray) else v
+               for name, v in parts.strings.items()}
+    return _assemble(parts.key, parts.entities, parts.arrays, strings, parts.manifest)
 
 
 def _assemble(key: str, entities: pa.Table, arrays: dict[str, np.ndarray], strings: dict[str, Any],

@@ -146,17 +146,18 @@ def test_the_stored_index_answers_as_the_freshly_built_one(sample_lists: Path) -
         assert [m.model_dump() for m in stored.screen(query)] == [m.model_dump() for m in fresh.screen(query)]
 
 
-def test_an_older_dates_index_is_assembled_from_names_normalised_at_refresh(
+def test_an_older_dates_index_is_assembled_from_segments_stored_at_refresh(
         sample_lists: Path, tmp_path: Path, header: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refresh stores each published snapshot's normalised names; the index of an earlier date's set (which
-    no refresh built) is then assembled from them without normalising a name again."""
-    from exportcheck.matching import namecache
+    """Refresh stores each published snapshot's segment; the index of an earlier date's set (which no refresh
+    built) is then assembled from them without normalising a name again."""
+    from exportcheck.matching import segment
 
     old_key = _key(sample_lists)
     _publish(sample_lists, tmp_path / "mirror2", header, "sample_2024-03.csv", "2024-03-01")
-    stored = sorted((index_dir(sample_lists) / "names").glob("*.arrow"))
+    stored = sorted((index_dir(sample_lists) / "segments").glob("segment-*"))
     assert len(stored) == 2  # one per published snapshot
-    for folder in _folders(sample_lists):  # no set index left: only the per-snapshot names
+    assert {p.suffix for folder in stored for p in folder.iterdir()} == {".json", ".arrow", ".npy"}
+    for folder in _folders(sample_lists):  # no set index left: only the per-snapshot segments
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
@@ -164,8 +165,32 @@ def test_an_older_dates_index_is_assembled_from_names_normalised_at_refresh(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("names normalised again")
 
-    monkeypatch.setattr(namecache, "compute", refuse)
+    monkeypatch.setattr(segment, "compute", refuse)
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
     screener = get_screener(sample_lists, date(2024, 1, 20))
     assert screener.index.key == old_key
     found = screener.screen("Huawei Technologies Co Ltd")
     assert found and found[0].is_match and found[0].snapshot == old_key
+
+
+def test_a_damaged_or_half_written_segment_is_computed_again_not_used(sample_lists: Path) -> None:
+    from exportcheck.matching import segment
+
+    snap = SnapshotStore(sample_lists).latest(SAMPLE_ID)
+    assert snap is not None
+    [folder] = sorted((index_dir(sample_lists) / "segments").glob("segment-*"))
+    assert segment.read(folder) is not None
+    np.save(folder / "tokens.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)  # a pickle riding in
+    assert segment.read(folder) is None
+    np.save(folder / "tokens.npy", np.zeros(3, dtype=np.int32))  # readable, but not this segment's tokens
+    assert segment.read(folder) is None
+    (folder / "manifest.json").unlink()  # what a reader would see mid-write, had it not been renamed at the end
+    assert segment.read(folder) is None
+    for index in _folders(sample_lists):
+        for path in index.iterdir():
+            path.unlink()
+        index.rmdir()
+    matches = get_screener(sample_lists).screen("Huawei Technologies")
+    assert matches and matches[0].is_match
+    assert segment.read(folder) is not None  # computed again and stored in its place
