@@ -62,6 +62,9 @@ FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
 REFS_BOOST = 0.5
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
+#: ... unless no entry uses the typed word ("nanoimprint", "arsine", "AlGaN"): the expansion is then the only
+#: way the description's word reaches the lists, and counts as this share of a typed word.
+UNKNOWN_EXPANSION_WEIGHT = 1.0
 #: Index terms sharing all but the last letter of a typed term of VARIANT_MIN letters or more are
 #: alternatives at VARIANT_WEIGHT (word forms the English stemmer leaves apart: lithography/lithographic).
 VARIANT_WEIGHT, VARIANT_MIN = 0.8, 6
@@ -195,6 +198,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
             continue
         key = typed[0] if typed else f"~{word}"
         group = groups.setdefault(key, {})
+        # a typed word no entry uses ("nanoimprint", "arsine") means only its expansion: that counts in full
+        weight = EXPANSION_WEIGHT if any(_known(index, term) for term in typed) else UNKNOWN_EXPANSION_WEIGHT
         for term in typed:
             group[term] = 1.0
             if VARIANT_WEIGHT and len(term) >= VARIANT_MIN:  # "lithographi" ~ "lithograph": the stemmer's misses
@@ -202,8 +207,14 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
                     if len(variant) <= len(term) + 2:
                         group.setdefault(variant, VARIANT_WEIGHT)
         for term in extra:
-            group.setdefault(term, EXPANSION_WEIGHT)
+            group.setdefault(term, weight)
     return list(groups.values())
+
+
+def _known(index: SearchIndex, term: str) -> bool:
+    """Whether any entry's text, notes or ancestors use the index term."""
+    searcher = index.index.searcher()
+    return any(searcher.doc_freq(name, term) for name in FIELD_BOOSTS)
 
 
 def stated_units(text: str) -> frozenset[str]:
