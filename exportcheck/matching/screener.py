@@ -8,6 +8,7 @@ one from the snapshot store and keeps it for the next call.
 from __future__ import annotations
 
 import builtins
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -168,9 +169,13 @@ class Screener:
         return not (as_of and not in_force(self._listing[row], self._end[row], as_of))
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
-                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None
-                        ) -> dict[int, _Best]:
-        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far)."""
+                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None,
+                        stop_at_perfect: bool = False) -> dict[int, _Best]:
+        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far).
+
+        ``stop_at_perfect``: once a party scores 1, skip the parties found after it (see :meth:`top_score`):
+        the result then holds the first party to score best, not every party.
+        """
         best: dict[int, _Best] = {}
         index = self.index
         names, weigh = index.names, index.weigh
@@ -179,9 +184,12 @@ class Screener:
         # each distinct name once (see _compared)
         if done is None:
             done = {}
+        before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
         for name_id in index.candidates(query).tolist():
             item = names[name_id]
             row = item.row
+            if before_perfect is not None and row not in before_perfect:
+                continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
             schema = self._schema[row]
@@ -202,6 +210,8 @@ class Screener:
             old = best.get(row)
             if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
+            if stop_at_perfect and score >= 1.0 and before_perfect is None:
+                before_perfect = set(itertools.takewhile(lambda r: r != row, best))
         return best
 
     def _own_name_score(self, query: NameForm, row: int, hit: _Best,
@@ -231,8 +241,13 @@ class Screener:
         return found
 
     def top_score(self, name: str) -> tuple[float, int | None]:
-        """Only the best score and its entity row (the benchmarks' fast path)."""
-        best = self.best_per_entity(name_form(name))
+        """Only the best score and its entity row (the benchmarks' fast path).
+
+        The row is the first candidate party to reach the best score. Once a party scores 1 (no score is
+        higher), only the parties found before it can still tie and come first, so only their names are
+        compared after that.
+        """
+        best = self.best_per_entity(name_form(name), stop_at_perfect=True)
         if not best:
             return 0.0, None
         row, hit = max(best.items(), key=lambda kv: kv[1].score)
