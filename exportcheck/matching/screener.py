@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -211,7 +213,7 @@ class Screener:
             if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
             if stop_at_perfect and score >= 1.0 and before_perfect is None:
-                before_perfect = set(itertools.takewhile(lambda r: r != row, best))
+                before_perfect = set(itertools.takewhile(partial(operator.ne, row), best))
         return best
 
     def _own_name_score(self, query: NameForm, row: int, hit: _Best,
