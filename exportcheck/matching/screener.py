@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.dates import in_force
+from exportcheck.matching.chinese import has_han
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
@@ -105,16 +106,25 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
+def _script_key(original: str) -> tuple[bool, bool]:
+    """What :func:`.score.compare` reads of a name as written, beside its tokens: whether it is all Latin
+    (people's names across scripts) and whether it holds Han characters (the pinyin rule of
+    :mod:`.distinctive`). A name of ASCII characters is Latin and holds none."""
+    if original.isascii():
+        return True, False
+    return is_latin(original), has_han(original)
+
+
 def _compared(done: dict[tuple[Any, ...], Comparison], query: NameForm, form: NameForm, weigh: Any,
               person: bool) -> Comparison:
     """``compare(query, form)``, made once per distinct name within one query.
 
     Half the candidates of a query repeat a name another candidate has (the same party on several
     lists). A comparison depends only on the tokens, the group context, whether the party is a person
-    and, for people, whether the name is written in Latin letters; a repeat gets the same comparison
+    and what script the name was written in (:func:`_script_key`); a repeat gets the same comparison
     carrying its own name form.
     """
-    key = (form.tokens, form.context, is_latin(form.original)) if person else (form.tokens, form.context)
+    key = (form.tokens, form.context, person, _script_key(form.original))
     comp = done.get(key)
     if comp is None:
         comp = done[key] = compare(query, form, weigh, person=person)
