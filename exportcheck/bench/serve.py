@@ -14,7 +14,9 @@
      the matcher's own speed plus the server's;
 4. repeats both modes at 64 clients while ``exportcheck refresh us-1260h`` publishes a new snapshot into
    the served folder (first its 2026-06-10 file, then its 2026-08-20 one), each run lasting until every
-   worker serves the new generation (at least ``--seconds``), so the swap happens under load;
+   worker serves the new generation (at least ``--seconds``), so the swap happens under load (a worker
+   answers its recent questions with the new lists before it swaps them in, so the repeated names of
+   the cached run are still answered from the cache after it);
 
 and prints per run requests/s, p50/p99 latency, errors (must be 0), the CPU the server and the load
 client spent per request, and memory: the sum of the processes' peak RSS (which counts pages that
