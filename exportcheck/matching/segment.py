@@ -253,7 +253,7 @@ def read(folder: Path) -> Segment | None:
         return None
     manifest, arrays, columns, entities = found
     try:
-        values: dict[str, Any] = {f: columns[f].combine_chunks() for f in _STRINGS}
+        values: dict[str, Any] = {f: _one_array(columns[f]) for f in _STRINGS}
         values.update({f: arrays[f] for f in Segment.__dataclass_fields__ if f != "entities" and f not in _STRINGS})
         segment = Segment(entities=entities, **values)
     except (KeyError, TypeError, pa.ArrowException):
@@ -268,6 +268,11 @@ def read(folder: Path) -> Segment | None:
                   and len(segment.gram_grams) == len(segment.gram_keys_of)
                   and len(segment.group_names) == len(segment.group_tokens) == len(segment.group_parent))
     return segment if consistent else None
+
+
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array: its only chunk as mapped (no copy), or the chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 # --- assembling the index of a set ----------------------------------------------------------------------
