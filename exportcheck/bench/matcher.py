@@ -332,13 +332,46 @@ def _ok(value: float, target: float, higher: bool = True) -> str:
     return "meets" if (value >= target if higher else value <= target) else "MISSES"
 
 
-def run() -> None:
-    """Print the whole benchmark (see the module docstring)."""
+PARTS = ("quality", "speed")
+
+
+def run(parts: tuple[str, ...] = PARTS, lists: Path | None = None) -> None:
+    """Print the whole benchmark (see the module docstring), or only its quality (1-3) or speed (4) part.
+
+    ``lists``: an already refreshed lists folder to use instead of refreshing one from the mirror.
+    """
     from exportcheck.matching import DEFAULT_THRESHOLD, get_screener
 
     if not CASES.exists() or not RAW.exists():
         print(f"benchmark data absent ({SHARED}); nothing measured")
         return
+    quality = "quality" in parts
+    pairs: list[dict[str, Any]] = []
+    if quality:
+        pairs = _print_pairs()
+    with tempfile.TemporaryDirectory(prefix="exportcheck-bench-") as tmp:
+        if lists is None:
+            lists_dir = Path(tmp) / "lists"
+            for line in build_lists(lists_dir):
+                print(f"    lists: {line}")
+        else:
+            lists_dir = lists
+        if quality:
+            screener = get_screener(lists_dir)
+            result, neg = _print_holdout_and_negatives(screener, DEFAULT_THRESHOLD)
+        if "speed" in parts:
+            _print_speed(lists_dir)
+        if quality:
+            print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2       ofac")
+            row = {r["matcher"]: r for r in pairs}
+            cells = [f"{row[m]['f1']:.3f}" if m in row else "n/a"
+                     for m in ("exportcheck", "rapidfuzz-wratio", "logic-v1", "logic-v2", "ofac")]
+            print(f"    F1 name cases          {cells[0]:>11}   {cells[1]:>16}   {cells[2]:>8}   {cells[3]:>8}   {cells[4]:>8}")
+            print(f"    recall@1 hold-out      {result['recall_at_1']:>11.4f}   {'(pairwise only)':>16}")
+            print(f"    FPR negatives          {neg['fpr']:>11.2%}")
+
+
+def _print_pairs() -> list[dict[str, Any]]:
     print("(1) nomenklatura name cases: 826 labelled pairs, each matcher at its default threshold")
     print(f"    {'matcher':<18}{'threshold':>10}{'precision':>11}{'recall':>8}{'F1':>7}{'time s':>8}")
     pairs = pair_scores()
@@ -359,48 +392,61 @@ def run() -> None:
     print(f"    exportcheck misses ({len(misses)}), first 25:")
     for a, b, truth, score in misses[:25]:
         print(f"      {'FN' if truth == 'true' else 'FP'} {score:.2f}  {a!r} ~ {b!r}")
+    return pairs
 
-    with tempfile.TemporaryDirectory(prefix="exportcheck-bench-") as tmp:
-        lists_dir = Path(tmp) / "lists"
-        for line in build_lists(lists_dir):
-            print(f"    lists: {line}")
-        screener = get_screener(lists_dir)
-        print("\n(2) alias hold-out on the real lists: recall@1 (target >= 0.99)")
-        result = holdout(screener)
-        print(f"    {result['queries']} queries, recall@1 {result['recall_at_1']:.4f}: "
-              f"{_ok(result['recall_at_1'], TARGETS['recall_at_1'])}")
-        for kind, (hit, total) in result["by_kind"].items():
-            print(f"      {kind:<12} {hit}/{total} = {hit / total:.4f}")
-        print(f"    misses ({len(result['misses'])}), first 25:")
-        for kind, query, listed, score, top in result["misses"][:25]:
-            print(f"      [{kind}] {query!r} -> party {listed!r} scored {score}, top {top}")
 
-        print(f"\n(3) negatives: real unlisted organisations, false-positive rate at {DEFAULT_THRESHOLD} (target <= 1%)")
-        neg = negatives(screener, DEFAULT_THRESHOLD)
-        print(f"    {neg['false_positives']}/{neg['names']} flagged = {neg['fpr']:.2%}: {_ok(neg['fpr'], TARGETS['fpr'], False)}"
-              f" (set of {neg['names']}, target >= {TARGETS['negatives']:.0f}: {_ok(neg['names'], TARGETS['negatives'])})")
-        for name, matched, listed, score in neg["flagged"]:
-            print(f"      {score:.2f} {name!r} ~ {matched!r} ({listed})")
+def _print_holdout_and_negatives(screener: Any, threshold: float) -> tuple[dict[str, Any], dict[str, Any]]:
+    print("\n(2) alias hold-out on the real lists: recall@1 (target >= 0.99)")
+    result = holdout(screener)
+    print(f"    {result['queries']} queries, recall@1 {result['recall_at_1']:.4f}: "
+          f"{_ok(result['recall_at_1'], TARGETS['recall_at_1'])}")
+    for kind, (hit, total) in result["by_kind"].items():
+        print(f"      {kind:<12} {hit}/{total} = {hit / total:.4f}")
+    print(f"    misses ({len(result['misses'])}), first 25:")
+    for kind, query, listed, score, top in result["misses"][:25]:
+        print(f"      [{kind}] {query!r} -> party {listed!r} scored {score}, top {top}")
 
-        print("\n(4) speed, one process, every list loaded (fresh process, no index cache)")
-        sp = speed(lists_dir)
-        score, full = sp["score"], sp["full"]
-        print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
-              f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
-        print(f"    score only : {score['qps']:.0f} q/s ({score['cpu_qps']:.0f} per CPU-second), p50 {score['p50_ms']:.2f} ms, "
-              f"p99 {score['p99_ms']:.2f} ms ({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} "
-              f"/ {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
-        print(f"    full result: {full['qps']:.0f} q/s ({full['cpu_qps']:.0f} per CPU-second), p50 {full['p50_ms']:.2f} ms, "
-              f"p99 {full['p99_ms']:.2f} ms ({full['n']} queries, explanations and related parties): "
-              f"{_ok(full['qps'], TARGETS['full_qps'])}")
-        print(f"    targets: score only >= {TARGETS['qps']:.0f} q/s, full >= {TARGETS['full_qps']:.0f} q/s, "
-              f"p99 < {TARGETS['p99_ms']:.0f} ms, in one process; {_load_note()}")
-        print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
+    print(f"\n(3) negatives: real unlisted organisations, false-positive rate at {threshold} (target <= 1%)")
+    neg = negatives(screener, threshold)
+    print(f"    {neg['false_positives']}/{neg['names']} flagged = {neg['fpr']:.2%}: {_ok(neg['fpr'], TARGETS['fpr'], False)}"
+          f" (set of {neg['names']}, target >= {TARGETS['negatives']:.0f}: {_ok(neg['names'], TARGETS['negatives'])})")
+    for name, matched, listed, score in neg["flagged"]:
+        print(f"      {score:.2f} {name!r} ~ {matched!r} ({listed})")
+    return result, neg
 
-        print("\n    summary                exportcheck   rapidfuzz-wratio   logic-v1   logic-v2       ofac")
-        row = {r["matcher"]: r for r in pairs}
-        cells = [f"{row[m]['f1']:.3f}" if m in row else "n/a"
-                 for m in ("exportcheck", "rapidfuzz-wratio", "logic-v1", "logic-v2", "ofac")]
-        print(f"    F1 name cases          {cells[0]:>11}   {cells[1]:>16}   {cells[2]:>8}   {cells[3]:>8}   {cells[4]:>8}")
-        print(f"    recall@1 hold-out      {result['recall_at_1']:>11.4f}   {'(pairwise only)':>16}")
-        print(f"    FPR negatives          {neg['fpr']:>11.2%}")
+
+def _print_speed(lists_dir: Path) -> None:
+    print("\n(4) speed, one process, every list loaded (fresh process, no index cache)")
+    sp = speed(lists_dir)
+    score, full = sp["score"], sp["full"]
+    print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
+          f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
+    print(f"    score only : {score['qps']:.0f} q/s ({score['cpu_qps']:.0f} per CPU-second), p50 {score['p50_ms']:.2f} ms, "
+          f"p99 {score['p99_ms']:.2f} ms ({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} "
+          f"/ {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
+    print(f"    full result: {full['qps']:.0f} q/s ({full['cpu_qps']:.0f} per CPU-second), p50 {full['p50_ms']:.2f} ms, "
+          f"p99 {full['p99_ms']:.2f} ms ({full['n']} queries, explanations and related parties): "
+          f"{_ok(full['qps'], TARGETS['full_qps'])}")
+    print(f"    targets: score only >= {TARGETS['qps']:.0f} q/s, full >= {TARGETS['full_qps']:.0f} q/s, "
+          f"p99 < {TARGETS['p99_ms']:.0f} ms, in one process; {_load_note()}")
+    print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
+
+
+def main(argv: list[str]) -> int:
+    """``python -m exportcheck.bench matcher [--only quality|speed] [--lists DIR]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m exportcheck.bench matcher", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=PARTS, help="only the quality part (1-3) or the speed part (4)")
+    parser.add_argument("--lists", type=Path, help="an already refreshed lists folder (default: refresh one from "
+                                                   "the shared mirror into a temporary folder)")
+    args = parser.parse_args(argv)
+    if args.lists is not None and not args.lists.is_dir():
+        print(f"no lists folder at {args.lists}", file=sys.stderr)
+        return 2
+    run((args.only,) if args.only else PARTS, args.lists)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

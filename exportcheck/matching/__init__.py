@@ -15,6 +15,7 @@ is true.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ __all__ = [
     "Screener",
     "build_current",
     "compare",
+    "forget_screener",
     "get_screener",
     "load",
     "matchers",
@@ -48,9 +50,17 @@ __all__ = [
     "normalise",
     "screen",
     "screen_frame",
+    "screeners_held",
 ]
 
+#: Screeners kept in memory per (lists folder, snapshot set), least recently used first. Why a bound: each
+#: holds its index's memory map and, once it has answered a few thousand names, its name columns as Python
+#: lists (about 250 MB for the real lists), and a long-running ``serve`` asked about many dates would
+#: otherwise keep one per snapshot set it ever met. A dropped one is mapped again when next asked (the
+#: index stays stored on disk).
+MAX_SCREENERS = 4
 _SCREENERS: dict[tuple[str, str], Screener] = {}
+_SCREENERS_LOCK = threading.Lock()
 
 
 def index_dir(lists_dir: Path) -> Path:
@@ -101,11 +111,18 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
     snaps, notes = choose_snapshots(store, None, as_of)
     key = ",".join(sorted(f"{s.meta.source}@{s.version}" for s in snaps))
     memo = (str(settings.lists_dir.resolve()), key)
-    screener = _SCREENERS.get(memo)
+    with _SCREENERS_LOCK:
+        screener = _SCREENERS.pop(memo, None)
+        if screener is not None:
+            _SCREENERS[memo] = screener  # now the most recently used
     if screener is None:
         index = load_or_assemble(snaps, key, index_dir(settings.lists_dir))
         screener = Screener(index, notes)
-        _SCREENERS[memo] = screener
+        with _SCREENERS_LOCK:
+            screener = _SCREENERS.pop(memo, screener)  # another thread's, if it stored one meanwhile
+            _SCREENERS[memo] = screener
+            while len(_SCREENERS) > MAX_SCREENERS:
+                del _SCREENERS[next(iter(_SCREENERS))]
     else:
         screener.notes = notes
     if as_of:
@@ -113,6 +130,19 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
             f"{source}: {count} listings have no listing dates in this file; they are kept for {as_of} unchecked"
             for source, count in sorted(screener.undated.items())]
     return screener
+
+
+def screeners_held() -> list[str]:
+    """The snapshot sets whose screeners are in memory, least recently used first (at most :data:`MAX_SCREENERS`)."""
+    with _SCREENERS_LOCK:
+        return [key for _, key in _SCREENERS]
+
+
+def forget_screener(lists_dir: Path | str | None, key: str) -> None:
+    """Drop the screener of one snapshot set from memory (a server that stopped serving it frees it at once)."""
+    memo = (str(get_settings(lists_dir).lists_dir.resolve()), key)
+    with _SCREENERS_LOCK:
+        _SCREENERS.pop(memo, None)
 
 
 def _check_sources(lists_dir: Path | str | None, sources: Sequence[str] | None, as_of: date | None) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -30,9 +31,12 @@ JOINED_MIN = 0.9
 ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "de", "in"})
 
 
-@dataclass(frozen=True)
-class Pair:
-    """Two tokens (or runs of tokens) aligned with each other, and how."""
+class Pair(NamedTuple):
+    """Two tokens (or runs of tokens) aligned with each other, and how.
+
+    A named tuple, not a frozen dataclass: a query makes hundreds of pairs, and a frozen dataclass
+    costs several times more to create.
+    """
 
     query: str
     candidate: str
@@ -92,11 +96,11 @@ def align_exact(al: Alignment) -> None:
     c_pos: dict[str, int] = {}
     for j, tok in enumerate(al.c):
         c_pos.setdefault(tok, j)
+    q_free, c_free = al.q_free, al.c_free
     for i, tok in enumerate(al.q):
         found = c_pos.get(tok)
-        if found is not None and al.c_free[found] and al.q_free[i]:
-            j = found
-            al.q_free[i] = al.c_free[j] = False
+        if found is not None and c_free[found] and q_free[i]:
+            q_free[i] = c_free[found] = False
             al.add(tok, tok, 1.0, "exact")
 
 
@@ -104,18 +108,38 @@ def _fuzzy_ok(token: str) -> bool:
     return len(token) >= FUZZY_MIN_LEN and token_class(token) not in ("number", "group")
 
 
+# Slack for the length bounds below: they only skip a pair that is clearly out of reach.
+_BOUND_SLACK = 1e-9
+
+
+def _may_be_similar(a: int, b: int) -> bool:
+    """Whether two tokens of lengths ``a`` and ``b`` can reach :data:`FUZZY_MIN` in :func:`token_similarity`.
+
+    Levenshtein similarity is at most short/long, and Indel similarity at most 2·short/(a + b) (the
+    length difference alone costs that many edits): when neither bound reaches FUZZY_MIN, the pair is
+    not scored.
+    """
+    short, long = (a, b) if a <= b else (b, a)
+    return (short / long >= FUZZY_MIN - _BOUND_SLACK
+            or 2 * short / (a + b) - 0.05 >= FUZZY_MIN - _BOUND_SLACK)
+
+
 def align_fuzzy(al: Alignment) -> None:
     """Name tokens of 4+ characters within one typo (:func:`token_similarity` ≥ FUZZY_MIN), best pairs first.
 
     Numbers and group tokens never pair fuzzily: CETC 14 is not CETC 15, CASC is not CASIC.
     """
+    c_open = [(j, b, len(b)) for j, b in enumerate(al.c) if al.c_free[j] and _fuzzy_ok(b)]
+    if not c_open:
+        return
     scored = []
     for i, a in enumerate(al.q):
         if not al.q_free[i] or not _fuzzy_ok(a):
             continue
-        for j, b in enumerate(al.c):
-            if not al.c_free[j] or not _fuzzy_ok(b):
-                continue
+        n = len(a)
+        for j, b, m in c_open:
+            if not _may_be_similar(n, m):
+                continue  # cannot reach FUZZY_MIN: the lengths alone say so
             sim = token_similarity(a, b)
             if sim >= FUZZY_MIN:
                 scored.append((sim, i, j))
@@ -197,6 +221,9 @@ def _joined_one_way(al: Alignment) -> None:
             for k in (2, 3):
                 if j + k > len(c) or not all(c_free[j:j + k]):
                     continue
+                size = sum(map(len, c[j:j + k]))
+                if 2 * min(size, len(tok)) / (size + len(tok)) < JOINED_MIN - _BOUND_SLACK:
+                    continue  # the ratio is at most 2·short/(a + b): out of reach on length alone
                 joined = "".join(c[j:j + k])
                 sim = fuzz.ratio(tok, joined) / 100.0
                 if sim >= JOINED_MIN:
@@ -265,16 +292,28 @@ def acronym_similarity(acronym: str) -> float:
 def acronym_run(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int, int] | None:
     """A run of free tokens whose initials spell ``acronym`` ("of", "and", "the" may be skipped)."""
     n = len(tokens)
+    first = acronym[0]
     for start in range(n):
-        if not free[start] or tokens[start][0] != acronym[0]:
+        if not free[start] or tokens[start][0] != first:
             continue
-        for end in range(start + 2, min(n, start + 2 * len(acronym)) + 1):
-            if not all(free[start:end]):
+        # the initials of tokens[start:end], all of them and without ACRONYM_SKIP words, grown one token at
+        # a time; once neither begins the acronym no longer run can spell it
+        every = skipping = ""
+        for end in range(start + 1, min(n, start + 2 * len(acronym)) + 1):
+            if not free[end - 1]:
                 break
-            run = tokens[start:end]
-            if token_class(run[-1]) == "weak":
+            tok = tokens[end - 1]
+            if tok and not tok.startswith("#"):
+                every += tok[0]
+                if tok not in ACRONYM_SKIP:
+                    skipping += tok[0]
+            if end - start < 2:
+                continue
+            if not (acronym.startswith(every) or acronym.startswith(skipping)):
+                break
+            if token_class(tok) == "weak":
                 continue  # "Aurum Ship Management Ltd" is not "ASML": a legal form is no letter of an acronym
-            if _initials(run) == acronym or _initials([t for t in run if t not in ACRONYM_SKIP]) == acronym:
+            if every == acronym or skipping == acronym:
                 return start, end
     return None
 
@@ -324,8 +363,9 @@ def align(q: list[str], c: list[str], *, acronyms: bool = True, initials: bool =
     """Run the strategies, strongest evidence first; ``initials`` (and sound) for people, ``acronyms`` for
     organisations; ``cross_script`` when one name was written in another script than the other."""
     al = Alignment(q, c, [True] * len(q), [True] * len(c), [], False, cross_script)
+    q_free, c_free = al.q_free, al.c_free
     for strategy in strategies_for(acronyms, initials, cross_script):
-        if not al.open:
+        if True not in q_free or True not in c_free:  # al.open, without a call per strategy
             break
         strategy(al)
     return al

@@ -113,10 +113,17 @@ class Postings:
     when a process starts.
     """
 
+    # Lookups by bisection before the keys are put in a dictionary: a one-name screening makes a few dozen
+    # and should not pay for a dictionary of 100,000 keys; a batch makes millions, and bisecting a
+    # memory-mapped key column costs ~17 Python-level reads per lookup.
+    BISECT_LOOKUPS = 2_000
+
     def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
         self.keys = keys  # sorted
         self.offsets = offsets  # len(keys) + 1 ends; key i's ids are data[offsets[i]:offsets[i + 1]]
         self.data = data
+        self._positions: dict[str, int] | None = None
+        self._lookups = 0
 
     @classmethod
     def from_table(cls, table: dict[str, list[int]]) -> Postings:
@@ -129,12 +136,25 @@ class Postings:
         return cls(keys, offsets, data)
 
     def position(self, key: str) -> int | None:
+        positions = self._positions
+        if positions is not None:
+            return positions.get(key)
+        self._lookups += 1
+        if self._lookups > self.BISECT_LOOKUPS:
+            keys = self.keys
+            listed = (keys.tolist() if isinstance(keys, LazyColumn)
+                      else keys.to_pylist() if hasattr(keys, "to_pylist") else list(keys))  # an Arrow array
+            self._positions = {k: i for i, k in enumerate(listed)}
+            return self._positions.get(key)
         i = bisect.bisect_left(self.keys, key)
         return i if i < len(self.keys) and self.keys[i] == key else None
 
     def get(self, key: str) -> np.ndarray | None:
         i = self.position(key)
-        return None if i is None else self.data[self.offsets[i]:self.offsets[i + 1]]
+        if i is None:
+            return None
+        offsets = self.offsets
+        return self.data[offsets[i]:offsets[i + 1]]
 
     def rows(self, key: str) -> list[int]:
         """The ids under ``key`` as Python ints (empty where the key is absent)."""
@@ -173,6 +193,18 @@ class LazyColumn(Sequence[Any]):
         if self._list is None:
             self._list = self._array.to_pylist()
         return self._list
+
+    def take(self, rows: list[int]) -> list[Any]:
+        """The cells of several rows (counted as that many reads)."""
+        if self._list is None:
+            self._reads += len(rows)
+            if self._reads <= self.CONVERT_AFTER:
+                array = self._array
+                return [array[i].as_py() for i in rows]  # an Arrow ``take`` costs more below hundreds of rows
+            self.tolist()
+        found = self._list
+        assert found is not None
+        return [found[i] for i in rows]
 
     def __getitem__(self, row: Any) -> Any:
         if self._list is not None:
@@ -340,16 +372,16 @@ class MatchIndex:
         found = cache.get(token)
         if found is not None:
             return found
-        grams = [g for g in _grams(token) if g in self.grams]
+        all_grams = _grams(token)
+        arrays = [a for a in map(self.grams.get, all_grams) if a is not None]
         out: list[tuple[str, float]] = []
-        if grams:
-            arrays = [self.grams.get(g) for g in grams]
-            counts = np.bincount(np.concatenate([a for a in arrays if a is not None]), minlength=len(self.vocab))
-            need = max(1, len(_grams(token)) // 2)
-            ids = np.flatnonzero(counts >= need)
-            ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+        need = max(1, len(all_grams) // 2)
+        if arrays:
+            ids = _sharing(arrays, need)
             if len(ids):
-                others = [self.vocab[i] for i in ids.tolist()]
+                ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+            if len(ids):
+                others = _take(self.vocab, ids.tolist())
                 # token_similarity, vectorised: the better of Levenshtein and Indel - 0.05
                 lev = process.cdist([token], others, scorer=Levenshtein.normalized_similarity)[0]
                 indel = process.cdist([token], others, scorer=Indel.normalized_similarity)[0] - 0.05
@@ -412,8 +444,7 @@ class MatchIndex:
             return np.empty(0, dtype=np.int32)
         ids = np.concatenate(lists)
         repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
-        uniq, inverse = np.unique(ids, return_inverse=True)
-        shared = np.bincount(inverse, weights=repeated)
+        uniq, shared = _summed(ids, repeated, len(self.names))
         q_total = sum([weigh(t) for t in query.tokens])
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
@@ -436,6 +467,56 @@ class _Weights(dict[str, float]):
         if len(self) < 1_000_000:
             self[token] = value
         return value
+
+
+# Above this many ids, a query's shared weights are summed in an array over every name (cheaper than
+# numpy's unique with its inverse, which sorts twice).
+DENSE_FROM = 1_000
+
+
+def _summed(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``ids`` (sorted) and the weights summed per id, added in the order given.
+
+    Both ways add each id's weights one after another in the order given (``bincount``), so they give
+    the same sums to the last bit: candidates that tie stay tied.
+    """
+    if len(ids) <= DENSE_FROM:
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=weights)
+    ordered = np.sort(ids)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    uniq = ordered[first]
+    return uniq, np.bincount(ids, weights=weights, minlength=size)[uniq]
+
+
+def _sharing(arrays: list[np.ndarray], need: int) -> np.ndarray:
+    """The ids found at least ``need`` times in ``arrays`` taken together, sorted and without repeats.
+
+    Why sorting: the arrays hold a few thousand ids, the vocabulary they index a hundred thousand;
+    counting over the whole vocabulary (``bincount`` + ``flatnonzero``) cost four times as much. In the
+    sorted ids, one found ``need`` times or more is equal to the id ``need - 1`` places after it.
+    """
+    values = np.sort(np.concatenate(arrays))
+    if len(values) < need:
+        return values[:0]
+    if need > 1:
+        head = values[:len(values) - need + 1]
+        values = head[head == values[need - 1:]]
+    if len(values) < 2:
+        return values
+    first = np.empty(len(values), dtype=bool)
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return values[first]
+
+
+def _take(column: Sequence[str], positions: list[int]) -> list[str]:
+    """Several cells of a string column at once (one Arrow ``take`` while the column is not yet a list)."""
+    if isinstance(column, LazyColumn):
+        return column.take(positions)
+    return [column[i] for i in positions]
 
 
 def _grams(token: str) -> list[str]:

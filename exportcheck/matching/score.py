@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from rapidfuzz import fuzz
 
@@ -133,15 +134,16 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
                 q_free[i] = False
                 pairs.append(Pair(tok, "", CONTEXT_SIMILARITY, "context"))
     result.pairs = pairs
-    result.unmatched_query = [t for t, f in zip(q, q_free, strict=True) if f]
-    result.unmatched_candidate = [t for t, f in zip(c, c_free, strict=True) if f]
-    q_total = sum(weight(t) for t in q)
-    c_total = sum(weight(t) for t in c)
+    result.unmatched_query = list(compress(q, q_free))
+    result.unmatched_candidate = list(compress(c, c_free))
+    q_total = sum(map(weight, q))
+    c_total = sum(map(weight, c))
     q_matched = c_matched = 0.0
     for pair in pairs:
-        q_matched += pair.similarity * sum(weight(t) for t in pair.query.split())
+        similarity = pair.similarity
+        q_matched += similarity * sum(map(weight, pair.query.split()))
         # "" for a context group: nothing on the listed side
-        c_matched += pair.similarity * sum(weight(t) for t in pair.candidate.split())
+        c_matched += similarity * sum(map(weight, pair.candidate.split()))
     total = q_total + c_total
     score = (q_matched + c_matched) / total if total else 0.0
     shorter = q if q_total <= c_total else c
@@ -151,9 +153,9 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # inside a longer one is not
         short = q_matched / q_total if q_total <= c_total else c_matched / c_total
         score = (1 - COVERAGE_BLEND) * score + COVERAGE_BLEND * min(1.0, short)
-    if (len(q) != len(c) and query.compact and candidate.compact
-            and abs(len(query.compact) - len(candidate.compact)) <= 3):  # only where the spacing differs
-        compact = fuzz.ratio(query.compact, candidate.compact) / 100.0
+    q_compact, c_compact = (query.compact, candidate.compact) if len(q) != len(c) else ("", "")
+    if q_compact and c_compact and abs(len(q_compact) - len(c_compact)) <= 3:  # only where the spacing differs
+        compact = fuzz.ratio(q_compact, c_compact) / 100.0
         if compact >= COMPACT_MIN and compact > score:
             result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
             score = compact

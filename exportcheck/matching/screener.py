@@ -8,7 +8,6 @@ one from the snapshot store and keeps it for the next call.
 from __future__ import annotations
 
 import builtins
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.dates import in_force
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex
-from exportcheck.matching.normalise import NameForm, name_form
+from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
+from exportcheck.matching.scripts import is_latin
 from exportcheck.model import Citation
 
 if TYPE_CHECKING:
@@ -99,6 +99,25 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
+def _compared(done: dict[tuple[Any, ...], Comparison], query: NameForm, form: NameForm, weigh: Any,
+              person: bool) -> Comparison:
+    """``compare(query, form)``, made once per distinct name within one query.
+
+    Half the candidates of a query repeat a name another candidate has (the same party on several
+    lists). A comparison depends only on the tokens, the group context, whether the party is a person
+    and, for people, whether the name is written in Latin letters; a repeat gets the same comparison
+    carrying its own name form.
+    """
+    key = (form.tokens, form.context, is_latin(form.original)) if person else (form.tokens, form.context)
+    comp = done.get(key)
+    if comp is None:
+        comp = done[key] = compare(query, form, weigh, person=person)
+    elif comp.candidate is not form:
+        comp = Comparison(comp.score, comp.query, form, comp.pairs, comp.unmatched_query, comp.unmatched_candidate,
+                          comp.penalties, comp.base)
+    return comp
+
+
 def _strings(value: Any) -> list[str]:
     if value is None:
         return []
@@ -133,6 +152,7 @@ class Screener:
         self._twin = index.column("twin")  # the dated copy whose dates an undated row took (-1: none)
         self._parent = index.column("parent")
         self._country_lists: dict[int, list[str]] = {}
+        self._own_forms: dict[int, NameForm] = {}
         self.undated = dict(index.undated)
 
     def _countries(self, row: int) -> list[str]:
@@ -148,20 +168,25 @@ class Screener:
         return not (as_of and not in_force(self._listing[row], self._end[row], as_of))
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
-                        as_of: date | None = None) -> dict[int, _Best]:
-        """The best-scoring name of each candidate entity."""
+                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None
+                        ) -> dict[int, _Best]:
+        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far)."""
         best: dict[int, _Best] = {}
         index = self.index
         names, weigh = index.names, index.weigh
         names_company = bool(ORG_MARKERS.intersection(query.tokens))
         filtered = bool(sources) or bool(as_of)  # else every row is allowed (no call per candidate)
+        # each distinct name once (see _compared)
+        if done is None:
+            done = {}
         for name_id in index.candidates(query).tolist():
             item = names[name_id]
             row = item.row
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
             schema = self._schema[row]
-            comp = compare(query, item.form, weigh, person=schema == "Person")
+            form = item.form
+            comp = _compared(done, query, form, weigh, schema == "Person")
             score = comp.score
             extra: list[tuple[str, float]] = []
             if names_company and schema in NOT_ORGANISATIONS:
@@ -179,7 +204,8 @@ class Screener:
                 best[row] = _Best(score, comp, name_id, extra)
         return best
 
-    def _own_name_score(self, query: NameForm, row: int, hit: _Best) -> float:
+    def _own_name_score(self, query: NameForm, row: int, hit: _Best,
+                        done: dict[tuple[Any, ...], Comparison] | None = None) -> float:
         """How well the party's own (first) name matches: of equal scores the party named so ranks first.
 
         Why: the Entity List gives country companies the parent's name as an alias ("Huawei Technologies
@@ -188,9 +214,21 @@ class Screener:
         """
         if self.index.names[hit.name_id].kind == "name":
             return hit.score
-        # normalise() is cached, and only tied results get here
-        return compare(query, name_form(str(self._name[row])), self.index.weigh,
-                       person=self._schema[row] == "Person").score
+        # the listed name as indexed (its tokens without the group context an alias may carry), else normalised
+        own = self._own_form(row)
+        return _compared({} if done is None else done, query, own, self.index.weigh, self._schema[row] == "Person").score
+
+    def _own_form(self, row: int) -> NameForm:
+        """The party's own listed name as a :class:`NameForm` (kept: the same parties tie again and again)."""
+        cache = self._own_forms
+        found = cache.get(row)
+        if found is None:
+            name = str(self._name[row])
+            item = next((i for i in self.index.names.of_row(row) if i.kind == "name" and i.form.original == name), None)
+            found = form_from_tokens(name, item.form.tokens) if item is not None else name_form(name)
+            if len(cache) < 200_000:
+                cache[row] = found
+        return found
 
     def top_score(self, name: str) -> tuple[float, int | None]:
         """Only the best score and its entity row (the benchmarks' fast path)."""
@@ -212,19 +250,25 @@ class Screener:
         if not query.tokens:
             return []
         wanted = set(sources) if sources else None
-        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of)
-        # ties (equal rounded scores, shown) are broken by how well the party's own name matches
+        done: dict[tuple[Any, ...], Comparison] = {}
+        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
+        # ties (equal rounded scores, shown) are broken by how well the party's own name matches; that
+        # costs a comparison per tied party, so it is computed only for ties that reach the first ``limit``
         shown = min(min_score, threshold)
-        counts = Counter(round(b.score, 4) for b in best.values() if b.score >= shown)
-        ranked = sorted(best.items(), key=lambda kv: (-round(kv[1].score, 4), -self._own_name_score(query, *kv)
-                                                      if counts.get(round(kv[1].score, 4), 0) > 1 else 0.0,
-                                                      self._ids[kv[0]]))
-        out = []
-        for row, hit in ranked[:limit]:
-            if hit.score < min(min_score, threshold):
-                break
-            out.append(self._match(row, hit, threshold, wanted, as_of))
-        return out
+        ids = self._ids
+        ranked = sorted(((row, hit) for row, hit in best.items() if hit.score >= shown),
+                        key=lambda kv: (-round(kv[1].score, 4), ids[kv[0]]))
+        start = 0
+        while start < min(limit, len(ranked)):
+            rounded = round(ranked[start][1].score, 4)
+            end = start + 1
+            while end < len(ranked) and round(ranked[end][1].score, 4) == rounded:
+                end += 1
+            if end - start > 1:
+                ranked[start:end] = sorted(ranked[start:end],
+                                           key=lambda kv: (-self._own_name_score(query, kv[0], kv[1], done), ids[kv[0]]))
+            start = end
+        return [self._match(row, hit, threshold, wanted, as_of) for row, hit in ranked[:limit]]
 
     # --- output --------------------------------------------------------------------------------
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:

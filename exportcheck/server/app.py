@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from exportcheck.server import problems
-from exportcheck.server.security import Limits, ScreenFastPath, TokenAuth
+from exportcheck.server.fastpath import ScreenFrontDoor
+from exportcheck.server.security import Limits, TokenAuth
 from exportcheck.server.state import ListsHolder
 from exportcheck.settings import ServerSettings, get_server_settings, get_settings
 
@@ -22,8 +23,11 @@ and rules say; it is not legal advice."""
 
 
 def create_app(lists_dir: Path | str | None = None, settings: ServerSettings | None = None, *,
-               holder: ListsHolder | None = None, host: str = "127.0.0.1", mcp: bool = True) -> FastAPI:
-    """A FastAPI app over the lists in ``lists_dir``; the lists load in the background when it starts.
+               holder: ListsHolder | None = None, host: str = "127.0.0.1", mcp: bool = True) -> ScreenFrontDoor:
+    """The server's ASGI app over the lists in ``lists_dir``; the lists load in the background when it starts.
+
+    It is the FastAPI app (``.app``) behind :class:`~exportcheck.server.fastpath.ScreenFrontDoor`, which
+    answers well-formed ``GET /screen`` requests before the framework (the load target).
 
     ``host`` is the address the server binds: the MCP endpoint's DNS-rebinding protection allows only
     loopback Host headers when it is a loopback address.
@@ -63,12 +67,11 @@ def create_app(lists_dir: Path | str | None = None, settings: ServerSettings | N
     for module in (page, screening, controls, claims, health, reconcile):
         app.include_router(module.router)
     app.router.routes.extend(mcp_routes)
-    # middleware added last runs first: CORS (if configured) → limits → token → repeated-screening fast path
-    app.add_middleware(ScreenFastPath, holder=lists_holder)
+    # middleware added last runs first: CORS (if configured) → limits → token
     if server_settings.api_token:
         app.add_middleware(TokenAuth, token=server_settings.api_token)
-    app.add_middleware(Limits, max_body=server_settings.max_body_bytes,
-                       max_query=4 * server_settings.max_query_chars + 512)
+    max_query = 4 * server_settings.max_query_chars + 512  # bytes: a name percent-encoded, and the other parameters
+    app.add_middleware(Limits, max_body=server_settings.max_body_bytes, max_query=max_query)
     if server_settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -77,10 +80,10 @@ def create_app(lists_dir: Path | str | None = None, settings: ServerSettings | N
                            allow_headers=["authorization", "content-type", "accept", "mcp-session-id",
                                           "mcp-protocol-version"],
                            expose_headers=["x-exportcheck-contradicted", "x-exportcheck-counts", "mcp-session-id"])
-    return app
+    return ScreenFrontDoor(app, lists_holder, server_settings, max_query)
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> ScreenFrontDoor:
     """The app for ``uvicorn --factory exportcheck.server.app:app_from_env`` (several workers): all from the environment."""
     import os
 

@@ -32,6 +32,8 @@ _DATED = threading.Lock()
 _SEARCH = threading.Lock()
 #: Dated control-search indexes kept per loaded control data (each is built for one date).
 MAX_DATED_SEARCH_INDEXES = 8
+#: ``/screen``'s results per answer: by default, and at most.
+SCREEN_LIMIT, SCREEN_LIMIT_MAX = 10, 100
 
 
 def entity_sources() -> list[str]:
@@ -96,6 +98,26 @@ def screener_for(loaded: LoadedLists, as_of: date | None) -> tuple[Any, list[str
     with _DATED:
         dated = get_screener(loaded.lists_dir, as_of)
         return dated, list(dated.notes)
+
+
+def screen_answer(loaded: LoadedLists, max_chars: int, *, q: str | None, country: str | None = None,
+                  as_of: str | None = None, source: Sequence[str] | None = None, limit: int = SCREEN_LIMIT,
+                  threshold: float | None = None) -> bytes:
+    """``GET /screen``'s answer as JSON bytes, from its raw parameters (checked here, :class:`Problem` if not).
+
+    The one definition of what ``/screen`` checks and answers, shared by the route and by the fast path in
+    front of it (:mod:`exportcheck.server.fastpath`); ``limit`` and ``threshold`` come already in range.
+    """
+    name = check_text(q, "q", max_chars)
+    code = check_country(country)
+    when = check_day(as_of)
+    sources = check_sources(source, loaded)
+    return dumps(screen(loaded, name, country=code, as_of=when, sources=sources, limit=limit, threshold=threshold))
+
+
+def dumps(data: Any) -> bytes:
+    """JSON bytes of an answer (UTF-8, not ASCII-escaped; dates and other values as their text)."""
+    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
 
 
 def screen(loaded: LoadedLists, q: str, *, country: str | None = None, as_of: date | None = None,

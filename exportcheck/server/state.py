@@ -79,6 +79,9 @@ class AnswerCache:
         self.hits = 0
         self.misses = 0
 
+    def __len__(self) -> int:
+        return len(self._data)
+
     def get(self, key: Any) -> bytes | None:
         with self._lock:
             value = self._data.get(key)
@@ -114,7 +117,7 @@ class LoadedLists:
     load_seconds: float
     cache: AnswerCache
     problems: list[str] = field(default_factory=list)  # what could not be loaded (no control list, ...)
-    _rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _rows: dict[str, EntityRows] = field(default_factory=dict)
     _rows_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -126,30 +129,68 @@ class LoadedLists:
         return {sid: info.as_dict() for sid, info in self.snapshots.items() if kind is None or info.kind == kind}
 
     def entity_row(self, snapshot: str, entity_id: str) -> dict[str, Any] | None:
-        """The full stored row of a listed party (``snapshot`` is ``source@version``), read once per snapshot."""
+        """The full stored row of a listed party (``snapshot`` is ``source@version``); the snapshot's table is
+        read once, and a row becomes a dict only when asked for."""
+        return self.entity_rows(snapshot).get(entity_id)
+
+    def entity_rows(self, snapshot: str) -> EntityRows:
         rows = self._rows.get(snapshot)
         if rows is None:
             with self._rows_lock:
                 rows = self._rows.get(snapshot)
                 if rows is None:
-                    rows = self._read_rows(snapshot)
+                    rows = EntityRows.read(self.lists, snapshot)
                     self._rows[snapshot] = rows
-        return rows.get(entity_id)
+        return rows
 
-    def _read_rows(self, snapshot: str) -> dict[str, dict[str, Any]]:
+
+class EntityRows:
+    """The entity table of one snapshot as Arrow columns, with a position per entity id.
+
+    Why not a dict per row: 60,000 rows as Python dicts are ~800,000 objects that every full garbage
+    collection walks (a quarter of a second, stalling every request in flight) and ~270 MB; Arrow
+    buffers are neither. Converting the one row a ``/match`` or ``/reconcile`` answer needs costs
+    microseconds.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        ids = table.column("entity_id").to_pylist() if table is not None and table.num_rows else []
+        self._position = {entity_id: i for i, entity_id in enumerate(ids)}
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def get(self, entity_id: str) -> dict[str, Any] | None:
+        position = self._position.get(entity_id)
+        if position is None:
+            return None
+        rows: list[dict[str, Any]] = self.table.slice(position, 1).to_pylist()
+        return rows[0]
+
+    @classmethod
+    def read(cls, lists: Lists, snapshot: str) -> EntityRows:
         import pyarrow.parquet as pq
 
         source, _, version = snapshot.partition("@")
         try:
-            snap = self.lists.store.get(source, version or None)
-            table = pq.read_table(snap.table_path("entities"))
+            snap = lists.store.get(source, version or None)
+            return cls(pq.read_table(snap.table_path("entities")))
         except (ExportcheckError, OSError):
-            return {}
-        return {row["entity_id"]: row for row in table.to_pylist()}
+            return cls(None)
 
 
-def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
-    """Load every list of ``lists_dir`` and warm what the first request would otherwise wait for."""
+def build(lists_dir: Path, generation: int, cache_entries: int, *, previous: LoadedLists | None = None,
+          changed: frozenset[str] | None = None) -> LoadedLists:
+    """Load every list of ``lists_dir`` and warm what the first request would otherwise wait for.
+
+    ``previous``: the lists served until now, and ``changed``: the sources whose ``versions.json`` changed
+    since they were loaded (None: unknown). What did not change is taken over rather than loaded again:
+    the control data when no control source changed, and the entity rows of every snapshot still served
+    (snapshots never change once published). Why: a reload runs beside the requests being answered, in
+    the same process; the less it does, the less it delays them, and the less memory two generations
+    take while the old one finishes its requests.
+    """
     import time
 
     from exportcheck.matching import get_screener
@@ -162,27 +203,37 @@ def build(lists_dir: Path, generation: int, cache_entries: int) -> LoadedLists:
     screener = None
     notes: list[str] = []
     if any(s.kind == "entities" for s in snapshots.values()):
-        screener = get_screener(lists_dir, None)
+        screener = get_screener(lists_dir, None)  # the index the refresh stored, memory-mapped
         notes = list(screener.notes)
     else:
         problems.append("no entity list held: run `exportcheck refresh`")
     loaded = LoadedLists(generation=generation, lists_dir=lists_dir, snapshots=snapshots, lists=lists,
                          screener=screener, screener_notes=notes, controls=None, loaded_at="", load_seconds=0.0,
                          cache=AnswerCache(cache_entries), problems=problems)
+    control_ids = {sid for sid, s in all_sources().items() if s.spec.kind == "controls"}
     if any(s.kind == "controls" for s in snapshots.values()):
-        from exportcheck.controls import load_controls, search
+        if previous is not None and previous.controls is not None and changed is not None \
+                and not changed & control_ids:
+            loaded.controls = previous.controls  # every control version is as it was: same data, same indexes
+        else:
+            from exportcheck.controls import load_controls, search
 
-        try:
-            loaded.controls = load_controls(str(lists_dir))
-            search("semiconductor", None, 1, None, data=loaded.controls)  # builds the search index now
-            _warm_classify(loaded.controls)
-        except ExportcheckError as exc:
-            problems.append(f"control lists: {exc}")
+            try:
+                loaded.controls = load_controls(str(lists_dir))
+                search("semiconductor", None, 1, None, data=loaded.controls)  # builds the search index now
+                _warm_classify(loaded.controls)
+            except ExportcheckError as exc:
+                problems.append(f"control lists: {exc}")
     else:
         problems.append("no control list held: run `exportcheck refresh eu-dual-use us-ccl nl-national`")
     for info in snapshots.values():  # entity rows for FollowTheMoney answers (/match, /reconcile)
         if info.kind == "entities":
-            loaded.entity_row(f"{info.source}@{info.version}", "")
+            name = f"{info.source}@{info.version}"
+            kept = previous._rows.get(name) if previous is not None else None
+            if kept is not None:
+                loaded._rows[name] = kept
+            else:
+                loaded.entity_rows(name)
     loaded.loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
     loaded.load_seconds = round(time.perf_counter() - started, 2)
     return loaded
@@ -216,7 +267,7 @@ class ListsHolder:
     """Holds the current :class:`LoadedLists` and replaces it when the lists folder gets a new snapshot."""
 
     def __init__(self, lists_dir: Path, *, reload_seconds: float = 10.0, cache_entries: int = 4096,
-                 builder: Callable[[Path, int, int], LoadedLists] = build) -> None:
+                 builder: Callable[..., LoadedLists] = build) -> None:
         self.lists_dir = lists_dir
         self.reload_seconds = reload_seconds
         self.cache_entries = cache_entries
@@ -225,7 +276,8 @@ class ListsHolder:
         self.error: str = ""  # why the last load failed ("" when it did not)
         self.loading = False
         self._generation = 0
-        self._stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._stamp: tuple[tuple[str, int, int], ...] | None = None  # versions.json as last checked
+        self._loaded_stamp: tuple[tuple[str, int, int], ...] | None = None  # ... as when current was loaded
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._reload_lock = threading.Lock()
@@ -241,9 +293,12 @@ class ListsHolder:
             if self.current is not None and key == self.current.key:
                 self._stamp = stamp  # versions.json touched (a check recorded), no new snapshot
                 return self.current
+            changed = None if self._loaded_stamp is None else frozenset(
+                source for source, *_ in set(stamp).symmetric_difference(self._loaded_stamp))
             self.loading = True
             try:
-                loaded = self._builder(self.lists_dir, self._generation + 1, self.cache_entries)
+                loaded = self._builder(self.lists_dir, self._generation + 1, self.cache_entries,
+                                       previous=self.current, changed=changed)
             except ExportcheckError as exc:
                 self.error = str(exc)
                 log.warning("loading %s failed: %s", self.lists_dir, exc)
@@ -251,9 +306,11 @@ class ListsHolder:
             finally:
                 self.loading = False
             self._generation = loaded.generation
-            self._stamp = stamp
+            self._stamp = self._loaded_stamp = stamp
             self.error = ""
+            previous = self.current
             self.current = loaded  # the one atomic swap: requests pick up the new lists from here on
+            _release(self.lists_dir, previous, loaded)
             log.info("loaded generation %d (%d snapshots) in %.1f s", loaded.generation, len(loaded.snapshots),
                      loaded.load_seconds)
             return loaded
@@ -280,6 +337,17 @@ class ListsHolder:
                 self.error = f"{exc.__class__.__name__}: {exc}"
                 log.exception("reload failed")
             self._stop.wait(self.reload_seconds)
+
+
+def _release(lists_dir: Path, previous: LoadedLists | None, loaded: LoadedLists) -> None:
+    """Forget the screener the previous lists answered from, when the new ones use another: requests still
+    holding the previous lists keep it until they finish, and then its memory goes (not at the LRU's pace)."""
+    old = getattr(previous.screener, "index", None) if previous is not None else None
+    new = getattr(loaded.screener, "index", None)
+    if old is not None and (new is None or new.key != old.key):
+        from exportcheck.matching import forget_screener
+
+        forget_screener(lists_dir, old.key)
 
 
 def parse_day(value: str | None) -> date | None:

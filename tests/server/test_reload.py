@@ -62,5 +62,7 @@ def test_new_snapshot_is_served_without_a_restart(real_lists_dir: Path, tmp_path
         matches = httpx.get(server.url + "/screen", params={"q": name}).json()["matches"]
         assert any(m["is_match"] and m["source"] == "un-sc" for m in matches), matches[:2]
         assert "un-sc" in httpx.get(server.url + "/sources").json()["loaded"]
+        # the first generation's screener was let go at the swap: one set of lists, one screener in memory
+        assert httpx.get(server.url + "/readyz").json()["screeners"]["in_memory"] == 1
     finally:
         server.stop()

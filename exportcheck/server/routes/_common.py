@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
 from exportcheck.server.problems import Problem
+from exportcheck.server.service import dumps
 from exportcheck.server.state import ListsHolder, LoadedLists
 from exportcheck.settings import ServerSettings
 
@@ -39,10 +39,6 @@ def current_of(lists_holder: ListsHolder) -> LoadedLists:
         detail = lists_holder.error or "the lists are still loading"
         raise Problem(503, detail, headers={"Retry-After": "5"})
     return loaded
-
-
-def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -31,7 +31,16 @@ def readyz(request: Request) -> Response:
                           "load_seconds": loaded.load_seconds, "reloading": lists_holder.loading,
                           "last_reload_error": lists_holder.error or None, "problems": loaded.problems,
                           "snapshots": loaded.snapshot_dates(),
-                          "cache": {"hits": loaded.cache.hits, "misses": loaded.cache.misses}})
+                          "cache": {"hits": loaded.cache.hits, "misses": loaded.cache.misses,
+                                    "entries": len(loaded.cache), "max_entries": loaded.cache.size},
+                          "screeners": _screeners()})
+
+
+def _screeners() -> dict[str, int]:
+    """How many screeners (one per snapshot set asked about) this process keeps in memory, and the bound."""
+    from exportcheck import matching
+
+    return {"in_memory": len(matching.screeners_held()), "max": matching.MAX_SCREENERS}
 
 
 @router.get("/sources")

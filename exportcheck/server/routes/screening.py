@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +12,6 @@ from exportcheck.server import ftm, service
 from exportcheck.server.routes._common import (
     PROBLEM_RESPONSES,
     current,
-    dumps,
     json_bytes,
     json_response,
     server_settings,
@@ -29,7 +28,7 @@ async def screen(
     as_of: Annotated[str | None, Query(description="Only listings in force on this date (YYYY-MM-DD), "
                                        "searched in the snapshots that stood then")] = None,
     source: Annotated[list[str] | None, Query(description="Only these entity sources (repeatable), e.g. us-csl")] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Results at most")] = 10,
+    limit: Annotated[int, Query(ge=1, le=service.SCREEN_LIMIT_MAX, description="Results at most")] = service.SCREEN_LIMIT,
     threshold: Annotated[float | None, Query(ge=0.0, le=1.0, description="Score from which a result is a match")] = None,
 ) -> Response:
     """Is this party listed? Every entity list, any spelling, each result with its score, why, and its snapshot.
@@ -39,20 +38,15 @@ async def screen(
     """
     loaded = current(request)
     settings = server_settings(request)
-    name = service.check_text(q, "q", settings.max_query_chars)
-    code = service.check_country(country)
-    when = service.check_day(as_of)
-    sources = service.check_sources(source, loaded)
-    key = ("screen", name, code, when, tuple(sources or ()), limit, threshold)
+    key = ("screen", q, country, as_of, tuple(source or ()), limit, threshold)
     cached = loaded.cache.get(key)
     if cached is not None:
         return json_bytes(cached)
-    if when is None:
-        answer = service.screen(loaded, name, country=code, sources=sources, limit=limit, threshold=threshold)
+    params: dict[str, Any] = {"q": q, "country": country, "as_of": as_of, "source": source, "limit": limit, "threshold": threshold}
+    if as_of is None or not as_of.strip():
+        body = service.screen_answer(loaded, settings.max_query_chars, **params)
     else:  # a dated screener may have to be built (seconds): off the event loop
-        answer = await run_in_threadpool(service.screen, loaded, name, country=code, as_of=when, sources=sources,
-                                         limit=limit, threshold=threshold)
-    body = dumps(answer)
+        body = await run_in_threadpool(service.screen_answer, loaded, settings.max_query_chars, **params)
     loaded.cache.put(key, body)
     return json_bytes(body)
 

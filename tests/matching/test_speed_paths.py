@@ -1,0 +1,167 @@
+"""The matcher's fast paths give exactly what the plain computation they replace gives.
+
+Each shortcut (a dictionary of postings keys, counting shared 3-grams by sorting, summing weights in a
+dense array, length bounds that skip hopeless token pairs, incremental acronym initials, one comparison
+per distinct name in a query) is checked against the straightforward version, on random inputs and on
+the real lists.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exportcheck.matching import Screener
+from exportcheck.matching.align import (
+    ACRONYM_SKIP,
+    FUZZY_MIN,
+    JOINED_MIN,
+    _may_be_similar,
+    acronym_run,
+    token_similarity,
+)
+from exportcheck.matching.index import DENSE_FROM, Postings, _sharing, _summed
+from exportcheck.matching.normalise import name_form, token_class
+from exportcheck.matching.score import compare
+
+
+def test_shared_grams_counted_by_sorting_equal_a_count_over_the_vocabulary() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        arrays = [np.array(sorted(rng.sample(range(80), rng.randrange(0, 25))), dtype=np.int32)
+                  for _ in range(rng.randrange(1, 10))]
+        need = rng.randrange(1, 9)
+        joined = np.concatenate(arrays)
+        expected = np.flatnonzero(np.bincount(joined, minlength=80) >= need) if len(joined) else []
+        assert _sharing(arrays, need).tolist() == list(expected), (arrays, need)
+
+
+@pytest.mark.parametrize("size", [5, DENSE_FROM - 1, DENSE_FROM + 1, 5 * DENSE_FROM])
+def test_weights_summed_densely_equal_unique_and_bincount_to_the_last_bit(size: int) -> None:
+    rng = np.random.default_rng(size)
+    ids = rng.integers(0, 3 * size, size=size).astype(np.int32)
+    weights = rng.random(size) * rng.choice([0.1, 0.35, 1.0], size=size)
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    found_ids, sums = _summed(ids, weights, 3 * size)
+    assert found_ids.tolist() == uniq.tolist()
+    assert sums.tolist() == np.bincount(inverse, weights=weights).tolist()  # equal floats, not close ones
+
+
+def test_postings_dictionary_finds_what_bisection_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = sorted({"".join(random.Random(i).choices("abcdef", k=4)) for i in range(300)})
+    table = {k: [i, i + 1] for i, k in enumerate(keys)}
+    probes = [*keys, "zzzz", "", "aaa", "abcdefg"]
+    bisected = Postings.from_table(table)
+    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 10**9)
+    expected = [bisected.position(k) for k in probes]
+    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 3)
+    hashed = Postings.from_table(table)
+    found = [hashed.position(k) for k in probes]
+    assert hashed._positions is not None  # the dictionary was built part way through
+    assert found == expected
+    assert [hashed.rows(k) for k in probes] == [bisected.rows(k) for k in probes]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("abcdeo", min_size=1, max_size=14), st.text("abcdeo", min_size=1, max_size=14))
+def test_length_bound_never_skips_a_pair_that_would_align(a: str, b: str) -> None:
+    if not _may_be_similar(len(a), len(b)):
+        assert token_similarity(a, b) < FUZZY_MIN
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abc", min_size=1, max_size=10), st.lists(st.text("abc", min_size=1, max_size=5), min_size=2, max_size=3))
+def test_length_bound_never_skips_a_join_that_would_align(token: str, run: list[str]) -> None:
+    from rapidfuzz import fuzz
+
+    size = sum(map(len, run))
+    if 2 * min(size, len(token)) / (size + len(token)) < JOINED_MIN - 1e-9:
+        assert fuzz.ratio(token, "".join(run)) / 100.0 < JOINED_MIN
+
+
+def _acronym_run_reference(acronym: str, tokens: list[str], free: list[bool]) -> tuple[int, int] | None:
+    """acronym_run as first written: every run's initials recomputed from scratch."""
+    def initials(run: list[str]) -> str:
+        return "".join(t[0] for t in run if t and not t.startswith("#"))
+
+    n = len(tokens)
+    for start in range(n):
+        if not free[start] or tokens[start][0] != acronym[0]:
+            continue
+        for end in range(start + 2, min(n, start + 2 * len(acronym)) + 1):
+            if not all(free[start:end]):
+                break
+            run = tokens[start:end]
+            if token_class(run[-1]) == "weak":
+                continue
+            if initials(run) == acronym or initials([t for t in run if t not in ACRONYM_SKIP]) == acronym:
+                return start, end
+    return None
+
+
+def test_incremental_acronym_initials_find_the_run_the_plain_search_finds() -> None:
+    rng = random.Random(11)
+    words = ["nanjing", "research", "institute", "of", "electronics", "and", "the", "technology", "ltd", "#14",
+             "north", "industries", "corporation", "group", "new", "era"]
+    checked = 0
+    for _ in range(5000):
+        tokens = rng.choices(words, k=rng.randrange(2, 9))
+        free = [rng.random() > 0.15 for _ in tokens]
+        if rng.random() < 0.5:
+            start = rng.randrange(len(tokens))
+            acronym = "".join(t[0] for t in tokens[start:start + rng.randrange(2, 6)] if not t.startswith("#"))
+        else:
+            acronym = "".join(rng.choices("nrieatoclg", k=rng.randrange(3, 7)))
+        if len(acronym) < 2:
+            continue
+        expected = _acronym_run_reference(acronym, tokens, free)
+        assert acronym_run(acronym, tokens, free) == expected, (acronym, tokens, free)
+        checked += expected is not None
+    assert checked > 200  # the random runs do find acronyms often
+
+
+QUERIES = ["Huawei Technologies Co., Ltd.", "Huawei Technologies Company Limited", "CETC 14", "Rosneft",
+           "24th Research Institute of CETC", "Beijing Institute of Technology", "Hikvision", "Vladimir Putin",
+           "Sberbank of Russia", "Nanjing Research Institute of Electronics Technology", "Ig0r Sech1n",
+           "China Electronics Technology Group Corporation", "Aviation Industry Corporation of China",
+           "Lockheed Martn", "General Electric", "Bank Melli Iran", "Mahan Air", "Hua Wei"]
+
+
+def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_each_would(screener: Screener) -> None:
+    index = screener.index
+    repeated = 0
+    for text in QUERIES:
+        query = name_form(text)
+        expected: dict[int, float] = {}
+        for name_id in index.candidates(query).tolist():
+            item = index.names[name_id]
+            person = screener._schema[item.row] == "Person"
+            score = compare(query, item.form, index.weigh, person=person).score
+            expected[item.row] = max(expected.get(item.row, 0.0), score)
+        best = screener.best_per_entity(query)
+        assert {row: hit.comparison.score for row, hit in best.items()} == expected, text
+        assert all(index.names[hit.name_id].form is hit.comparison.candidate for hit in best.values())
+        repeated += len({hit.comparison.candidate.tokens for hit in best.values()}) < len(best)
+    assert repeated >= 3  # the lists do repeat names across parties: the shortcut is exercised
+
+
+def test_screen_ranks_ties_by_the_party_own_name_only_where_shown(screener: Screener) -> None:
+    """The tie-break (computed only for the first ``limit`` results) orders as a full sort of every tie would."""
+    for text in QUERIES:
+        query = name_form(text)
+        best = screener.best_per_entity(query)
+        shown = [(row, hit) for row, hit in best.items() if hit.score >= 0.5]
+        counts: dict[float, int] = {}
+        for _, hit in shown:
+            counts[round(hit.score, 4)] = counts.get(round(hit.score, 4), 0) + 1
+        ids = screener._ids
+        full = sorted(shown, key=lambda kv: (-round(kv[1].score, 4),
+                                             -screener._own_name_score(query, kv[0], kv[1])
+                                             if counts[round(kv[1].score, 4)] > 1 else 0.0, ids[kv[0]]))
+        for limit in (1, 3, 10):
+            got = [m.entity_id for m in screener.screen(text, limit=limit)]
+            assert got == [ids[row] for row, _ in full[:limit]], (text, limit)
