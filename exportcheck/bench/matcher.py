@@ -15,6 +15,8 @@ Printed side by side (``make bench`` or ``python -m exportcheck.bench matcher``)
    (3) are exportcheck's own (the baseline gets the same queries through exportcheck's candidates).
 3. **Negatives** — ``data/negative_names.txt``: real organisations that are not listed (universities,
    Western and Asian firms with names near listed ones); false-positive rate at the default threshold.
+   Then (3b) F1, FPR and recall@1 before and after the chance-agreement rules
+   (:mod:`exportcheck.matching.distinctive`), and with each rule switched off (:func:`chance_rule_table`).
 4. **Speed** — in a fresh process with every list loaded: index build time, queries/s, p50/p99 latency
    (score only, and full results with explanations and related parties), peak memory (the child's own max RSS, VmHWM).
 """
@@ -32,7 +34,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +258,62 @@ def negatives(screener: Any, threshold: float) -> dict[str, Any]:
     return {"names": len(names), "false_positives": len(flagged), "fpr": len(flagged) / len(names), "flagged": flagged}
 
 
+# --- (3b) the chance-agreement rules, each switched off ---------------------------------------------
+# Each rule of exportcheck/matching/distinctive.py and the value that switches it off.
+CHANCE_RULES: dict[str, tuple[str, object]] = {
+    "short acronym alone": ("ACRONYM_ALONE", 1.0),
+    "listed name adds words": ("LISTED_ADDS_WORDS", 1.0),
+    "leftovers are no spacing": ("SPACING_NEEDS_BOTH_SIDES", False),
+    "pinyin a syllable apart": ("PINYIN_COLLISION", 1.0),
+}
+
+
+@contextmanager
+def _rules_off(names: Iterable[str]) -> Iterator[None]:
+    """Switch the named rules of :data:`CHANCE_RULES` off for the duration (module constants, read per call)."""
+    import importlib
+
+    module: Any = importlib.import_module("exportcheck.matching.distinctive")
+    saved = {name: getattr(module, CHANCE_RULES[name][0]) for name in names}
+    try:
+        for name in saved:
+            setattr(module, CHANCE_RULES[name][0], CHANCE_RULES[name][1])
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, CHANCE_RULES[name][0], value)
+
+
+def chance_rule_table(screener: Any, threshold: float, shipped_recall: float | None = None) -> list[dict[str, Any]]:
+    """F1, FPR and recall@1 with every chance rule off ("before"), with each one off, and as shipped ("after").
+
+    Why: each rule trades a little recall on true matches of the same shape for false positives; the
+    benchmark, not the rule's author, shows what each one buys. recall@1 (115,000 queries) is measured for
+    "before" and "after" only; ``shipped_recall`` reuses section (2)'s figure for "after".
+    """
+    from exportcheck.matching.registry import ExportcheckMatcher
+
+    matcher = ExportcheckMatcher()
+    with CASES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    truth = [r["is_match"] == "true" for r in rows]
+
+    def measure(label: str, off: list[str], recall: bool) -> dict[str, Any]:
+        with _rules_off(off):
+            f1 = _prf([matcher.compare(r["name1"], r["name2"], r["schema"]) >= threshold for r in rows], truth)["f1"]
+            neg = negatives(screener, threshold)
+            at1 = holdout(screener)["recall_at_1"] if recall else None
+        return {"variant": label, "f1": f1, "fpr": neg["fpr"], "false_positives": neg["false_positives"],
+                "recall_at_1": at1}
+
+    out = [measure("before: no chance rules", list(CHANCE_RULES), True)]
+    out += [measure(f"without {name}", [name], False) for name in CHANCE_RULES]
+    after = measure("after: all rules (shipped)", [], shipped_recall is None)
+    if shipped_recall is not None:
+        after["recall_at_1"] = shipped_recall
+    return [*out, after]
+
+
 # --- (4) speed, in a fresh process ----------------------------------------------------------------
 def speed_child(lists_dir: str) -> None:
     """Run in a subprocess: build the index without cache, then time queries; print one JSON line."""
@@ -412,6 +471,14 @@ def _print_holdout_and_negatives(screener: Any, threshold: float) -> tuple[dict[
           f" (set of {neg['names']}, target >= {TARGETS['negatives']:.0f}: {_ok(neg['names'], TARGETS['negatives'])})")
     for name, matched, listed, score in neg["flagged"]:
         print(f"      {score:.2f} {name!r} ~ {matched!r} ({listed})")
+
+    print("\n(3b) what unrelated names share by chance (exportcheck/matching/distinctive.py): each rule switched off")
+    print(f"    {'variant':<34}{'F1 pairs':>9}{'FPR':>8}{'flagged':>9}{'recall@1':>10}")
+    for variant in chance_rule_table(screener, threshold, result["recall_at_1"]):
+        at1 = f"{variant['recall_at_1']:.4f}" if variant["recall_at_1"] is not None else "-"
+        print(f"    {variant['variant']:<34}{variant['f1']:>9.3f}{variant['fpr']:>8.2%}{variant['false_positives']:>9}"
+              f"{at1:>10}")
+    print(f"    targets: F1 >= {TARGETS['f1']:.2f}, FPR <= {TARGETS['fpr']:.0%}, recall@1 >= {TARGETS['recall_at_1']:.2f}")
     return result, neg
 
 

@@ -11,6 +11,10 @@ weight, and the score is the share of the total weight that found a partner on t
 - **groups decide**: two different state groups (CETC vs CASIC) multiply by :data:`GROUP_MISMATCH`
   (0.45); a group the list ties to a unit without naming it (:attr:`NameForm.context`) counts too.
 
+Last, what two unrelated organisations share by chance is discounted (:mod:`.distinctive`): a short
+acronym that is all they share, a listed name that adds distinctive words to the query, leftover words
+taken for a spacing difference, and a pinyin word a syllable from the pinyin of a Han-script name.
+
 A numbered unit named by the same group and number on both sides ("24th Research Institute of
 CETC" / "CETC 24"), with only descriptive words left over, scores :data:`NUMBERED_UNIT` (0.9).
 
@@ -51,6 +55,7 @@ from exportcheck.matching.align import (
     align,
     token_similarity,
 )
+from exportcheck.matching.distinctive import chance_agreement, spacing_explains
 from exportcheck.matching.normalise import NameForm, token_class
 from exportcheck.matching.places import is_place, place_words, places_in
 from exportcheck.matching.scripts import is_latin
@@ -154,7 +159,8 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         short = q_matched / q_total if q_total <= c_total else c_matched / c_total
         score = (1 - COVERAGE_BLEND) * score + COVERAGE_BLEND * min(1.0, short)
     q_compact, c_compact = (query.compact, candidate.compact) if len(q) != len(c) else ("", "")
-    if q_compact and c_compact and abs(len(q_compact) - len(c_compact)) <= 3:  # only where the spacing differs
+    if (q_compact and c_compact and abs(len(q_compact) - len(c_compact)) <= 3  # only where the spacing differs
+            and spacing_explains(result.unmatched_query, result.unmatched_candidate)):
         compact = fuzz.ratio(q_compact, c_compact) / 100.0
         if compact >= COMPACT_MIN and compact > score:
             result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
@@ -187,6 +193,9 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # other words only say what kind of body it is
         result.penalties.append(("same group and number; the other words only describe the kind of body", 1.0))
         score = NUMBERED_UNIT
+    if score >= RULES_FROM:  # what unrelated names share by chance (acronyms, added words, pinyin): distinctive.py
+        score *= chance_agreement(query, candidate, pairs, result.unmatched_query, result.unmatched_candidate,
+                                  result.penalties, person=person)
     result.base = score
     score = _rules(query, candidate, score, result.penalties)
     result.score = max(0.0, min(1.0, score))
