@@ -196,7 +196,7 @@ def _light(part: pd.DataFrame) -> pa.Table:
 
 def of_frame(frame: pd.DataFrame) -> list[Segment]:
     """``frame``'s rows cut into segments, one per run of rows of the same snapshot (computed, not stored)."""
-    snapshots = frame["snapshot"].tolist() if "snapshot" in frame else [""] * len(frame)
+    snapshots = frame["snapshot"].fillna("").astype(str).tolist() if "snapshot" in frame else [""] * len(frame)
     out: list[Segment] = []
     start = 0
     while start < len(frame) or not out:
