@@ -365,7 +365,8 @@ def refresh(
 
 def build_match_index(store: SnapshotStore, published: Sequence[tuple[str, str]] = ()) -> None:
     """Build the match index of the latest entity snapshots now, so the next screening only maps it, and
-    store the normalised names of every entity snapshot just published (for the indexes of other dates).
+    store the segment of every entity snapshot just published (its names normalised, tokens, 3-grams), from
+    which the index of any other date's set is assembled (:mod:`exportcheck.matching.segment`).
 
     A failure only costs that speed (screening builds it on first use, as for a lists folder refreshed
     by an older version), so it is logged and never fails the refresh.

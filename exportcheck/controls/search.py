@@ -18,7 +18,8 @@ names the EU text in ``borrowed_from`` and its explanation, scores ``BORROWED_FA
 earns, and is never compared with stated numbers.
 
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
-``PER_ROOT`` hits share one top-level entry, so five hits name five places to read.
+``PER_ROOT`` hits share one top-level entry (``RESIDUAL_PER_ROOT`` for a residual catch-all such as US 3B991),
+so five hits name five places to read.
 
 Re-ranking of the BM25 candidates, and the constants below, were chosen on the tuning half of
 ``exportcheck/bench/data/control_queries.yaml`` only; the held-out half is reported separately by
@@ -91,6 +92,10 @@ CATEGORY_FROM = 3
 COVERAGE = 0.5
 #: At most this many hits per top-level entry (e.g. "3B001"), so the hits name different places to read.
 PER_ROOT = 3
+#: At most this many hits from a residual entry (see ``search_index.is_residual``: US 3B991 "Equipment not
+#: controlled by 3B001, 3B993, or 3B994 ...", anti-terrorism controls only): it is the fallback a reader
+#: needs once, and with PER_ROOT hits its 92 paragraphs took slots from the entries it defers to.
+RESIDUAL_PER_ROOT = 1
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 #: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
@@ -102,9 +107,16 @@ _RAW_WORD = re.compile(r"[a-z0-9µ]+(?:-[a-z0-9µ]+)*")
 
 
 @cache
+def _terms_file() -> dict[str, dict[str, object]]:
+    """``search_terms.yaml`` read once, with libyaml's safe loader where installed (the pure-Python one takes ~0.1 s)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return dict(yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=loader)["synonyms"])  # a safe loader either way
+
+
+@cache
 def search_terms() -> tuple[dict[str, str], dict[str, str]]:
     """(synonyms, implied parameters) from ``search_terms.yaml``: trade word → list wording / implied number."""
-    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
+    data = _terms_file()
     synonyms = {str(word): str(spec["expand"]) for word, spec in data.items()}
     implied = {str(word): str(spec["implies"]) for word, spec in data.items() if spec.get("implies")}
     return synonyms, implied
@@ -114,8 +126,7 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
 def replaced_words() -> frozenset[str]:
     """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
     meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
-    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["synonyms"]
-    return frozenset(str(word) for word, spec in data.items() if spec.get("replaces"))
+    return frozenset(str(word) for word, spec in _terms_file().items() if spec.get("replaces"))
 
 
 def _raw_words(text: str) -> list[str]:
@@ -129,11 +140,17 @@ def _raw_words(text: str) -> list[str]:
 
 
 def _key(word: str, table: Collection[str]) -> str | None:
-    """``word`` or its singular as a key of ``table`` ("gpus" → "gpu", "scanners" → "scanner"), else None."""
+    """``word``, its singular or its stem before a generation number as a key of ``table``, else None."""
     if word in table:
         return word
     single = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else ""
-    return single if single in table else None
+    if single in table:
+        return single
+    generation = _GENERATION.fullmatch(word)  # "hbm3e" → "hbm", "ddr5" → "ddr": a product generation of the word
+    return generation.group(1) if generation and generation.group(1) in table else None
+
+
+_GENERATION = re.compile(r"([a-z]{2,})\d+[a-z]?")
 
 
 _SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}
@@ -321,7 +338,8 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         if index.not_used[row]:
             continue
         terms = index.row_terms(source if source >= 0 else row)
-        coverage = sum(weight for alternatives, weight in coverage_groups if alternatives & terms) / total_weight
+        coverage = sum(weight for alternatives, weight in coverage_groups
+                       if not terms.isdisjoint(alternatives)) / total_weight
         score = raw * coverage ** COVERAGE
         group = index.groups[row]
         if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
@@ -348,7 +366,8 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         row = item[1]
         regime_, code = index.regimes[row], index.codes[row]
         root = (regime_, code.split(".", 1)[0])
-        if per_root[root] >= PER_ROOT or any(
+        cap = RESIDUAL_PER_ROOT if index.residual[row] else PER_ROOT
+        if per_root[root] >= cap or any(
                 index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _, _ in chosen):
             continue
         per_root[root] += 1
@@ -362,19 +381,18 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
 def _hit(index: SearchIndex, position: int, score: float, row: int, source: int, details: list[dict[str, object]],
          word_groups: list[dict[str, float]], ceiling: float) -> ControlHit:
     """One hit, explained; a hit found through borrowed text says so and which text it was."""
-    entry = index.frame.iloc[row]
     matched = sorted({t for group in word_groups for t in group} & index.row_terms(source if source >= 0 else row))
     explanation = _explain(matched, details)
     borrowed_from = ""
     if source >= 0:
-        lender = index.frame.iloc[source]
-        borrowed_from = f"{lender.regime}:{lender.code} ({lender.version})"
-        explanation = (f"found through the {str(lender.regime).upper()} text of the same number, {lender.code} "
-                       f"({lender.version}; the {str(entry.regime).upper()} text held is its heading only): "
-                       + explanation)
-    return ControlHit(rank=position, regime=entry.regime, code=entry.code, version=entry.version,
-                      valid_from=entry.valid_from, score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
-                      text=entry.text, path=index.paths[row], matched_terms=matched, parameters=details,
+        lender, version = index.codes[source], index.versions[source]
+        borrowed_from = f"{index.regimes[source]}:{lender} ({version})"
+        explanation = (f"found through the {index.regimes[source].upper()} text of the same number, {lender} "
+                       f"({version}; the {index.regimes[row].upper()} text held is its heading only): " + explanation)
+    return ControlHit(rank=position, regime=index.regimes[row], code=index.codes[row], version=index.versions[row],
+                      valid_from=index.valid_froms[row],
+                      score=round(min(1.0, score / ceiling) if ceiling else 0.0, 4),
+                      text=index.texts[row], path=index.paths[row], matched_terms=matched, parameters=details,
                       explanation=explanation, borrowed_from=borrowed_from)
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -121,6 +122,15 @@ def references(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_RESIDUAL = re.compile(r"\bnot (?:controlled|specified) (?:by|in)\b|\bn\.e\.s\b", re.IGNORECASE)
+
+
+def is_residual(text: str, reasons: Iterable[str] | None) -> bool:
+    """A residual entry: controlled for anti-terrorism only and covering what other entries do not ("Equipment not
+    controlled by 3B001, 3B993, or 3B994 ...", "n.e.s."): the CCL's catch-all tier (3A991, 3B991, 3B992, 4A994)."""
+    return (list(reasons) if reasons is not None else []) == ["AT"] and bool(_RESIDUAL.search(text))
+
+
 def _distinctive(text: str) -> set[str]:
     """Words naming the item, plurals folded ("valves" = "valve")."""
     return {w.removesuffix("s") for w in normalise(text).split() if w not in GENERIC_WORDS}
@@ -139,22 +149,21 @@ def same_item(us_text: str, eu_text: str) -> bool:
 
 def borrowing(frame: pd.DataFrame) -> dict[int, list[int]]:
     """US rows held as a heading only → the EU rows (the same-numbered entry and its sub-paragraphs) to search them by."""
+    regimes, codes, texts = frame.regime.tolist(), [str(c) for c in frame.code], frame.text.tolist()
+    not_used, parents = frame.not_used.tolist(), frame.parent_code.tolist()
     eu_rows: dict[str, list[int]] = {}
-    for row, (regime, code, not_used) in enumerate(zip(frame.regime, frame.code, frame.not_used, strict=True)):
-        if regime == "eu" and not not_used:
-            eu_rows.setdefault(str(code).split(".", 1)[0], []).append(row)
-    us_parents = {str(p) for r, p in zip(frame.regime, frame.parent_code, strict=True) if r == "us" and p}
-    eu_top = {str(c): row for row, (r, c) in enumerate(zip(frame.regime, frame.code, strict=True))
-              if r == "eu" and "." not in str(c)}
-    out = {}
-    for row, (regime, code, text, not_used) in enumerate(zip(frame.regime, frame.code, frame.text, frame.not_used,
-                                                             strict=True)):
-        code = str(code)
-        if regime != "us" or "." in code or code in us_parents or not_used or code not in eu_top:
-            continue
-        if code in eu_rows and same_item(str(text), str(frame.text.iloc[eu_top[code]])):
-            out[row] = eu_rows[code]
-    return out
+    eu_top: dict[str, int] = {}
+    us_parents = set()
+    for row, (regime, code) in enumerate(zip(regimes, codes, strict=True)):
+        if regime == "eu" and not not_used[row]:
+            eu_rows.setdefault(code.split(".", 1)[0], []).append(row)
+            if "." not in code:
+                eu_top[code] = row
+        elif regime == "us" and parents[row]:
+            us_parents.add(str(parents[row]))
+    return {row: eu_rows[code] for row, (regime, code) in enumerate(zip(regimes, codes, strict=True))
+            if regime == "us" and "." not in code and code not in us_parents and not not_used[row] and code in eu_top
+            and same_item(str(texts[row]), str(texts[eu_top[code]]))}
 
 
 @dataclass
@@ -170,14 +179,17 @@ class SearchIndex:
     schema: tantivy.Schema
     analyzer: tantivy.TextAnalyzer
     paths: list[list[str]]
-    contexts: list[str]  # the ancestors' text of each row, for explaining matches
+    contexts: list[str]  # the ancestors' text of each row, normalised, for explaining matches
     codes: list[str] = field(default_factory=list)  # plain columns: pandas cell access is slow per hit
     regimes: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     not_used: list[bool] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+    valid_froms: list[str] = field(default_factory=list)
+    residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
-    refs: list[str] = field(default_factory=list)  # the named entries' text of each software/technology row
+    refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -215,11 +227,16 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     schema = builder.build()
     index = tantivy.Index(schema)  # no path: in RAM
     index.register_tokenizer(ANALYZER, analyzer)
-    texts = {(r, v, c): t for r, v, c, t in zip(frame.regime, frame.version, frame.code, frame.text, strict=True)}
+    # every text is normalised once: an ancestor's or a named entry's words are joined, not read again
+    raw_texts = [str(t) for t in frame.text]
+    own = [normalise(t) for t in raw_texts]
+    where = {key: row for row, key in enumerate(zip(frame.regime, frame.version, frame.code, strict=True))}
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
     ref_texts: list[str] = []
+    residual: list[bool] = []
+    reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
     for row, (regime, version, text, notes, parent, group) in enumerate(zip(
             frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
@@ -227,17 +244,18 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         context: list[str] = []
         while parent:
             chain.insert(0, parent)
-            context.append(texts.get((regime, version, parent), ""))
+            if (found := where.get((regime, version, parent))) is not None:
+                context.append(own[found])
             parent = parent.rsplit(".", 1)[0] if "." in parent else ""
         paths.append(chain)
+        top = where.get((regime, version, chain[0]), row) if chain else row
+        residual.append(is_residual(raw_texts[top], reasons[top]))
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
-        refs = " ".join(texts.get((regime, version, code), "") for code in references(str(text))) \
-            if str(group) in ("D", "E") else ""
-        ref_texts.append(refs)
-        writer.add_document(tantivy.Document(own=normalise(str(text)), notes=normalise(note_text),
-                                             context=normalise(" ".join(context)), refs=normalise(refs),
-                                             regime=str(regime),
+        named = [where.get((regime, version, code)) for code in references(str(text))] if group in ("D", "E") else []
+        ref_texts.append(" ".join(own[r] for r in named if r is not None))
+        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
+                                             refs=ref_texts[row], regime=str(regime),
                                              lends="us" if row in lent else "", row=row))
     writer.commit()
     writer.wait_merging_threads()
@@ -245,4 +263,6 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     return SearchIndex(frame=frame, index=index, schema=schema, analyzer=analyzer, paths=paths, contexts=contexts,
                        codes=[str(c) for c in frame.code], regimes=[str(r) for r in frame.regime],
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
-                       texts=[str(x) for x in frame.text], lent=lent, refs=ref_texts)
+                       texts=raw_texts, versions=[str(v) for v in frame.version],
+                       valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
+                       residual=residual)

@@ -6,7 +6,7 @@ one typo away (character 3-grams over the token vocabulary) or whose acronym it 
 few dozen candidates are scored (:mod:`.score`).
 
 Built once per set of snapshots (at refresh time, :func:`exportcheck.matching.build_current`; on first
-use for any other set) with everything a screening needs precomputed: normalised tokens, token weights
+use for any other set, assembled from per-snapshot segments refresh stored: :mod:`.segment`) with everything a screening needs precomputed: normalised tokens, token weights
 and per-name totals, listing dates borrowed from a dated twin, group relations, and the result columns
 (citations and source URLs included). It is stored by :mod:`.indexfile` as Arrow IPC and ``.npy``
 files that load by memory map, never pickle: a lists folder written by a scheduled job must not be

@@ -7,13 +7,16 @@ Layout, under ``<lists dir>/.cache/matching/``::
         entities.arrow     the result columns of every listed party (Arrow IPC file)
         <name>.arrow       string lists (names as listed, postings keys, vocabulary), one column each
         <name>.npy         integer and float arrays (postings, token ids, weights, totals)
+    segments/segment-<digest of INDEX_VERSION, the snapshot and its table file>/
+        the same kinds of files for one snapshot's share of an index (:mod:`.segment`), from which the
+        index of any set holding the snapshot is assembled
 
 Why this format: loading is a memory map, not a decode (the old pickle took 2.5 s to load), and no
 file here can run code in the reader — ``np.load`` is called with ``allow_pickle=False`` and Arrow IPC
 holds data only — so a lists folder written by a scheduled job cannot attack the process reading it.
 
 Why a folder per set, written under a temporary name and renamed: a reader either finds the complete
-folder of exactly its snapshot set or none (and builds it); it never sees a half-written or a stale
+folder of exactly its snapshot set or none (and assembles it); it never sees a half-written or a stale
 index, and a newer snapshot published means a new key, hence a new folder.
 """
 

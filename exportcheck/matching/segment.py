@@ -253,7 +253,7 @@ def read(folder: Path) -> Segment | None:
         return None
     manifest, arrays, columns, entities = found
     try:
-        values: dict[str, Any] = {f: columns[f].combine_chunks() for f in _STRINGS}
+        values: dict[str, Any] = {f: _one_array(columns[f]) for f in _STRINGS}
         values.update({f: arrays[f] for f in Segment.__dataclass_fields__ if f != "entities" and f not in _STRINGS})
         segment = Segment(entities=entities, **values)
     except (KeyError, TypeError, pa.ArrowException):
@@ -268,6 +268,11 @@ def read(folder: Path) -> Segment | None:
                   and len(segment.gram_grams) == len(segment.gram_keys_of)
                   and len(segment.group_names) == len(segment.group_tokens) == len(segment.group_parent))
     return segment if consistent else None
+
+
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array: its only chunk as mapped (no copy), or the chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 # --- assembling the index of a set ----------------------------------------------------------------------
@@ -301,7 +306,7 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
         gm[s.gram_grams].astype(np.int64) * width + vocab_pos[m[s.gram_keys_of]]
         for s, m, gm in zip(segments, key_maps, gram_maps, strict=True)]))
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs  # a word once per gram
-    grams = _postings(gram_keys, pairs // width, pairs % width)
+    grams = _sorted_postings(gram_keys, pairs, width)
     acronym_keys, acronym_maps = _union([s.acronym_keys for s in segments])
     acronyms = np.concatenate([np.where(s.acronyms >= 0, m[s.acronyms], -1)
                                for s, m in zip(segments, acronym_maps, strict=True)])
@@ -377,10 +382,15 @@ def _postings(keys: pa.Array, key_ids: np.ndarray, ids: np.ndarray) -> Postings:
     One sort of ``key × span + id`` codes: numpy's sort of integers is far faster than a lexsort of two arrays.
     """
     span = int(ids.max()) + 1 if len(ids) else 1
-    codes = np.sort(key_ids.astype(np.int64) * span + ids)
+    return _sorted_postings(keys, np.sort(key_ids.astype(np.int64) * span + ids), span)
+
+
+def _sorted_postings(keys: pa.Array, codes: np.ndarray, span: int) -> Postings:
+    """Postings from sorted ``key × span + id`` codes."""
+    key_ids, ids = np.divmod(codes, span)
     offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(codes // span, minlength=len(keys)), out=offsets[1:])
-    return Postings(keys, offsets, (codes % span).astype(np.int32))
+    np.cumsum(np.bincount(key_ids, minlength=len(keys)), out=offsets[1:])
+    return Postings(keys, offsets, ids.astype(np.int32))
 
 
 def _weights(classes: np.ndarray, counts: np.ndarray, n_names: int) -> np.ndarray:

@@ -11,8 +11,9 @@ from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import search_terms
 from exportcheck.controls.search_index import borrowing, references, same_item
 
-#: Held-out recall@5 over both regimes was 0.908 (142 pairs) when this floor was set; tuning 0.987.
-HOLDOUT_RECALL_AT_5_FLOOR = 0.90
+#: Held-out recall@5 over both regimes was 0.930 (132 of 142 pairs; EU 0.962, US 0.910) when this floor was set,
+#: after borrowed search text, named-entry text for software/technology and the residual-entry cap; tuning 0.987.
+HOLDOUT_RECALL_AT_5_FLOOR = 0.92
 
 
 def test_parameters_read_relations_and_decimal_commas() -> None:
@@ -48,6 +49,13 @@ def test_hits_name_different_places_to_read(control_data: ControlData) -> None:
     codes = [h.code for h in hits]
     for i, code in enumerate(codes):
         assert not any(c.startswith(code + ".") or code.startswith(c + ".") for c in codes[:i] + codes[i + 1:])
+
+
+def test_a_residual_entry_takes_one_place(control_data: ControlData) -> None:
+    """US 3B991 ("Equipment not controlled by 3B001, 3B993, or 3B994", AT only) is shown once, not three times."""
+    hits = search("electron beam mask writer", regime="us", limit=5, data=control_data)
+    assert sum(h.code.startswith("3B991.") for h in hits) == 1
+    assert sum(h.code.startswith("3B001.") for h in hits) >= 2
 
 
 def test_synonyms_have_notes_and_trade_words_imply_only_wavelengths() -> None:
@@ -117,6 +125,16 @@ def test_software_entries_are_found_by_the_items_they_name(control_data: Control
     (hit,) = [h for h in hits if h.code == "3D901"]
     assert "cryogen" in hit.matched_terms and "cryogen" not in " ".join(control_data.entries.query(
         "regime == 'us' and code == '3D901'").text).lower()
+
+
+def test_synonyms_apply_to_plurals_and_product_generations(control_data: ControlData) -> None:
+    (first, second) = search("ellipsometers", regime="us", limit=2, data=control_data)  # key: ellipsometer
+    assert "3B994.q.3" in (first.code, second.code)
+    assert {"thin", "film"} <= set(next(h for h in (first, second) if h.code == "3B994.q.3").matched_terms)
+    (hit,) = search("HBM3E", regime="us", limit=1, data=control_data)  # key: hbm (high bandwidth memory)
+    assert "memori" in hit.matched_terms
+    # "AI" is searched as "artificial intelligence" only: the lists' own "AI" is avian influenza (1C351)
+    assert all(not h.code.startswith("1C351") for h in search("AI chips", regime="us", limit=5, data=control_data))
 
 
 @pytest.fixture(scope="module")
