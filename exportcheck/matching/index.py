@@ -176,15 +176,20 @@ class LazyColumn(Sequence[Any]):
     """One entity column: single cells are read from Arrow, the whole column converted once it is read often.
 
     A one-name screening reads a few dozen cells; a batch of thousands reads the column many times over,
-    and then one conversion to a Python list (tens of milliseconds) is cheaper.
+    and then one conversion to a Python list is cheaper. Reading a cell costs about what converting one
+    or two rows does (1-5 µs), so a column is converted once it has been read half as many times as it has
+    rows (rent or buy: never far from the cheaper choice made in hindsight). A fresh process screening a
+    few thousand names thus reads the result columns (citations, programs, ...) cell by cell, and a long
+    batch converts them early on.
     """
 
-    CONVERT_AFTER = 5_000
+    CONVERT_AFTER = 5_000  # reads, at least (short columns)
 
     def __init__(self, array: pa.ChunkedArray | pa.Array) -> None:
         self._array = array  # a memory-mapped Arrow column: indexing reads one cell, copies nothing
         self._list: list[Any] | None = None
         self._reads = 0
+        self._convert_after = max(self.CONVERT_AFTER, len(array) // 2)
 
     def __len__(self) -> int:
         return len(self._array)
@@ -198,7 +203,7 @@ class LazyColumn(Sequence[Any]):
         """The cells of several rows (counted as that many reads)."""
         if self._list is None:
             self._reads += len(rows)
-            if self._reads <= self.CONVERT_AFTER:
+            if self._reads <= self._convert_after:
                 array = self._array
                 return [array[i].as_py() for i in rows]  # an Arrow ``take`` costs more below hundreds of rows
             self.tolist()
@@ -210,7 +215,7 @@ class LazyColumn(Sequence[Any]):
         if self._list is not None:
             return self._list[row]
         self._reads += 1
-        if self._reads > self.CONVERT_AFTER or isinstance(row, slice):
+        if self._reads > self._convert_after or isinstance(row, slice):
             return self.tolist()[row]
         return self._array[int(row)].as_py()
 

@@ -8,15 +8,19 @@ one from the snapshot store and keeps it for the next call.
 from __future__ import annotations
 
 import builtins
+import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.dates import in_force
+from exportcheck.matching.chinese import has_han
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
@@ -35,6 +39,9 @@ ORG_MARKERS = frozenset({"llc", "jsc", "plc", "company", "corporation", "limited
                          "institute", "bank"})
 
 NOT_ORGANISATIONS = frozenset({"Person", "Vessel", "Aircraft"})
+
+# Listed parties whose result fields and relations a screener keeps (a batch meets the same parties often).
+ROW_CACHE = 100_000
 
 # A listed party whose countries do not include the country given with the query: the score is
 # multiplied by this (a hint, not a filter: lists often give only one of several countries).
@@ -99,16 +106,25 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
+def _script_key(original: str) -> tuple[bool, bool]:
+    """What :func:`.score.compare` reads of a name as written, beside its tokens: whether it is all Latin
+    (people's names across scripts) and whether it holds Han characters (the pinyin rule of
+    :mod:`.distinctive`). A name of ASCII characters is Latin and holds none."""
+    if original.isascii():
+        return True, False
+    return is_latin(original), has_han(original)
+
+
 def _compared(done: dict[tuple[Any, ...], Comparison], query: NameForm, form: NameForm, weigh: Any,
               person: bool) -> Comparison:
     """``compare(query, form)``, made once per distinct name within one query.
 
     Half the candidates of a query repeat a name another candidate has (the same party on several
     lists). A comparison depends only on the tokens, the group context, whether the party is a person
-    and, for people, whether the name is written in Latin letters; a repeat gets the same comparison
+    and what script the name was written in (:func:`_script_key`); a repeat gets the same comparison
     carrying its own name form.
     """
-    key = (form.tokens, form.context, is_latin(form.original)) if person else (form.tokens, form.context)
+    key = (form.tokens, form.context, person, _script_key(form.original))
     comp = done.get(key)
     if comp is None:
         comp = done[key] = compare(query, form, weigh, person=person)
@@ -153,6 +169,8 @@ class Screener:
         self._parent = index.column("parent")
         self._country_lists: dict[int, list[str]] = {}
         self._own_forms: dict[int, NameForm] = {}
+        self._fields: dict[int, tuple[dict[str, Any], str]] = {}
+        self._relation_rows: dict[int, list[tuple[int, str, str]]] = {}
         self.undated = dict(index.undated)
 
     def _countries(self, row: int) -> list[str]:
@@ -168,9 +186,13 @@ class Screener:
         return not (as_of and not in_force(self._listing[row], self._end[row], as_of))
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
-                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None
-                        ) -> dict[int, _Best]:
-        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far)."""
+                        as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None,
+                        stop_at_perfect: bool = False) -> dict[int, _Best]:
+        """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far).
+
+        ``stop_at_perfect``: once a party scores 1, skip the parties found after it (see :meth:`top_score`):
+        the result then holds the first party to score best, not every party.
+        """
         best: dict[int, _Best] = {}
         index = self.index
         names, weigh = index.names, index.weigh
@@ -179,9 +201,12 @@ class Screener:
         # each distinct name once (see _compared)
         if done is None:
             done = {}
+        before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
         for name_id in index.candidates(query).tolist():
             item = names[name_id]
             row = item.row
+            if before_perfect is not None and row not in before_perfect:
+                continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
             schema = self._schema[row]
@@ -202,6 +227,8 @@ class Screener:
             old = best.get(row)
             if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
+            if stop_at_perfect and score >= 1.0 and before_perfect is None:
+                before_perfect = set(itertools.takewhile(partial(operator.ne, row), best))
         return best
 
     def _own_name_score(self, query: NameForm, row: int, hit: _Best,
@@ -231,8 +258,13 @@ class Screener:
         return found
 
     def top_score(self, name: str) -> tuple[float, int | None]:
-        """Only the best score and its entity row (the benchmarks' fast path)."""
-        best = self.best_per_entity(name_form(name))
+        """Only the best score and its entity row (the benchmarks' fast path).
+
+        The row is the first candidate party to reach the best score. Once a party scores 1 (no score is
+        higher), only the parties found before it can still tie and come first, so only their names are
+        compared after that.
+        """
+        best = self.best_per_entity(name_form(name), stop_at_perfect=True)
         if not best:
             return 0.0, None
         row, hit = max(best.items(), key=lambda kv: kv[1].score)
@@ -273,33 +305,43 @@ class Screener:
     # --- output --------------------------------------------------------------------------------
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
         item = self.index.names[hit.name_id]
-        text = explain(hit.comparison, item.form.original, item.note, self._name[row], threshold, hit.extra)
-        twin = self._twin[row]
-        if twin >= 0:
-            text += (f"; this file gives no listing date, the same entry on {self._source[twin]} "
-                     f"({self._ids[twin]}) is dated {self._listing[row]}"
-                     f"{' to ' + self._end[row] if self._end[row] else ''}")
+        fields, borrowed = self._row_fields(row)
+        text = explain(hit.comparison, item.form.original, item.note, fields["name"], threshold, hit.extra) + borrowed
         return Match(
             score=min(1.0, max(0.0, round(hit.score, 4))),
             is_match=hit.score >= threshold,
-            entity_id=self._ids[row],
-            source=self._source[row],
-            list=self._list[row],
-            name=self._name[row],
             matched_name=item.form.original,
-            listing_date=self._listing[row],
-            end_date=self._end[row],
-            dates_borrowed_from=self._ids[twin] if twin >= 0 else "",
-            countries=self._countries(row),
-            programs=_strings(self.index.cell("programs", row)),
-            licence_requirement=str(self.index.cell("licence_requirement", row) or ""),
-            citations=_citations(self.index.cell("citations", row)),
-            source_url=str(self.index.cell("source_url", row) or ""),
             related=self.related(row, sources, as_of),
             explanation=text,
-            snapshot=str(self.index.cell("snapshot", row) or ""),
-            snapshot_date=str(self.index.cell("snapshot_date", row) or ""),
+            **fields,
         )
+
+    def _row_fields(self, row: int) -> tuple[dict[str, Any], str]:
+        """What a result shows of a listed party whatever the query, and the note on borrowed dates.
+
+        Kept per row (a batch meets the same parties again and again; the model copies the lists).
+        """
+        found = self._fields.get(row)
+        if found is not None:
+            return found
+        cell = self.index.cell
+        twin = self._twin[row]
+        listing, end = self._listing[row], self._end[row]
+        fields = {
+            "entity_id": self._ids[row], "source": self._source[row], "list": self._list[row],
+            "name": self._name[row], "listing_date": listing, "end_date": end,
+            "dates_borrowed_from": self._ids[twin] if twin >= 0 else "", "countries": self._countries(row),
+            "programs": _strings(cell("programs", row)),
+            "licence_requirement": str(cell("licence_requirement", row) or ""),
+            "citations": _citations(cell("citations", row)), "source_url": str(cell("source_url", row) or ""),
+            "snapshot": str(cell("snapshot", row) or ""), "snapshot_date": str(cell("snapshot_date", row) or ""),
+        }
+        borrowed = (f"; this file gives no listing date, the same entry on {self._source[twin]} "
+                    f"({self._ids[twin]}) is dated {listing}{' to ' + end if end else ''}") if twin >= 0 else ""
+        found = (fields, borrowed)
+        if len(self._fields) < ROW_CACHE:
+            self._fields[row] = found
+        return found
 
     def _related(self, row: int, relation: str, note: str) -> Related:
         return Related(relation=relation, entity_id=self._ids[row], source=self._source[row], list=self._list[row],
@@ -311,30 +353,40 @@ class Screener:
 
         Never merged into the match: a parent on the NS-CMIC list does not put its institute on it.
         """
-        index = self.index
         out: list[Related] = []
         seen = {row}
-
-        def add(other: int, relation: str, note: str) -> None:
-            if other in seen or len(out) >= limit or not self._rows_allowed(other, sources, as_of):
-                return
+        for other, relation, note in self._relations(row):
+            if len(out) >= limit:
+                break
+            if other in seen or not self._rows_allowed(other, sources, as_of):
+                continue
             seen.add(other)
             out.append(self._related(other, relation, note))
+        return out
 
+    def _relations(self, row: int) -> list[tuple[int, str, str]]:
+        """Every party related to ``row`` (row, relation, note) in the order :meth:`related` reports them,
+        before any filter or limit; kept per row."""
+        found = self._relation_rows.get(row)
+        if found is not None:
+            return found
+        index = self.index
+        found = []
         parent = self._parent[row]
         if parent:
-            for other in self._parents_named(parent):
-                add(other, "parent", f"the list names '{parent}' as its parent")
+            found += [(other, "parent", f"the list names '{parent}' as its parent") for other in self._parents_named(parent)]
         groups: set[str] = set()
         for item in self._names_of(row):
             groups |= item.form.groups
         for group in sorted(groups):
-            for other in index.group_parents.rows(group):
-                add(other, "parent group", f"both carry the group {group.upper()}")
+            found += [(other, "parent group", f"both carry the group {group.upper()}")
+                      for other in index.group_parents.rows(group)]
         for item in self._names_of(row):
-            for other in index.children.rows(item.form.text):
-                add(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
-        return out
+            found += [(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
+                      for other in index.children.rows(item.form.text)]
+        if len(self._relation_rows) < ROW_CACHE:
+            self._relation_rows[row] = found
+        return found
 
     def _parents_named(self, parent: str) -> list[int]:
         """Rows matching a parent name the list gives, best first (kept: many units share one parent)."""

@@ -80,7 +80,10 @@ def create_app(lists_dir: Path | str | None = None, settings: ServerSettings | N
                            allow_headers=["authorization", "content-type", "accept", "mcp-session-id",
                                           "mcp-protocol-version"],
                            expose_headers=["x-exportcheck-contradicted", "x-exportcheck-counts", "mcp-session-id"])
-    return ScreenFrontDoor(app, lists_holder, server_settings, max_query)
+    front = ScreenFrontDoor(app, lists_holder, server_settings, max_query)
+    if lists_holder.prefill is None:
+        lists_holder.prefill = front.prefill
+    return front
 
 
 def app_from_env() -> ScreenFrontDoor:

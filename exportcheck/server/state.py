@@ -92,6 +92,12 @@ class AnswerCache:
             self.hits += 1
             return value
 
+    def recent(self, count: int) -> list[Any]:
+        """Up to ``count`` keys, the most recently used first."""
+        with self._lock:
+            keys = list(self._data)
+        return keys[:-count - 1:-1] if count > 0 else []
+
     def put(self, key: Any, value: bytes) -> None:
         if self.size <= 0:
             return
@@ -267,11 +273,15 @@ class ListsHolder:
     """Holds the current :class:`LoadedLists` and replaces it when the lists folder gets a new snapshot."""
 
     def __init__(self, lists_dir: Path, *, reload_seconds: float = 10.0, cache_entries: int = 4096,
-                 builder: Callable[..., LoadedLists] = build) -> None:
+                 builder: Callable[..., LoadedLists] = build,
+                 prefill: Callable[[LoadedLists, LoadedLists], None] | None = None) -> None:
         self.lists_dir = lists_dir
         self.reload_seconds = reload_seconds
         self.cache_entries = cache_entries
         self._builder = builder
+        #: Called with (new, old) lists before the swap: answers the old ones' recent questions anew (see
+        #: :meth:`exportcheck.server.fastpath.ScreenFrontDoor.prefill`); None: the new lists start empty.
+        self.prefill = prefill
         self.current: LoadedLists | None = None
         self.error: str = ""  # why the last load failed ("" when it did not)
         self.loading = False
@@ -305,10 +315,15 @@ class ListsHolder:
                 return self.current
             finally:
                 self.loading = False
+            previous = self.current
+            if self.prefill is not None and previous is not None:
+                try:
+                    self.prefill(loaded, previous)
+                except Exception:  # an empty cache is only slower; the new lists are still served
+                    log.exception("answering recent questions with the new lists failed")
             self._generation = loaded.generation
             self._stamp = self._loaded_stamp = stamp
             self.error = ""
-            previous = self.current
             self.current = loaded  # the one atomic swap: requests pick up the new lists from here on
             _release(self.lists_dir, previous, loaded)
             log.info("loaded generation %d (%d snapshots) in %.1f s", loaded.generation, len(loaded.snapshots),

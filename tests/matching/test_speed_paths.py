@@ -128,7 +128,8 @@ QUERIES = ["Huawei Technologies Co., Ltd.", "Huawei Technologies Company Limited
            "24th Research Institute of CETC", "Beijing Institute of Technology", "Hikvision", "Vladimir Putin",
            "Sberbank of Russia", "Nanjing Research Institute of Electronics Technology", "Ig0r Sech1n",
            "China Electronics Technology Group Corporation", "Aviation Industry Corporation of China",
-           "Lockheed Martn", "General Electric", "Bank Melli Iran", "Mahan Air", "Hua Wei"]
+           "Lockheed Martn", "General Electric", "Bank Melli Iran", "Mahan Air", "Hua Wei", "中国电子科技集团公司",
+           "Tongwei", "攻卫", "Владимир Путин", "华为技术有限公司"]
 
 
 def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_each_would(screener: Screener) -> None:

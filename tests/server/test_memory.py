@@ -70,3 +70,34 @@ def test_a_reload_takes_over_what_did_not_change(real_lists_dir: Path, tmp_path:
     # a control source that changed is loaded again
     third = build(folder, 3, 10, previous=second, changed=frozenset({"nl-national"}))
     assert third.controls is not second.controls and third.controls is not None
+
+
+def test_recent_questions_are_answered_anew_before_a_swap(real_lists_dir: Path, tmp_path: Path) -> None:
+    """The new lists' cache starts with the old one's recent questions, each answered with the new lists."""
+    import asyncio
+
+    import httpx
+
+    from exportcheck.server.app import create_app
+
+    folder = copy_sources(real_lists_dir, tmp_path / "lists", ["us-1260h"])
+    holder = ListsHolder(folder, reload_seconds=3600)
+    first = holder.load_now()
+    assert first is not None
+    front = create_app(folder, holder=holder, mcp=False)
+    name = "Frank Kakolele Bwambale"  # listed by the UN, not in us-1260h
+
+    async def ask() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=front), base_url="http://127.0.0.1") as http:
+            return await http.get("/screen", params={"q": name}) and await http.get("/screen", params={"q": name})
+
+    before = asyncio.run(ask())
+    assert not any(m["is_match"] for m in before.json()["matches"])
+    assert first.cache.hits >= 1
+    shutil.copytree(real_lists_dir / "un-sc", folder / "un-sc")
+    second = holder.load_now()
+    assert second is not None and second is not first
+    assert len(second.cache) >= 1 and second.cache.hits == 0, "filled before any request reached it"
+    after = asyncio.run(ask())
+    assert second.cache.hits >= 2 and second.cache.misses == 0
+    assert any(m["is_match"] and m["source"] == "un-sc" for m in after.json()["matches"]), "the new lists' answer"
