@@ -16,7 +16,8 @@ References. A software or technology entry is often only a pointer: US 3D901 is 
 "development" or "production" of items specified in ECCN 3A901.b, 3B903, or 3B904", which says nothing of
 SEMs or cryogenic probers in words. The ``refs`` field of a software (D) or technology (E) entry holds the
 own text of the entries it names, in the same regime and version (ranges such as "3B001.a to .f" and
-shorthand lists such as "3B001.a.4, c, d, f.1, k to n" read in full). Codes named as exclusions ("except",
+shorthand lists such as "3B001.a.4, c, d, f.1, k to n" read in full, and a bare group such as "or 3B" read as
+every entry of group 3B at every depth, its exclusions left out, each word once). Codes named as exclusions ("except",
 "other than", "not specified by", and parenthesised "(except ...)") are left out: "software other than
 that controlled by 2D002" is not about 2D002's items.
 
@@ -94,12 +95,17 @@ def _analyzer() -> tantivy.TextAnalyzer:
 
 _FULL = r"\d[A-E]\d{3}(?:\.[a-z0-9]+)*"
 _SHORT = r"\.?[a-z](?:\.[a-z0-9]+)*"
-_LIST = rf"(?:{_FULL})(?:\.?\s*(?:,|\bor\b|\band\b|\bto\b)+\s*(?:ECCNs?\s+)?(?:{_FULL}|{_SHORT}\b))*"
-_EXCLUDED = re.compile(r"\((?:[^()]*?)\b(?:except|other than|not)\b[^()]*\)|\b(?:except|excluding|other than|not specified|"
+#: A bare category group ("or 3B", "specified in 2A, 2B or 2D"): every entry of that group. It is read only inside
+#: a list of codes or straight after "by"/"in"/"under", so "2D or 3D viscous software" names no group.
+_GROUP = r"\d[A-E](?![A-Za-z0-9])"
+_INTRO = r"(?:(?<=\bby )|(?<=\bBy )|(?<=\bin )|(?<=\bunder )|(?<=\bECCN )|(?<=\bECCNs ))"
+_LIST = (rf"(?:{_FULL}|{_INTRO}{_GROUP})(?:\.?(?:\s*(?:,|\bor\b|\band\b|\bto\b))+\s*(?:ECCNs?\s+)?"
+         rf"(?:{_FULL}|{_GROUP}|{_SHORT}\b))*")
+_EXCLUDED = re.compile(r"\((?:[^()]*?)\b(?:[Ee]xcept|other than|not)\b[^()]*\)|\b(?:except|excluding|other than|not specified|"
                        r"not controlled|not described)\b(?:\s+(?:that|those|items|equipment|commodities|elsewhere))?"
                        r"(?:\s+(?:controlled|specified|described))?(?:\s+(?:by|in|under))?(?:\s+ECCNs?)?\s+" + _LIST)
 _REF_LIST = re.compile(_LIST)
-_REF_PART = re.compile(rf"({_FULL})|(\bto\b)|(?<![A-Za-z0-9])({_SHORT})\b")
+_REF_PART = re.compile(rf"({_FULL})|({_GROUP})|(\bto\b)|(?<![A-Za-z0-9])({_SHORT})\b")
 
 
 def references(text: str) -> list[str]:
@@ -107,9 +113,15 @@ def references(text: str) -> list[str]:
     out: list[str] = []
     for found in _REF_LIST.finditer(_EXCLUDED.sub(" ", text or "")):
         top, ranged = "", False
-        for full, to, short in _REF_PART.findall(found.group(0)):
+        for full, group, to, short in _REF_PART.findall(found.group(0)):
             if to:
                 ranged = True
+                continue
+            if group:  # a whole group: no shorthand ("c", "k to n") can follow it
+                top, ranged = "", False
+                out.append(group)
+                continue
+            if not full and not top:
                 continue
             code = full.rstrip(".") if full else f"{top}.{short.strip('.').rstrip('.')}"
             top = code.split(".", 1)[0]
@@ -120,6 +132,33 @@ def references(text: str) -> list[str]:
             ranged = False
             out.append(code)
     return list(dict.fromkeys(out))
+
+
+def excluded_references(text: str) -> set[str]:
+    """Entry codes a text names as exclusions: "3B (except 3B001.a.4, c, 3B903)" → 3B001.a.4, 3B001.c, 3B903."""
+    return {code for found in _EXCLUDED.finditer(text or "") for code in references(
+        re.sub(r"^\(|\)$", "", re.sub(r"(?i)^\W*(?:except|excluding|other than|not)\b", "", found.group(0).strip("( )"))))}
+
+
+def is_group(code: str) -> bool:
+    """Whether a named code is a whole category group ("3B") rather than one entry."""
+    return re.fullmatch(_GROUP, code) is not None
+
+
+def group_rows(group: str, rows: Iterable[tuple[str, int]], excluded: set[str]) -> list[int]:
+    """The rows of every entry of ``group`` (codes with their rows, one regime and version), at every depth, leaving
+    out excluded entries and their sub-paragraphs: "3B (except 3B903)" reads all of 3B but 3B903."""
+    def kept(code: str) -> bool:
+        parts = code.split(".")
+        return not any(".".join(parts[:n]) in excluded for n in range(1, len(parts) + 1))
+    return [row for code, row in rows if code[:2] == group and code[2:5].isdigit() and kept(code)]
+
+
+def group_words(texts: Iterable[str]) -> str:
+    """A whole group's words, each once: a group holds dozens of entries, and its text in full would make a software
+    entry's ``refs`` hundreds of times longer than any other (BM25 scores a word in a long field low, and the field's
+    average length, which every other entry's ``refs`` score is measured against, would grow with it)."""
+    return " ".join(dict.fromkeys(word for text in texts for word in text.split()))
 
 
 _RESIDUAL = re.compile(r"\bnot (?:controlled|specified) (?:by|in)\b|\bn\.e\.s\b", re.IGNORECASE)
@@ -244,6 +283,9 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     raw_texts = [str(t) for t in frame.text]
     own = [normalise(t) for t in raw_texts]
     where = {key: row for row, key in enumerate(zip(frame.regime, frame.version, frame.code, strict=True))}
+    by_version: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for (regime_, version_, code_), row_ in where.items():
+        by_version.setdefault((regime_, version_), []).append((str(code_), row_))
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
@@ -265,8 +307,16 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         residual.append(is_residual(raw_texts[top], reasons[top]))
         contexts.append(" ".join(context))
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
-        named = [where.get((regime, version, code)) for code in references(str(text))] if group in ("D", "E") else []
-        ref_texts.append(" ".join(own[r] for r in named if r is not None))
+        named: list[int | None] = []
+        whole: list[int] = []
+        if group in ("D", "E"):
+            for code in references(str(text)):
+                if is_group(code):
+                    whole += [r for r in group_rows(code, by_version.get((regime, version), []),
+                                                    excluded_references(str(text))) if r != row]
+                else:
+                    named.append(where.get((regime, version, code)))
+        ref_texts.append(" ".join([own[r] for r in named if r is not None] + [group_words(own[r] for r in whole)]))
         writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
                                              refs=ref_texts[row], regime=str(regime),
                                              lends="us" if row in lent else "", row=row))

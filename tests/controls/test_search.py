@@ -9,7 +9,15 @@ import pytest
 from exportcheck.bench.controls_search import load_cases, recall, run_cases
 from exportcheck.controls import ControlData, extract_parameters, search
 from exportcheck.controls.search import query_parameters, query_weights, search_terms, stated_units
-from exportcheck.controls.search_index import borrowing, by_unit, references, same_item
+from exportcheck.controls.search_index import (
+    borrowing,
+    build_index,
+    by_unit,
+    excluded_references,
+    group_rows,
+    references,
+    same_item,
+)
 
 #: Held-out recall@5 over both regimes was 0.930 (132 of 142 pairs; EU 0.962, US 0.910) when this floor was set,
 #: after borrowed search text, named-entry text for software/technology and the residual-entry cap; tuning 0.987.
@@ -111,7 +119,8 @@ def test_borrowing_only_for_heading_only_entries_naming_the_same_item(control_da
 def test_references_read_ranges_and_shorthand_and_leave_exclusions_out() -> None:
     us_3d001 = ("“Software” “specially designed” for the “development” or “production” of commodities controlled by "
                 "3A001.b to 3A002.h, 3A090, or 3B (except 3B001.a.4, c, d, f.1, k to n, 3B903, or 3B994).")
-    assert references(us_3d001) == ["3A001.b", "3A002.h", "3A090"]
+    assert references(us_3d001) == ["3A001.b", "3A002.h", "3A090", "3B"]
+    assert {"3B001.a.4", "3B001.k", "3B001.l", "3B903", "3B994"} <= excluded_references(us_3d001)
     assert references("“Software” for the “development” or “production” of commodities specified in 3B001.a.4, c, "
                       "f.1, k to m, or 3B002.c and “software” as follows") == [
         "3B001.a.4", "3B001.c", "3B001.f.1", "3B001.k", "3B001.l", "3B001.m", "3B002.c"]
@@ -180,3 +189,28 @@ def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untype
     assert value >= HOLDOUT_RECALL_AT_5_FLOOR
     tuning, _ = recall(outcomes, 5, "tuning")
     assert tuning >= 0.98
+
+
+def test_bare_group_references_read_every_entry_of_the_group_but_its_exclusions() -> None:
+    """Real entry phrases: US 3D001 "... or 3B (except ...)", US 8E001 "8A (Except 8A992), 8B or 8C", EU 2E001."""
+    assert references('equipment or "software" specified in 2A, 2B or 2D.') == ["2A", "2B", "2D"]
+    us_8e001 = "Equipment or Materials, Controlled by 8A (Except 8A992), 8B or 8C."
+    assert references(us_8e001) == ["8A", "8B", "8C"] and excluded_references(us_8e001) == {"8A992"}
+    assert references("specified by 7A. (except 7A994), 7B. (except 7B994), 7D001") == ["7A", "7B", "7D001"]
+    # a "3D" that is not in a list of codes names no group (EU 9D004.a)
+    assert references('2D or 3D viscous "software", validated with wind tunnel data') == []
+    rows = [("3B001", 0), ("3B001.a", 1), ("3B001.a.2", 2), ("3B001.a.4", 3), ("3B903", 4), ("3A001", 5), ("3B904", 6)]
+    assert group_rows("3B", rows, {"3B001.a.4", "3B903"}) == [0, 1, 2, 6]
+
+
+def test_software_entries_naming_a_whole_group_are_found_by_its_entries_words(control_data: ControlData) -> None:
+    """US 3D001 names "3B (except ... 3B903, 3B904 ...)": MOCVD reactors (3B001.a.2) are in it, SEMs (3B903) and
+    cryogenic probers (3B904) are not."""
+    frame = control_data.entries
+    selected = frame[(frame.regime == "us") | (frame.version == "02021R0821-20251115")].reset_index(drop=True)
+    index = build_index(selected)
+    (row,) = [r for r, (regime, code) in enumerate(zip(index.regimes, index.codes, strict=True))
+              if regime == "us" and code == "3D001"]
+    refs = index.refs[row].split()
+    assert "mocvd" in refs and "epitaxial" in refs
+    assert "cryogenic" not in refs  # only 3B904, excluded, says it
