@@ -22,18 +22,24 @@ _UNITS = {
 }
 _NUMBER = r"(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)"
 _PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?)(?![A-Za-z])")
-_LESS = re.compile(r"(less than|shorter than|smaller than|below|lower than|not exceeding|up to|≤|<|under)\s*(?:or equal to\s*)?(?:±\s*)?$", re.I)
-_MORE = re.compile(r"(more than|greater than|exceeding|longer than|above|higher than|≥|>|over|at least)\s*(?:or equal to\s*)?(?:±\s*)?$", re.I)
+#: "less (better) than or equal to 4.0 nm": the lists put a comparison's sense in brackets inside it (102 times).
+_SENSE = r"(?:\s*\((?:better|worse)\))?"
+_LESS = re.compile(rf"((?:less|shorter|smaller|lower){_SENSE} than|below|not exceeding|up to|≤|<|under)\s*"
+                   r"(?:or equal to\s*)?(?:±\s*)?$", re.I)
+_MORE = re.compile(rf"((?:more|greater|longer|higher){_SENSE} than|exceeding|above|≥|>|over|at least)\s*"
+                   r"(?:or equal to\s*)?(?:±\s*)?$", re.I)
 _AFTER_LESS = re.compile(r"^\s*(?:\w+\s){0,2}?(or less|or smaller|or lower|or shorter)", re.I)
 _AFTER_MORE = re.compile(r"^\s*(?:\w+\s){0,2}?(or more|or greater|or higher|or longer)", re.I)
 
 
-#: What a number measures, from the words next to it: a wavelength is not an overlay error even
-#: though both are in nm, so numbers are compared only where these agree (or one side names none).
-QUANTITIES = {
-    "wavelength": ("wavelength", "euv", "duv", "ultraviolet", "light source", "exposure"),
-    "overlay": ("overlay",),
-    "resolution": ("resolvable", "mrf", "feature", "resolution", "half-pitch", "pitch", "node", "beam size", "spot size"),
+#: What a number measures, from the words of the phrase it belongs to: a wavelength is not an overlay error even
+#: though both are in nm, so numbers are compared only where these agree (or one side names none). These words
+#: name the measured quantity itself ("overlay ... above 1.5 nm", "248 nm excimer laser", "110 nm node").
+QUANTITIES: dict[str, tuple[str, ...]] = {
+    "wavelength": ("wavelength", "light source", "laser", "excimer"),
+    "overlay": ("overlay", "accuracy", "alignment", "placement"),
+    "resolution": ("resolvable", "mrf", "feature", "resolution", "half-pitch", "half pitch", "pitch", "node",
+                   "line width", "linewidth", "critical dimension", "beam size", "spot size"),
     "temperature": ("temperature", "cooled", "cooling", "cryogenic", "°c", "kelvin", "refrigerat"),
     "frequency": ("frequency", "ghz", "mhz", "bandwidth", "clock"),
     "thickness": ("thick", "layer", "film", "uniform"),
@@ -43,23 +49,62 @@ QUANTITIES = {
     "pressure": ("pressure",),
     "size": ("diameter", "wafer", "distance", "length", "across"),
 }
+#: Words that only say what kind of item the phrase is about ("deep-ultraviolet immersion lithography equipment"):
+#: they suggest a quantity where the phrase names none, and never win over a word of ``QUANTITIES``. "Decrease
+#: the maximum 'dedicated chuck overlay' of deep-ultraviolet ... equipment above 1.5 nm" is an overlay.
+HINTS: dict[str, tuple[str, ...]] = {"wavelength": ("euv", "duv", "ultraviolet", "exposure", "light", "source")}
+#: The quantities a base unit can measure: a length in nm is never a temperature, whatever word is nearest.
+UNIT_QUANTITIES: dict[str, tuple[str, ...]] = {"m": ("wavelength", "overlay", "resolution", "thickness", "size")}
+#: Where the phrase a number belongs to ends: a clause break (";", ":", a sentence end, a bracket) or, looking back,
+#: a comma ("110 nm node, 248 nm excimer laser" is two phrases). A decimal point is not a break, and nor is a
+#: parenthesis looking back: "'Minimum Resolvable Feature size' (MRF) of 45 nm" is one phrase.
+_BREAK_BACK = re.compile(r"[;:\[\]]|[.,](?!\d)")
+_BREAK_AHEAD = re.compile(r"[;:,()\[\]]|\.(?!\d)")
+#: The words right after a number, up to a preposition or conjunction: "300 mm wafers", "248 nm excimer laser" and
+#: "7 nm overlay" name their quantity there; "less than 20 nm on metal features" does not.
+_ATTACHED = re.compile(r"^\s*((?:(?!(?:on|of|in|and|or|for|with|at|to|by|from|but|per)\b)[\w'‘’-]+\s*){1,2})")
 
 
-def quantity_near(before: str, after: str) -> str:
-    """The quantity named closest to a number (looking back first), or ``""``."""
-    before, after = before.lower(), after.lower()
+def _last(text: str, table: dict[str, tuple[str, ...]], allowed: tuple[str, ...] | None) -> str:
+    """The quantity of ``table`` whose word ends latest in ``text`` (the one closest to a number after it)."""
     best, where = "", -1
-    for name, words in QUANTITIES.items():
+    for name, words in table.items():
+        if allowed is not None and name not in allowed:
+            continue
         for word in words:
-            pos = before.rfind(word)
-            if pos > where:
+            pos = text.rfind(word)
+            if pos >= 0 and pos + len(word) > where:
+                best, where = name, pos + len(word)
+    return best
+
+
+def _first(text: str, table: dict[str, tuple[str, ...]], allowed: tuple[str, ...] | None) -> str:
+    """The quantity of ``table`` whose word starts first in ``text`` (the one closest to a number before it)."""
+    best, where = "", len(text) + 1
+    for name, words in table.items():
+        if allowed is not None and name not in allowed:
+            continue
+        for word in words:
+            pos = text.find(word)
+            if 0 <= pos < where:
                 best, where = name, pos
-    if best:
-        return best
-    for name, words in QUANTITIES.items():
-        if any(word in after[:25] for word in words):
-            return name
-    return ""
+    return best
+
+
+def quantity_near(before: str, after: str, unit: str = "") -> str:
+    """What a number measures, only among the quantities its base unit can measure (``UNIT_QUANTITIES``): a quantity
+    word right after it ("300 mm wafers"), else the nearest one back in its phrase, else one ahead in its phrase,
+    else a hint of the phrase (``HINTS``), else ``""``."""
+    before, after = before.lower(), after.lower()
+    cuts = list(_BREAK_BACK.finditer(before))
+    phrase_before = before[cuts[-1].end():] if cuts else before
+    ahead = _BREAK_AHEAD.search(after)
+    phrase_after = after[:ahead.start()] if ahead else after
+    attached = _ATTACHED.match(phrase_after)
+    allowed = UNIT_QUANTITIES.get(unit)
+    return (_first(attached.group(1) if attached else "", QUANTITIES, allowed)
+            or _last(phrase_before, QUANTITIES, allowed) or _first(phrase_after[:25], QUANTITIES, allowed)
+            or _last(phrase_before, HINTS, allowed) or _first(phrase_after[:25], HINTS, allowed))
 
 
 class Parameter(BaseModel):
@@ -96,9 +141,9 @@ def extract_parameters(text: str) -> list[Parameter]:
         base, factor = _UNITS.get(unit_raw.lower(), ("", 1.0))
         if not base:
             continue
-        before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]
+        before, after = text[max(0, m.start() - 160):m.start()], text[m.end():m.end() + 30]
         relation = "<" if _LESS.search(before) or _AFTER_LESS.match(after) else (
             ">" if _MORE.search(before) or _AFTER_MORE.match(after) else "=")
         found.append(Parameter(text=m.group(0), value=_number(m.group(1)) * factor, unit=base, relation=relation,
-                               quantity=quantity_near(before, after)))
+                               quantity=quantity_near(before, after, base)))
     return found
