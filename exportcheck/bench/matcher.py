@@ -265,6 +265,7 @@ CHANCE_RULES: dict[str, tuple[str, object]] = {
     "listed name adds words": ("LISTED_ADDS_WORDS", 1.0),
     "leftovers are no spacing": ("SPACING_NEEDS_BOTH_SIDES", False),
     "pinyin a syllable apart": ("PINYIN_COLLISION", 1.0),
+    "two edits in a short word": ("TWO_EDITS", 1.0),
 }
 
 

@@ -51,7 +51,7 @@ from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.params import Parameter, extract_parameters
-from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index
+from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index, by_unit
 from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
@@ -62,12 +62,19 @@ FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
 REFS_BOOST = 0.5
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
+#: ... unless no entry uses the typed word ("nanoimprint", "arsine", "AlGaN"): the expansion is then the only
+#: way the description's word reaches the lists, and counts as this share of a typed word.
+UNKNOWN_EXPANSION_WEIGHT = 1.0
 #: Index terms sharing all but the last letter of a typed term of VARIANT_MIN letters or more are
 #: alternatives at VARIANT_WEIGHT (word forms the English stemmer leaves apart: lithography/lithographic).
 VARIANT_WEIGHT, VARIANT_MIN = 0.8, 6
 #: A word group (a typed word and its synonyms) scores its best alternative plus TIE times the others.
 TIE = 0.2
 PARAM_MATCH, PARAM_UNIT = 0.03, 0.005
+#: The parameter bonus is scaled by the entry's word coverage to this power: a number meeting a threshold says
+#: something only about an entry that is about the item described ("8 nm resolution" meets "less than 40 nm
+#: wide" of an ALD sub-paragraph as well as it meets a scanner's MRF).
+PARAM_COVERAGE = 0.5
 #: Words that say what kind of item is meant → product group (B equipment, C materials, D software,
 #: E technology). Software and technology words win over the rest ("software for an etcher" is D);
 #: an equipment word wins over a material word ("resist bake plate" is equipment, "EUV resist" a material).
@@ -182,14 +189,17 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     same thing, so an entry that says "EUV" and "extreme ultraviolet" does not count the idea twice.
     """
     synonyms, _ = search_terms()
+    units = stated_units(text)
     groups: dict[str, dict[str, float]] = {}
     for word in dict.fromkeys(_raw_words(text)):
-        typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None else []
+        typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
         extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"
         group = groups.setdefault(key, {})
+        # a typed word no entry uses ("nanoimprint", "arsine") means only its expansion: that counts in full
+        weight = EXPANSION_WEIGHT if any(_known(index, term) for term in typed) else UNKNOWN_EXPANSION_WEIGHT
         for term in typed:
             group[term] = 1.0
             if VARIANT_WEIGHT and len(term) >= VARIANT_MIN:  # "lithographi" ~ "lithograph": the stemmer's misses
@@ -197,15 +207,38 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
                     if len(variant) <= len(term) + 2:
                         group.setdefault(variant, VARIANT_WEIGHT)
         for term in extra:
-            group.setdefault(term, EXPANSION_WEIGHT)
+            group.setdefault(term, weight)
     return list(groups.values())
 
 
+def _known(index: SearchIndex, term: str) -> bool:
+    """Whether any entry's text, notes or ancestors use the index term."""
+    searcher = index.index.searcher()
+    return any(searcher.doc_freq(name, term) for name in FIELD_BOOSTS)
+
+
+def stated_units(text: str) -> frozenset[str]:
+    """Unit words written after a number in the query ("13.5 nm" → "nm").
+
+    They are compared as parameters, not searched as words: as a word, "nm" matches every entry with a
+    length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
+    (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
+    return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
+                     for p in extract_parameters(text))
+
+
 def query_parameters(text: str) -> list[Parameter]:
-    """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm)."""
+    """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm), each once.
+
+    An implied number that is also stated ("EUV ... 13.5 nm") is one fact: counted twice it doubled the
+    parameter bonus of every entry with a length threshold."""
     _, implied = search_terms()
     extra = " ".join(implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied)))
-    return extract_parameters(text) + (extract_parameters(extra) if extra else [])
+    found = by_unit(extract_parameters(text) + (extract_parameters(extra) if extra else []))
+    unique: dict[tuple[float, str, str], Parameter] = {}
+    for p in found:
+        unique.setdefault((round(p.value, 15), p.unit, p.relation), p)
+    return list(unique.values())
 
 
 class ControlHit(BaseModel):
@@ -349,7 +382,7 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
             score *= BORROWED_FACTOR  # and borrowed text is never compared with stated numbers
         elif qparams:
             share, details = _compare(index.parameters(row), qparams)
-            score += share * words_ceiling
+            score += share * words_ceiling * coverage ** PARAM_COVERAGE
         scored.append((score, row, source, details))
     if groups:
         goods = [row for _, row, _, _ in sorted(scored, key=lambda s: -s[0])

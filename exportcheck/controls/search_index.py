@@ -210,8 +210,21 @@ class SearchIndex:
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text, read on first use (most entries are never candidates)."""
         if row not in self.params:
-            self.params[row] = extract_parameters(self.texts[row])
+            self.params[row] = by_unit(extract_parameters(self.texts[row]))
         return self.params[row]
+
+
+#: Base units that measure one quantity only: the unit decides, whatever word is nearest. "current implanter,
+#: 1 mA beam" reads "implanter" (energy) as the nearest quantity word, and a current would then never be
+#: compared with "beam current less than 5 mA". Lengths (m) and shares (%) stay with the words around them.
+UNIT_QUANTITY = {"A": "current", "eV": "energy", "Hz": "frequency", "Pa": "pressure", "W": "power",
+                 "K": "temperature", "°C": "temperature"}
+
+
+def by_unit(params: list[Parameter]) -> list[Parameter]:
+    """Parameters with the quantity their unit fixes (see ``UNIT_QUANTITY``)."""
+    return [p.model_copy(update={"quantity": UNIT_QUANTITY[p.unit]}) if p.unit in UNIT_QUANTITY else p
+            for p in params]
 
 
 def build_index(frame: pd.DataFrame) -> SearchIndex:

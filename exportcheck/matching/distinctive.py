@@ -1,7 +1,7 @@
 """Rules for the evidence a token-level score over-counts: what two unrelated organisations share by chance.
 
 The weighted Dice score of :func:`exportcheck.matching.score.compare` counts every aligned token as
-evidence. Four kinds of alignment look like agreement yet are how *different* real organisations
+evidence. Five kinds of alignment look like agreement yet are how *different* real organisations
 collide, each found among the false positives on the benchmark's 1,349 real unlisted organisations
 (``python -m exportcheck.bench matcher``, section 3):
 
@@ -21,6 +21,12 @@ collide, each found among the false positives on the benchmark's 1,349 real unli
   (``compare``'s compact rule: "L.X.C" / "LXC") is for names written with different spacing, where words
   are left over on both sides. Where one side's words all found partners, the other side's leftover
   words ("MITSUI E&S" for "Mitsui and Co.") are extra words, not spacing.
+- **two edits in a short word** (:func:`two_edits`): "Nexperia" and "Experian" are two edits apart
+  (a letter lost at the start, one added at the end), "Electric" and "Electronics" three. One typo is
+  one edit; a word of up to :data:`TWO_EDITS_MAX_LEN` letters two edits or more (an adjacent
+  transposition, "Appel" / "Apple", counts as one) from a distinctive word is another word. Longer words
+  keep two edits ("Trafalgura" / "Trafigura"). The score is multiplied by :data:`TWO_EDITS` for each edit
+  past the first.
 - **one syllable of a transliterated Chinese name** (:func:`pinyin_collision`): 攻卫 is "gongwei" in
   pinyin, one letter from "Tongwei"; 清华 is "qinghua", two letters from "Qinghai". In Latin a letter
   apart may be a typo, but when the other word is itself pinyin, the two are two different Chinese
@@ -38,6 +44,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from exportcheck.matching.chinese import has_han
 from exportcheck.matching.normalise import token_class
 from exportcheck.matching.places import place_words
@@ -54,6 +62,8 @@ ACRONYM_ALONE_MAX = 4
 LISTED_ADDS_WORDS = 0.9
 EXTRA_WORD_MIN_LEN = 3
 PINYIN_COLLISION = 0.85
+TWO_EDITS = 0.9
+TWO_EDITS_MAX_LEN = 8
 # False turns the spacing rule off (the benchmark measures each rule by switching it off).
 SPACING_NEEDS_BOTH_SIDES = True
 
@@ -96,6 +106,20 @@ def spacing_explains(unmatched_query: Sequence[str], unmatched_candidate: Sequen
     return not SPACING_NEEDS_BOTH_SIDES or (bool(unmatched_query) and bool(unmatched_candidate))
 
 
+def two_edits(pairs: Sequence[Pair], notes: list[Note]) -> float:
+    """:data:`TWO_EDITS` for each edit past the first in a fuzzy pair on a short distinctive word, else 1.0."""
+    for pair in pairs:
+        if (pair.how == "fuzzy" and min(len(pair.query), len(pair.candidate)) <= TWO_EDITS_MAX_LEN
+                and (_strong(pair.query) or _strong(pair.candidate))):
+            edits = OSA.distance(pair.query, pair.candidate)
+            if edits >= 2:
+                factor = TWO_EDITS ** (edits - 1)
+                notes.append((f"{pair.query} and {pair.candidate} are {edits} edits apart: another word, not a typo",
+                              factor))
+                return factor
+    return 1.0
+
+
 def pinyin_collision(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], notes: list[Note]) -> float:
     """:data:`PINYIN_COLLISION` when a fuzzy pair joins a Han-script name's word to another pinyin word."""
     fuzzy = [p for p in pairs if p.how == "fuzzy"]
@@ -111,10 +135,12 @@ def pinyin_collision(query: NameForm, candidate: NameForm, pairs: Sequence[Pair]
 
 def chance_agreement(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], unmatched_query: Sequence[str],
                      unmatched_candidate: Sequence[str], notes: list[Note], *, person: bool = False) -> float:
-    """The product of the rules above that apply (organisations: all four; people: the pinyin rule only)."""
+    """The product of the rules above that apply (organisations: all five; people: the pinyin rule only, because
+    transliterated personal names differ by several letters and have a phonetic rule of their own)."""
     factor = pinyin_collision(query, candidate, pairs, notes)
     if not person:
-        factor *= acronym_alone(pairs, notes) * listed_adds_words(unmatched_query, unmatched_candidate, notes)
+        factor *= (acronym_alone(pairs, notes) * listed_adds_words(unmatched_query, unmatched_candidate, notes)
+                   * two_edits(pairs, notes))
     return factor
 
 
@@ -153,5 +179,5 @@ def is_pinyin(word: str) -> bool:
     return n > 0 and ends[n]
 
 
-__all__ = ["ACRONYM_ALONE", "LISTED_ADDS_WORDS", "PINYIN_COLLISION", "acronym_alone", "chance_agreement", "is_pinyin",
-           "listed_adds_words", "pinyin_collision", "pinyin_syllables", "spacing_explains"]
+__all__ = ["ACRONYM_ALONE", "LISTED_ADDS_WORDS", "PINYIN_COLLISION", "TWO_EDITS", "acronym_alone", "chance_agreement",
+           "is_pinyin", "listed_adds_words", "pinyin_collision", "pinyin_syllables", "spacing_explains", "two_edits"]

@@ -22,6 +22,7 @@ its entity table file's size and modification time (a republished table is a new
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -151,9 +152,9 @@ def compute(part: pd.DataFrame) -> Segment:
             groups.extend((i, group, int(strong == [group])) for group in sorted(found))
     keys = sorted({t for toks in token_lists for t in toks} | {c for c in compact_texts if c is not None})
     key_ids = {k: n for n, k in enumerate(keys)}
-    classes = [token_class(k) for k in keys]
+    classes = [_token_class(k) for k in keys]
     vocab = [n for n, (k, c) in enumerate(zip(keys, classes, strict=True)) if c == "name" and len(k) >= 4]
-    gram_pairs = [(g, n) for n in vocab for g in set(_grams(keys[n]))]
+    gram_pairs = [(g, n) for n in vocab for g in _gram_set(keys[n])]
     gram_keys = sorted({g for g, _ in gram_pairs})
     gram_ids = {g: n for n, g in enumerate(gram_keys)}
     acronym_keys = sorted({a for a in acronym_texts if a is not None})
@@ -182,6 +183,16 @@ def compute(part: pd.DataFrame) -> Segment:
         group_parent=ints([p for _, _, p in groups], np.int8))
 
 
+# A refresh computes the segments of every snapshot it publishes, and the snapshots of one list share most
+# of their words: a word's class and 3-grams are worked out once per process.
+_token_class = functools.lru_cache(maxsize=1 << 18)(token_class)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _gram_set(token: str) -> frozenset[str]:
+    return frozenset(_grams(token))
+
+
 def _strings(values: list[str]) -> pa.Array:
     return pa.array(values, type=pa.string())
 
@@ -196,7 +207,7 @@ def _light(part: pd.DataFrame) -> pa.Table:
 
 def of_frame(frame: pd.DataFrame) -> list[Segment]:
     """``frame``'s rows cut into segments, one per run of rows of the same snapshot (computed, not stored)."""
-    snapshots = frame["snapshot"].tolist() if "snapshot" in frame else [""] * len(frame)
+    snapshots = frame["snapshot"].fillna("").astype(str).tolist() if "snapshot" in frame else [""] * len(frame)
     out: list[Segment] = []
     start = 0
     while start < len(frame) or not out:

@@ -8,8 +8,8 @@ import pytest
 
 from exportcheck.bench.controls_search import load_cases, recall, run_cases
 from exportcheck.controls import ControlData, extract_parameters, search
-from exportcheck.controls.search import search_terms
-from exportcheck.controls.search_index import borrowing, references, same_item
+from exportcheck.controls.search import query_parameters, query_weights, search_terms, stated_units
+from exportcheck.controls.search_index import borrowing, by_unit, references, same_item
 
 #: Held-out recall@5 over both regimes was 0.930 (132 of 142 pairs; EU 0.962, US 0.910) when this floor was set,
 #: after borrowed search text, named-entry text for software/technology and the residual-entry cap; tuning 0.987.
@@ -135,6 +135,36 @@ def test_synonyms_apply_to_plurals_and_product_generations(control_data: Control
     assert "memori" in hit.matched_terms
     # "AI" is searched as "artificial intelligence" only: the lists' own "AI" is avian influenza (1C351)
     assert all(not h.code.startswith("1C351") for h in search("AI chips", regime="us", limit=5, data=control_data))
+
+
+def test_units_are_compared_as_numbers_not_searched_as_words(control_data: ControlData) -> None:
+    """"8 nm resolution" is a number to compare; as the word "nm" it matched every entry with a length in nm."""
+    assert stated_units("high-NA EUV scanner, 8 nm resolution, 13.5 nm source, 30 keV 12 mA") >= {"nm", "kev", "ma"}
+    # EUV implies 13.5 nm; stated as well, it is one fact, not two bonuses
+    assert [p.text for p in query_parameters("EUV scanner, 13.5 nm source")] == ["13.5 nm"]
+    hits = search("high-NA EUV scanner, 0.55 NA anamorphic projection optics, 8 nm resolution, 13.5 nm source",
+                  regime="us", limit=5, data=control_data)
+    assert all("nm" not in h.matched_terms for h in hits)
+    assert any(h.code.startswith("3B001.f.1") for h in hits)
+
+
+def test_the_unit_fixes_the_quantity_compared() -> None:
+    """"current implanter, 1 mA beam": "implanter" is the nearest quantity word (energy), but mA is a current."""
+    (current, energy) = by_unit(extract_parameters("current implanter, 1 mA beam, 300 keV"))
+    assert (current.quantity, energy.quantity) == ("current", "energy")
+    (threshold,) = by_unit(extract_parameters("Beam current greater than 1uA and less than 5mA"))
+    assert threshold.satisfied_by(current) is True
+
+
+def test_a_word_no_entry_uses_counts_through_its_expansion(control_data: ControlData) -> None:
+    search("warm up", data=control_data)
+    index = next(v for k, v in control_data.cache.items() if k.startswith("search-index:") and v is not None)
+    (group,) = query_weights(index, "nanoimprint")  # no entry says "nanoimprint": "imprint lithography" in full
+    assert group["imprint"] == 1.0
+    (known,) = query_weights(index, "implant")  # "implant" is: its expansion stays below the typed word
+    assert known["implant"] == 1.0 and all(w < 1.0 for t, w in known.items() if t != "implant")
+    hits = search("arsine gas, 99.9995% purity", regime="eu", limit=5, data=control_data)
+    assert any(h.code.startswith("3C004") for h in hits)
 
 
 @pytest.fixture(scope="module")
