@@ -190,6 +190,7 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     """
     synonyms, _ = search_terms()
     units = stated_units(text)
+    searcher = index.index.searcher()
     groups: dict[str, dict[str, float]] = {}
     for word in dict.fromkeys(_raw_words(text)):
         typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
@@ -199,11 +200,11 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
         key = typed[0] if typed else f"~{word}"
         group = groups.setdefault(key, {})
         # a typed word no entry uses ("nanoimprint", "arsine") means only its expansion: that counts in full
-        weight = EXPANSION_WEIGHT if any(_known(index, term) for term in typed) else UNKNOWN_EXPANSION_WEIGHT
+        weight = EXPANSION_WEIGHT if any(_known(searcher, term) for term in typed) else UNKNOWN_EXPANSION_WEIGHT
         for term in typed:
             group[term] = 1.0
             if VARIANT_WEIGHT and len(term) >= VARIANT_MIN:  # "lithographi" ~ "lithograph": the stemmer's misses
-                for variant, _count in index.index.searcher().terms_with_prefix("own", term[:-1]):
+                for variant, _count in searcher.terms_with_prefix("own", term[:-1]):
                     if len(variant) <= len(term) + 2:
                         group.setdefault(variant, VARIANT_WEIGHT)
         for term in extra:
@@ -211,9 +212,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     return list(groups.values())
 
 
-def _known(index: SearchIndex, term: str) -> bool:
+def _known(searcher: tantivy.Searcher, term: str) -> bool:
     """Whether any entry's text, notes or ancestors use the index term."""
-    searcher = index.index.searcher()
     return any(searcher.doc_freq(name, term) for name in FIELD_BOOSTS)
 
 
