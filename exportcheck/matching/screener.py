@@ -313,7 +313,9 @@ class Screener:
             matched_name=item.form.original,
             related=self.related(row, sources, as_of),
             explanation=text,
-            **fields,
+            # new models each time: a caller may change a result's citations without changing the cache
+            citations=[Citation(citation=c, date=d) for c, d in fields["citations"]],
+            **{k: v for k, v in fields.items() if k != "citations"},
         )
 
     def _row_fields(self, row: int) -> tuple[dict[str, Any], str]:
@@ -333,7 +335,8 @@ class Screener:
             "dates_borrowed_from": self._ids[twin] if twin >= 0 else "", "countries": self._countries(row),
             "programs": _strings(cell("programs", row)),
             "licence_requirement": str(cell("licence_requirement", row) or ""),
-            "citations": _citations(cell("citations", row)), "source_url": str(cell("source_url", row) or ""),
+            "citations": [(c.citation, c.date) for c in _citations(cell("citations", row))],
+            "source_url": str(cell("source_url", row) or ""),
             "snapshot": str(cell("snapshot", row) or ""), "snapshot_date": str(cell("snapshot_date", row) or ""),
         }
         borrowed = (f"; this file gives no listing date, the same entry on {self._source[twin]} "
