@@ -149,6 +149,8 @@ def group_rows(group: str, rows: Iterable[tuple[str, int]], excluded: set[str]) 
     """The rows of every entry of ``group`` (codes with their rows, one regime and version), at every depth, leaving
     out excluded entries and their sub-paragraphs: "3B (except 3B903)" reads all of 3B but 3B903."""
     def kept(code: str) -> bool:
+        if not excluded:
+            return True
         parts = code.split(".")
         return not any(".".join(parts[:n]) in excluded for n in range(1, len(parts) + 1))
     return [row for code, row in rows if code[:2] == group and code[2:5].isdigit() and kept(code)]
@@ -283,9 +285,9 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     raw_texts = [str(t) for t in frame.text]
     own = [normalise(t) for t in raw_texts]
     where = {key: row for row, key in enumerate(zip(frame.regime, frame.version, frame.code, strict=True))}
-    by_version: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    by_group: dict[tuple[str, str, str], list[tuple[str, int]]] = {}  # (regime, version, "3B") → its codes and rows
     for (regime_, version_, code_), row_ in where.items():
-        by_version.setdefault((regime_, version_), []).append((str(code_), row_))
+        by_group.setdefault((regime_, version_, str(code_)[:2]), []).append((str(code_), row_))
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
@@ -310,13 +312,16 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         named: list[int | None] = []
         whole: list[int] = []
         if group in ("D", "E"):
-            for code in references(str(text)):
+            codes = references(str(text))
+            excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
+            for code in codes:
                 if is_group(code):
-                    whole += [r for r in group_rows(code, by_version.get((regime, version), []),
-                                                    excluded_references(str(text))) if r != row]
+                    whole += [r for r in group_rows(code, by_group.get((regime, version, code), []), excluded)
+                              if r != row]
                 else:
                     named.append(where.get((regime, version, code)))
-        ref_texts.append(" ".join([own[r] for r in named if r is not None] + [group_words(own[r] for r in whole)]))
+        ref_texts.append(" ".join([own[r] for r in named if r is not None] + ([group_words(own[r] for r in whole)]
+                                                                               if whole else [])))
         writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
                                              refs=ref_texts[row], regime=str(regime),
                                              lends="us" if row in lent else "", row=row))
