@@ -55,7 +55,7 @@ def read_table(path: Path) -> pd.DataFrame:
         if suffix in (".csv", ".txt"):
             return pd.read_csv(path, dtype=str, keep_default_na=False)
         if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str, keep_default_na=False)
+            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         if suffix == ".parquet":
             return pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
