@@ -166,3 +166,41 @@ def test_screen_ranks_ties_by_the_party_own_name_only_where_shown(screener: Scre
         for limit in (1, 3, 10):
             got = [m.entity_id for m in screener.screen(text, limit=limit)]
             assert got == [ids[row] for row, _ in full[:limit]], (text, limit)
+
+
+def _whole_string_ascii(text: str) -> str:
+    """to_ascii as first written: rigour on the whole string (slow: far more than linear in its length)."""
+    from anyascii import anyascii
+    from rigour.text.translit import ascii_text
+
+    from exportcheck.matching.scripts import hangul_to_latin, has_hangul
+
+    if text.isascii():
+        return text
+    if has_hangul(text):
+        text = hangul_to_latin(text)
+    out = ascii_text(text)
+    return anyascii(text) if "?" in out else out
+
+
+def test_spelling_word_by_word_gives_what_the_whole_string_gives(screener: Screener) -> None:
+    """to_ascii spells word by word (:func:`.scripts._by_word`); on listed names in every script, and on
+    strings mixing scripts rigour admits with ones it does not, it gives what the whole string gives."""
+    import unicodedata
+
+    from exportcheck.matching import scripts
+
+    originals = screener.index.names.originals
+    texts = originals.tolist() if hasattr(originals, "tolist") else list(originals)
+    foreign = sorted({unicodedata.normalize("NFKC", t).casefold() for t in texts if not t.isascii()})
+    assert len(foreign) > 1000
+    # every 4th name (the whole-string way costs ~1 ms a name), and mixtures: admitted + not admitted scripts,
+    # a lone symbol, Hangul beside Latin
+    sample = foreign[::4] + ["北京 müller", "مح müller", "шевченко müller", "ооо «рв» – ltd", "김정은 école",
+                             "ทีเอบี société", "ፍትዊ ivanov", "zürich ag"]
+    by_word = 0
+    for text in sample:
+        scripts.to_ascii.cache_clear()
+        assert scripts.to_ascii(text) == _whole_string_ascii(text), text
+        by_word += scripts._by_word(text) is not None
+    assert by_word > len(sample) // 2  # most names do take the word-by-word way
