@@ -196,7 +196,7 @@ def test_spelling_word_by_word_gives_what_the_whole_string_gives(screener: Scree
     assert len(foreign) > 1000
     # every 4th name (the whole-string way costs ~1 ms a name), and mixtures: admitted + not admitted scripts,
     # a lone symbol, Hangul beside Latin
-    sample = foreign[::4] + ["北京 müller", "مح müller", "шевченко müller", "ооо «рв» – ltd", "김정은 école",
+    sample = [*foreign[::4], "北京 müller", "مح müller", "шевченко müller", "ооо «рв» – ltd", "김정은 école",
                              "ทีเอบี société", "ፍትዊ ivanov", "zürich ag"]
     by_word = 0
     for text in sample:
