@@ -98,7 +98,7 @@ def align_exact(al: Alignment) -> None:
     for j, tok in enumerate(c):
         c_pos.setdefault(tok, j)
     q_free, c_free = al.q_free, al.c_free
-    pairs, flipped = al.pairs, al.flipped
+    pairs = al.pairs
     for i, tok in enumerate(al.q):
         found = c_pos.get(tok)
         if found is not None and c_free[found] and q_free[i]:
