@@ -21,6 +21,13 @@ every entry of group 3B at every depth, its exclusions left out, each word once)
 "other than", "not specified by", and parenthesised "(except ...)") are left out: "software other than
 that controlled by 2D002" is not about 2D002's items.
 
+The same references are also followed at query time (:attr:`SearchIndex.referrers`): a named entry and its
+sub-paragraphs (a group: its entries at every depth) map back to the software/technology entry naming them, so
+"software for MOCVD reactors" can rank US 3D001 ("... 3B (except ...)") by how well 3B001.a.2 itself matches,
+rather than by one word among the hundreds its ``refs`` field holds. Goods defined by what they contain
+("computers ... containing integrated circuits ... specified by 3A501.a.16", EU 4A507; US 4A090) refer the
+same way to the entries they name.
+
 Borrowed search text. The US CCL copy held gives 467 of its 633 ECCNs as a heading only (full paragraph
 text exists for categories 1, 3, 4 and 5 alone), so "mass flow controller" cannot find US 2B350, whose
 heading says "Chemical manufacturing facilities and equipment". The EU Annex I and the CCL both implement
@@ -40,7 +47,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -231,6 +238,9 @@ class SearchIndex:
     residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
+    #: row of a named entry (or one of its sub-paragraphs) → rows of the software/technology entries, and of the goods
+    #: entries defined by what they contain, that name it (see the module docstring)
+    referrers: dict[int, list[int]] = field(default_factory=dict)
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -268,6 +278,31 @@ def by_unit(params: list[Parameter]) -> list[Parameter]:
             for p in params]
 
 
+#: Goods defined by the items they contain: "Computers ... containing integrated circuits, any of which meets or exceeds
+#: the limits in 3A090.a" (US 4A090), "... containing one or more integrated circuits, specified by 3A501.a.16" (EU 4A507).
+_CONTAINING = re.compile(r"\bcontaining\b[^.;]*?\b(?:specified|controlled|limits?)\b[^.;]*?\d[A-E]\d{3}")
+
+
+def _referred_rows(text: str, rows_of: Callable[[tuple[str, str, str]], list[tuple[str, int]] | None],
+                   where: tuple[str, str], row: int) -> list[int]:
+    """Rows of the entries a text names and of their sub-paragraphs, exclusions left out: "3B001.a to .f" is every
+    paragraph under 3B001.a to 3B001.f; a group ("or 3B") every entry of the group at every depth."""
+    codes = references(text)
+    if not codes:
+        return []
+    excluded = excluded_references(text)
+    out: list[int] = []
+    for code in codes:
+        group = code[:2]
+        members = rows_of((*where, group)) or []
+        if is_group(code):
+            out += group_rows(code, members, excluded)
+        else:
+            out += [r for c, r in members if (c == code or c.startswith(code + ".")) and not any(
+                c == x or c.startswith(x + ".") for x in excluded)]
+    return [r for r in dict.fromkeys(out) if r != row]
+
+
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """The in-memory tantivy index of every entry in ``frame`` (one version per regime): the one build step."""
     frame = frame.reset_index(drop=True)
@@ -277,6 +312,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="freq")
     builder.add_text_field("regime", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("lends", tokenizer_name="raw", index_option="basic")  # "us" on EU text a US entry borrows
+    builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")  # "goods", or "soft" (software/technology)
     builder.add_integer_field("row", stored=True, indexed=False)
     schema = builder.build()
     index = tantivy.Index(schema)  # no path: in RAM
@@ -295,6 +331,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     residual: list[bool] = []
     reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
+    referrers: dict[int, list[int]] = {}
     for row, (regime, version, text, notes, parent, group) in enumerate(zip(
             frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
@@ -320,11 +357,15 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                               if r != row]
                 else:
                     named.append(where.get((regime, version, code)))
+        if group in ("D", "E") or _CONTAINING.search(str(text)):
+            for referred in _referred_rows(str(text), by_group.get, (regime, version), row):
+                referrers.setdefault(referred, []).append(row)
         ref_texts.append(" ".join([own[r] for r in named if r is not None] + ([group_words(own[r] for r in whole)]
                                                                                if whole else [])))
         writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
                                              refs=ref_texts[row], regime=str(regime),
-                                             lends="us" if row in lent else "", row=row))
+                                             lends="us" if row in lent else "",
+                                             kind="soft" if group in ("D", "E") else "goods", row=row))
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
@@ -333,4 +374,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
-                       residual=residual)
+                       residual=residual, referrers=referrers)
