@@ -133,6 +133,25 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @cache
+def _isotopes() -> dict[str, str]:
+    """Element symbol → name, for isotope notation (``isotopes`` in ``search_terms.yaml``)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=loader)  # a safe loader either way
+    return {str(k): str(v) for k, v in (data.get("isotopes") or {}).items()}
+
+
+_ISOTOPE = re.compile(r"(\d{1,3})([a-z]{1,2})")
+
+
+def isotope_words(word: str) -> str:
+    """"28si" → "silicon isotopes": a mass number before an element's symbol is how datasheets write an isotope
+    ("28Si", "70Ge", "3He"); the lists write "silicon-28". Empty for any other word."""
+    found = _ISOTOPE.fullmatch(word)
+    name = _isotopes().get(found.group(2)) if found else None
+    return f"{name} isotopes" if name else ""
+
+
+@cache
 def replaced_words() -> frozenset[str]:
     """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
     meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
@@ -198,6 +217,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     for word in dict.fromkeys(_raw_words(text)):
         typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
         extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
+        if not extra and (isotope := isotope_words(word)) and not any(_known(searcher, term) for term in typed):
+            extra = index.terms(isotope)
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"
