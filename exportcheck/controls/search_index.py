@@ -45,9 +45,10 @@ two texts name the same kind of item (:func:`same_item`): the lists do not alway
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -238,9 +239,11 @@ class SearchIndex:
     residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
-    #: row of a named entry (or one of its sub-paragraphs) → rows of the software/technology entries, and of the goods
-    #: entries defined by what they contain, that name it (see the module docstring)
-    referrers: dict[int, list[int]] = field(default_factory=dict)
+    #: per referring row (software/technology, goods defined by what they contain): the codes it names, its text (for
+    #: the codes it excludes), the (code, row) pairs of each group sorted by code, and its (regime, version)
+    ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]],
+                               tuple[str, str]]] = field(default_factory=dict)
+    _referrers: dict[int, list[int]] | None = None
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -257,6 +260,26 @@ class SearchIndex:
             refs = self.refs[row] if self.refs else ""
             self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
+
+    @property
+    def referrers(self) -> dict[int, list[int]]:
+        """Row of a named entry (or of one of its sub-paragraphs) → rows of the software/technology entries, and of the
+        goods defined by what they contain, that name it (see the module docstring). Built on first use: only a
+        description asking for software or technology, or one reaching such goods, needs it."""
+        if self._referrers is None:
+            referrers: dict[int, list[int]] = {}
+            for row, (codes, text, by_group, (regime, version)) in self.ref_specs.items():
+                excluded = excluded_references(text)
+                referred: list[int] = []
+                for code in codes:
+                    listed = by_group.get((regime, version, code[:2]), [])
+                    referred += group_rows(code, listed, excluded) if is_group(code) else _subtree_rows(
+                        code, listed, excluded)
+                for referred_row in dict.fromkeys(referred):
+                    if referred_row != row:
+                        referrers.setdefault(referred_row, []).append(row)
+            self._referrers = referrers
+        return self._referrers
 
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text, read on first use (most entries are never candidates)."""
@@ -283,24 +306,18 @@ def by_unit(params: list[Parameter]) -> list[Parameter]:
 _CONTAINING = re.compile(r"\bcontaining\b[^.;]*?\b(?:specified|controlled|limits?)\b[^.;]*?\d[A-E]\d{3}")
 
 
-def _referred_rows(text: str, rows_of: Callable[[tuple[str, str, str]], list[tuple[str, int]] | None],
-                   where: tuple[str, str], row: int) -> list[int]:
-    """Rows of the entries a text names and of their sub-paragraphs, exclusions left out: "3B001.a to .f" is every
-    paragraph under 3B001.a to 3B001.f; a group ("or 3B") every entry of the group at every depth."""
-    codes = references(text)
-    if not codes:
-        return []
-    excluded = excluded_references(text)
-    out: list[int] = []
-    for code in codes:
-        group = code[:2]
-        members = rows_of((*where, group)) or []
-        if is_group(code):
-            out += group_rows(code, members, excluded)
-        else:
-            out += [r for c, r in members if (c == code or c.startswith(code + ".")) and not any(
-                c == x or c.startswith(x + ".") for x in excluded)]
-    return [r for r in dict.fromkeys(out) if r != row]
+def _subtree_rows(code: str, listed: list[tuple[str, int]], excluded: set[str]) -> list[int]:
+    """Rows of entry ``code`` and of its sub-paragraphs, exclusions left out; ``listed`` is its group's (code, row)
+    pairs sorted by code, where an entry's sub-paragraphs follow it."""
+    out = []
+    at = bisect.bisect_left(listed, (code, -1))
+    while at < len(listed) and listed[at][0].startswith(code):
+        found, row = listed[at]
+        at += 1
+        if (found == code or found.startswith(code + ".")) and not (excluded and any(
+                found == x or found.startswith(x + ".") for x in excluded)):
+            out.append(row)
+    return out
 
 
 def build_index(frame: pd.DataFrame) -> SearchIndex:
@@ -324,6 +341,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     by_group: dict[tuple[str, str, str], list[tuple[str, int]]] = {}  # (regime, version, "3B") → its codes and rows
     for (regime_, version_, code_), row_ in where.items():
         by_group.setdefault((regime_, version_, str(code_)[:2]), []).append((str(code_), row_))
+    for listed in by_group.values():
+        listed.sort()  # by code: an entry's sub-paragraphs follow it (see _referred_rows)
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
@@ -331,7 +350,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     residual: list[bool] = []
     reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
-    referrers: dict[int, list[int]] = {}
+    ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]], tuple[str, str]]] = {}
     for row, (regime, version, text, notes, parent, group) in enumerate(zip(
             frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
@@ -348,18 +367,18 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
         named: list[int | None] = []
         whole: list[int] = []
-        if group in ("D", "E"):
-            codes = references(str(text))
-            excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
+        refers = group in ("D", "E") or ("containing" in str(text) and bool(_CONTAINING.search(str(text))))
+        codes = references(str(text)) if refers else []
+        excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
+        if codes:
+            ref_specs[row] = (codes, str(text), by_group, (str(regime), str(version)))
+        if group in ("D", "E"):  # goods refer at query time only (``referrers``); their own text says what they are
             for code in codes:
                 if is_group(code):
                     whole += [r for r in group_rows(code, by_group.get((regime, version, code), []), excluded)
                               if r != row]
                 else:
                     named.append(where.get((regime, version, code)))
-        if group in ("D", "E") or _CONTAINING.search(str(text)):
-            for referred in _referred_rows(str(text), by_group.get, (regime, version), row):
-                referrers.setdefault(referred, []).append(row)
         ref_texts.append(" ".join([own[r] for r in named if r is not None] + ([group_words(own[r] for r in whole)]
                                                                                if whole else [])))
         writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
@@ -374,4 +393,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
-                       residual=residual, referrers=referrers)
+                       residual=residual, ref_specs=ref_specs)
