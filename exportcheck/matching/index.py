@@ -57,6 +57,9 @@ CANDIDATES = 20
 TYPO_DF = 5
 # ... and only those whose estimate is at least this share of the best one's.
 PROXY_SHARE = 0.5
+# Typo searches after which the vocabulary (~110,000 words) is read into a Python list: each search reads
+# ~20 of its cells, ~1 µs each from Arrow, and the whole list costs ~7 ms, i.e. ~300 searches (rent or buy).
+VOCAB_LIST_AFTER = 300
 
 _PAREN = re.compile(r"\(([^()]{2,80})\)")
 _SUBORDINATE = re.compile(r"subordinate (?:institution|institute|unit|entity)\s*[-–:]\s*(.+)$", re.I)
@@ -324,6 +327,7 @@ class MatchIndex:
     def __post_init__(self) -> None:
         self._columns: dict[str, LazyColumn] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
+        self._searches = 0  # typo searches made (see VOCAB_LIST_AFTER)
 
     def __len__(self) -> int:
         return int(self.entities.num_rows)
@@ -377,6 +381,9 @@ class MatchIndex:
         found = cache.get(token)
         if found is not None:
             return found
+        self._searches += 1
+        if self._searches == VOCAB_LIST_AFTER and isinstance(self.vocab, LazyColumn):
+            self.vocab.tolist()  # see VOCAB_LIST_AFTER
         all_grams = _grams(token)
         arrays = [a for a in map(self.grams.get, all_grams) if a is not None]
         out: list[tuple[str, float]] = []
