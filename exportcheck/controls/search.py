@@ -351,14 +351,17 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]], regime: str | None
     return out, ceiling, coverage_groups
 
 
-def _referred_scores(index: SearchIndex, words: list[tuple[float, int, int, float]], soft: bool) -> dict[int, float]:
-    """Per referring entry, the best word score among the candidates it names (see ``search_index.referrers``).
+def _referred_scores(index: SearchIndex, words: list[tuple[float, int, int, float, list[dict[str, object]]]],
+                     soft: bool) -> dict[int, float]:
+    """Per referring entry, the best score (words and stated numbers) among the goods candidates it names (see
+    ``search_index.referrers``).
 
     A software/technology entry takes it only when the description asks for software or technology (it then joins
     the candidates even if its own words matched nothing); goods defined by what they contain take it when their
     own words made them a candidate."""
     best: dict[int, float] = {}
-    for score, row, _source, _coverage in words:
+    for word_score, row, _source, bonus, _details in words:
+        score = word_score + bonus
         if index.groups[row] in ("D", "E"):  # "software for 4A or 4D": what it names that is software says "software"
             continue
         for referrer in index.referrers.get(row, ()):
@@ -415,27 +418,27 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
     total_weight = sum(weight for _, weight in coverage_groups) or 1.0
     ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
-    words: list[tuple[float, int, int, float]] = []  # word score, row, borrowed row, coverage
-    for raw, row, source in candidates:
+    words: list[tuple[float, int, int, float, list[dict[str, object]]]] = []  # word score, row, borrowed row,
+    for raw, row, source in candidates:                                           # parameter bonus, comparisons
         if index.not_used[row]:
             continue
         terms = index.row_terms(source if source >= 0 else row)
         coverage = sum(weight for alternatives, weight in coverage_groups
                        if not terms.isdisjoint(alternatives)) / total_weight
-        words.append((raw * coverage ** COVERAGE * (BORROWED_FACTOR if source >= 0 else 1.0), row, source, coverage))
-    referred = _referred_scores(index, words, soft)
-    words += [(0.0, row, -1, 0.0) for row in referred if row not in {w[1] for w in words}]
-    scored: list[tuple[float, int, int, list[dict[str, object]]]] = []  # score, row, borrowed row, parameters
-    for score, row, source, coverage in words:
-        score += REF_SHARE * referred.get(row, 0.0)
-        group = index.groups[row]
-        if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
-            score *= GOODS_FACTOR
-        details: list[dict[str, object]] = []
+        bonus, details = 0.0, list[dict[str, object]]()
         if source < 0 and qparams:  # borrowed text is never compared with stated numbers
             share, details = _compare(index.parameters(row), qparams)
-            score += share * words_ceiling * coverage ** PARAM_COVERAGE
-        scored.append((score, row, source, details))
+            bonus = share * words_ceiling * coverage ** PARAM_COVERAGE
+        words.append((raw * coverage ** COVERAGE * (BORROWED_FACTOR if source >= 0 else 1.0), row, source, bonus,
+                      details))
+    referred = _referred_scores(index, words, soft)
+    words += [(0.0, row, -1, 0.0, []) for row in referred if row not in {w[1] for w in words}]
+    scored: list[tuple[float, int, int, list[dict[str, object]]]] = []  # score, row, borrowed row, parameters
+    for score, row, source, bonus, details in words:
+        score += REF_SHARE * referred.get(row, 0.0)
+        if (index.groups[row] in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
+            score *= GOODS_FACTOR
+        scored.append((score + bonus, row, source, details))
     if groups:
         goods = [row for _, row, _, _ in sorted(scored, key=lambda s: -s[0])
                  if index.groups[row] not in groups][:CATEGORY_FROM]

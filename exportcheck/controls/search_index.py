@@ -239,6 +239,7 @@ class SearchIndex:
     residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
+    note_texts: list[str] = field(default_factory=list)  # the notes each row is searched by (see ``_note_texts``)
     #: per referring row (software/technology, goods defined by what they contain): the codes it names, its text (for
     #: the codes it excludes), the (code, row) pairs of each group sorted by code, and its (regime, version)
     ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]],
@@ -255,8 +256,7 @@ class SearchIndex:
     def row_terms(self, row: int) -> frozenset[str]:
         """Every index term of an entry: its own text, notes, ancestors' and named entries' text (read on first use)."""
         if row not in self._terms:
-            notes = self.frame["notes"].iloc[row]
-            note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
+            note_text = self.note_texts[row] if self.note_texts else ""
             refs = self.refs[row] if self.refs else ""
             self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
@@ -320,6 +320,27 @@ def _subtree_rows(code: str, listed: list[tuple[str, int]], excluded: set[str]) 
     return out
 
 
+#: A note about one sub-paragraph of its entry opens with that sub-paragraph's code: "3B501.k.2. includes etching using
+#: RF pulse excited plasma ..." (held as a note of 3B501.k), "For the purposes of 3B501.n.1.b., 'area selective ...".
+_NOTE_FOR = re.compile(r"^\W*(?:For the purposes? of (?:Note \d+ to )?)?(\d[A-E]\d{3}(?:\.[a-z0-9]+)+)\.?(?![a-z0-9])")
+
+
+def _note_texts(frame: pd.DataFrame, where: dict[tuple[str, str, str], int]) -> list[str]:
+    """The notes each row is searched by: its own, except that a note opening with the code of one of the entry's
+    sub-paragraphs is that sub-paragraph's (the lists hold "3B501.k Note 2: 3B501.k.2. includes ... plasma atomic
+    layer etching" under 3B501.k; searched there, the parent outranked the sub-paragraph it is about)."""
+    out: list[list[str]] = [[] for _ in range(len(frame))]
+    for row, (regime, version, code, notes) in enumerate(zip(frame.regime, frame.version, frame.code, frame.notes,
+                                                             strict=True)):
+        for note in notes if notes is not None else []:
+            text = str(note.get("text", ""))
+            named = _NOTE_FOR.match(text)
+            target = where.get((regime, version, named.group(1))) if named and named.group(1).startswith(
+                f"{code}.") else None
+            out[row if target is None else target].append(text)
+    return [" ".join(texts) for texts in out]
+
+
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """The in-memory tantivy index of every entry in ``frame`` (one version per regime): the one build step."""
     frame = frame.reset_index(drop=True)
@@ -351,8 +372,9 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
     ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]], tuple[str, str]]] = {}
-    for row, (regime, version, text, notes, parent, group) in enumerate(zip(
-            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
+    note_texts = _note_texts(frame, where)
+    for row, (regime, version, text, parent, group) in enumerate(zip(
+            frame.regime, frame.version, frame.text, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
         context: list[str] = []
         while parent:
@@ -364,7 +386,6 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         top = where.get((regime, version, chain[0]), row) if chain else row
         residual.append(is_residual(raw_texts[top], reasons[top]))
         contexts.append(" ".join(context))
-        note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
         named: list[int | None] = []
         whole: list[int] = []
         refers = group in ("D", "E") or ("containing" in str(text) and bool(_CONTAINING.search(str(text))))
@@ -381,7 +402,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                     named.append(where.get((regime, version, code)))
         ref_texts.append(" ".join([own[r] for r in named if r is not None] + ([group_words(own[r] for r in whole)]
                                                                                if whole else [])))
-        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
+        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_texts[row]), context=contexts[row],
                                              refs=ref_texts[row], regime=str(regime),
                                              lends="us" if row in lent else "",
                                              kind="soft" if group in ("D", "E") else "goods", row=row))
@@ -393,4 +414,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
-                       residual=residual, ref_specs=ref_specs)
+                       residual=residual, ref_specs=ref_specs, note_texts=note_texts)

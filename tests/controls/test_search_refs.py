@@ -71,3 +71,20 @@ def test_an_isotope_written_as_a_datasheet_writes_it_finds_the_isotope_entries(c
         hits = search("28Si wafer substrate, 99.99% 28Si", regime=regime, limit=5, data=control_data)
         assert hits[0].code.startswith(codes)
         assert {"silicon", "isotop"} <= set(hits[0].matched_terms)
+
+
+def test_a_note_about_a_sub_paragraph_is_searched_with_it(index: SearchIndex) -> None:
+    """EU 3B501.k holds "Note 2: 3B501.k.2. includes etching using RF pulse excited plasma ... plasma atomic layer
+    etching": the words are 3B501.k.2's, not its parent's. A note about the entry itself stays with it."""
+    k, k2 = _row(index, "eu", "3B501.k"), _row(index, "eu", "3B501.k.2")
+    assert "atomic layer etching" in index.note_texts[k2]
+    assert "atomic layer etching" not in index.note_texts[k]
+    assert "3B501.k. includes etching by 'radicals'" in index.note_texts[k]  # Note 1 is about 3B501.k
+    n1b = _row(index, "eu", "3B501.n.1.b")
+    assert index.note_texts[n1b].startswith("For the purposes of 3B501.n.1.b., 'area selective deposition'")
+
+
+def test_plasma_atomic_layer_etch_finds_the_sub_paragraph(control_data: ControlData) -> None:
+    hits = search("plasma atomic layer etch chamber with RF pulse excited plasma", regime="eu", limit=3,
+                  data=control_data)
+    assert hits[0].code.startswith("3B501.k.2")
