@@ -60,14 +60,23 @@ class Alignment:
     flipped: bool = False
     # names written in two scripts: sound is the best evidence (see :func:`align_phonetic`)
     cross_script: bool = False
+    _view: Alignment | None = field(default=None, repr=False, compare=False)  # see swapped()
 
     @classmethod
     def start(cls, q: list[str], c: list[str]) -> Alignment:
         return cls(q, c, [True] * len(q), [True] * len(c), [])
 
     def swapped(self) -> Alignment:
-        """The same alignment seen from the other side (shares the free flags and the pair list)."""
-        return Alignment(self.c, self.q, self.c_free, self.q_free, self.pairs, not self.flipped, self.cross_script)
+        """The same alignment seen from the other side (shares the free flags and the pair list).
+
+        Made once per alignment (four strategies ask for it); the view holds no reference back, so the two
+        are freed without the cyclic collector.
+        """
+        view = self._view
+        if view is None:
+            view = self._view = Alignment(self.c, self.q, self.c_free, self.q_free, self.pairs, not self.flipped,
+                                          self.cross_script)
+        return view
 
     def add(self, a: str, b: str, similarity: float, how: str) -> None:
         self.pairs.append(Pair(b, a, similarity, how) if self.flipped else Pair(a, b, similarity, how))
