@@ -57,7 +57,7 @@ from exportcheck.matching.align import (
 )
 from exportcheck.matching.distinctive import chance_agreement, spacing_explains
 from exportcheck.matching.normalise import NameForm, token_class
-from exportcheck.matching.places import is_place, place_words, places_in
+from exportcheck.matching.places import country_of, is_place, place_words, places_in
 from exportcheck.matching.scripts import is_latin
 
 DEFAULT_THRESHOLD = 0.80
@@ -226,6 +226,8 @@ def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: flo
         return score
     qp = {p for p in places_in(q) if free_q.issuperset(p)}
     cp = {p for p in places_in(c) if free_c.issuperset(p)}
+    if qp and cp and {country_of(p) for p in qp} == {country_of(p) for p in cp}:
+        return score  # one country in two languages ("Switzerland", "Schweiz"): not a different company
     if qp and cp:
         result.penalties.append((f"different countries: {_places(qp)} vs {_places(cp)}", PLACE_MISMATCH))
         return score * PLACE_MISMATCH
