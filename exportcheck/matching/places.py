@@ -2,9 +2,11 @@
 
 Why: groups list their country companies one by one ("Banco Santander México", "Huawei Technologies
 (New Zealand) Company Limited"), and a query that names no country means the group's own company.
-A country written in one name and not the other lowers the score a little (the exact party then ranks
-first); two different countries lower it more (Bowne Global Solutions Sweden is not Bowne Global
-Solutions Finland). See :data:`exportcheck.matching.score.PLACE_ONE_SIDED`.
+A country written in the listed name and not in the query lowers the score a little (the exact party
+then ranks first); two different countries lower it more (Bowne Global Solutions Sweden is not Bowne
+Global Solutions Finland). A country only in the query costs nothing: the listed group of a country
+company stays a match, for review, as any word only in the query does. See
+:data:`exportcheck.matching.score.PLACE_ONE_SIDED`.
 
 The names are rigour's territory table, normalised the way names are, so the list is maintained
 upstream, not here: every current country's English name, and its other strong names in Latin script
