@@ -177,10 +177,7 @@ def _pass(name: str, first: bool) -> str:
         text = _PHRASE.sub(lambda m: PHRASES[m.group(0)], text)
     text = replace_org_types_compare(text, generic=True)
     text = fold_groups(" ".join(_expand(text.split())))
-    tokens = text.split()
-    seen: set[str] = set()
-    unique = [tok for tok in tokens if not (tok in seen or seen.add(tok))]  # type: ignore[func-returns-value]
-    return " ".join(unique)
+    return " ".join(dict.fromkeys(text.split()))  # each token once, in the order first written
 
 
 @dataclass(frozen=True)
