@@ -274,7 +274,7 @@ def _matches_at(store: SnapshotStore, versions: dict[str, str], parties: list[Wa
     key = ",".join(f"{s.meta.source}@{s.version}" for s in snaps)
     index = load_or_build(lambda: snapshot_entities(snaps, columns=INDEX_COLUMNS), key,
                           lists_dir / ".cache" / "matching")
-    screener = Screener(index, [])
+    screener = Screener(index)
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for party in parties:
         out[str(party.id)] = {

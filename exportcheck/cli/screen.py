@@ -113,7 +113,7 @@ def screen(
     """Is this party listed? Every entity list, any spelling, with the reason for each result."""
     from rich.table import Table
 
-    from exportcheck.matching import DEFAULT_THRESHOLD, get_screener, screen_matches
+    from exportcheck.matching import DEFAULT_THRESHOLD, dated_screener, screen_matches
     from exportcheck.matching.ofac import check_also, ofac_score
     from exportcheck.review import Reviews, decision_for
 
@@ -135,7 +135,7 @@ def screen(
         raise InputError("give a NAME to screen, or --file with --column")
     matches = screen_matches(name, country=country, sources=source, limit=limit, threshold=threshold,
                              as_of=when, lists_dir=lists_dir)
-    screener = get_screener(lists_dir, when)
+    screener, notes = dated_screener(lists_dir, when)  # the notes of this date, not of the shared screener
     query_related = screener.query_related(name, source, when)
     folder = settings_for(lists_dir).lists_dir
     decisions = Reviews(folder).lookup()
@@ -152,10 +152,10 @@ def screen(
             "threshold": threshold,
             "matches": rows,
             "related_to_query": [r.model_dump() for r in query_related],
-            "notes": screener.notes,
+            "notes": notes,
         })
         return
-    for note in screener.notes:
+    for note in notes:
         err_console.print(f"note: {note}", markup=False)
     if not matches:
         console.print(f"no listed party near {name!r}", markup=False)

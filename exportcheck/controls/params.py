@@ -16,17 +16,22 @@ _UNITS = {
     "mm": ("m", 1e-3), "cm": ("m", 1e-2), "k": ("K", 1.0), "mk": ("K", 1e-3), "°c": ("°C", 1.0),
     "hz": ("Hz", 1.0), "khz": ("Hz", 1e3), "mhz": ("Hz", 1e6), "ghz": ("Hz", 1e9), "thz": ("Hz", 1e12),
     "%": ("%", 1.0), "percent": ("%", 1.0), "ev": ("eV", 1.0), "kev": ("eV", 1e3), "mev": ("eV", 1e6),
-    "ma": ("A", 1e-3), "a": ("A", 1.0), "w": ("W", 1.0), "kw": ("W", 1e3), "mw": ("W", 1e-3),
+    "ma": ("A", 1e-3), "a": ("A", 1.0), "w": ("W", 1.0), "kw": ("W", 1e3), "mw": ("W", 1e-3), "µw": ("W", 1e-6),
+    "uw": ("W", 1e-6),
     "pa": ("Pa", 1.0), "kpa": ("Pa", 1e3), "mpa": ("Pa", 1e6), "gbit/s": ("bit/s", 1e9), "gbps": ("bit/s", 1e9),
     "qubits": ("qubit", 1.0), "qubit": ("qubit", 1.0), "na": ("NA", 1.0),
 }
 _NUMBER = r"(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)"
-_PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?)(?![A-Za-z])")
+_PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?)(?![A-Za-z])")
+#: A minus sign before a number ("-273,15 °C", "−268.65 °C"), not a range's dash ("4-12 GHz", "2 - 4 GHz").
+_MINUS = re.compile(r"(?:^|[\s(\[])[-−–]\s?$")
 #: "less (better) than or equal to 4.0 nm": the lists put a comparison's sense in brackets inside it (102 times).
 _SENSE = r"(?:\s*\((?:better|worse)\))?"
-_LESS = re.compile(rf"((?:less|shorter|smaller|lower){_SENSE} than|below|not exceeding|up to|≤|<|under)\s*"
+#: "at or below a temperature of 0.1 K": the quantity may stand between the comparison and its number.
+_NAMED = r"(?:\s+(?:a|an|the)\s+[a-z]+(?:\s+[a-z]+)?\s+of)?"
+_LESS = re.compile(rf"((?:less|shorter|smaller|lower){_SENSE} than|below|not exceeding|up to|≤|<|under){_NAMED}\s*"
                    r"(?:or equal to\s*)?(?:±\s*)?$", re.I)
-_MORE = re.compile(rf"((?:more|greater|longer|higher){_SENSE} than|exceeding|above|≥|>|over|at least)\s*"
+_MORE = re.compile(rf"((?:more|greater|longer|higher){_SENSE} than|exceeding|above|≥|>|over|at least){_NAMED}\s*"
                    r"(?:or equal to\s*)?(?:±\s*)?$", re.I)
 _AFTER_LESS = re.compile(r"^\s*(?:\w+\s){0,2}?(or less|or smaller|or lower|or shorter)", re.I)
 _AFTER_MORE = re.compile(r"^\s*(?:\w+\s){0,2}?(or more|or greater|or higher|or longer)", re.I)
@@ -144,6 +149,7 @@ def extract_parameters(text: str) -> list[Parameter]:
         before, after = text[max(0, m.start() - 160):m.start()], text[m.end():m.end() + 30]
         relation = "<" if _LESS.search(before) or _AFTER_LESS.match(after) else (
             ">" if _MORE.search(before) or _AFTER_MORE.match(after) else "=")
-        found.append(Parameter(text=m.group(0), value=_number(m.group(1)) * factor, unit=base, relation=relation,
+        sign = -1.0 if _MINUS.search(text[max(0, m.start() - 3):m.start()]) else 1.0
+        found.append(Parameter(text=m.group(0), value=sign * _number(m.group(1)) * factor, unit=base, relation=relation,
                                quantity=quantity_near(before, after, base)))
     return found

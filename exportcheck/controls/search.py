@@ -60,6 +60,9 @@ FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
 #: context. It is left out of the score ceiling, so the parameter and group bonuses (shares of that ceiling)
 #: weigh what they weighed before the field existed.
 REFS_BOOST = 0.5
+#: A software/technology entry asked for earns this share of the best word score among the entries it names (and
+#: their sub-paragraphs); goods defined by what they contain the same (see ``search_index.referrers``).
+REF_SHARE = 0.5
 #: Words added by synonyms count half: they say how the lists word a trade term, not what was typed.
 EXPANSION_WEIGHT = 0.5
 #: ... unless no entry uses the typed word ("nanoimprint", "arsine", "AlGaN"): the expansion is then the only
@@ -130,6 +133,25 @@ def search_terms() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @cache
+def _isotopes() -> dict[str, str]:
+    """Element symbol → name, for isotope notation (``isotopes`` in ``search_terms.yaml``)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=loader)  # a safe loader either way
+    return {str(k): str(v) for k, v in (data.get("isotopes") or {}).items()}
+
+
+_ISOTOPE = re.compile(r"(\d{1,3})([a-z]{1,2})")
+
+
+def isotope_words(word: str) -> str:
+    """"28si" → "silicon isotopes": a mass number before an element's symbol is how datasheets write an isotope
+    ("28Si", "70Ge", "3He"); the lists write "silicon-28". Empty for any other word."""
+    found = _ISOTOPE.fullmatch(word)
+    name = _isotopes().get(found.group(2)) if found else None
+    return f"{name} isotopes" if name else ""
+
+
+@cache
 def replaced_words() -> frozenset[str]:
     """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
     meaning in the lists ("AI" accelerator against the "AI viruses", avian influenza, of 1C351)."""
@@ -195,6 +217,8 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     for word in dict.fromkeys(_raw_words(text)):
         typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
         extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
+        if not extra and (isotope := isotope_words(word)) and not any(_known(searcher, term) for term in typed):
+            extra = index.terms(isotope)
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"
@@ -265,8 +289,8 @@ def _related(code: str, other: str) -> bool:
     return code == other or code.startswith(other + ".") or other.startswith(code + ".")
 
 
-def _bm25(index: SearchIndex, groups: list[dict[str, float]],
-          regime: str | None) -> tuple[list[tuple[float, int, int]], float, list[tuple[set[str], float]]]:
+def _bm25(index: SearchIndex, groups: list[dict[str, float]], regime: str | None,
+          goods_too: bool = False) -> tuple[list[tuple[float, int, int]], float, list[tuple[set[str], float]]]:
     """Top candidates (raw score, row, row of the borrowed text or -1) from tantivy, the word ceiling of this
     query, and per word group its terms and weight (weight × idf of its best alternative), for coverage.
 
@@ -312,12 +336,40 @@ def _bm25(index: SearchIndex, groups: list[dict[str, float]],
             tantivy.Query.term_query(index.schema, field, value), 0.0))])
 
     found = searcher.search(only("regime", regime) if regime else words, CANDIDATES).hits
+    if goods_too:  # the goods a software/technology entry names compete with every text saying "software"
+        goods = [(tantivy.Occur.Must, words), (tantivy.Occur.Must, tantivy.Query.const_score_query(
+            tantivy.Query.term_query(index.schema, "kind", "goods"), 0.0))]
+        if regime:
+            goods.append((tantivy.Occur.Must, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(index.schema, "regime", regime), 0.0)))
+        found = found + searcher.search(tantivy.Query.boolean_query(goods), CANDIDATES).hits
     out = [(float(score), int(searcher.doc(address)["row"][0]), -1) for score, address in found]
     if index.lent and regime in (None, "us"):
         for score, address in searcher.search(only("lends", "us"), CANDIDATES).hits:
             source = int(searcher.doc(address)["row"][0])
             out.append((float(score), index.lent[source], source))
     return out, ceiling, coverage_groups
+
+
+def _referred_scores(index: SearchIndex, words: list[tuple[float, int, int, float, list[dict[str, object]]]],
+                     soft: bool) -> dict[int, float]:
+    """Per referring entry, the best score (words and stated numbers) among the goods candidates it names (see
+    ``search_index.referrers``).
+
+    A software/technology entry takes it only when the description asks for software or technology (it then joins
+    the candidates even if its own words matched nothing); goods defined by what they contain take it when their
+    own words made them a candidate."""
+    best: dict[int, float] = {}
+    for word_score, row, _source, bonus, _details in words:
+        score = word_score + bonus
+        if index.groups[row] in ("D", "E"):  # "software for 4A or 4D": what it names that is software says "software"
+            continue
+        for referrer in index.referrers.get(row, ()):
+            if score > best.get(referrer, 0.0):
+                best[referrer] = score
+    rows = {w[1] for w in words}
+    return {row: score for row, score in best.items() if not index.not_used[row] and (
+        soft if index.groups[row] in ("D", "E") else row in rows)}
 
 
 def query_groups(query: str) -> set[str]:
@@ -358,32 +410,35 @@ def _explain(matched: list[str], params: list[dict[str, object]]) -> str:
 def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) -> list[ControlHit]:
     """The ``limit`` best entries for ``query`` (in ``regime`` only when given), scored 0..1 and explained."""
     word_groups = query_weights(index, query)
-    candidates, words_ceiling, coverage_groups = _bm25(index, word_groups, regime)
+    groups = query_groups(query)
+    candidates, words_ceiling, coverage_groups = _bm25(index, word_groups, regime, bool(groups & {"D", "E"}))
     if not candidates:
         return []
     qparams = query_parameters(query)
-    groups = query_groups(query)
     total_weight = sum(weight for _, weight in coverage_groups) or 1.0
     ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
-    scored: list[tuple[float, int, int, list[dict[str, object]]]] = []  # score, row, borrowed row, parameters
-    for raw, row, source in candidates:
+    words: list[tuple[float, int, int, float, list[dict[str, object]]]] = []  # word score, row, borrowed row,
+    for raw, row, source in candidates:                                           # parameter bonus, comparisons
         if index.not_used[row]:
             continue
         terms = index.row_terms(source if source >= 0 else row)
         coverage = sum(weight for alternatives, weight in coverage_groups
                        if not terms.isdisjoint(alternatives)) / total_weight
-        score = raw * coverage ** COVERAGE
-        group = index.groups[row]
-        if (group in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
-            score *= GOODS_FACTOR
-        details: list[dict[str, object]] = []
-        if source >= 0:
-            score *= BORROWED_FACTOR  # and borrowed text is never compared with stated numbers
-        elif qparams:
+        bonus, details = 0.0, list[dict[str, object]]()
+        if source < 0 and qparams:  # borrowed text is never compared with stated numbers
             share, details = _compare(index.parameters(row), qparams)
-            score += share * words_ceiling * coverage ** PARAM_COVERAGE
-        scored.append((score, row, source, details))
+            bonus = share * words_ceiling * coverage ** PARAM_COVERAGE
+        words.append((raw * coverage ** COVERAGE * (BORROWED_FACTOR if source >= 0 else 1.0), row, source, bonus,
+                      details))
+    referred = _referred_scores(index, words, soft)
+    words += [(0.0, row, -1, 0.0, []) for row in referred if row not in {w[1] for w in words}]
+    scored: list[tuple[float, int, int, list[dict[str, object]]]] = []  # score, row, borrowed row, parameters
+    for score, row, source, bonus, details in words:
+        score += REF_SHARE * referred.get(row, 0.0)
+        if (index.groups[row] in ("D", "E")) != soft:  # goods asked, software/technology found, or the reverse
+            score *= GOODS_FACTOR
+        scored.append((score + bonus, row, source, details))
     if groups:
         goods = [row for _, row, _, _ in sorted(scored, key=lambda s: -s[0])
                  if index.groups[row] not in groups][:CATEGORY_FROM]

@@ -21,6 +21,13 @@ every entry of group 3B at every depth, its exclusions left out, each word once)
 "other than", "not specified by", and parenthesised "(except ...)") are left out: "software other than
 that controlled by 2D002" is not about 2D002's items.
 
+The same references are also followed at query time (:attr:`SearchIndex.referrers`): a named entry and its
+sub-paragraphs (a group: its entries at every depth) map back to the software/technology entry naming them, so
+"software for MOCVD reactors" can rank US 3D001 ("... 3B (except ...)") by how well 3B001.a.2 itself matches,
+rather than by one word among the hundreds its ``refs`` field holds. Goods defined by what they contain
+("computers ... containing integrated circuits ... specified by 3A501.a.16", EU 4A507; US 4A090) refer the
+same way to the entries they name.
+
 Borrowed search text. The US CCL copy held gives 467 of its 633 ECCNs as a heading only (full paragraph
 text exists for categories 1, 3, 4 and 5 alone), so "mass flow controller" cannot find US 2B350, whose
 heading says "Chemical manufacturing facilities and equipment". The EU Annex I and the CCL both implement
@@ -38,6 +45,7 @@ two texts name the same kind of item (:func:`same_item`): the lists do not alway
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -231,6 +239,12 @@ class SearchIndex:
     residual: list[bool] = field(default_factory=list)  # the row belongs to a residual entry (see residual())
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
+    note_texts: list[str] = field(default_factory=list)  # the notes each row is searched by (see ``_note_texts``)
+    #: per referring row (software/technology, goods defined by what they contain): the codes it names, its text (for
+    #: the codes it excludes), the (code, row) pairs of each group sorted by code, and its (regime, version)
+    ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]],
+                               tuple[str, str]]] = field(default_factory=dict)
+    _referrers: dict[int, list[int]] | None = None
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
 
@@ -242,11 +256,30 @@ class SearchIndex:
     def row_terms(self, row: int) -> frozenset[str]:
         """Every index term of an entry: its own text, notes, ancestors' and named entries' text (read on first use)."""
         if row not in self._terms:
-            notes = self.frame["notes"].iloc[row]
-            note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
+            note_text = self.note_texts[row] if self.note_texts else ""
             refs = self.refs[row] if self.refs else ""
             self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
+
+    @property
+    def referrers(self) -> dict[int, list[int]]:
+        """Row of a named entry (or of one of its sub-paragraphs) → rows of the software/technology entries, and of the
+        goods defined by what they contain, that name it (see the module docstring). Built on first use: only a
+        description asking for software or technology, or one reaching such goods, needs it."""
+        if self._referrers is None:
+            referrers: dict[int, list[int]] = {}
+            for row, (codes, text, by_group, (regime, version)) in self.ref_specs.items():
+                excluded = excluded_references(text)
+                referred: list[int] = []
+                for code in codes:
+                    listed = by_group.get((regime, version, code[:2]), [])
+                    referred += group_rows(code, listed, excluded) if is_group(code) else _subtree_rows(
+                        code, listed, excluded)
+                for referred_row in dict.fromkeys(referred):
+                    if referred_row != row:
+                        referrers.setdefault(referred_row, []).append(row)
+            self._referrers = referrers
+        return self._referrers
 
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text, read on first use (most entries are never candidates)."""
@@ -268,6 +301,46 @@ def by_unit(params: list[Parameter]) -> list[Parameter]:
             for p in params]
 
 
+#: Goods defined by the items they contain: "Computers ... containing integrated circuits, any of which meets or exceeds
+#: the limits in 3A090.a" (US 4A090), "... containing one or more integrated circuits, specified by 3A501.a.16" (EU 4A507).
+_CONTAINING = re.compile(r"\bcontaining\b[^.;]*?\b(?:specified|controlled|limits?)\b[^.;]*?\d[A-E]\d{3}")
+
+
+def _subtree_rows(code: str, listed: list[tuple[str, int]], excluded: set[str]) -> list[int]:
+    """Rows of entry ``code`` and of its sub-paragraphs, exclusions left out; ``listed`` is its group's (code, row)
+    pairs sorted by code, where an entry's sub-paragraphs follow it."""
+    out = []
+    at = bisect.bisect_left(listed, (code, -1))
+    while at < len(listed) and listed[at][0].startswith(code):
+        found, row = listed[at]
+        at += 1
+        if (found == code or found.startswith(code + ".")) and not (excluded and any(
+                found == x or found.startswith(x + ".") for x in excluded)):
+            out.append(row)
+    return out
+
+
+#: A note about one sub-paragraph of its entry opens with that sub-paragraph's code: "3B501.k.2. includes etching using
+#: RF pulse excited plasma ..." (held as a note of 3B501.k), "For the purposes of 3B501.n.1.b., 'area selective ...".
+_NOTE_FOR = re.compile(r"^\W*(?:For the purposes? of (?:Note \d+ to )?)?(\d[A-E]\d{3}(?:\.[a-z0-9]+)+)\.?(?![a-z0-9])")
+
+
+def _note_texts(frame: pd.DataFrame, where: dict[tuple[str, str, str], int]) -> list[str]:
+    """The notes each row is searched by: its own, except that a note opening with the code of one of the entry's
+    sub-paragraphs is that sub-paragraph's (the lists hold "3B501.k Note 2: 3B501.k.2. includes ... plasma atomic
+    layer etching" under 3B501.k; searched there, the parent outranked the sub-paragraph it is about)."""
+    out: list[list[str]] = [[] for _ in range(len(frame))]
+    for row, (regime, version, code, notes) in enumerate(zip(frame.regime, frame.version, frame.code, frame.notes,
+                                                             strict=True)):
+        for note in notes if notes is not None else []:
+            text = str(note.get("text", ""))
+            named = _NOTE_FOR.match(text)
+            target = where.get((regime, version, named.group(1))) if named and named.group(1).startswith(
+                f"{code}.") else None
+            out[row if target is None else target].append(text)
+    return [" ".join(texts) for texts in out]
+
+
 def build_index(frame: pd.DataFrame) -> SearchIndex:
     """The in-memory tantivy index of every entry in ``frame`` (one version per regime): the one build step."""
     frame = frame.reset_index(drop=True)
@@ -277,6 +350,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="freq")
     builder.add_text_field("regime", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("lends", tokenizer_name="raw", index_option="basic")  # "us" on EU text a US entry borrows
+    builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")  # "goods", or "soft" (software/technology)
     builder.add_integer_field("row", stored=True, indexed=False)
     schema = builder.build()
     index = tantivy.Index(schema)  # no path: in RAM
@@ -288,6 +362,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     by_group: dict[tuple[str, str, str], list[tuple[str, int]]] = {}  # (regime, version, "3B") → its codes and rows
     for (regime_, version_, code_), row_ in where.items():
         by_group.setdefault((regime_, version_, str(code_)[:2]), []).append((str(code_), row_))
+    for listed in by_group.values():
+        listed.sort()  # by code: an entry's sub-paragraphs follow it (see _referred_rows)
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     paths: list[list[str]] = []
     contexts: list[str] = []
@@ -295,8 +371,10 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     residual: list[bool] = []
     reasons: list[Iterable[str] | None] = frame.reasons_for_control.tolist()
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
-    for row, (regime, version, text, notes, parent, group) in enumerate(zip(
-            frame.regime, frame.version, frame.text, frame.notes, frame.parent_code, frame.product_group, strict=True)):
+    ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]], tuple[str, str]]] = {}
+    note_texts = _note_texts(frame, where)
+    for row, (regime, version, text, parent, group) in enumerate(zip(
+            frame.regime, frame.version, frame.text, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
         context: list[str] = []
         while parent:
@@ -308,12 +386,14 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         top = where.get((regime, version, chain[0]), row) if chain else row
         residual.append(is_residual(raw_texts[top], reasons[top]))
         contexts.append(" ".join(context))
-        note_text = " ".join(str(n.get("text", "")) for n in (notes if notes is not None else []))
         named: list[int | None] = []
         whole: list[int] = []
-        if group in ("D", "E"):
-            codes = references(str(text))
-            excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
+        refers = group in ("D", "E") or ("containing" in str(text) and bool(_CONTAINING.search(str(text))))
+        codes = references(str(text)) if refers else []
+        excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
+        if codes:
+            ref_specs[row] = (codes, str(text), by_group, (str(regime), str(version)))
+        if group in ("D", "E"):  # goods refer at query time only (``referrers``); their own text says what they are
             for code in codes:
                 if is_group(code):
                     whole += [r for r in group_rows(code, by_group.get((regime, version, code), []), excluded)
@@ -322,9 +402,10 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                     named.append(where.get((regime, version, code)))
         ref_texts.append(" ".join([own[r] for r in named if r is not None] + ([group_words(own[r] for r in whole)]
                                                                                if whole else [])))
-        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_text), context=contexts[row],
+        writer.add_document(tantivy.Document(own=own[row], notes=normalise(note_texts[row]), context=contexts[row],
                                              refs=ref_texts[row], regime=str(regime),
-                                             lends="us" if row in lent else "", row=row))
+                                             lends="us" if row in lent else "",
+                                             kind="soft" if group in ("D", "E") else "goods", row=row))
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
@@ -333,4 +414,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
-                       residual=residual)
+                       residual=residual, ref_specs=ref_specs, note_texts=note_texts)

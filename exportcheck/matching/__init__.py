@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from exportcheck.errors import InputError, SnapshotError
 from exportcheck.matching.index import MatchIndex, load_or_assemble
@@ -36,12 +36,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "DatedScreener",
     "Match",
     "MatchIndex",
     "Related",
     "Screener",
     "build_current",
     "compare",
+    "dated_screener",
     "forget_screener",
     "get_screener",
     "load",
@@ -104,8 +106,23 @@ def build_current(lists_dir: Path | str | None = None, published: Sequence[tuple
         return None
 
 
-def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None) -> Screener:
-    """A screener over every entity source's snapshot (as of ``as_of``), kept in memory and stored on disk."""
+class DatedScreener(NamedTuple):
+    """The screener for a date and this call's notes on it (see :func:`dated_screener`)."""
+
+    #: Shared with every caller whose date chose the same snapshot set (the index is never copied).
+    screener: Screener
+    #: This call's own list: which snapshots ``as_of`` chose and how they stand on it.
+    notes: list[str]
+
+
+def dated_screener(lists_dir: Path | str | None = None, as_of: date | None = None) -> DatedScreener:
+    """The screener over every entity source's snapshot as of ``as_of``, with the notes on that choice.
+
+    Why the notes come apart from the screener: the screener is kept per snapshot set and shared, and two
+    dates that choose the same set need different notes (a list not yet published on one of them; the
+    date itself in the text). Notes set on the shared object would be read by whichever caller came
+    next, or by another thread.
+    """
     settings = get_settings(lists_dir)
     store = SnapshotStore(settings.lists_dir)
     snaps, notes = choose_snapshots(store, None, as_of)
@@ -117,19 +134,22 @@ def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None)
             _SCREENERS[memo] = screener  # now the most recently used
     if screener is None:
         index = load_or_assemble(snaps, key, index_dir(settings.lists_dir))
-        screener = Screener(index, notes)
+        screener = Screener(index)
         with _SCREENERS_LOCK:
             screener = _SCREENERS.pop(memo, screener)  # another thread's, if it stored one meanwhile
             _SCREENERS[memo] = screener
             while len(_SCREENERS) > MAX_SCREENERS:
                 del _SCREENERS[next(iter(_SCREENERS))]
-    else:
-        screener.notes = notes
     if as_of:
-        screener.notes = notes + [
-            f"{source}: {count} listings have no listing dates in this file; they are kept for {as_of} unchecked"
-            for source, count in sorted(screener.undated.items())]
-    return screener
+        notes += [f"{source}: {count} listings have no listing dates in this file; they are kept for {as_of} unchecked"
+                  for source, count in sorted(screener.undated.items())]
+    return DatedScreener(screener, notes)
+
+
+def get_screener(lists_dir: Path | str | None = None, as_of: date | None = None) -> Screener:
+    """The shared screener over every entity source's snapshot (as of ``as_of``), kept in memory and stored on
+    disk. Where the notes on the snapshots chosen are wanted too, ask :func:`dated_screener`."""
+    return dated_screener(lists_dir, as_of).screener
 
 
 def screeners_held() -> list[str]:
@@ -165,11 +185,15 @@ def screen(name: str, *, country: str | None = None, sources: Sequence[str] | No
     """Screen one name against every list: one row per candidate party, best first.
 
     Columns are the fields of :class:`Match` (``related`` as text) plus ``query``. Rows below
-    ``threshold`` are near misses shown for review (``is_match`` False).
+    ``threshold`` are near misses shown for review (``is_match`` False). ``attrs["notes"]``: the notes on
+    the snapshots chosen for ``as_of`` (see :func:`dated_screener`).
     """
-    matches = screen_matches(name, country=country, sources=sources, limit=limit, threshold=threshold,
-                             as_of=as_of, lists_dir=lists_dir)
-    return get_screener(lists_dir, as_of).frame(matches, name)
+    _check_sources(lists_dir, sources, as_of)
+    screener, notes = dated_screener(lists_dir, as_of)
+    matches = screener.screen(name, country=country, sources=sources, limit=limit, threshold=threshold, as_of=as_of)
+    frame = screener.frame(matches, name)
+    frame.attrs["notes"] = notes
+    return frame
 
 
 def screen_frame(df: Any, column: str, *, country_column: str | None = None,
@@ -183,7 +207,8 @@ def screen_frame(df: Any, column: str, *, country_column: str | None = None,
     returned, each partition screened by :func:`.batch.screen_partition` on whichever worker holds it
     (each worker loads the index once; it needs the package and the lists folder at the same path).
     ``row`` is the input's index (a dask DataFrame read from files restarts it per partition: give it a
-    global index first where row numbers matter).
+    global index first where row numbers matter). A pandas result's ``attrs["notes"]`` are the notes on the
+    snapshots chosen for ``as_of`` (see :func:`dated_screener`).
     """
     import pandas as pd
 
@@ -201,9 +226,11 @@ def screen_frame(df: Any, column: str, *, country_column: str | None = None,
         if not hasattr(df, "map_partitions"):
             raise InputError(f"screen_frame needs a pandas or dask DataFrame, not {type(df).__name__}")
         return df.map_partitions(screen_partition, spec, meta=meta_frame(df.index.dtype))
-    screener = get_screener(lists_dir, as_of)
+    screener, notes = dated_screener(lists_dir, as_of)
     countries = df[country_column].tolist() if country_column else None
-    return screen_rows(screener, df[column].tolist(), countries, df.index.tolist(), spec, progress)
+    result = screen_rows(screener, df[column].tolist(), countries, df.index.tolist(), spec, progress)
+    result.attrs["notes"] = notes
+    return result
 
 
 def sources_available() -> list[str]:

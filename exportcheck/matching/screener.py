@@ -157,11 +157,14 @@ def _citation_pairs(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 class Screener:
-    """Screens names against one loaded index (see the module docstring)."""
+    """Screens names against one loaded index (see the module docstring).
 
-    def __init__(self, index: MatchIndex, snapshot_notes: Sequence[str] = ()) -> None:
+    Shared between callers (kept per snapshot set), so it holds nothing of one call: the notes on which
+    snapshots a date chose travel with the call (:func:`exportcheck.matching.dated_screener`).
+    """
+
+    def __init__(self, index: MatchIndex) -> None:
         self.index = index
-        self.notes = list(snapshot_notes)
         # Columns every query reads, as lists; nested cells (countries, programs, citations) are read per
         # result row. Listing dates borrowed from a dated twin, totals and counts come precomputed.
         self._source = index.column("source")

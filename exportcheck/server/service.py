@@ -93,11 +93,11 @@ def screener_for(loaded: LoadedLists, as_of: date | None) -> tuple[Any, list[str
     screener = need_entities(loaded)
     if as_of is None:
         return screener, list(loaded.screener_notes)
-    from exportcheck.matching import get_screener
+    from exportcheck.matching import dated_screener
 
     with _DATED:
-        dated = get_screener(loaded.lists_dir, as_of)
-        return dated, list(dated.notes)
+        screener, notes = dated_screener(loaded.lists_dir, as_of)  # notes of this date: the screener is shared
+    return screener, notes
 
 
 def screen_answer(loaded: LoadedLists, max_chars: int, *, q: str | None, country: str | None = None,

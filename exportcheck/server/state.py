@@ -199,7 +199,7 @@ def build(lists_dir: Path, generation: int, cache_entries: int, *, previous: Loa
     """
     import time
 
-    from exportcheck.matching import get_screener
+    from exportcheck.matching import dated_screener
 
     started = time.perf_counter()
     store = SnapshotStore(lists_dir)
@@ -209,8 +209,7 @@ def build(lists_dir: Path, generation: int, cache_entries: int, *, previous: Loa
     screener = None
     notes: list[str] = []
     if any(s.kind == "entities" for s in snapshots.values()):
-        screener = get_screener(lists_dir, None)  # the index the refresh stored, memory-mapped
-        notes = list(screener.notes)
+        screener, notes = dated_screener(lists_dir, None)  # the index the refresh stored, memory-mapped
     else:
         problems.append("no entity list held: run `exportcheck refresh`")
     loaded = LoadedLists(generation=generation, lists_dir=lists_dir, snapshots=snapshots, lists=lists,

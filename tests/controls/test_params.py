@@ -63,3 +63,18 @@ def test_an_overlay_threshold_is_not_compared_with_a_wavelength() -> None:
     (stated,) = extract_parameters("overlay 1.2 nm")
     assert overlay.satisfied_by(krf) is None
     assert overlay.satisfied_by(stated) is True
+
+
+def test_microwatts_the_named_quantity_and_a_minus_sign_are_read() -> None:
+    """EU 3A504.a / US 3A904.a: "a cooling power greater than or equal to 600 µW at or below a temperature of
+    0,1 K (-273,05 °C)". The power was not read at all, the temperature read as "about 0.1 K", and -273,05 °C as
+    +273,05 °C; a dash between two numbers is a range, not a sign."""
+    power, kelvin, celsius = extract_parameters(
+        "cooling power greater than or equal to 600 µW at or below a temperature of 0,1 K (-273,05 °C) for 48 hours")
+    assert (power.unit, power.relation) == ("W", ">") and abs(power.value - 6e-4) < 1e-12
+    assert (kelvin.value, kelvin.relation) == (0.1, "<")
+    assert celsius.value == -273.05
+    (high,) = extract_parameters("parametric amplifier, 4-12 GHz")
+    assert high.value == 12e9
+    stated = extract_parameters("dilution refrigerator, 800 µW at 100 mK")
+    assert power.satisfied_by(stated[0]) and kelvin.satisfied_by(stated[1])

@@ -93,7 +93,8 @@ def test_as_of_filters_listings_by_date(real_lists: Path, real_entities: pd.Data
     after = screen("CETC 14", as_of=date(2018, 8, 1), lists_dir=real_lists)
     assert cetc14["entity_id"].iloc[0] not in set(before["entity_id"])
     assert cetc14["entity_id"].iloc[0] in set(after[after["is_match"]]["entity_id"])
-    notes = matching.get_screener(real_lists, date(2018, 7, 31)).notes
+    notes = matching.dated_screener(real_lists, date(2018, 7, 31)).notes
+    assert before.attrs["notes"] == notes and after.attrs["notes"] != notes
     assert any("newer than 2018-07-31" in n for n in notes)
     assert any(n.startswith("us-csl:") and "no listing dates" in n for n in notes)  # the compact CSL keeps none
 

@@ -42,6 +42,7 @@ def test_the_least_recently_used_screener_goes_first(real_lists_dir: Path, monke
     matching.get_screener(real_lists_dir, third)  # drops the second's
     assert len(matching.screeners_held()) == 2
     assert matching.get_screener(real_lists_dir, first) is kept
+    assert matching.dated_screener(real_lists_dir, first).screener is kept  # shared with its notes apart, never copied
     held = matching.screeners_held()
     assert kept.index.key in held and len(held) == 2
     matching.forget_screener(real_lists_dir, kept.index.key)
