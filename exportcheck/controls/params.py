@@ -17,12 +17,12 @@ _UNITS = {
     "hz": ("Hz", 1.0), "khz": ("Hz", 1e3), "mhz": ("Hz", 1e6), "ghz": ("Hz", 1e9), "thz": ("Hz", 1e12),
     "%": ("%", 1.0), "percent": ("%", 1.0), "ev": ("eV", 1.0), "kev": ("eV", 1e3), "mev": ("eV", 1e6),
     "ma": ("A", 1e-3), "a": ("A", 1.0), "w": ("W", 1.0), "kw": ("W", 1e3), "mw": ("W", 1e-3), "µw": ("W", 1e-6),
-    "uw": ("W", 1e-6),
+    "uw": ("W", 1e-6), "degrees": ("°", 1.0), "degree": ("°", 1.0),
     "pa": ("Pa", 1.0), "kpa": ("Pa", 1e3), "mpa": ("Pa", 1e6), "gbit/s": ("bit/s", 1e9), "gbps": ("bit/s", 1e9),
     "qubits": ("qubit", 1.0), "qubit": ("qubit", 1.0), "na": ("NA", 1.0),
 }
 _NUMBER = r"(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)"
-_PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?)(?![A-Za-z])")
+_PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?|degrees?)(?![A-Za-z])")
 #: A minus sign before a number ("-273,15 °C", "−268.65 °C"), not a range's dash ("4-12 GHz", "2 - 4 GHz").
 _MINUS = re.compile(r"(?:^|[\s(\[])[-−–]\s?$")
 #: "less (better) than or equal to 4.0 nm": the lists put a comparison's sense in brackets inside it (102 times).

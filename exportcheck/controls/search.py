@@ -17,6 +17,13 @@ A US entry held as its heading only is also found through the text of the EU ent
 names the EU text in ``borrowed_from`` and its explanation, scores ``BORROWED_FACTOR`` of what the text
 earns, and is never compared with stated numbers.
 
+References are followed at query time as well as read as words: a software or technology entry asked for (and
+goods defined by what they contain, EU 4A507 / US 4A090) earns ``REF_SHARE`` of the best score, words and
+stated numbers, among the goods candidates it names, sub-paragraphs and whole groups included and its exclusions
+left out (see ``search_index.referrers``). A sub-paragraph is compared with its ancestors' numbers too, and a
+note about one sub-paragraph ("3B501.k.2. includes ...") is searched with it. Isotope notation ("28Si") is
+read as the element's name (``isotopes`` in ``search_terms.yaml``).
+
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
 ``PER_ROOT`` hits share one top-level entry (``RESIDUAL_PER_ROOT`` for a residual catch-all such as US 3B991),
 so five hits name five places to read.

@@ -240,6 +240,7 @@ class SearchIndex:
     lent: dict[int, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)  # the named entries' text (normalised) of each D/E row
     note_texts: list[str] = field(default_factory=list)  # the notes each row is searched by (see ``_note_texts``)
+    parent_rows: list[int] = field(default_factory=list)  # the row of each row's parent entry, -1 for a top-level one
     #: per referring row (software/technology, goods defined by what they contain): the codes it names, its text (for
     #: the codes it excludes), the (code, row) pairs of each group sorted by code, and its (regime, version)
     ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]],
@@ -282,9 +283,12 @@ class SearchIndex:
         return self._referrers
 
     def parameters(self, row: int) -> list[Parameter]:
-        """Numbers with units in an entry's text, read on first use (most entries are never candidates)."""
+        """Numbers with units in an entry's text and its ancestors' (a parent's "... for 300mm wafers as follows:"
+        holds for each of its sub-paragraphs), read on first use (most entries are never candidates)."""
         if row not in self.params:
-            self.params[row] = by_unit(extract_parameters(self.texts[row]))
+            own = by_unit(extract_parameters(self.texts[row]))
+            parent = self.parent_rows[row] if self.parent_rows else -1
+            self.params[row] = own + (self.parameters(parent) if parent >= 0 else [])
         return self.params[row]
 
 
@@ -292,7 +296,7 @@ class SearchIndex:
 #: 1 mA beam" reads "implanter" (energy) as the nearest quantity word, and a current would then never be
 #: compared with "beam current less than 5 mA". Lengths (m) and shares (%) stay with the words around them.
 UNIT_QUANTITY = {"A": "current", "eV": "energy", "Hz": "frequency", "Pa": "pressure", "W": "power",
-                 "K": "temperature", "°C": "temperature"}
+                 "K": "temperature", "°C": "temperature", "°": "angle"}
 
 
 def by_unit(params: list[Parameter]) -> list[Parameter]:
@@ -373,6 +377,8 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
     lent = {source: row for row, sources in borrowing(frame).items() for source in sources}
     ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]], tuple[str, str]]] = {}
     note_texts = _note_texts(frame, where)
+    parent_rows = [where.get((regime, version, str(parent)), -1) if parent else -1
+                   for regime, version, parent in zip(frame.regime, frame.version, frame.parent_code, strict=True)]
     for row, (regime, version, text, parent, group) in enumerate(zip(
             frame.regime, frame.version, frame.text, frame.parent_code, frame.product_group, strict=True)):
         chain: list[str] = []
@@ -414,4 +420,4 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
                        groups=[str(g) for g in frame.product_group], not_used=[bool(n) for n in frame.not_used],
                        texts=raw_texts, versions=[str(v) for v in frame.version],
                        valid_froms=[str(v) for v in frame.valid_from], lent=lent, refs=ref_texts,
-                       residual=residual, ref_specs=ref_specs, note_texts=note_texts)
+                       residual=residual, ref_specs=ref_specs, note_texts=note_texts, parent_rows=parent_rows)

@@ -2,16 +2,23 @@
 
 Why: groups list their country companies one by one ("Banco Santander México", "Huawei Technologies
 (New Zealand) Company Limited"), and a query that names no country means the group's own company.
-A country written in one name and not the other lowers the score a little (the exact party then ranks
-first); two different countries lower it more (Bowne Global Solutions Sweden is not Bowne Global
-Solutions Finland). See :data:`exportcheck.matching.score.PLACE_ONE_SIDED`.
+A country written in the listed name and not in the query lowers the score a little (the exact party
+then ranks first); two different countries lower it more (Bowne Global Solutions Sweden is not Bowne
+Global Solutions Finland). A country only in the query costs nothing: the listed group of a country
+company stays a match, for review, as any word only in the query does. See
+:data:`exportcheck.matching.score.PLACE_ONE_SIDED`.
 
-The names are rigour's territory table (every current country, in English, normalised the way
-names are), so the list is maintained upstream, not here.
+The names are rigour's territory table, normalised the way names are, so the list is maintained
+upstream, not here: every current country's English name, and its other strong names in Latin script
+(its names in its own languages, "Schweiz", "Suisse", "Svizzera", "Österreich", "Deutschland", and usual
+short forms, "UAE", "DPRK"), each mapped to its country, so that "Huawei Technologies Deutschland GmbH"
+names a country and "Deutsche Bank (Schweiz)" and "(Switzerland)" name the same one. Cities are not
+places here: rigour holds capitals only, and many of its city names are also surnames (Hamilton, Darwin).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 # China's provinces and autonomous regions: country companies of Chinese groups are named by them
@@ -23,6 +30,15 @@ CHINESE_REGIONS = (
 )
 
 
+#: Strong names in rigour's table that are ordinary words, surnames or adjectives in listed names rather
+#: than the country ("Al Maskah Used Car", "John Holland Group", "Sino-Russian Laboratory", "Green Island").
+NOT_PLACES = frozenset({
+    "car", "island", "mann", "holland", "trinidad",
+    "russian", "ukrainian", "estonian", "qatari", "gabonese", "gabonais", "israelienne", "israelite", "iraki",
+    "yisraeli", "turkmen", "magyar", "jerriais", "nederlands", "lietuviu kalba",
+})
+
+
 def is_place(tokens: list[str] | tuple[str, ...]) -> bool:
     """Whether the whole name is a place ("Hong Kong", "Inner Mongolia"): never a party's distinctive name."""
     return tuple(tokens) in place_names()
@@ -31,19 +47,62 @@ def is_place(tokens: list[str] | tuple[str, ...]) -> bool:
 @cache
 def place_names() -> frozenset[tuple[str, ...]]:
     """Every country's name as normalised tokens ("new", "zealand"), plus the forms the lists abbreviate."""
+    return _places()[0]
+
+
+def country_of(place: tuple[str, ...]) -> str:
+    """The country (rigour's territory code) a place name names: "schweiz" and "switzerland" are both "ch"."""
+    return _places()[1].get(place, " ".join(place))
+
+
+def _plain(name: str) -> str:
+    """``name`` without its accents where that leaves ASCII ("Österreich" → "Osterreich"), else as it is.
+
+    Why: the names are read once per process, before the first screening, and transliteration is the slow
+    step of :func:`normalise` (0.2 ms a name); for accented Latin letters it gives the same letters
+    (a test checks every name in the table).
+    """
+    if name.isascii():
+        return name
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return plain if plain.isascii() else name
+
+
+@cache
+def _places() -> tuple[frozenset[tuple[str, ...]], dict[tuple[str, ...], str]]:
+    from exportcheck.matching.normalise import normalise
+    from exportcheck.matching.scripts import is_latin
+
+    country: dict[tuple[str, ...], str] = {("uk",): "gb", ("us",): "us", ("hong", "kong"): "hk", ("macau",): "mo",
+                                           ("macao",): "mo", ("taiwan",): "tw"}
+    country.update((tuple(p.split()), f"cn-{p}") for p in CHINESE_REGIONS)
+    for territory, names in _country_names():
+        for name in names:
+            tokens = tuple(normalise(_plain(name)).split()) if is_latin(name) else ()
+            if (0 < len(tokens) <= 3 and not any(t.startswith("#") for t in tokens)
+                    and " ".join(tokens) not in NOT_PLACES):
+                country.setdefault(tokens, territory)
+    return frozenset(country), country
+
+
+def _country_names() -> list[tuple[str, list[str]]]:
+    """Each current country's code and names: its English name first, then rigour's strong names.
+
+    The strong names are read the way :func:`exportcheck.formats.common.country_code` reads them, from
+    rigour's private loader; where a rigour release moves it, only the English names are used (the
+    place tests then fail, which is the point).
+    """
     from rigour.territories import get_territories
 
-    from exportcheck.matching.normalise import normalise
-
-    names: set[tuple[str, ...]] = {("uk",), ("us",), ("hong", "kong"), ("macau",), ("macao",), ("taiwan",)}
-    names.update(tuple(p.split()) for p in CHINESE_REGIONS)
-    for territory in get_territories():
-        if not territory.is_country or territory.is_historical:
-            continue
-        tokens = tuple(normalise(territory.name).split())
-        if 0 < len(tokens) <= 3 and not any(t.startswith("#") for t in tokens):
-            names.add(tokens)
-    return frozenset(names)
+    english = [(t.code, [t.name]) for t in get_territories() if t.is_country and not t.is_historical]
+    try:
+        from rigour.territories.lookup import _load_territory_names
+    except ImportError:  # pragma: no cover - a rigour release that moved it
+        return english
+    # rigour appends the English and full names ("Swiss Confederation") to the strong ones: those are left out
+    strong = {t.code: [n for n in names if n not in (t.name, t.full_name)]
+              for t, names, _weak, _places in _load_territory_names()}
+    return [(code, [*names, *strong.get(code, [])]) for code, names in english]
 
 
 @cache

@@ -57,7 +57,7 @@ from exportcheck.matching.align import (
 )
 from exportcheck.matching.distinctive import chance_agreement, spacing_explains
 from exportcheck.matching.normalise import NameForm, token_class
-from exportcheck.matching.places import is_place, place_words, places_in
+from exportcheck.matching.places import country_of, is_place, place_words, places_in
 from exportcheck.matching.scripts import is_latin
 
 DEFAULT_THRESHOLD = 0.80
@@ -82,8 +82,8 @@ PERSON_CONFLICT = 0.92
 # Salman". When the given names before "bin" differ, the score is multiplied by this.
 PATRONYM_SWAPPED = 0.7
 PATRONYM_PARTICLES = frozenset({"bin", "ben", "bint"})
-# A country in one organisation name only (a country subsidiary: "Banco Santander México" for "Banco
-# Santander"), and two different countries: see :mod:`exportcheck.matching.places`.
+# A country in the listed organisation name only (a country subsidiary: "Banco Santander México" for
+# "Banco Santander"), and two different countries: see :mod:`exportcheck.matching.places`.
 PLACE_ONE_SIDED = 0.92
 PLACE_MISMATCH = 0.8
 # A listed name that is only a place ("Hong Kong", an alias the Entity List gives a Hong Kong company) is
@@ -226,14 +226,15 @@ def _place_qualifiers(q: list[str], c: list[str], result: Comparison, score: flo
         return score
     qp = {p for p in places_in(q) if free_q.issuperset(p)}
     cp = {p for p in places_in(c) if free_c.issuperset(p)}
+    if qp and cp and {country_of(p) for p in qp} == {country_of(p) for p in cp}:
+        return score  # one country in two languages ("Switzerland", "Schweiz"): not a different company
     if qp and cp:
         result.penalties.append((f"different countries: {_places(qp)} vs {_places(cp)}", PLACE_MISMATCH))
         return score * PLACE_MISMATCH
-    if qp or cp:
-        side = "query" if qp else "listed name"
-        result.penalties.append((f"place {_places(qp or cp)} only in the {side}", PLACE_ONE_SIDED))
+    if cp:  # the query names no country: it means the group's own company, which then ranks first
+        result.penalties.append((f"place {_places(cp)} only in the listed name", PLACE_ONE_SIDED))
         return score * PLACE_ONE_SIDED
-    return score
+    return score  # a country company of a listed group stays a match, for review (extra query words never count)
 
 
 def _places(found: set[tuple[str, ...]]) -> str:

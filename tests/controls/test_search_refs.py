@@ -88,3 +88,18 @@ def test_plasma_atomic_layer_etch_finds_the_sub_paragraph(control_data: ControlD
     hits = search("plasma atomic layer etch chamber with RF pulse excited plasma", regime="eu", limit=3,
                   data=control_data)
     assert hits[0].code.startswith("3B501.k.2")
+
+
+def test_a_sub_paragraph_is_compared_with_its_ancestors_numbers_too(index: SearchIndex) -> None:
+    """US 3B994.b: "... ion implantation of 300mm wafers as follows:" holds for 3B994.b.2.c ("angular accuracy equal
+    to or less (better) than 0.1 degrees"), which is compared in degrees, an angle whatever word is nearest."""
+    from exportcheck.controls.params import extract_parameters
+    from exportcheck.controls.search_index import by_unit
+
+    params = index.parameters(_row(index, "us", "3B994.b.2.c"))
+    assert [(p.value, p.unit, p.relation, p.quantity) for p in params] == [
+        (0.1, "°", "<", "angle"), (0.3, "m", "=", "size")]
+    (stated,) = by_unit(extract_parameters("beam angle control to 0.05 degrees"))
+    assert params[0].satisfied_by(stated) is True
+    top = index.parameters(_row(index, "us", "3B994"))
+    assert all(p not in top for p in params)  # nothing flows upwards
