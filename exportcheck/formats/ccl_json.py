@@ -134,7 +134,7 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
 
     items = raw.get("items") or []
     labels = [str(i.get("paragraph")) if i.get("kind") == "item" and i.get("paragraph") else "" for i in items]
-    following = labels[1:] + [""]  # the label of the line right after each line
+    following = [*labels[1:], ""]  # the label of the line right after each line
     for index, item in enumerate(items):
         text = " ".join(str(item.get("text", "")).split())
         label = item.get("paragraph")
