@@ -8,10 +8,14 @@ not in that alias.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from exportcheck.matching.score import Comparison, Pair
 
 
+@lru_cache(maxsize=100_000)
 def _pair(pair: Pair) -> str:
+    """One aligned pair as shown (kept: the same pairs, "co", "ltd", recur in result after result)."""
     q = pair.query.replace("#", "")
     c = pair.candidate.replace("#", "")
     if pair.how == "exact":

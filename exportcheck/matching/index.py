@@ -274,7 +274,23 @@ class NameTable(Sequence[IndexedName]):
 
     def of_row(self, row: int) -> list[IndexedName]:
         """The names of one entity row."""
-        return [self._make(i) for i in range(int(self.row_offsets[row]), int(self.row_offsets[row + 1]))]
+        start, end = self.row_offsets[row:row + 2].tolist()
+        made = self._made
+        return [made.get(i) or self._make(i) for i in range(start, end)]
+
+    def find(self, row: int, kind: str, original: str) -> int | None:
+        """The id of the first name of entity ``row`` of this kind written exactly so, if any.
+
+        Why not :meth:`of_row`: a party may have a hundred names, and this reads only their kinds and the
+        written form of those of the kind, making no :class:`IndexedName`.
+        """
+        start, end = self.row_offsets[row:row + 2].tolist()
+        code = KINDS.index(kind)
+        originals = self.originals
+        for offset, found in enumerate(self.kinds[start:end].tolist()):
+            if found == code and _text(originals[start + offset]) == original:
+                return start + offset
+        return None
 
 
 def _text(value: Any) -> str:

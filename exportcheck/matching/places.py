@@ -18,6 +18,7 @@ places here: rigour holds capitals only, and many of its city names are also sur
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 # China's provinces and autonomous regions: country companies of Chinese groups are named by them
@@ -54,40 +55,54 @@ def country_of(place: tuple[str, ...]) -> str:
     return _places()[1].get(place, " ".join(place))
 
 
-def _strong_names() -> dict[str, list[str]]:
-    """rigour's strong names of each territory (its own-language and usual short names), by territory code.
+def _plain(name: str) -> str:
+    """``name`` without its accents where that leaves ASCII ("Österreich" → "Osterreich"), else as it is.
 
-    Read from the table rigour itself loads its territory lookup from (not re-exported by rigour); where a
-    rigour release moves it, only the English names are used (the place tests then fail, which is the point).
+    Why: the names are read once per process, before the first screening, and transliteration is the slow
+    step of :func:`normalise` (0.2 ms a name); for accented Latin letters it gives the same letters
+    (a test checks every name in the table).
     """
-    try:
-        from rigour._core import territories_jsonl
-        from rigour.data import iter_jsonl_text
-    except ImportError:  # pragma: no cover - a rigour release that moved its table
-        return {}
-    return {str(d["code"]): [str(n) for n in d.get("names_strong") or []] for d in iter_jsonl_text(territories_jsonl())}
+    if name.isascii():
+        return name
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return plain if plain.isascii() else name
 
 
 @cache
 def _places() -> tuple[frozenset[tuple[str, ...]], dict[tuple[str, ...], str]]:
-    from rigour.territories import get_territories
-
     from exportcheck.matching.normalise import normalise
     from exportcheck.matching.scripts import is_latin
 
     country: dict[tuple[str, ...], str] = {("uk",): "gb", ("us",): "us", ("hong", "kong"): "hk", ("macau",): "mo",
                                            ("macao",): "mo", ("taiwan",): "tw"}
     country.update((tuple(p.split()), f"cn-{p}") for p in CHINESE_REGIONS)
-    strong = _strong_names()
-    for territory in get_territories():
-        if not territory.is_country or territory.is_historical:
-            continue
-        for name in [territory.name, *(n for n in strong.get(territory.code, ()) if is_latin(n))]:
-            tokens = tuple(normalise(name).split())
+    for territory, names in _country_names():
+        for name in names:
+            tokens = tuple(normalise(_plain(name)).split()) if is_latin(name) else ()
             if (0 < len(tokens) <= 3 and not any(t.startswith("#") for t in tokens)
                     and " ".join(tokens) not in NOT_PLACES):
-                country.setdefault(tokens, territory.code)
+                country.setdefault(tokens, territory)
     return frozenset(country), country
+
+
+def _country_names() -> list[tuple[str, list[str]]]:
+    """Each current country's code and names: its English name first, then rigour's strong names.
+
+    The strong names are read the way :func:`exportcheck.formats.common.country_code` reads them, from
+    rigour's private loader; where a rigour release moves it, only the English names are used (the
+    place tests then fail, which is the point).
+    """
+    from rigour.territories import get_territories
+
+    english = [(t.code, [t.name]) for t in get_territories() if t.is_country and not t.is_historical]
+    try:
+        from rigour.territories.lookup import _load_territory_names
+    except ImportError:  # pragma: no cover - a rigour release that moved it
+        return english
+    # rigour appends the English and full names ("Swiss Confederation") to the strong ones: those are left out
+    strong = {t.code: [n for n in names if n not in (t.name, t.full_name)]
+              for t, names, _weak, _places in _load_territory_names()}
+    return [(code, [*names, *strong.get(code, [])]) for code, names in english]
 
 
 @cache

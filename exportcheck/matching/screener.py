@@ -42,6 +42,8 @@ NOT_ORGANISATIONS = frozenset({"Person", "Vessel", "Aircraft"})
 
 # Listed parties whose result fields and relations a screener keeps (a batch meets the same parties often).
 ROW_CACHE = 100_000
+# Related parties reported per match, at most (:meth:`Screener.related`).
+RELATED_LIMIT = 12
 
 # A listed party whose countries do not include the country given with the query: the score is
 # multiplied by this (a hint, not a filter: lists often give only one of several countries).
@@ -106,6 +108,10 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
+# What a result shows of a listed party whatever the query (see Screener._row_fields).
+_RowFields = tuple[dict[str, Any], tuple[tuple[str, str], ...], str]
+
+
 def _script_key(original: str) -> tuple[bool, bool]:
     """What :func:`.score.compare` reads of a name as written, beside its tokens: whether it is all Latin
     (people's names across scripts) and whether it holds Han characters (the pinyin rule of
@@ -141,13 +147,13 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in (value.tolist() if isinstance(value, np.ndarray) else list(value))]
 
 
-def _citations(value: Any) -> list[Citation]:
-    """A snapshot's ``citations`` cell (list of {citation, date} structs) as Citation models."""
+def _citation_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """A snapshot's ``citations`` cell (list of {citation, date} structs) as (citation, date) pairs."""
     if value is None:
-        return []
+        return ()
     items = value.tolist() if isinstance(value, np.ndarray) else list(value)
-    return [Citation(citation=str(c.get("citation") or ""), date=str(c.get("date") or "")) for c in items
-            if isinstance(c, dict) and c.get("citation")]
+    return tuple((str(c.get("citation") or ""), str(c.get("date") or "")) for c in items
+                 if isinstance(c, dict) and c.get("citation"))
 
 
 class Screener:
@@ -172,8 +178,10 @@ class Screener:
         self._parent = index.column("parent")
         self._country_lists: dict[int, list[str]] = {}
         self._own_forms: dict[int, NameForm] = {}
-        self._fields: dict[int, tuple[dict[str, Any], str]] = {}
+        self._fields: dict[int, _RowFields] = {}
         self._relation_rows: dict[int, list[tuple[int, str, str]]] = {}
+        self._related_rows: dict[int, list[tuple[int, str, str]]] = {}  # what related() reports unfiltered
+        self._parties: dict[int, tuple[str, str, str, str, list[str]]] = {}
         self.undated = dict(index.undated)
 
     def _countries(self, row: int) -> list[str]:
@@ -254,8 +262,9 @@ class Screener:
         found = cache.get(row)
         if found is None:
             name = str(self._name[row])
-            item = next((i for i in self.index.names.of_row(row) if i.kind == "name" and i.form.original == name), None)
-            found = form_from_tokens(name, item.form.tokens) if item is not None else name_form(name)
+            names = self.index.names
+            name_id = names.find(row, "name", name)
+            found = form_from_tokens(name, names.token_strings(name_id)) if name_id is not None else name_form(name)
             if len(cache) < 200_000:
                 cache[row] = found
         return found
@@ -308,7 +317,7 @@ class Screener:
     # --- output --------------------------------------------------------------------------------
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
         item = self.index.names[hit.name_id]
-        fields, borrowed = self._row_fields(row)
+        fields, citations, borrowed = self._row_fields(row)
         text = explain(hit.comparison, item.form.original, item.note, fields["name"], threshold, hit.extra) + borrowed
         return Match(
             score=min(1.0, max(0.0, round(hit.score, 4))),
@@ -316,50 +325,77 @@ class Screener:
             matched_name=item.form.original,
             related=self.related(row, sources, as_of),
             explanation=text,
-            # new models each time: a caller may change a result's citations without changing the cache
-            citations=[Citation(citation=c, date=d) for c, d in fields["citations"]],
-            **{k: v for k, v in fields.items() if k != "citations"},
+            # new models each time (and the model copies the lists): a caller may change a result without
+            # changing the cache
+            citations=[Citation(citation=c, date=d) for c, d in citations],
+            **fields,
         )
 
-    def _row_fields(self, row: int) -> tuple[dict[str, Any], str]:
-        """What a result shows of a listed party whatever the query, and the note on borrowed dates.
+    def _row_fields(self, row: int) -> _RowFields:
+        """What a result shows of a listed party whatever the query: its fields, its citations (citation,
+        date) and the note on borrowed dates.
 
         Kept per row (a batch meets the same parties again and again; the model copies the lists).
         """
-        found = self._fields.get(row)
-        if found is not None:
-            return found
+        cached = self._fields.get(row)
+        if cached is not None:
+            return cached
         cell = self.index.cell
         twin = self._twin[row]
         listing, end = self._listing[row], self._end[row]
+        entity_id, source, list_, name, programs = self._party(row)
         fields = {
-            "entity_id": self._ids[row], "source": self._source[row], "list": self._list[row],
-            "name": self._name[row], "listing_date": listing, "end_date": end,
-            "dates_borrowed_from": self._ids[twin] if twin >= 0 else "", "countries": self._countries(row),
-            "programs": _strings(cell("programs", row)),
+            "entity_id": entity_id, "source": source, "list": list_, "name": name, "listing_date": listing,
+            "end_date": end, "dates_borrowed_from": self._ids[twin] if twin >= 0 else "",
+            "countries": self._countries(row), "programs": programs,
             "licence_requirement": str(cell("licence_requirement", row) or ""),
-            "citations": [(c.citation, c.date) for c in _citations(cell("citations", row))],
             "source_url": str(cell("source_url", row) or ""),
             "snapshot": str(cell("snapshot", row) or ""), "snapshot_date": str(cell("snapshot_date", row) or ""),
         }
         borrowed = (f"; this file gives no listing date, the same entry on {self._source[twin]} "
                     f"({self._ids[twin]}) is dated {listing}{' to ' + end if end else ''}") if twin >= 0 else ""
-        found = (fields, borrowed)
+        found = (fields, _citation_pairs(cell("citations", row)), borrowed)
         if len(self._fields) < ROW_CACHE:
             self._fields[row] = found
         return found
 
+    def _party(self, row: int) -> tuple[str, str, str, str, list[str]]:
+        """Entity id, source, list, name and programs of a listed party: what a match and a related party both
+        show (kept per row; the models copy the programs list)."""
+        found = self._parties.get(row)
+        if found is None:
+            found = (self._ids[row], self._source[row], self._list[row], self._name[row],
+                     _strings(self.index.cell("programs", row)))
+            if len(self._parties) < ROW_CACHE:
+                self._parties[row] = found
+        return found
+
     def _related(self, row: int, relation: str, note: str) -> Related:
-        return Related(relation=relation, entity_id=self._ids[row], source=self._source[row], list=self._list[row],
-                       name=self._name[row], programs=_strings(self.index.cell("programs", row)), note=note)
+        entity_id, source, list_, name, programs = self._party(row)
+        return Related(relation=relation, entity_id=entity_id, source=source, list=list_, name=name,
+                       programs=programs, note=note)
 
     def related(self, row: int, sources: set[str] | None = None, as_of: date | None = None,
-                limit: int = 12) -> list[Related]:
+                limit: int = RELATED_LIMIT) -> list[Related]:
         """Parents, parent groups and subsidiaries of a listed party, from parent names and group tokens.
 
         Never merged into the match: a parent on the NS-CMIC list does not put its institute on it.
         """
-        out: list[Related] = []
+        unfiltered = not sources and not as_of
+        if unfiltered and limit == RELATED_LIMIT:
+            chosen = self._related_rows.get(row)
+            if chosen is None:
+                chosen = self._related_to(row, None, None, limit)
+                if len(self._related_rows) < ROW_CACHE:
+                    self._related_rows[row] = chosen
+        else:
+            chosen = self._related_to(row, sources, as_of, limit)
+        return [self._related(other, relation, note) for other, relation, note in chosen]
+
+    def _related_to(self, row: int, sources: set[str] | None, as_of: date | None,
+                    limit: int) -> list[tuple[int, str, str]]:
+        """The relations :meth:`related` reports: the first ``limit`` distinct parties allowed, ``row`` left out."""
+        out: list[tuple[int, str, str]] = []
         seen = {row}
         for other, relation, note in self._relations(row):
             if len(out) >= limit:
@@ -367,7 +403,7 @@ class Screener:
             if other in seen or not self._rows_allowed(other, sources, as_of):
                 continue
             seen.add(other)
-            out.append(self._related(other, relation, note))
+            out.append((other, relation, note))
         return out
 
     def _relations(self, row: int) -> list[tuple[int, str, str]]:
@@ -381,15 +417,17 @@ class Screener:
         parent = self._parent[row]
         if parent:
             found += [(other, "parent", f"the list names '{parent}' as its parent") for other in self._parents_named(parent)]
+        names = self._names_of(row)
         groups: set[str] = set()
-        for item in self._names_of(row):
+        for item in names:
             groups |= item.form.groups
         for group in sorted(groups):
             found += [(other, "parent group", f"both carry the group {group.upper()}")
                       for other in index.group_parents.rows(group)]
-        for item in self._names_of(row):
+        children = index.children
+        for item in names:
             found += [(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
-                      for other in index.children.rows(item.form.text)]
+                      for other in children.rows(item.form.text)]
         if len(self._relation_rows) < ROW_CACHE:
             self._relation_rows[row] = found
         return found

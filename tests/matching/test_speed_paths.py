@@ -166,3 +166,45 @@ def test_screen_ranks_ties_by_the_party_own_name_only_where_shown(screener: Scre
         for limit in (1, 3, 10):
             got = [m.entity_id for m in screener.screen(text, limit=limit)]
             assert got == [ids[row] for row, _ in full[:limit]], (text, limit)
+
+
+def _dumps(screener: Screener, texts: list[str], **options: object) -> list[str]:
+    return [m.model_dump_json() for text in texts for m in screener.screen(text, **options)]  # type: ignore[arg-type]
+
+
+def test_results_built_from_kept_rows_equal_results_built_fresh(screener: Screener) -> None:
+    """Row fields, related parties and explanations kept between queries change no result, whatever the
+    order the parties are met in and whatever the filters; and a caller changing a result changes no other."""
+    from datetime import date
+
+    texts = [*QUERIES, *(screener.index.names[i].form.original for i in range(0, len(screener.index.names), 997))]
+    fresh = Screener(screener.index)
+    first = _dumps(fresh, texts)
+    assert sum('"related":[{' in d for d in first) >= 3  # related parties are exercised
+    assert sum('"citations":[{' in d for d in first) >= 3
+    assert _dumps(fresh, texts) == first
+    backwards = Screener(screener.index)
+    assert _dumps(backwards, texts[::-1]) == _dumps(fresh, texts[::-1])
+    for options in ({"sources": ["us-entity-list", "us-ofac-sdn"]}, {"as_of": date(2021, 6, 1)}, {"country": "CN"}):
+        assert _dumps(Screener(screener.index), texts, **options) == _dumps(fresh, texts, **options), options
+    for match in fresh.screen("Huawei Technologies", limit=5):
+        match.programs.append("changed")
+        match.countries.clear()
+        match.citations.clear()
+        for related in match.related:
+            related.programs.append("changed")
+        match.related.clear()
+    assert _dumps(fresh, texts) == first
+
+
+def test_own_name_found_by_kind_equals_the_search_through_every_name(screener: Screener) -> None:
+    names = screener.index.names
+    found = 0
+    for row in range(0, len(screener.index), 53):
+        own = str(screener._name[row])
+        expected = next((i for i in range(int(names.row_offsets[row]), int(names.row_offsets[row + 1]))
+                         if names[i].kind == "name" and names[i].form.original == own), None)
+        assert names.find(row, "name", own) == expected, row
+        assert names.find(row, "name", own + " x") is None
+        found += expected is not None
+    assert found >= 100
