@@ -26,7 +26,9 @@ read as the element's name (``isotopes`` in ``search_terms.yaml``).
 
 Hits are diverse: a sub-paragraph of an entry already listed (or its parent) is left out, and at most
 ``PER_ROOT`` hits share one top-level entry (``RESIDUAL_PER_ROOT`` for a residual catch-all such as US 3B991),
-so five hits name five places to read.
+so five hits name five places to read. Of an entry and its own sub-paragraph only one is shown: the better scored,
+except that a sub-paragraph takes its ancestor's place (and rank) when a stated number meets a threshold that only
+the sub-paragraph states (``SUB_FOR_PARENT``).
 
 Re-ranking of the BM25 candidates, and the constants below, were chosen on the tuning half of
 ``exportcheck/bench/data/control_queries.yaml`` only; the held-out half is reported separately by
@@ -113,6 +115,9 @@ PER_ROOT = 3
 #: controlled by 3B001, 3B993, or 3B994 ...", anti-terrorism controls only): it is the fallback a reader
 #: needs once, and with PER_ROOT hits its 92 paragraphs took slots from the entries it defers to.
 RESIDUAL_PER_ROOT = 1
+#: Show a sub-paragraph instead of its ancestor already among the hits when a stated number meets a threshold of the
+#: sub-paragraph's own that the ancestor does not state (see ``_says_more``).
+SUB_FOR_PARENT = True
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 #: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
@@ -296,6 +301,24 @@ def _related(code: str, other: str) -> bool:
     return code == other or code.startswith(other + ".") or other.startswith(code + ".")
 
 
+def _met(details: list[dict[str, object]]) -> set[tuple[str, str]]:
+    return {(str(d["query"]), str(d["entry"])) for d in details if d["meets"]}
+
+
+def _says_more(index: SearchIndex, child: tuple[float, int, int, list[dict[str, object]]],
+               parent: tuple[float, int, int, list[dict[str, object]]]) -> bool:
+    """Whether a sub-paragraph should be shown instead of its ancestor already chosen: a stated number meets a
+    threshold of its own that the ancestor's text does not state (3B994.b.2.c "angular accuracy equal to or less
+    than 0.1 degrees" for "beam angle control to 0.05 degrees", under "Ion implantation equipment as follows").
+
+    Why: hits are diverse (one place to read per entry), so only one of the two is shown; the sub-paragraph is the
+    more precise place when the description's own numbers single it out, and its parent stays in its path."""
+    child_code, parent_code = index.codes[child[1]], index.codes[parent[1]]
+    if child[2] >= 0 or not child_code.startswith(parent_code + "."):
+        return False
+    return bool(_met(child[3]) - _met(parent[3]))
+
+
 def _bm25(index: SearchIndex, groups: list[dict[str, float]], regime: str | None,
           goods_too: bool = False) -> tuple[list[tuple[float, int, int]], float, list[tuple[set[str], float]]]:
     """Top candidates (raw score, row, row of the borrowed text or -1) from tantivy, the word ceiling of this
@@ -457,20 +480,31 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
     scored.sort(key=lambda s: -s[0])
     chosen: list[tuple[float, int, int, list[dict[str, object]]]] = []
     per_root: dict[tuple[str, str], int] = defaultdict(int)
+    stands_for: dict[int, str] = {}  # sub-paragraph row -> the ancestor's code whose place it took
     for item in scored:  # a row's best candidate comes first; its others (borrowed texts) are then related to it
         row = item[1]
         regime_, code = index.regimes[row], index.codes[row]
         root = (regime_, code.split(".", 1)[0])
         cap = RESIDUAL_PER_ROOT if index.residual[row] else PER_ROOT
-        if per_root[root] >= cap or any(
-                index.regimes[r] == regime_ and _related(code, index.codes[r]) for _, r, _, _ in chosen):
+        related = [n for n, (_, r, _, _) in enumerate(chosen) if index.regimes[r] == regime_
+                   and _related(code, index.codes[r])]
+        if related:
+            if SUB_FOR_PARENT and len(related) == 1 and _says_more(index, item, chosen[related[0]]):
+                parent = chosen[related[0]]  # the sub-paragraph takes its ancestor's place and score
+                stands_for[row] = index.codes[parent[1]]
+                chosen[related[0]] = (max(parent[0], item[0]), row, item[2], item[3])
+            continue
+        if per_root[root] >= cap or len(chosen) == limit:  # when full, only a sub-paragraph may still step in
             continue
         per_root[root] += 1
         chosen.append(item)
-        if len(chosen) == limit:
-            break
-    return [_hit(index, position, score, row, source, details, word_groups, ceiling)
+    hits = [_hit(index, position, score, row, source, details, word_groups, ceiling)
             for position, (score, row, source, details) in enumerate(chosen, start=1)]
+    for hit, (_, row, _, _) in zip(hits, chosen, strict=True):
+        if row in stands_for:
+            hit.explanation += (f"; shown instead of {stands_for[row]} (ranked by its score), "
+                                "because a stated number meets a threshold only this sub-paragraph states")
+    return hits
 
 
 def _hit(index: SearchIndex, position: int, score: float, row: int, source: int, details: list[dict[str, object]],

@@ -28,6 +28,8 @@ from exportcheck.formats.control_tree import CODE, TreeBuilder, definitions_fram
 
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
 _NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
+_SUBPARAGRAPH = re.compile(r"^\((?:\d+|[ivx]+)\)\s")  # "(1) ...", "(ii) ...": a sub-paragraph of a list member
+_FIRST = ("a", "1")  # the labels a list begins with
 _COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
 LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column", "note"]
 #: An ECCN whose License Requirements table the source merged into its heading (3E001, 0D606, 2B351 in the
@@ -69,6 +71,40 @@ def _classify(paths: Sequence[Path], source_id: str) -> tuple[tuple[Path, dict[s
     return ccl, chart, groups
 
 
+def _segment_key(segment: str) -> tuple[int, int]:
+    """Order of one paragraph label segment among its siblings: letters and numbers each count up."""
+    return (1, int(segment)) if segment.isdigit() else (0, ord(segment[0]) if segment else 0)
+
+
+def _next(label: str, last: str | None) -> bool:
+    """Whether ``label`` is the member right after ``last`` in the same list (``b`` after ``a``, ``3`` after ``2``)."""
+    if last is None:
+        return False
+    head, _, tail = label.rpartition(".")
+    last_head, _, last_tail = last.rpartition(".")
+    if head != last_head:
+        return False
+    if tail.isdigit() and last_tail.isdigit():
+        return int(tail) == int(last_tail) + 1
+    return len(tail) == len(last_tail) == 1 and ord(tail) == ord(last_tail) + 1
+
+
+def _is_real(builder: TreeBuilder, eccn: str, label: str, last_child: dict[str, str]) -> bool:
+    """A paragraph of the entry: its parent is a paragraph (or the ECCN) and it comes after its parent's last child.
+
+    Why: the source gives a note's own a/b/c list the same ``item`` kind as the entry's paragraphs, so a letter
+    that goes back (``a`` after ``3A090.b``) or repeats a code already read is a note's list, not a paragraph.
+    """
+    code = f"{eccn}.{label}"
+    parent = code.rsplit(".", 1)[0]
+    if code in builder:
+        return False
+    if parent not in builder:  # the source lost the parent's own line (1C995.a.1 comes without 1C995.a)
+        return True
+    last = last_child.get(parent)
+    return last is None or _segment_key(label.rsplit(".", 1)[-1]) > _segment_key(last)
+
+
 def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str) -> None:
     eccn = str(raw.get("eccn", ""))
     if not CODE.fullmatch(eccn):
@@ -77,20 +113,56 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
     builder.add_item(eccn, heading)
     builder.headings[eccn] = heading
     current = eccn
-    for item in raw.get("items") or []:
+    last_child: dict[str, str] = {}  # parent code -> label segment of its last paragraph read
+    note_at: str | None = None  # the code the last note since the last paragraph is attached to
+    lists: list[str] = []  # the last label of that note's own lettered list, and of lists nested in it
+    opens_list = False  # the last note ends with a colon: a list that begins after it is its own
+
+    def paragraph(label: str, text: str) -> None:
+        nonlocal current, note_at
+        current = f"{eccn}.{label}"
+        builder.add_item(current, text)
+        last_child[current.rsplit(".", 1)[0]] = label.rsplit(".", 1)[-1]
+        note_at = None
+        lists.clear()
+
+    def add_note(target: str, note_kind: str, body: str) -> None:
+        nonlocal note_at, opens_list
+        builder.add_note(target, note_kind, body)
+        # "Items:" alone is a field label of the source, not a note with a list
+        note_at, opens_list = target, body.endswith(":") and len(body.split()) > 1
+
+    items = raw.get("items") or []
+    labels = [str(i.get("paragraph")) if i.get("kind") == "item" and i.get("paragraph") else "" for i in items]
+    following = [*labels[1:], ""]  # the label of the line right after each line
+    for index, item in enumerate(items):
         text = " ".join(str(item.get("text", "")).split())
-        paragraph = item.get("paragraph")
+        label = item.get("paragraph")
         kind = item.get("kind")
-        if kind == "item" and paragraph:
-            current = f"{eccn}.{paragraph}"
-            builder.add_item(current, text)
+        if kind == "item" and label:
+            real = _is_real(builder, eccn, label, last_child)
+            opens = real and following[index].startswith(f"{label}.")  # its own sub-paragraph follows: a paragraph
+            level = next((n for n in range(len(lists) - 1, -1, -1) if _next(label, lists[n])), None)
+            if note_at is not None and (not real or (not opens and (
+                    level is not None or (label in _FIRST and opens_list)))):
+                # a note's own list (a letter that goes back or repeats, or the next member of that list, or of
+                # the list it is nested in): it stays in the note, with whatever the source puts between members
+                builder.append_note(note_at, f"{label}. {text}")
+                if level is not None:
+                    del lists[level:]
+                lists.append(label)
+                opens_list = False
+                continue
+            paragraph(label, text)
             continue
         if kind == "text" and (m := _LABEL.match(text)) and f"{eccn}.{m.group(1)}".rsplit(".", 1)[0] in builder:
-            current = f"{eccn}.{m.group(1)}"
-            builder.add_item(current, m.group(2))
+            paragraph(m.group(1), m.group(2))
+            continue
+        if kind == "text" and lists and _SUBPARAGRAPH.match(text):
+            builder.append_note(note_at or current, text)
             continue
         if kind == "note":
-            builder.add_note(current, "Note", f"{paragraph}. {text}" if paragraph else text)
+            add_note(current, "Note", f"{label}. {text}" if label else text)
             continue
         head = _NOTE_HEAD.match(text)
         note_kind, body = (head.group(1), head.group(2)) if head else ("Note" if CODE.match(text) else "Text", text)
@@ -98,7 +170,7 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
         ref = CODE.match(body)
         if ref and ref.group(0).rstrip(".") in builder and ref.group(0).startswith(eccn):
             target = ref.group(0).rstrip(".")
-        builder.add_note(target, note_kind, body)
+        add_note(target, note_kind, body)
 
 
 def _table_from_heading(heading: str) -> list[dict[str, str]]:

@@ -103,6 +103,15 @@ class TreeBuilder:
             node.text.append(text)
             node.last_was_note = False
 
+    def append_note(self, code: str, text: str) -> None:
+        """More text for the last note of ``code`` (a note's own lettered list), even after other lines."""
+        node = self.nodes.setdefault(code, _Node(code))
+        if not node.notes:
+            self.add_note(code, "Note", text)
+            return
+        last = node.notes[-1]
+        node.notes[-1] = ControlNote(kind=last.kind, text=f"{last.text} {text}".strip())
+
     def add_note(self, code: str, kind: str, text: str) -> None:
         node = self.nodes.setdefault(code, _Node(code))
         node.notes.append(ControlNote(kind=kind.strip().rstrip(":").strip(), text=text.strip()))

@@ -216,3 +216,19 @@ def test_software_entries_naming_a_whole_group_are_found_by_its_entries_words(co
     refs = index.refs[row].split()
     assert "mocvd" in refs and "epitaxial" in refs
     assert "cryogenic" not in refs  # only 3B904, excluded, says it
+
+
+def test_a_sub_paragraph_whose_own_threshold_is_met_takes_its_parents_place(control_data: ControlData) -> None:
+    """US 3B994.b.2 "Ion implantation equipment as follows" has 3B994.b.2.c "angular accuracy equal to or less
+    (better) than 0.1 degrees": a stated 0.05 degrees singles out the sub-paragraph, without one the parent stays."""
+    stated = search("ion implanter for 300 mm wafers with beam angle control to 0.05 degrees", regime="us", limit=5,
+                    data=control_data)
+    codes = [h.code for h in stated]
+    assert "3B994.b.2.c" in codes and "3B994.b.2" not in codes
+    hit = stated[codes.index("3B994.b.2.c")]
+    assert "shown instead of 3B994.b.2" in hit.explanation
+    assert any(p["meets"] and "0.1" in str(p["entry"]) for p in hit.parameters)
+    plain = [h.code for h in search("ion implanter for 300 mm wafers", regime="us", limit=5, data=control_data)]
+    assert "3B994.b.2" in plain or "3B994.b" in plain
+    assert not any(c.startswith("3B994.b.2.") for c in plain)
+    assert [h.rank for h in stated] == [1, 2, 3, 4, 5]
