@@ -60,14 +60,23 @@ class Alignment:
     flipped: bool = False
     # names written in two scripts: sound is the best evidence (see :func:`align_phonetic`)
     cross_script: bool = False
+    _view: Alignment | None = field(default=None, repr=False, compare=False)  # see swapped()
 
     @classmethod
     def start(cls, q: list[str], c: list[str]) -> Alignment:
         return cls(q, c, [True] * len(q), [True] * len(c), [])
 
     def swapped(self) -> Alignment:
-        """The same alignment seen from the other side (shares the free flags and the pair list)."""
-        return Alignment(self.c, self.q, self.c_free, self.q_free, self.pairs, not self.flipped, self.cross_script)
+        """The same alignment seen from the other side (shares the free flags and the pair list).
+
+        Made once per alignment (four strategies ask for it); the view holds no reference back, so the two
+        are freed without the cyclic collector.
+        """
+        view = self._view
+        if view is None:
+            view = self._view = Alignment(self.c, self.q, self.c_free, self.q_free, self.pairs, not self.flipped,
+                                          self.cross_script)
+        return view
 
     def add(self, a: str, b: str, similarity: float, how: str) -> None:
         self.pairs.append(Pair(b, a, similarity, how) if self.flipped else Pair(a, b, similarity, how))
@@ -93,19 +102,24 @@ def token_similarity(a: str, b: str) -> float:
 
 def align_exact(al: Alignment) -> None:
     """Equal tokens pair with each other (each token once)."""
+    c = al.c
     c_pos: dict[str, int] = {}
-    for j, tok in enumerate(al.c):
+    for j, tok in enumerate(c):
         c_pos.setdefault(tok, j)
     q_free, c_free = al.q_free, al.c_free
+    pairs = al.pairs
     for i, tok in enumerate(al.q):
         found = c_pos.get(tok)
         if found is not None and c_free[found] and q_free[i]:
             q_free[i] = c_free[found] = False
-            al.add(tok, tok, 1.0, "exact")
+            pairs.append(Pair(tok, tok, 1.0, "exact"))  # the same either way round
+
+
+_NOT_FUZZY = ("number", "group")
 
 
 def _fuzzy_ok(token: str) -> bool:
-    return len(token) >= FUZZY_MIN_LEN and token_class(token) not in ("number", "group")
+    return len(token) >= FUZZY_MIN_LEN and token_class(token) not in _NOT_FUZZY
 
 
 # Slack for the length bounds below: they only skip a pair that is clearly out of reach.
@@ -129,12 +143,15 @@ def align_fuzzy(al: Alignment) -> None:
 
     Numbers and group tokens never pair fuzzily: CETC 14 is not CETC 15, CASC is not CASIC.
     """
-    c_open = [(j, b, len(b)) for j, b in enumerate(al.c) if al.c_free[j] and _fuzzy_ok(b)]
+    c_free = al.c_free
+    c_open = [(j, b, len(b)) for j, b in enumerate(al.c)
+              if c_free[j] and len(b) >= FUZZY_MIN_LEN and token_class(b) not in _NOT_FUZZY]
     if not c_open:
         return
+    q_free = al.q_free
     scored = []
     for i, a in enumerate(al.q):
-        if not al.q_free[i] or not _fuzzy_ok(a):
+        if not q_free[i] or len(a) < FUZZY_MIN_LEN or token_class(a) in _NOT_FUZZY:
             continue
         n = len(a)
         for j, b, m in c_open:
@@ -143,9 +160,11 @@ def align_fuzzy(al: Alignment) -> None:
             sim = token_similarity(a, b)
             if sim >= FUZZY_MIN:
                 scored.append((sim, i, j))
+    if not scored:
+        return
     for sim, i, j in sorted(scored, reverse=True):
-        if al.q_free[i] and al.c_free[j]:
-            al.q_free[i] = al.c_free[j] = False
+        if q_free[i] and c_free[j]:
+            q_free[i] = c_free[j] = False
             al.add(al.q[i], al.c[j], sim, "fuzzy")
 
 
@@ -211,28 +230,36 @@ def align_initials(al: Alignment) -> None:
 
 
 def _joined_one_way(al: Alignment) -> None:
-    if not any(al.q_free) or sum(al.c_free) < 2:
+    q_free, c, c_free = al.q_free, al.c, al.c_free
+    if True not in q_free or sum(c_free) < 2:
         return
-    c, c_free = al.c, al.c_free
+    n = len(c)
+    lengths = [len(t) for t in c]
+    floor = JOINED_MIN - _BOUND_SLACK
     for i, tok in enumerate(al.q):
-        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#"):
+        if not q_free[i] or len(tok) < 4 or tok.startswith("#"):
             continue
-        for j in range(len(c) - 1):
+        size_tok = len(tok)
+        for j in range(n - 1):
+            if not (c_free[j] and c_free[j + 1]):
+                continue  # every run from j needs j and j + 1 free
+            size = lengths[j] + lengths[j + 1]
             for k in (2, 3):
-                if j + k > len(c) or not all(c_free[j:j + k]):
-                    continue
-                size = sum(map(len, c[j:j + k]))
-                if 2 * min(size, len(tok)) / (size + len(tok)) < JOINED_MIN - _BOUND_SLACK:
+                if k == 3:
+                    if j + 3 > n or not c_free[j + 2]:
+                        continue
+                    size += lengths[j + 2]
+                if 2 * min(size, size_tok) / (size + size_tok) < floor:
                     continue  # the ratio is at most 2·short/(a + b): out of reach on length alone
                 joined = "".join(c[j:j + k])
                 sim = fuzz.ratio(tok, joined) / 100.0
                 if sim >= JOINED_MIN:
-                    al.q_free[i] = False
+                    q_free[i] = False
                     for x in range(j, j + k):
                         c_free[x] = False
                     al.add(tok, " ".join(c[j:j + k]), sim, "joined")
                     break
-            if not al.q_free[i]:
+            if not q_free[i]:
                 break
 
 

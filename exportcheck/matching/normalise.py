@@ -105,23 +105,29 @@ _DIGIT_LETTER = str.maketrans("013456789", "oieasgtbg")
 _WORD = re.compile(r"[a-z0-9]+")
 _PUNCT_DELETE = re.compile(r"['’`´ʼ?]")
 _NON_ALNUM = re.compile(r"[^a-z0-9#]+")
-_SPACES = re.compile(r"\s+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def _prepare(name: str) -> str:
-    """Steps 1-4: NFKC, Chinese, ASCII, punctuation; returns lower-case words separated by one space."""
+    """Steps 1-4: NFKC, Chinese, ASCII, punctuation; returns lower-case words separated by one space.
+
+    The checks before the steps only skip a step that would change nothing (no dot for an initialism, no Han
+    in ASCII text, no digit in ASCII text that no 0-9 is in): most names skip most steps.
+    """
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
-    if has_han(text):
+    if "." in text:
+        text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
+    if not text.isascii() and has_han(text):
         text = han_to_latin(text)
     text = text.replace("&", " and ")
     text = _PUNCT_DELETE.sub("", text)
     if not text.isascii():  # transliteration is the slow step; most listed names are ASCII already
         text = to_ascii(text).lower()
     text = text.replace("#", " ")
-    if any(ch.isdigit() for ch in text):
+    if _ASCII_DIGIT.search(text) if text.isascii() else any(ch.isdigit() for ch in text):
         text = _WORD.sub(_letters_for_digits, text)
-    return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()
+    # every run of characters other than a-z, 0-9 and # (spaces included) becomes one space
+    return _NON_ALNUM.sub(" ", text).strip()
 
 
 def _letters_for_digits(match: re.Match[str]) -> str:
@@ -171,10 +177,7 @@ def _pass(name: str, first: bool) -> str:
         text = _PHRASE.sub(lambda m: PHRASES[m.group(0)], text)
     text = replace_org_types_compare(text, generic=True)
     text = fold_groups(" ".join(_expand(text.split())))
-    tokens = text.split()
-    seen: set[str] = set()
-    unique = [tok for tok in tokens if not (tok in seen or seen.add(tok))]  # type: ignore[func-returns-value]
-    return " ".join(unique)
+    return " ".join(dict.fromkeys(text.split()))  # each token once, in the order first written
 
 
 @dataclass(frozen=True)

@@ -145,10 +145,11 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
     c_total = sum(map(weight, c))
     q_matched = c_matched = 0.0
     for pair in pairs:
-        similarity = pair.similarity
-        q_matched += similarity * sum(map(weight, pair.query.split()))
+        similarity, a, b = pair.similarity, pair.query, pair.candidate
+        # a run of words ("hua wei") weighs the sum of its words; one word its own weight (the same float)
+        q_matched += similarity * (sum(map(weight, a.split())) if " " in a else weight(a))
         # "" for a context group: nothing on the listed side
-        c_matched += similarity * sum(map(weight, pair.candidate.split()))
+        c_matched += similarity * (sum(map(weight, b.split())) if " " in b or not b else weight(b))
     total = q_total + c_total
     score = (q_matched + c_matched) / total if total else 0.0
     shorter = q if q_total <= c_total else c

@@ -108,6 +108,8 @@ class _Best:
     extra: list[tuple[str, float]]
 
 
+_ASCII_KEY = (True, False)
+
 # What a result shows of a listed party whatever the query (see Screener._row_fields).
 _RowFields = tuple[dict[str, Any], tuple[tuple[str, str], ...], str]
 
@@ -117,7 +119,7 @@ def _script_key(original: str) -> tuple[bool, bool]:
     (people's names across scripts) and whether it holds Han characters (the pinyin rule of
     :mod:`.distinctive`). A name of ASCII characters is Latin and holds none."""
     if original.isascii():
-        return True, False
+        return _ASCII_KEY
     return is_latin(original), has_han(original)
 
 
@@ -130,7 +132,8 @@ def _compared(done: dict[tuple[Any, ...], Comparison], query: NameForm, form: Na
     and what script the name was written in (:func:`_script_key`); a repeat gets the same comparison
     carrying its own name form.
     """
-    key = (form.tokens, form.context, person, _script_key(form.original))
+    original = form.original
+    key = (form.tokens, form.context, person, _ASCII_KEY if original.isascii() else _script_key(original))
     comp = done.get(key)
     if comp is None:
         comp = done[key] = compare(query, form, weigh, person=person)
@@ -213,14 +216,15 @@ class Screener:
         if done is None:
             done = {}
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
+        made, schemas = names._made, self._schema  # (names[name_id] without two calls per candidate)
         for name_id in index.candidates(query).tolist():
-            item = names[name_id]
+            item = made.get(name_id) or names[name_id]
             row = item.row
             if before_perfect is not None and row not in before_perfect:
                 continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
-            schema = self._schema[row]
+            schema = schemas[row]
             form = item.form
             comp = _compared(done, query, form, weigh, schema == "Person")
             score = comp.score
