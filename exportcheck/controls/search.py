@@ -59,8 +59,8 @@ import yaml
 from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData, load_controls
-from exportcheck.controls.params import Parameter, extract_parameters
-from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index, by_unit
+from exportcheck.controls.params import Parameter
+from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index, by_unit, read_parameters
 from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
@@ -260,7 +260,7 @@ def stated_units(text: str) -> frozenset[str]:
     length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
     (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
     return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
-                     for p in extract_parameters(text))
+                     for p in read_parameters(text))
 
 
 def query_parameters(text: str) -> list[Parameter]:
@@ -270,7 +270,7 @@ def query_parameters(text: str) -> list[Parameter]:
     parameter bonus of every entry with a length threshold."""
     _, implied = search_terms()
     extra = " ".join(implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied)))
-    found = by_unit(extract_parameters(text) + (extract_parameters(extra) if extra else []))
+    found = by_unit(read_parameters(text) + (read_parameters(extra) if extra else []))
     unique: dict[tuple[float, str, str], Parameter] = {}
     for p in found:
         unique.setdefault((round(p.value, 15), p.unit, p.relation), p)

@@ -286,10 +286,18 @@ class SearchIndex:
         """Numbers with units in an entry's text and its ancestors' (a parent's "... for 300mm wafers as follows:"
         holds for each of its sub-paragraphs), read on first use (most entries are never candidates)."""
         if row not in self.params:
-            own = by_unit(extract_parameters(self.texts[row]))
+            own = by_unit(read_parameters(self.texts[row]))
             parent = self.parent_rows[row] if self.parent_rows else -1
             self.params[row] = own + (self.parameters(parent) if parent >= 0 else [])
         return self.params[row]
+
+
+def read_parameters(text: str) -> list[Parameter]:
+    """The numbers with units in a text, the Greek mu (U+03BC, as the EU Annex I writes "600 μW" in 108 entries)
+    read as the micro sign (U+00B5) the unit table is written with.
+
+    Why: the two look alike, and "1 mW" was never compared with 3A504.a's "600 μW"."""
+    return extract_parameters(text.replace("\u03bc", "\u00b5"))
 
 
 #: Base units that measure one quantity only: the unit decides, whatever word is nearest. "current implanter,

@@ -300,12 +300,13 @@ class Screener:
         wanted = set(sources) if sources else None
         done: dict[tuple[Any, ...], Comparison] = {}
         best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
-        # ties (equal rounded scores, shown) are broken by how well the party's own name matches; that
-        # costs a comparison per tied party, so it is computed only for ties that reach the first ``limit``
+        # ties (equal rounded scores, shown) are broken by how well the party's own name matches, then by
+        # entity id; that costs a comparison per tied party, so it is computed only for ties that reach the
+        # first ``limit``, and the ids are read only there too (a party alone at its score needs none)
         shown = min(min_score, threshold)
         ids = self._ids
         ranked = sorted(((row, hit) for row, hit in best.items() if hit.score >= shown),
-                        key=lambda kv: (-round(kv[1].score, 4), ids[kv[0]]))
+                        key=lambda kv: -round(kv[1].score, 4))
         start = 0
         while start < min(limit, len(ranked)):
             rounded = round(ranked[start][1].score, 4)

@@ -232,3 +232,14 @@ def test_a_sub_paragraph_whose_own_threshold_is_met_takes_its_parents_place(cont
     assert "3B994.b.2" in plain or "3B994.b" in plain
     assert not any(c.startswith("3B994.b.2.") for c in plain)
     assert [h.rank for h in stated] == [1, 2, 3, 4, 5]
+
+
+def test_a_greek_mu_unit_is_compared_like_the_micro_sign(control_data: ControlData) -> None:
+    """The EU Annex I writes "600 μW" with the Greek mu (U+03BC): it is compared as microwatts."""
+    from exportcheck.controls.search_index import read_parameters
+
+    greek, micro = read_parameters("600 \u03bcW"), read_parameters("600 \u00b5W")
+    assert [(round(p.value, 9), p.unit) for p in greek] == [(round(p.value, 9), p.unit) for p in micro] == [(6e-4, "W")]
+    hits = search("dilution refrigerator delivering 1 mW at 100 mK", regime="eu", limit=10, data=control_data)
+    (hit,) = [h for h in hits if h.code == "3A504.a"]
+    assert any(p["meets"] and "W" in str(p["entry"]) and "1 mW" in str(p["query"]) for p in hit.parameters)

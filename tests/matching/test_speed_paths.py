@@ -248,3 +248,28 @@ def test_own_name_found_by_kind_equals_the_search_through_every_name(screener: S
         assert names.find(row, "name", own + " x") is None
         found += expected is not None
     assert found >= 100
+
+
+def test_encoded_column_reads_what_arrow_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of few distinct values, once dictionary-encoded, reads each cell as Arrow gives it (nulls,
+    several chunks, integers); a column of many distinct values is left as it was."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import LazyColumn
+
+    monkeypatch.setattr(LazyColumn, "ENCODE_AFTER", 3)
+    rng = random.Random(5)
+    few = [rng.choice(["us-csl", "eu-fsf", "", None, "un-sc"]) for _ in range(400)]
+    ints = [rng.choice([-1, -1, -1, 7, 12]) for _ in range(400)]
+    many = [f"id-{i}" for i in range(400)]
+    for values, kind, encoded in ((few, pa.large_string(), True), (ints, pa.int32(), True), (many, pa.string(), False)):
+        arrow = pa.chunked_array([pa.array(values[:150], kind), pa.array(values[150:], kind)])
+        column = LazyColumn(arrow, encode=True)
+        rows = [rng.randrange(len(values)) for _ in range(300)]
+        assert [column[r] for r in rows] == [values[r] for r in rows]
+        assert (column._codes is not None) == encoded
+        assert column[-1] == values[-1] and column[5:9] == values[5:9]
+        assert column.take(rows[:20]) == [values[r] for r in rows[:20]]
+        assert column.tolist() == values
+        plain = LazyColumn(arrow)  # not asked to encode: reads cells until converted
+        assert [plain[r] for r in rows] == [values[r] for r in rows] and plain._codes is None
