@@ -23,6 +23,7 @@ import bisect
 import gc
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,7 @@ class LazyColumn(Sequence[Any]):
     CONVERT_AFTER = 5_000  # reads, at least (short columns)
     ENCODE_AFTER = 2_000  # reads before a column of few distinct values is encoded
     ENCODE_SHARE = 4  # ... few: at most a quarter as many distinct values as rows (else it stays as it was)
+    NEVER = sys.maxsize  # reads before encoding a column that is not encoded (lists of strings, many values)
 
     def __init__(self, array: pa.ChunkedArray | pa.Array, *, encode: bool = False) -> None:
         self._array = array  # a memory-mapped Arrow column: indexing reads one cell, copies nothing
@@ -203,7 +205,7 @@ class LazyColumn(Sequence[Any]):
         self._values: list[Any] = []
         self._reads = 0
         self._convert_after = max(self.CONVERT_AFTER, len(array) // 2)
-        self._encode_after = self.ENCODE_AFTER if encode and _encodable(array.type) else self._convert_after
+        self._encode_after = self.ENCODE_AFTER if encode and _encodable(array.type) else self.NEVER
 
     def __len__(self) -> int:
         return len(self._array)
@@ -257,7 +259,7 @@ class LazyColumn(Sequence[Any]):
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        self._encode_after = self._convert_after  # not tried again
+        self._encode_after = self.NEVER  # tried once: not again
         array = self._array
         values: list[Any] = []
         codes = []

@@ -273,3 +273,30 @@ def test_encoded_column_reads_what_arrow_reads(monkeypatch: pytest.MonkeyPatch) 
         assert column.tolist() == values
         plain = LazyColumn(arrow)  # not asked to encode: reads cells until converted
         assert [plain[r] for r in rows] == [values[r] for r in rows] and plain._codes is None
+
+
+@pytest.mark.parametrize("reader", ["getitem", "take"])
+def test_columns_read_past_conversion_are_never_encoded_when_they_cannot_be(
+        monkeypatch: pytest.MonkeyPatch, reader: str) -> None:
+    """A column of lists of strings (citations, programs) or of many distinct values, asked to encode or
+    not, is read past the point where it is converted to a list: Arrow cannot dictionary-encode lists, so
+    encoding must never be tried on them (a long batch or server hit this after thousands of reads)."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import LazyColumn
+
+    monkeypatch.setattr(LazyColumn, "ENCODE_AFTER", 3)
+    monkeypatch.setattr(LazyColumn, "CONVERT_AFTER", 50)
+    rng = random.Random(7)
+    lists = [[f"c{rng.randrange(3)}"] if rng.random() < 0.8 else [] for _ in range(120)]
+    many = [f"id-{i}" for i in range(120)]
+    for values, kind in ((lists, pa.list_(pa.string())), (many, pa.string())):
+        for encode in (True, False):
+            column = LazyColumn(pa.chunked_array([pa.array(values, kind)]), encode=encode)
+            rows = [rng.randrange(len(values)) for _ in range(400)]
+            if reader == "getitem":
+                got = [column[r] for r in rows]
+            else:
+                got = [cell for i in range(0, len(rows), 10) for cell in column.take(rows[i:i + 10])]
+            assert got == [values[r] for r in rows]
+            assert column._list == values and column._codes is None
