@@ -190,9 +190,10 @@ class _EntryReader:
         self.opens_list = False
 
     def note(self, target: str, kind: str, body: str, numbered: bool = False) -> None:
-        if self.note_at is not None and self.lists and kind == "Text" and not numbered and not body.endswith(":"):
-            # a technical note inside a note's list ("For the purposes of 5A002.a Note 2.a.2, ..."): it stays with
-            # that note's paragraph, and the list goes on in the note that holds it
+        if (self.note_at is not None and self.lists and not (self.closed and self.phrases) and kind == "Text"
+                and not numbered and not body.endswith(":")):
+            # a technical note inside a note's list that goes on ("For the purposes of 5A002.a Note 2.a.2, ..."): it
+            # stays with that note's paragraph, and the list goes on in the note that holds it
             self.builder.add_note(self.note_at, kind, body)
             return
         self.builder.add_note(target, kind, body)
