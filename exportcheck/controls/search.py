@@ -45,6 +45,7 @@ word ceiling. A stated number meeting / not meeting an entry's threshold on the 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -60,7 +61,13 @@ from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.params import Parameter
-from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index, by_unit, read_parameters
+from exportcheck.controls.search_index import (
+    STOP_WORDS,
+    SearchIndex,
+    build_index,
+    by_unit,
+    read_parameters,
+)
 from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
@@ -118,6 +125,11 @@ RESIDUAL_PER_ROOT = 1
 #: Show a sub-paragraph instead of its ancestor already among the hits when a stated number meets a threshold of the
 #: sub-paragraph's own that the ancestor does not state (see ``_says_more``).
 SUB_FOR_PARENT = True
+#: Proximity: words next to each other in the description (or in one synonym's wording) that stand within WINDOW
+#: words of each other in one text of the entry (its own, its notes, one ancestor's) multiply the word score by
+#: (1 + PROXIMITY × their idf-weighted share of the description's word pairs): "mass flow controller" is one thing,
+#: and an entry saying "mass flow" beats one saying "mass" and, elsewhere, "flow".
+PROXIMITY, WINDOW = 0.3, 1
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 #: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
@@ -246,6 +258,47 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
         for term in extra:
             group.setdefault(term, weight)
     return list(groups.values())
+
+
+def word_pairs(index: SearchIndex, text: str,
+               groups: list[dict[str, float]]) -> list[tuple[frozenset[str], frozenset[str], float]]:
+    """Pairs of searched words next to each other in the description, and in each synonym's wording ("scanner" →
+    "step and scan"): (the first's alternatives, the second's, the rarer one's idf × EXPANSION_WEIGHT for a
+    synonym's pair). Words not searched (units, stop words) are skipped, so "193 nm immersion scanner" pairs
+    "immersion" with "scanner"."""
+    synonyms, _ = search_terms()
+    searcher = index.index.searcher()
+    n = searcher.num_docs
+    of_term: dict[str, frozenset[str]] = {}  # a typed word's index term → it and its word-form variants
+    for group in groups:
+        first = next(iter(group))
+        of_term.setdefault(first, frozenset({first} | {t for t, w in group.items() if w == VARIANT_WEIGHT}))
+
+    def idf(terms: frozenset[str]) -> float:
+        df = max((searcher.doc_freq(name, t) for t in terms for name in FIELD_BOOSTS), default=0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    out: list[tuple[frozenset[str], frozenset[str], float]] = []
+    for phrase in _PHRASE_BREAK.split((text or "").lower()):
+        typed = [of_term.get(t) for word in phrase.replace("-", " ").split() if word not in ("and", "or")
+                 for t in (index.terms(word)[:1] or [""])]
+        for a, b in itertools.pairwise(typed):
+            if a and b and a != b:
+                out.append((a, b, min(idf(a), idf(b))))
+    for word in dict.fromkeys(_raw_words(text)):
+        if (found := _key(word, synonyms)) is None:
+            continue
+        said = [frozenset({t}) for t in index.terms(synonyms[found])]
+        for a, b in itertools.pairwise(said):
+            if a != b:
+                out.append((a, b, EXPANSION_WEIGHT * min(idf(a), idf(b))))
+    return [p for p in dict.fromkeys(out) if p[2] > 0]
+
+
+#: A description's phrase ends at punctuation, a number and at a word searched for nothing ("for", "with", "of"), but
+#: not at "and"/"or", which join the words of one name ("step and repeat", "coat and develop").
+_PHRASE_BREAK = re.compile(r"[,;:()/+]|(?<![a-z0-9-])[\d.]+(?![a-z0-9-])|\b(?:" + "|".join(
+    sorted(STOP_WORDS - {"and", "or"}, key=len, reverse=True)) + r")\b")
 
 
 def _known(searcher: tantivy.Searcher, term: str) -> bool:
@@ -446,7 +499,15 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         return []
     qparams = query_parameters(query)
     total_weight = sum(weight for _, weight in coverage_groups) or 1.0
-    ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
+    pairs = word_pairs(index, query, word_groups) if PROXIMITY else []
+    pair_weight = sum(w for _, _, w in pairs) or 1.0
+    pair_terms: dict[tuple[str, str], list[int]] = defaultdict(list)  # (term, term) → the pairs it stands for
+    for i, (first, second, _weight) in enumerate(pairs):
+        for both in itertools.product(first, second):
+            pair_terms[both].append(i)
+    pair_keys = frozenset(pair_terms)
+    ceiling = words_ceiling * (1 + PROXIMITY * bool(pairs) + PARAM_MATCH * len(qparams)
+                               + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
     words: list[tuple[float, int, int, float, list[dict[str, object]]]] = []  # word score, row, borrowed row,
     for raw, row, source in candidates:                                           # parameter bonus, comparisons
@@ -459,7 +520,11 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         if source < 0 and qparams:  # borrowed text is never compared with stated numbers
             share, details = _compare(index.parameters(row), qparams)
             bonus = share * words_ceiling * coverage ** PARAM_COVERAGE
-        words.append((raw * coverage ** COVERAGE * (BORROWED_FACTOR if source >= 0 else 1.0), row, source, bonus,
+        near = 0.0
+        if pairs and len(terms) > 1 and (close := index.near_pairs(source if source >= 0 else row, WINDOW) & pair_keys):
+            near = sum(pairs[i][2] for i in {i for both in close for i in pair_terms[both]}) / pair_weight
+        words.append((raw * coverage ** COVERAGE * (1 + PROXIMITY * near) * (BORROWED_FACTOR if source >= 0 else 1.0),
+                      row, source, bonus,
                       details))
     referred = _referred_scores(index, words, soft)
     words += [(0.0, row, -1, 0.0, []) for row in referred if row not in {w[1] for w in words}]
