@@ -8,7 +8,8 @@ companions ``DERIVED_country-chart_part738-supp1_ecfr-<date>.json`` (15 CFR 738 
 Paragraphs come as ``items[{paragraph, kind (item|note|text), depth, text}]``. Some items lost their
 ``paragraph`` and carry the label in the text instead (``c.3.a Two or more RF ...``): they are
 items. Unlabelled ``text`` lines are notes, attached to the code they open with (``3B001.c includes
-...``) or else to the paragraph they follow. ``[Reserved]`` paragraphs are marked not used.
+...``) or else to the paragraph they follow. A note's own a/b/c list comes as ``item`` lines too, with the
+entry's labels: :class:`_EntryReader` tells them apart. ``[Reserved]`` paragraphs are marked not used.
 """
 
 from __future__ import annotations
@@ -24,12 +25,20 @@ import pandas as pd
 from exportcheck.errors import ParseError
 from exportcheck.formats.base import ParseContext, Parsed
 from exportcheck.formats.common import country_code, to_date
-from exportcheck.formats.control_tree import CODE, TreeBuilder, definitions_frame, link_terms, note_definitions
+from exportcheck.formats.control_tree import (
+    CODE,
+    TreeBuilder,
+    definitions_frame,
+    link_terms,
+    note_definitions,
+    parent_of,
+)
 
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
 _NOTE_HEAD = re.compile(r"^(Technical Notes?|Notes?(?:\s+\d+)?(?:\s+to\s+[^:]{1,40})?|N\.B\.?\s*\d*)\s*:\s*(.*)$")
-_SUBPARAGRAPH = re.compile(r"^\((?:\d+|[ivx]+)\)\s")  # "(1) ...", "(ii) ...": a sub-paragraph of a list member
+_SUBPARAGRAPH = re.compile(r"^(?:\((?:\d+|[ivx]+)\)|[A-Z]\.)\s")  # "(1) ...", "(ii) ...", "A. ...": inside a list member
 _FIRST = ("a", "1")  # the labels a list begins with
+_ANNOUNCES = re.compile(r"\bthe following\b|\bas follows\b", re.I)  # a numbered note that says a list comes
 _COLUMN = re.compile(r"\b([A-Z]{2})\s+Column\s+(\d)")
 LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column", "note"]
 #: An ECCN whose License Requirements table the source merged into its heading (3E001, 0D606, 2B351 in the
@@ -89,88 +98,217 @@ def _next(label: str, last: str | None) -> bool:
     return len(tail) == len(last_tail) == 1 and ord(tail) == ord(last_tail) + 1
 
 
-def _is_real(builder: TreeBuilder, eccn: str, label: str, last_child: dict[str, str]) -> bool:
-    """A paragraph of the entry: its parent is a paragraph (or the ECCN) and it comes after its parent's last child.
+def _ends(text: str) -> bool:
+    """Whether a list member's text ends the list (a full stop), rather than going on ("; or", "; and", ":")."""
+    return text.rstrip(" ”\"')]").endswith(".")
 
-    Why: the source gives a note's own a/b/c list the same ``item`` kind as the entry's paragraphs, so a letter
-    that goes back (``a`` after ``3A090.b``) or repeats a code already read is a note's list, not a paragraph.
+
+NOT, LOOSE, EXACT = 0, 1, 2  # how well a label continues the entry's own paragraphs
+
+
+class _Restart(Exception):
+    """The entry's own list starts again: ``lines``, read as paragraphs, were a note's list (never raised out)."""
+
+    def __init__(self, lines: set[int]) -> None:
+        super().__init__()
+        self.lines = lines
+
+
+class _EntryReader:
+    """Reads one ECCN's ``items`` into the tree, telling the entry's own paragraphs from a note's a/b/c list.
+
+    Why: the source gives a note's list the same ``item`` kind and the same labels as the entry's paragraphs, and
+    sometimes drops the note's own line. Two outlines are followed at once: the entry's (a label must come after
+    the current paragraph's path, never go back or repeat) and, after a note, that note's list. A label that fits
+    both is the note's unless it is exactly the entry's next one and (for a first member) the note announced no
+    list, or (for a later member) the note's list is closed. A list that starts again outside any note (1A008's
+    a-g, then a-d) means the lines before were a note whose own line the source dropped: the entry is read again
+    with them as that note (the eCFR puts such notes before the paragraphs, so the later list is the entry's).
     """
-    code = f"{eccn}.{label}"
-    parent = code.rsplit(".", 1)[0]
-    if code in builder:
-        return False
-    if parent not in builder:  # the source lost the parent's own line (1C995.a.1 comes without 1C995.a)
-        return True
-    last = last_child.get(parent)
-    return last is None or _segment_key(label.rsplit(".", 1)[-1]) > _segment_key(last)
+
+    def __init__(self, builder: TreeBuilder, eccn: str, items: list[dict[str, Any]], headless: set[int]) -> None:
+        self.builder, self.eccn, self.items, self.headless = builder, eccn, items, headless
+        self.current = eccn
+        self.last_child: dict[str, str] = {}  # parent code -> label segment of its last paragraph read
+        self.made: dict[str, int] = {}  # paragraph code -> the line that made it
+        self.note_at: str | None = None  # the code the last note since the last paragraph is attached to
+        self.note_index = -1  # which of that code's notes holds the note's list
+        self.lists: list[str] = []  # that note's own list: the last member at each level (c, then its a.1 or a)
+        self.opens_list = False  # that note announces a list of its own
+        self.closed = True  # the last member of the note's list ends with a full stop
+        self.phrases = False  # a member of that list ends otherwise ("; or", ":"): a full stop then closes it
+        self.repeats: list[str] = []  # codes the file gives to two lines that no reading separates
+
+    def _on_path(self, code: str) -> bool:
+        return self.current == code or self.current.startswith(f"{code}.")
+
+    def fits_paragraph(self, label: str) -> int:
+        """EXACT: the entry's next paragraph (first child or next sibling on the current path); LOOSE: later on it
+        (the source skips ``f through y [Reserved]`` labels, or lost a parent's line); NOT: repeats or goes back."""
+        code = f"{self.eccn}.{label}"
+        if code in self.builder:
+            return NOT
+        parent = parent_of(code)
+        if parent not in self.builder:  # the source lost the parent's own line (1C995.a.1 comes without 1C995.a)
+            known = parent
+            while known not in self.builder:
+                known = parent_of(known)
+            return LOOSE if self._on_path(known) else NOT
+        if not self._on_path(parent):
+            return NOT
+        segment = label.rsplit(".", 1)[-1]
+        last = self.last_child.get(parent)
+        if last is None:
+            return EXACT if segment in _FIRST else LOOSE
+        if _segment_key(segment) <= _segment_key(last):
+            return NOT
+        return EXACT if _next(segment, last) else LOOSE
+
+    def fits_list(self, label: str) -> list[str] | None:
+        """The note's list path with ``label`` in it, when ``label`` starts, goes into or continues that list."""
+        if self.note_at is None:
+            return None
+        if label in _FIRST:  # a list, or, after a line announcing one, a list nested in it (c.1.a given as "a")
+            return [*self.lists, label] if self.opens_list else [label]
+        if self.lists and label in (f"{self.lists[-1]}.a", f"{self.lists[-1]}.1"):
+            return [*self.lists, label]
+        for level in range(len(self.lists) - 1, -1, -1):
+            if _next(label, self.lists[level]):
+                return [*self.lists[:level], label]
+        return None
+
+    def paragraph(self, index: int, label: str, text: str) -> None:
+        code = f"{self.eccn}.{label}"
+        if code in self.builder:
+            self.repeats.append(code)
+        self.current = code
+        self.builder.add_item(code, text)
+        self.made.setdefault(code, index)
+        self.last_child[parent_of(code)] = label.rsplit(".", 1)[-1]
+        self.note_at = None
+        self.lists = []
+        self.opens_list = False
+
+    def note(self, target: str, kind: str, body: str, numbered: bool = False) -> None:
+        if (self.note_at is not None and self.lists and not (self.closed and self.phrases) and kind == "Text"
+                and not numbered and not body.endswith(":")):
+            # a technical note inside a note's list that goes on ("For the purposes of 5A002.a Note 2.a.2, ..."): it
+            # stays with that note's paragraph, and the list goes on in the note that holds it
+            self.builder.add_note(self.note_at, kind, body)
+            return
+        self.builder.add_note(target, kind, body)
+        self.note_at, self.note_index = target, len(self.builder.nodes[target].notes) - 1
+        # a numbered note of the source ("1. SAMPLE SHIPMENTS: Subject to the following requirements ...") may
+        # announce its list in words; a free text line only by its colon ("Related Controls: ... as follows" does not)
+        # ("Items:" and "Yes for:" are field labels of the source, not notes with a list)
+        opens = (body.endswith(":") and (numbered or len(body.split()) > 2)) or (
+            kind == "Note" and numbered and _ANNOUNCES.search(body) is not None)
+        if opens and not numbered:  # a note of its own with a list; a numbered line announcing one is a member's
+            self.lists = []
+        self.opens_list = opens
+
+    def list_member(self, label: str, text: str, path: list[str] | None) -> None:
+        if self.note_at is None:  # a note whose own line the source dropped
+            self.note(self.current, "Note", f"{label}. {text}")
+        else:
+            self.builder.append_note(self.note_at, f"{label}. {text}", self.note_index)
+        if path is not None:
+            if len(path) == 1 and path[0] in _FIRST:
+                self.phrases = False
+            self.lists = path
+        self.opens_list = False  # the announced list has begun
+        self.member_ends(text)
+
+    def member_ends(self, text: str) -> None:
+        self.closed = _ends(text)
+        self.phrases = self.phrases or not self.closed
+
+    def restart(self, index: int, label: str) -> set[int]:
+        """The lines read as paragraphs from the one that made the repeated code (or its parent) up to here."""
+        code = f"{self.eccn}.{label}"
+        while code not in self.made and "." in code:
+            code = parent_of(code)
+        first = self.made.get(code)
+        return set() if first is None else {n for n in self.made.values() if first <= n < index}
+
+    def item(self, index: int, label: str, text: str) -> None:
+        if index in self.headless:
+            self.list_member(label, text, self.fits_list(label) or [label])
+            return
+        fits, path = self.fits_paragraph(label), self.fits_list(label)
+        if self.note_at is not None:
+            # both fit exactly: a first member is the note's when the note announced a list; a later member unless
+            # the list is closed: a list of phrases ("...; or") whose last member ends with a full stop
+            if path is not None and (fits != EXACT or (
+                    self.opens_list if label in _FIRST else not (self.closed and self.phrases))):
+                self.list_member(label, text, path)
+            elif fits != NOT:
+                self.paragraph(index, label, text)
+            else:  # a letter that goes back or repeats inside a note: the note's
+                self.builder.append_note(self.note_at, f"{label}. {text}", self.note_index)
+            return
+        if fits == NOT and label.rsplit(".", 1)[-1] in _FIRST and (lines := self.restart(index, label)):
+            raise _Restart(lines)
+        self.paragraph(index, label, text)
+
+    def read(self) -> None:
+        for index, item in enumerate(self.items):
+            text = " ".join(str(item.get("text", "")).split())
+            self.line(index, item, text)
+
+    def line(self, index: int, item: dict[str, Any], text: str) -> None:
+        """One line of ``items``: a paragraph, a member of a note's list, a note or a note's continuation."""
+        label = item.get("paragraph")
+        kind = item.get("kind")
+        if kind == "item" and label:
+            self.item(index, str(label), text)
+            return
+        if (kind == "text" and (m := _LABEL.match(text)) and self.fits_paragraph(m.group(1)) != NOT
+                and not (self.note_at is not None and self.fits_list(m.group(1)) is not None)):
+            self.paragraph(index, m.group(1), m.group(2))  # a paragraph that lost its label field
+            return
+        if kind == "text" and self.lists and _SUBPARAGRAPH.match(text):
+            if self.note_at is None:
+                self.builder.append_note(self.current, text)
+            else:
+                self.builder.append_note(self.note_at, text, self.note_index)
+            return
+        if kind == "note":
+            self.note(self.current, "Note", f"{label}. {text}" if label else text, numbered=True)
+            self.member_ends(text)  # a numbered line is a member of a list nested in the note's (c.1, c.2)
+            return
+        head = _NOTE_HEAD.match(text)
+        note_kind, body = (head.group(1), head.group(2)) if head else ("Note" if CODE.match(text) else "Text", text)
+        target = self.current
+        ref = CODE.match(body)
+        if ref and ref.group(0).rstrip(".") in self.builder and ref.group(0).startswith(self.eccn):
+            target = ref.group(0).rstrip(".")
+        self.note(target, note_kind, body)
 
 
-def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str) -> None:
+def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str) -> list[str]:
+    """Reads one ECCN into ``builder``; returns the codes the file gives to two lines (joined, for a warning)."""
     eccn = str(raw.get("eccn", ""))
     if not CODE.fullmatch(eccn):
         raise ParseError(source_id, f"{where}: not an ECCN: {eccn!r}")
     heading = " ".join(str(raw.get("heading", "")).split())
-    builder.add_item(eccn, heading)
+    items = list(raw.get("items") or [])
+    headless: set[int] = set()
+    while True:
+        own = TreeBuilder()
+        own.add_item(eccn, heading)
+        reader = _EntryReader(own, eccn, items, headless)
+        try:
+            reader.read()
+        except _Restart as restart:
+            if restart.lines <= headless:  # cannot happen (those lines are never paragraphs); never loop
+                raise ParseError(source_id, f"{where}: {eccn}: paragraphs cannot be told from a note's list") from None
+            headless |= restart.lines
+            continue
+        break
+    builder.nodes.update(own.nodes)
     builder.headings[eccn] = heading
-    current = eccn
-    last_child: dict[str, str] = {}  # parent code -> label segment of its last paragraph read
-    note_at: str | None = None  # the code the last note since the last paragraph is attached to
-    lists: list[str] = []  # the last label of that note's own lettered list, and of lists nested in it
-    opens_list = False  # the last note ends with a colon: a list that begins after it is its own
-
-    def paragraph(label: str, text: str) -> None:
-        nonlocal current, note_at
-        current = f"{eccn}.{label}"
-        builder.add_item(current, text)
-        last_child[current.rsplit(".", 1)[0]] = label.rsplit(".", 1)[-1]
-        note_at = None
-        lists.clear()
-
-    def add_note(target: str, note_kind: str, body: str) -> None:
-        nonlocal note_at, opens_list
-        builder.add_note(target, note_kind, body)
-        # "Items:" alone is a field label of the source, not a note with a list
-        note_at, opens_list = target, body.endswith(":") and len(body.split()) > 1
-
-    items = raw.get("items") or []
-    labels = [str(i.get("paragraph")) if i.get("kind") == "item" and i.get("paragraph") else "" for i in items]
-    following = [*labels[1:], ""]  # the label of the line right after each line
-    for index, item in enumerate(items):
-        text = " ".join(str(item.get("text", "")).split())
-        label = item.get("paragraph")
-        kind = item.get("kind")
-        if kind == "item" and label:
-            real = _is_real(builder, eccn, label, last_child)
-            opens = real and following[index].startswith(f"{label}.")  # its own sub-paragraph follows: a paragraph
-            level = next((n for n in range(len(lists) - 1, -1, -1) if _next(label, lists[n])), None)
-            if note_at is not None and (not real or (not opens and (
-                    level is not None or (label in _FIRST and opens_list)))):
-                # a note's own list (a letter that goes back or repeats, or the next member of that list, or of
-                # the list it is nested in): it stays in the note, with whatever the source puts between members
-                builder.append_note(note_at, f"{label}. {text}")
-                if level is not None:
-                    del lists[level:]
-                lists.append(label)
-                opens_list = False
-                continue
-            paragraph(label, text)
-            continue
-        if kind == "text" and (m := _LABEL.match(text)) and f"{eccn}.{m.group(1)}".rsplit(".", 1)[0] in builder:
-            paragraph(m.group(1), m.group(2))
-            continue
-        if kind == "text" and lists and _SUBPARAGRAPH.match(text):
-            builder.append_note(note_at or current, text)
-            continue
-        if kind == "note":
-            add_note(current, "Note", f"{label}. {text}" if label else text)
-            continue
-        head = _NOTE_HEAD.match(text)
-        note_kind, body = (head.group(1), head.group(2)) if head else ("Note" if CODE.match(text) else "Text", text)
-        target = current
-        ref = CODE.match(body)
-        if ref and ref.group(0).rstrip(".") in builder and ref.group(0).startswith(eccn):
-            target = ref.group(0).rstrip(".")
-        add_note(target, note_kind, body)
+    return reader.repeats
 
 
 def _table_from_heading(heading: str) -> list[dict[str, str]]:
@@ -271,7 +409,10 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
-        _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
+        repeats = _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
+        if repeats:
+            warnings.append(f"{path.name}: {raw['eccn']}: the file gives {', '.join(sorted(set(repeats)))} to two item "
+                            "lines that are not a note's list; their texts are joined")
         rows, reasons, columns = _licence_rows(raw)
         exceptions += [{"eccn": str(raw["eccn"]), "exception": str(name), "text": " ".join(str(text).split())}
                        for name, text in (raw.get("licenceExceptionFlags") or {}).items() if text]

@@ -103,14 +103,17 @@ class TreeBuilder:
             node.text.append(text)
             node.last_was_note = False
 
-    def append_note(self, code: str, text: str) -> None:
-        """More text for the last note of ``code`` (a note's own lettered list), even after other lines."""
+    def append_note(self, code: str, text: str, at: int = -1) -> None:
+        """More text for the last note of ``code`` (a note's own lettered list), even after other lines.
+
+        ``at`` picks an earlier note of ``code``: a list that goes on after a technical note written inside it.
+        """
         node = self.nodes.setdefault(code, _Node(code))
         if not node.notes:
             self.add_note(code, "Note", text)
             return
-        last = node.notes[-1]
-        node.notes[-1] = ControlNote(kind=last.kind, text=f"{last.text} {text}".strip())
+        last = node.notes[at]
+        node.notes[at] = ControlNote(kind=last.kind, text=f"{last.text} {text}".strip())
 
     def add_note(self, code: str, kind: str, text: str) -> None:
         node = self.nodes.setdefault(code, _Node(code))
