@@ -91,7 +91,7 @@ UNKNOWN_EXPANSION_WEIGHT = 1.0
 #: alternatives at VARIANT_WEIGHT (word forms the English stemmer leaves apart: lithography/lithographic).
 VARIANT_WEIGHT, VARIANT_MIN = 0.8, 6
 #: A word group (a typed word and its synonyms) scores its best alternative plus TIE times the others.
-TIE = 0.4
+TIE = 0.6
 PARAM_MATCH, PARAM_UNIT = 0.03, 0.005
 #: The parameter bonus is scaled by the entry's word coverage to this power: a number meeting a threshold says
 #: something only about an entry that is about the item described ("8 nm resolution" meets "less than 40 nm
