@@ -264,12 +264,19 @@ def _joined_one_way(al: Alignment) -> None:
 
 
 def _joined_exact_one_way(al: Alignment) -> None:
-    if not any(al.q_free) or sum(al.c_free) < 2:
+    q_free, c_free = al.q_free, al.c_free
+    if True not in q_free or sum(c_free) < 2:
         return
-    c, c_free = al.c, al.c_free
-    free_text = "".join(t for t, f in zip(c, c_free, strict=True) if f)
-    for i, tok in enumerate(al.q):
-        if not al.q_free[i] or len(tok) < 4 or tok.startswith("#") or tok not in free_text:
+    q = al.q
+    # the words that may be a join (free, 4+ letters, no number): most names have none left by now
+    wanted = [i for i, tok in enumerate(q) if q_free[i] and len(tok) >= 4 and tok[0] != "#"]
+    if not wanted:
+        return
+    c = al.c
+    free_text = "".join([t for t, f in zip(c, c_free, strict=True) if f])
+    for i in wanted:
+        tok = q[i]
+        if tok not in free_text:
             continue  # a word that is not inside the free words run together is no join of them
         for j in range(len(c) - 1):
             if not c_free[j] or not tok.startswith(c[j]):

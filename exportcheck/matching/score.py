@@ -93,6 +93,7 @@ PLACE_ONLY = 0.6
 RULES_FROM = 0.7
 
 WeightFn = Callable[[str], float]
+_NOT_STRONG = ("weak", "descriptor")
 
 
 def class_weight(token: str) -> float:
@@ -123,13 +124,10 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
     not drop words at random), and acronyms do not ("TDK" is not "Taji al-Din Kasim").
     """
     q, c = list(query.tokens), list(candidate.tokens)
-    result = Comparison(0.0, query, candidate)
     if not q or not c:
-        return result
+        return Comparison(0.0, query, candidate)
     if q == c:
-        result.pairs = [Pair(t, t, 1.0, "exact") for t in q]
-        result.score = result.base = 1.0
-        return result
+        return Comparison(1.0, query, candidate, [Pair(t, t, 1.0, "exact") for t in q], [], [], [], 1.0)
     al = align(q, c, acronyms=not person, initials=person,
                cross_script=person and is_latin(query.original) != is_latin(candidate.original))
     pairs, q_free, c_free = al.pairs, al.q_free, al.c_free
@@ -138,9 +136,8 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
             if q_free[i] and tok in candidate.context:
                 q_free[i] = False
                 pairs.append(Pair(tok, "", CONTEXT_SIMILARITY, "context"))
-    result.pairs = pairs
-    result.unmatched_query = list(compress(q, q_free))
-    result.unmatched_candidate = list(compress(c, c_free))
+    # made once with its lists (no default lists made and replaced: a query makes thousands of these)
+    result = Comparison(0.0, query, candidate, pairs, list(compress(q, q_free)), list(compress(c, c_free)), [])
     q_total = sum(map(weight, q))
     c_total = sum(map(weight, c))
     q_matched = c_matched = 0.0
@@ -175,7 +172,7 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         score = _patronym_order(q, c, pairs, score, result.penalties)
     if not person and score >= RULES_FROM and (result.unmatched_query or result.unmatched_candidate):
         score = _place_qualifiers(q, c, result, score)
-    strong = [p for p in pairs if token_class(p.query.split()[0]) not in ("weak", "descriptor")]
+    strong = [p for p in pairs if token_class(p.query.split()[0] if " " in p.query else p.query) not in _NOT_STRONG]
     if not person and len(strong) == 1 and strong[0].how == "fuzzy":
         # one approximately equal word is all two company names share ("Safran" / "Sairan")
         result.penalties.append(("the only distinctive word agrees approximately, not exactly", FUZZY_ONLY))

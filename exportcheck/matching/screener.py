@@ -268,7 +268,16 @@ class Screener:
             name = str(self._name[row])
             names = self.index.names
             name_id = names.find(row, "name", name)
-            found = form_from_tokens(name, names.token_strings(name_id)) if name_id is not None else name_form(name)
+            made = names._made.get(name_id) if name_id is not None else None
+            if made is not None:
+                # the name's form, made already (a candidate, or a relation): the same tokens and written form;
+                # the group context an indexed name may carry is left out, as below
+                form = made.form
+                found = form if not form.context else form_from_tokens(form.original, form.tokens)
+            elif name_id is not None:
+                found = form_from_tokens(name, names.token_strings(name_id))
+            else:
+                found = name_form(name)
             if len(cache) < 200_000:
                 cache[row] = found
         return found
