@@ -146,6 +146,16 @@ def evaluate(data: ControlData, k: int = 5, split: str | None = None,
     return value, missed
 
 
+def mrr(outcomes: list[Outcome], split: str | None = None, regime: str | None = None) -> float:
+    """Mean reciprocal rank of the first labelled hit over the listed pairs selected (0 when not in the hits).
+
+    Why next to recall@5: with the tuning half near its recall ceiling, a ranker that puts right answers higher
+    (recall@1/@3, MRR) is the one more likely to keep them in the top 5 for wording it has not seen."""
+    pairs = [o for o in outcomes if o.regime in o.case.expect and (split is None or o.case.split == split)
+             and (regime is None or o.regime == regime)]
+    return sum(1 / o.rank for o in pairs if o.rank is not None) / len(pairs) if pairs else float("nan")
+
+
 def not_listed_summary(outcomes: list[Outcome], split: str | None = None) -> dict[str, float]:
     """Not-listed pairs: excluding entry shown in the top 5, and best scores against listed pairs."""
     chosen = [o for o in outcomes if split is None or o.case.split == split]
@@ -181,8 +191,10 @@ def run() -> None:
         parts = []
         for regime in (*REGIMES, None):
             r1, n = recall(outcomes, 1, split, regime)
+            r3, _ = recall(outcomes, 3, split, regime)
             r5, _ = recall(outcomes, 5, split, regime)
-            parts.append(f"{regime or 'both'} @1 {r1:.3f} @5 {r5:.3f} (n={n})")
+            parts.append(f"{regime or 'both'} @1 {r1:.3f} @3 {r3:.3f} @5 {r5:.3f} MRR {mrr(outcomes, split, regime):.3f} "
+                         f"(n={n})")
         print(f"  {split:8s} " + "; ".join(parts))
     for split in SPLITS:
         s = not_listed_summary(outcomes, split)
@@ -202,3 +214,28 @@ def run() -> None:
             print(f"  missed ({o.case.split}, {o.regime}): {o.case.query!r} -> {', '.join(h.code for h in o.hits)}")
     if not show_holdout:
         print("  (held-out misses not listed; EXPORTCHECK_BENCH_SHOW_HOLDOUT=1 lists them)")
+
+
+def main(options: list[str]) -> None:
+    """``python -m exportcheck.bench controls_search --tuning``: the tuning half only, with one line per pair.
+
+    For choosing between ranker variants: it prints recall@1/@3/@5 and MRR per regime and each listed pair's rank
+    (``-`` when not in the top 5), so two runs can be diffed pair by pair. The held-out half is not searched at all.
+    """
+    if options != ["--tuning"]:
+        raise SystemExit("controls_search takes no option but --tuning (the tuning half, one line per pair)")
+    if not RAW.exists():
+        print(f"skipped: {RAW} is absent")
+        return
+    data = load_data()
+    search("warm up the index", data=data)
+    outcomes = run_cases(data, [c for c in load_cases() if c.split == "tuning"])
+    for regime in (*REGIMES, None):
+        r1, n = recall(outcomes, 1, "tuning", regime)
+        r3, _ = recall(outcomes, 3, "tuning", regime)
+        r5, _ = recall(outcomes, 5, "tuning", regime)
+        print(f"  tuning {regime or 'both'}: @1 {r1:.3f} @3 {r3:.3f} @5 {r5:.3f} MRR {mrr(outcomes, 'tuning', regime):.3f} "
+              f"(n={n})")
+    for o in outcomes:
+        if o.regime in o.case.expect:
+            print(f"  rank {o.rank or '-'} ({o.regime}): {o.case.query!r} -> {', '.join(h.code for h in o.hits)}")
