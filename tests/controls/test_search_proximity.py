@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from exportcheck.bench.controls_search import Case, Outcome, mrr, recall
+from exportcheck.bench.controls_search import Case, Outcome, mrr, recall, word_dropped
 from exportcheck.controls import ControlData, ControlHit, search
 from exportcheck.controls.search import query_weights, word_pairs
 from exportcheck.controls.search_index import SearchIndex, build_index
@@ -80,3 +80,10 @@ def test_bench_rank_measures() -> None:
     outcomes = [_outcome(1), _outcome(2), _outcome(4), _outcome(None)]
     assert recall(outcomes, 1) == (0.25, 4) and recall(outcomes, 3) == (0.5, 4) and recall(outcomes, 5) == (0.75, 4)
     assert mrr(outcomes) == pytest.approx((1 + 1 / 2 + 1 / 4) / 4)
+
+
+def test_word_dropped_leaves_out_each_content_word_once() -> None:
+    case = Case(query="EUV pellicle for 13.5 nm reticles", split="tuning", expect={"eu": {"3B001.j"}})
+    got = [c.query for c in word_dropped([case, Case(query="EUV pellicle", split="tuning")])]
+    assert got == ["pellicle for 13.5 nm reticles", "EUV for 13.5 nm reticles", "EUV pellicle for 13.5 nm"]
+    assert all(c.expect == case.expect for c in word_dropped([case]))
