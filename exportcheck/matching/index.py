@@ -269,8 +269,8 @@ class LazyColumn(Sequence[Any]):
             values.extend(encoded.dictionary.to_pylist())
             if len(values) * self.ENCODE_SHARE > len(array):
                 return
+        self._values = values  # before the codes: a reader in another thread that sees codes finds their values
         self._codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-        self._values = values
         # then one Python list of the shared values (~2 ms for 60,000 rows, a pointer a row): a read costs a list
         # index (~0.08 µs) instead of a numpy scalar read and a list index (~0.3 µs), and encoding pays back only on
         # columns read thousands of times
@@ -567,12 +567,13 @@ class MatchIndex:
         """
         found = self._subsidiaries
         if found is None:
-            found = self._subsidiaries = {}
+            found = {}  # filled, then published (a screener is shared between threads)
             offsets = self.subsidiary_offsets
             names, rows = self.subsidiary_names.tolist(), self.subsidiary_rows.tolist()
             for parent in np.flatnonzero(np.diff(offsets)).tolist():
                 start, end = int(offsets[parent]), int(offsets[parent + 1])
                 found[parent] = list(zip(names[start:end], rows[start:end], strict=True))
+            self._subsidiaries = found
         return found.get(row, [])
 
     def groups_of(self, row: int) -> list[str]:
