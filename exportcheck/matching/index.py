@@ -533,10 +533,10 @@ class MatchIndex:
         q_total = sum([weigh(t) for t in query.tokens])
         sums = 2 * shared / (q_total + self.totals()[uniq])
         if len(uniq) > limit:
-            top = np.argpartition(-sums, limit)[:limit]
+            top = (-sums).argpartition(limit)[:limit]  # array methods: no numpy wrapper call per query
             uniq, sums = uniq[top], sums[top]
         # names far behind the best estimate are not worth a full comparison
-        keep = sums >= PROXY_SHARE * sums.max()
+        keep = sums >= PROXY_SHARE * np.maximum.reduce(sums)
         return uniq[keep]
 
 
@@ -563,13 +563,13 @@ def _summed(ids: np.ndarray, weights: np.ndarray, size: int) -> tuple[np.ndarray
     Why not those: the count over every name fills an array of ``size`` (135,000 names) per query, and
     ``np.unique`` sorts twice; this costs a quarter less on the hold-out queries. ``size`` is kept for callers.
     """
-    order = np.argsort(ids, kind="stable")
+    order = ids.argsort(kind="stable")
     ordered = ids[order]
     first = np.empty(len(ordered), dtype=bool)
     if len(ordered):
         first[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    group = np.cumsum(first)
+    group = first.cumsum()
     group -= 1
     inverse = np.empty(len(ids), dtype=np.intp)
     inverse[order] = group
@@ -584,7 +584,8 @@ def _sharing(arrays: list[np.ndarray], need: int) -> np.ndarray:
     counting over the whole vocabulary (``bincount`` + ``flatnonzero``) cost four times as much. In the
     sorted ids, one found ``need`` times or more is equal to the id ``need - 1`` places after it.
     """
-    values = np.sort(np.concatenate(arrays))
+    values = np.concatenate(arrays)  # a new array: sorted in place
+    values.sort()
     if len(values) < need:
         return values[:0]
     if need > 1:
