@@ -2,11 +2,13 @@
 
 Why: a speed change to normalising, candidate search or scoring must not move a score or a ranking.
 ``record`` saves, for the first N shuffled hold-out queries of the matcher bench plus every negative
-name, ``top_score`` (score and party) and the top 10 (entity, score) of ``screen``; ``check`` recomputes
-them with the code at hand and lists every difference. The file holds derivatives of the lists: keep it
+name, ``top_score`` (score and party) and the top 10 (entity, score) of ``screen``, and for the first
+``--full`` of them every field of every result (``Match.model_dump``: explanation, related parties, citations,
+...), from a second screener asked in another order (so a result does not depend on what was asked before);
+``check`` recomputes them with the code at hand and lists every difference. The file holds derivatives of the lists: keep it
 outside the repository (e.g. under /tmp).
 
-``python -m exportcheck.bench._same_results record|check LISTS_DIR FILE [--n 10000]``
+``python -m exportcheck.bench._same_results record|check LISTS_DIR FILE [--n 10000] [--full 1000]``
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 
-def answers(lists_dir: Path, n: int) -> dict[str, Any]:
-    """Every query's top score and its top-10 results, from an index built afresh (nothing read from a cache)."""
+def answers(lists_dir: Path, n: int, full: int = 0) -> dict[str, Any]:
+    """Every query's top score and its top-10 results, from an index built afresh (nothing read from a cache);
+    the first ``full`` queries' results whole too (asked last to first of a fresh screener)."""
     from exportcheck.bench.matcher import holdout_queries, negative_names
     from exportcheck.matching.index import INDEX_COLUMNS, build_index
     from exportcheck.matching.lists import load_lists
@@ -40,6 +43,9 @@ def answers(lists_dir: Path, n: int) -> dict[str, Any]:
         score, row = screener.top_score(q)
         top = [(m.entity_id, m.score) for m in screener.screen(q, limit=10)]
         out[q] = {"top_score": [repr(score), None if row is None else ids[row]], "top10": top}
+    fresh = Screener(screener.index)
+    for q in reversed(queries[:full]):
+        out[q]["full"] = [m.model_dump(mode="json") for m in fresh.screen(q, limit=10)]
     print(f"{len(queries)} queries in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return out
 
@@ -50,8 +56,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("lists", type=Path)
     parser.add_argument("file", type=Path)
     parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--full", type=int, default=1_000, help="queries whose results are compared field by field")
     args = parser.parse_args(argv)
-    found = json.loads(json.dumps(answers(args.lists, args.n)))  # tuples as lists, as stored
+    found = json.loads(json.dumps(answers(args.lists, args.n, args.full)))  # tuples as lists, as stored
     if args.action == "record":
         args.file.write_text(json.dumps(found))
         print(f"recorded {len(found)} queries in {args.file}")

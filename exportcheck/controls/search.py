@@ -33,9 +33,12 @@ the sub-paragraph states (``SUB_FOR_PARENT``).
 Re-ranking of the BM25 candidates, and the constants below, were chosen on the tuning half of
 ``exportcheck/bench/data/control_queries.yaml`` only; the held-out half is reported separately by
 ``python -m exportcheck.bench controls_search``. ``FIELD_BOOSTS``: an entry's own words count fully,
-its notes and its ancestors' words at half, so a specific child beats its parent only when its own
-words match. Synonym words count ``EXPANSION_WEIGHT`` of a typed word and a group scores its best
-alternative (plus ``TIE`` of the rest). Coverage: the score is multiplied by the share of the
+its ancestors' words at half, so a specific child beats its parent only when its own words match, and its
+notes at a quarter (notes mostly say what an entry does *not* control, or define a term). Synonym words count
+``EXPANSION_WEIGHT`` of a typed word and a group scores its best alternative (plus ``TIE`` of the rest).
+Words next to each other in the description that stand next to each other in the entry raise its word score
+(``PROXIMITY``). ``PROXIMITY``, ``TIE`` and the notes boost were chosen by 5-fold cross-validation over the tuning
+descriptions (each value chosen on four folds by MRR, scored on the fifth; `bench controls_search --tuning`). Coverage: the score is multiplied by the share of the
 description's (idf-weighted) word groups the entry matches, to the power ``COVERAGE``. Product groups:
 software/technology entries keep ``GOODS_FACTOR`` of their score for a description of goods, and goods
 entries for a description of software/technology; the group a word names gets ``GROUP_SHARE`` of the
@@ -45,6 +48,7 @@ word ceiling. A stated number meeting / not meeting an entry's threshold on the 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -60,11 +64,17 @@ from pydantic import BaseModel, Field
 
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.params import Parameter
-from exportcheck.controls.search_index import STOP_WORDS, SearchIndex, build_index, by_unit, read_parameters
+from exportcheck.controls.search_index import (
+    STOP_WORDS,
+    SearchIndex,
+    build_index,
+    by_unit,
+    read_parameters,
+)
 from exportcheck.controls.versions import eu_version_on
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
-FIELD_BOOSTS = {"own": 1.0, "notes": 0.5, "context": 0.5}
+FIELD_BOOSTS = {"own": 1.0, "notes": 0.25, "context": 0.5}
 #: The text of the entries a software/technology entry names (``refs``, see ``search_index``) counts like its
 #: context. It is left out of the score ceiling, so the parameter and group bonuses (shares of that ceiling)
 #: weigh what they weighed before the field existed.
@@ -81,7 +91,7 @@ UNKNOWN_EXPANSION_WEIGHT = 1.0
 #: alternatives at VARIANT_WEIGHT (word forms the English stemmer leaves apart: lithography/lithographic).
 VARIANT_WEIGHT, VARIANT_MIN = 0.8, 6
 #: A word group (a typed word and its synonyms) scores its best alternative plus TIE times the others.
-TIE = 0.2
+TIE = 0.6
 PARAM_MATCH, PARAM_UNIT = 0.03, 0.005
 #: The parameter bonus is scaled by the entry's word coverage to this power: a number meeting a threshold says
 #: something only about an entry that is about the item described ("8 nm resolution" meets "less than 40 nm
@@ -118,6 +128,11 @@ RESIDUAL_PER_ROOT = 1
 #: Show a sub-paragraph instead of its ancestor already among the hits when a stated number meets a threshold of the
 #: sub-paragraph's own that the ancestor does not state (see ``_says_more``).
 SUB_FOR_PARENT = True
+#: Proximity: words next to each other in the description (or in one synonym's wording) that stand within WINDOW
+#: words of each other in one text of the entry (its own, its notes, one ancestor's) multiply the word score by
+#: (1 + PROXIMITY × their idf-weighted share of the description's word pairs): "mass flow controller" is one thing,
+#: and an entry saying "mass flow" beats one saying "mass" and, elsewhere, "flow".
+PROXIMITY, WINDOW = 0.3, 1
 #: Candidates taken from the BM25 index before parameters and groups re-rank them.
 CANDIDATES = 200
 #: A US entry found through borrowed text (the EU entry of the same number, see ``search_index``) keeps this
@@ -246,6 +261,47 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
         for term in extra:
             group.setdefault(term, weight)
     return list(groups.values())
+
+
+def word_pairs(index: SearchIndex, text: str,
+               groups: list[dict[str, float]]) -> list[tuple[frozenset[str], frozenset[str], float]]:
+    """Pairs of searched words next to each other in the description, and in each synonym's wording ("scanner" →
+    "step and scan"): (the first's alternatives, the second's, the rarer one's idf × EXPANSION_WEIGHT for a
+    synonym's pair). Words not searched (units, stop words) are skipped, so "193 nm immersion scanner" pairs
+    "immersion" with "scanner"."""
+    synonyms, _ = search_terms()
+    searcher = index.index.searcher()
+    n = searcher.num_docs
+    of_term: dict[str, frozenset[str]] = {}  # a typed word's index term → it and its word-form variants
+    for group in groups:
+        first = next(iter(group))
+        of_term.setdefault(first, frozenset({first} | {t for t, w in group.items() if w == VARIANT_WEIGHT}))
+
+    def idf(terms: frozenset[str]) -> float:
+        df = max((searcher.doc_freq(name, t) for t in terms for name in FIELD_BOOSTS), default=0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    out: list[tuple[frozenset[str], frozenset[str], float]] = []
+    for phrase in _PHRASE_BREAK.split((text or "").lower()):
+        typed = [of_term.get(t) for word in phrase.replace("-", " ").split() if word not in ("and", "or")
+                 for t in (index.terms(word)[:1] or [""])]
+        for a, b in itertools.pairwise(typed):
+            if a and b and a != b:
+                out.append((a, b, min(idf(a), idf(b))))
+    for word in dict.fromkeys(_raw_words(text)):
+        if (found := _key(word, synonyms)) is None:
+            continue
+        said = [frozenset({t}) for t in index.terms(synonyms[found])]
+        for a, b in itertools.pairwise(said):
+            if a != b:
+                out.append((a, b, EXPANSION_WEIGHT * min(idf(a), idf(b))))
+    return [p for p in dict.fromkeys(out) if p[2] > 0]
+
+
+#: A description's phrase ends at punctuation, a number and at a word searched for nothing ("for", "with", "of"), but
+#: not at "and"/"or", which join the words of one name ("step and repeat", "coat and develop").
+_PHRASE_BREAK = re.compile(r"[,;:()/+]|(?<![a-z0-9-])[\d.]+(?![a-z0-9-])|\b(?:" + "|".join(
+    sorted(STOP_WORDS - {"and", "or"}, key=len, reverse=True)) + r")\b")
 
 
 def _known(searcher: tantivy.Searcher, term: str) -> bool:
@@ -446,20 +502,39 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         return []
     qparams = query_parameters(query)
     total_weight = sum(weight for _, weight in coverage_groups) or 1.0
-    ceiling = words_ceiling * (1 + PARAM_MATCH * len(qparams) + (GROUP_SHARE if groups else 0.0))
+    pairs = word_pairs(index, query, word_groups) if PROXIMITY else []
+    pair_weight = sum(w for _, _, w in pairs) or 1.0
+    pair_terms: dict[tuple[str, str], list[int]] = defaultdict(list)  # (term, term) → the pairs it stands for
+    for i, (first, second, _weight) in enumerate(pairs):
+        for both in itertools.product(first, second):
+            pair_terms[both].append(i)
+    pair_keys = frozenset(pair_terms)
+    pair_members = frozenset(term for both in pair_keys for term in both)
+    ceiling = words_ceiling * (1 + PROXIMITY * bool(pairs) + PARAM_MATCH * len(qparams)
+                               + (GROUP_SHARE if groups else 0.0))
     soft = bool(groups & {"D", "E"})
+    group_of: dict[str, list[int]] = defaultdict(list)  # term → the word groups it is an alternative of
+    for g, (alternatives, _weight) in enumerate(coverage_groups):
+        for term in alternatives:
+            group_of[term].append(g)
+    coverage_terms, coverage_weights = frozenset(group_of), [weight for _, weight in coverage_groups]
     words: list[tuple[float, int, int, float, list[dict[str, object]]]] = []  # word score, row, borrowed row,
     for raw, row, source in candidates:                                           # parameter bonus, comparisons
         if index.not_used[row]:
             continue
         terms = index.row_terms(source if source >= 0 else row)
-        coverage = sum(weight for alternatives, weight in coverage_groups
-                       if not terms.isdisjoint(alternatives)) / total_weight
+        coverage = sum(coverage_weights[g] for g in sorted(
+            {g for term in terms & coverage_terms for g in group_of[term]})) / total_weight
         bonus, details = 0.0, list[dict[str, object]]()
         if source < 0 and qparams:  # borrowed text is never compared with stated numbers
             share, details = _compare(index.parameters(row), qparams)
             bonus = share * words_ceiling * coverage ** PARAM_COVERAGE
-        words.append((raw * coverage ** COVERAGE * (BORROWED_FACTOR if source >= 0 else 1.0), row, source, bonus,
+        near = 0.0
+        if pairs and len(terms & pair_members) > 1 and (
+                close := index.near_pairs(source if source >= 0 else row, WINDOW) & pair_keys):
+            near = sum(pairs[i][2] for i in {i for both in close for i in pair_terms[both]}) / pair_weight
+        words.append((raw * coverage ** COVERAGE * (1 + PROXIMITY * near) * (BORROWED_FACTOR if source >= 0 else 1.0),
+                      row, source, bonus,
                       details))
     referred = _referred_scores(index, words, soft)
     words += [(0.0, row, -1, 0.0, []) for row in referred if row not in {w[1] for w in words}]
@@ -480,14 +555,14 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
     scored.sort(key=lambda s: -s[0])
     chosen: list[tuple[float, int, int, list[dict[str, object]]]] = []
     per_root: dict[tuple[str, str], int] = defaultdict(int)
+    at_root: dict[tuple[str, str], list[int]] = defaultdict(list)  # positions in ``chosen``: only these can be related
     stands_for: dict[int, str] = {}  # sub-paragraph row -> the ancestor's code whose place it took
     for item in scored:  # a row's best candidate comes first; its others (borrowed texts) are then related to it
         row = item[1]
         regime_, code = index.regimes[row], index.codes[row]
         root = (regime_, code.split(".", 1)[0])
         cap = RESIDUAL_PER_ROOT if index.residual[row] else PER_ROOT
-        related = [n for n, (_, r, _, _) in enumerate(chosen) if index.regimes[r] == regime_
-                   and _related(code, index.codes[r])]
+        related = [n for n in at_root[root] if _related(code, index.codes[chosen[n][1]])]
         if related:
             if SUB_FOR_PARENT and len(related) == 1 and _says_more(index, item, chosen[related[0]]):
                 parent = chosen[related[0]]  # the sub-paragraph takes its ancestor's place and score
@@ -497,6 +572,7 @@ def rank(index: SearchIndex, query: str, limit: int, regime: str | None = None) 
         if per_root[root] >= cap or len(chosen) == limit:  # when full, only a sub-paragraph may still step in
             continue
         per_root[root] += 1
+        at_root[root].append(len(chosen))
         chosen.append(item)
     hits = [_hit(index, position, score, row, source, details, word_groups, ceiling)
             for position, (score, row, source, details) in enumerate(chosen, start=1)]

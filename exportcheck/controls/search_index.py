@@ -248,6 +248,7 @@ class SearchIndex:
     _referrers: dict[int, list[int]] | None = None
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
+    _near: dict[tuple[int, int], frozenset[tuple[str, str]]] = field(default_factory=dict)
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text, as the index itself made them."""
@@ -261,6 +262,29 @@ class SearchIndex:
             refs = self.refs[row] if self.refs else ""
             self._terms[row] = frozenset(self.terms(f"{self.texts[row]} {note_text} {self.contexts[row]} {refs}"))
         return self._terms[row]
+
+    def near_pairs(self, row: int, window: int) -> frozenset[tuple[str, str]]:
+        """Pairs of index terms standing within ``window`` words of each other (either order) in one text of an entry:
+        its own, its notes or one ancestor's own text, never across two texts (for proximity; read on first use)."""
+        if (row, window) not in self._near:
+            pairs = self._own_pairs(row, window) | self._text_pairs(self.note_texts[row] if self.note_texts else "",
+                                                                    window)
+            parent = self.parent_rows[row] if self.parent_rows else -1
+            while parent >= 0:
+                pairs |= self._own_pairs(parent, window)
+                parent = self.parent_rows[parent]
+            self._near[(row, window)] = pairs
+        return self._near[(row, window)]
+
+    def _own_pairs(self, row: int, window: int) -> frozenset[tuple[str, str]]:
+        if (-1 - row, window) not in self._near:  # an entry's own text, kept apart (negative key) for its sub-paragraphs
+            self._near[(-1 - row, window)] = self._text_pairs(self.texts[row], window)
+        return self._near[(-1 - row, window)]
+
+    def _text_pairs(self, text: str, window: int) -> frozenset[tuple[str, str]]:
+        terms = self.terms(text) if text else []
+        near = [(a, b) for i, a in enumerate(terms) for b in terms[i + 1:i + 1 + window] if a != b]
+        return frozenset(near + [(b, a) for a, b in near])
 
     @property
     def referrers(self) -> dict[int, list[int]]:

@@ -354,6 +354,11 @@ class NameTable(Sequence[IndexedName]):
         made = self._made
         return [made.get(i) or self._make(i) for i in range(start, end)]
 
+    def original(self, i: int) -> str:
+        """Name ``i`` as written (its form's ``original``), without making its :class:`IndexedName`."""
+        made = self._made.get(i)
+        return made.form.original if made is not None else _text(self.originals[i])
+
     def find(self, row: int, kind: str, original: str) -> int | None:
         """The id of the first name of entity ``row`` of this kind written exactly so, if any.
 
@@ -389,6 +394,132 @@ INDEX_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("snapshot", "snapshot_da
 DERIVED_COLUMNS = ["twin", "parent"]
 
 
+# A result record (:func:`result_records`): the fields a result shows of a listed party, in one string.
+RECORD_TEXTS = ("entity_id", "source", "list", "name", "listing_date", "end_date")  # as written (never null)
+RECORD_FILLED = ("licence_requirement", "source_url", "snapshot", "snapshot_date")  # null written as ""
+RECORD_LISTS = ("countries", "programs")  # lists of strings, then the citations, then the twin
+# Separators: control characters no listed text holds; a row whose cells hold one gets no record.
+FIELD_SEP, ITEM_SEP, PART_SEP = "\x1f", "\x1e", "\x1d"
+_SEPARATORS = "[\x1d-\x1f]"
+
+
+def result_records(entities: pa.Table) -> pa.Array:
+    """Per entity row, every field a result shows of the party in one string, or null (then its cells are read).
+
+    Why: a result read ~15 cells of its party from Arrow (~1-3 µs each, the nested ones the dearest), about
+    a fifth of a full screening; one record is one read and a ``split``. Made with Arrow compute (C++) over
+    all rows at once at build time.
+
+    The fields, separated by :data:`FIELD_SEP`: :data:`RECORD_TEXTS`, :data:`RECORD_FILLED` (null written
+    as "", as a result shows it), the :data:`RECORD_LISTS` (items separated by :data:`ITEM_SEP`), the
+    citations (citation and date separated by :data:`PART_SEP`, null parts as ""), the twin row. A record
+    must read back as exactly what the cells give, so a row has none where that could fail: a null text, an
+    empty or null list item, a null citation, a separator in any cell. Columns of other types than these
+    give no records at all.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = entities.num_rows
+
+    def column(name: str) -> pa.Array:
+        found = entities.column(name)
+        return found.chunk(0) if found.num_chunks == 1 else found.combine_chunks()  # (combining one chunk copies it)
+
+    def sep(text: str) -> pa.Scalar:
+        return pa.scalar(text, type=pa.large_string())
+
+    def texts(kind: pa.DataType) -> bool:
+        return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+    none = pa.nulls(rows, type=pa.string())
+    needed = (*RECORD_TEXTS, *RECORD_FILLED, *RECORD_LISTS, "citations", "twin")
+    if not rows or any(name not in entities.column_names for name in needed):
+        return none
+    bad = np.zeros(rows, dtype=np.bool_)
+
+    def flag(where: pa.Array, parents: np.ndarray | None = None) -> None:
+        """Mark the rows (or the parents of the list items) where ``where`` is true."""
+        mask = where.fill_null(False).to_numpy(zero_copy_only=False)
+        if parents is None:
+            bad[mask] = True
+        else:
+            bad[parents[mask]] = True
+
+    def separated(values: pa.Array) -> pa.Array | None:
+        """Where a string holds a separator; ``None`` when none does (one scan of the bytes: in UTF-8 these
+        bytes are only ever these characters; the per-string search costs ten times more)."""
+        data = values.buffers()[2]
+        if data is None or not ((np.frombuffer(data, dtype=np.uint8) - np.uint8(0x1D)) < 3).any():
+            return None
+        return pc.match_substring_regex(values, _SEPARATORS)
+
+    fields: list[pa.Array] = []
+    for name in (*RECORD_TEXTS, *RECORD_FILLED):
+        values = column(name)
+        if pa.types.is_null(values.type) and name in RECORD_FILLED:
+            values = values.cast(pa.string())
+        if not texts(values.type):
+            return none
+        values = values.cast(pa.large_string())
+        found = separated(values)
+        if found is not None:
+            flag(found)
+        fields.append(values.fill_null("") if name in RECORD_FILLED else values)  # a null text: a null record
+    for name in RECORD_LISTS:
+        values = column(name)
+        if not (pa.types.is_list(values.type) or pa.types.is_large_list(values.type)) or not texts(values.type.value_type):
+            return none
+        items = pc.list_flatten(values).cast(pa.large_string())
+        parents = pc.list_parent_indices(values).to_numpy(zero_copy_only=False)
+        flag(pc.is_null(items), parents)
+        flag(pc.equal(items, ""), parents)  # (null where the item is: flagged above)
+        found = separated(items)
+        if found is not None:
+            flag(found, parents)
+        fields.append(pc.binary_join(values.cast(pa.list_(pa.large_string())), sep(ITEM_SEP)).fill_null(""))
+    citations = column("citations")
+    kind = citations.type
+    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)) or not pa.types.is_struct(kind.value_type) \
+            or sorted(f.name for f in kind.value_type) != ["citation", "date"] \
+            or not all(texts(f.type) for f in kind.value_type):
+        return none
+    items = pc.list_flatten(citations)
+    parents = pc.list_parent_indices(citations).to_numpy(zero_copy_only=False)
+    flag(pc.is_null(items), parents)
+    parts = [pc.struct_field(items, [kind.value_type.get_field_index(f)]).cast(pa.large_string()).fill_null("")
+             for f in ("citation", "date")]
+    for part in parts:
+        found = separated(part)
+        if found is not None:
+            flag(found, parents)
+    joined = pc.binary_join_element_wise(*parts, sep(PART_SEP))
+    lengths = pc.list_value_length(citations).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    per_row = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), joined)
+    fields.append(pc.binary_join(per_row, sep(ITEM_SEP)))
+    fields.append(column("twin").cast(pa.large_string()))
+    records = pc.binary_join_element_wise(*fields, sep(FIELD_SEP))
+    return pc.if_else(pa.array(bad), pa.scalar(None, type=pa.large_string()), records)
+
+
+# What a record reads back as: the texts, the filled texts, countries, programs, citations (citation, date), twin.
+Record = tuple[str, str, str, str, str, str, str, str, str, str, list[str], list[str], tuple[tuple[str, str], ...], int]
+
+
+def read_record(record: str) -> Record:
+    """A result record (:func:`result_records`) read back: what the row's cells give, as a result shows them
+    (citations without an empty citation, a null date as "")."""
+    (entity_id, source, list_, name, listing, end, licence, url, snapshot, snapshot_date, countries, programs,
+     citations, twin) = record.split(FIELD_SEP)
+    cited = tuple((c, d) for c, d in (item.split(PART_SEP) for item in citations.split(ITEM_SEP)) if c) \
+        if citations else ()
+    return (entity_id, source, list_, name, listing, end, licence, url, snapshot, snapshot_date,
+            countries.split(ITEM_SEP) if countries else [], programs.split(ITEM_SEP) if programs else [], cited,
+            int(twin))
+
+
 @dataclass
 class MatchIndex:
     """Postings from tokens, acronyms and character n-grams to indexed names; see the module docstring.
@@ -410,6 +541,11 @@ class MatchIndex:
     group_units: Postings  # group token → entity rows
     group_parents: Postings
     children: Postings  # normalised parent name → entity rows
+    # per entity row r, the parties whose list names one of r's names as their parent (see :meth:`subsidiaries`)
+    subsidiary_offsets: np.ndarray
+    subsidiary_names: np.ndarray
+    subsidiary_rows: np.ndarray
+    records: Sequence[str | None]  # per entity row, its result record or None (see result_records)
     undated: dict[str, int]  # per source: rows with no listing date even after borrowing
     build_seconds: float = 0.0
 
@@ -417,6 +553,8 @@ class MatchIndex:
         self._columns: dict[str, LazyColumn] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
         self._searches = 0  # typo searches made (see VOCAB_LIST_AFTER)
+        self._subsidiaries: dict[int, list[tuple[int, int]]] | None = None  # see subsidiaries
+        self._row_groups: dict[int, list[str]] | None = None  # see groups_of
 
     def __len__(self) -> int:
         return int(self.entities.num_rows)
@@ -431,6 +569,42 @@ class MatchIndex:
     def cell(self, name: str, row: int) -> Any:
         """One cell (for the nested columns a query reads only a few rows of)."""
         return self.column(name)[row]
+
+    def subsidiaries(self, row: int) -> list[tuple[int, int]]:
+        """(name id, party) of each party whose list names one of ``row``'s names as its parent: the name in
+        name order, and per name the parties in row order (the build finds them: :func:`.segment._subsidiaries`).
+
+        Read into a dictionary of the few rows that have any on first use (a few hundred rows, ~2,000 pairs):
+        a dictionary miss costs a tenth of slicing the arrays.
+        """
+        found = self._subsidiaries
+        if found is None:
+            found = self._subsidiaries = {}
+            offsets = self.subsidiary_offsets
+            names, rows = self.subsidiary_names.tolist(), self.subsidiary_rows.tolist()
+            for parent in np.flatnonzero(np.diff(offsets)).tolist():
+                start, end = int(offsets[parent]), int(offsets[parent + 1])
+                found[parent] = list(zip(names[start:end], rows[start:end], strict=True))
+        return found.get(row, [])
+
+    def groups_of(self, row: int) -> list[str]:
+        """The group tokens any name of entity ``row`` carries (the union of its names' ``form.groups``), sorted.
+
+        A row is under a group in :attr:`group_units` or :attr:`group_parents` exactly when one of its names
+        carries the group (:func:`.segment._groups`), so this reads those postings once into a dictionary of the
+        few thousand rows that carry any, instead of making every name of the party (some have hundreds).
+        """
+        found = self._row_groups
+        if found is None:
+            grouped: dict[int, set[str]] = {}
+            for postings in (self.group_units, self.group_parents):
+                keys = postings.keys
+                for i in range(len(keys)):
+                    group = str(keys[i])
+                    for other in postings.data[postings.offsets[i]:postings.offsets[i + 1]].tolist():
+                        grouped.setdefault(other, set()).add(group)
+            found = self._row_groups = {other: sorted(groups) for other, groups in grouped.items()}
+        return found.get(row, [])
 
     # --- weights -------------------------------------------------------------------------------
     def weight(self, token: str) -> float:

@@ -184,6 +184,8 @@ def _assemble(key: str, entities: pa.Table, arrays: dict[str, np.ndarray], strin
                       grams=post["grams"], vocab=strings["vocab"], token_weights=arrays["token_weights"],
                       name_totals=arrays["name_totals"], vocab_lens=arrays["vocab_lens"], group_units=post["units"],
                       group_parents=post["group_parents"], children=post["children"],
+                      subsidiary_offsets=arrays["subsidiary_offsets"], subsidiary_names=arrays["subsidiary_names"],
+                      subsidiary_rows=arrays["subsidiary_rows"], records=strings["records"],
                       undated={str(k): int(v) for k, v in manifest["undated"].items()},
                       build_seconds=float(manifest.get("build_seconds", 0.0)))
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.dates import in_force
 from exportcheck.matching.chinese import has_han
 from exportcheck.matching.explain import explain
-from exportcheck.matching.index import MatchIndex
+from exportcheck.matching.index import MatchIndex, read_record
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 from exportcheck.matching.scripts import is_latin
@@ -110,8 +110,34 @@ class _Best:
 
 _ASCII_KEY = (True, False)
 
-# What a result shows of a listed party whatever the query (see Screener._row_fields).
-_RowFields = tuple[dict[str, Any], tuple[tuple[str, str], ...], str]
+# What a result shows of a listed party whatever the query (see Screener._row_fields, Screener._party).
+_RowFields = tuple[tuple[Any, ...], tuple[tuple[str, str], ...], str, bool]
+_Party = tuple[str, str, str, str, list[str], bool]
+
+_Model = TypeVar("_Model", bound=BaseModel)
+_FIELDS_SET: dict[type[BaseModel], frozenset[str]] = {}
+_set = object.__setattr__
+
+
+def _made(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """``model(**values)`` without validating: ``values`` holds every field, in field order, each already of its
+    field's type (exact ``str``, ``float``, ``bool``, fresh lists, models). Why: validating a result and its
+    related parties cost about a fifth of a full screening, and ``model_construct`` costs more than validating.
+
+    It sets what ``model_construct`` sets (the values, the fields set, no extra, no private attributes), so the
+    result equals, dumps and serialises as the validated one (tests/matching/test_speed_paths.py checks it).
+    """
+    made = model.__new__(model)
+    _set(made, "__dict__", values)
+    _set(made, "__pydantic_fields_set__", set(_FIELDS_SET.get(model) or _fields_set(model)))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+def _fields_set(model: type[BaseModel]) -> frozenset[str]:
+    found = _FIELDS_SET[model] = frozenset(model.model_fields)
+    return found
 
 
 def _script_key(original: str) -> tuple[bool, bool]:
@@ -179,18 +205,26 @@ class Screener:
         self._end = index.column("end_date")
         self._twin = index.column("twin")  # the dated copy whose dates an undated row took (-1: none)
         self._parent = index.column("parent")
+        self._programs = index.column("programs")
+        self._countries_column = index.column("countries")
+        self._citations = index.column("citations")
+        self._licence = index.column("licence_requirement")
+        self._url = index.column("source_url")
+        self._snapshot = index.column("snapshot")
+        self._snapshot_date = index.column("snapshot_date")
+        self._records = index.records
         self._country_lists: dict[int, list[str]] = {}
         self._own_forms: dict[int, NameForm] = {}
         self._fields: dict[int, _RowFields] = {}
         self._relation_rows: dict[int, list[tuple[int, str, str]]] = {}
         self._related_rows: dict[int, list[tuple[int, str, str]]] = {}  # what related() reports unfiltered
-        self._parties: dict[int, tuple[str, str, str, str, list[str]]] = {}
+        self._parties: dict[int, _Party] = {}
         self.undated = dict(index.undated)
 
     def _countries(self, row: int) -> list[str]:
         found = self._country_lists.get(row)
         if found is None:
-            found = self._country_lists[row] = _strings(self.index.cell("countries", row))
+            found = self._country_lists[row] = _strings(self._countries_column[row])
         return found
 
     # --- core ----------------------------------------------------------------------------------
@@ -331,63 +365,82 @@ class Screener:
     # --- output --------------------------------------------------------------------------------
     def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
         item = self.index.names[hit.name_id]
-        fields, citations, borrowed = self._row_fields(row)
-        text = explain(hit.comparison, item.form.original, item.note, fields["name"], threshold, hit.extra) + borrowed
-        return Match(
-            score=min(1.0, max(0.0, round(hit.score, 4))),
-            is_match=hit.score >= threshold,
-            matched_name=item.form.original,
-            related=self.related(row, sources, as_of),
-            explanation=text,
-            # new models each time (and the model copies the lists): a caller may change a result without
-            # changing the cache
-            citations=[Citation(citation=c, date=d) for c, d in citations],
-            **fields,
-        )
+        shown, citations, borrowed, plain = self._row_fields(row)
+        matched = item.form.original
+        text = explain(hit.comparison, matched, item.note, shown[3], threshold, hit.extra) + borrowed
+        score = hit.score
+        related = self.related(row, sources, as_of)
+        # new lists and models each time (a caller may change a result without changing the kept row)
+        cited = [_made(Citation, {"citation": c, "date": d}) for c, d in citations]
+        (entity_id, source, list_, name, listing, end, borrowed_from, countries, programs, licence, url, snapshot,
+         snapshot_date) = shown
+        values = {"score": float(min(1.0, max(0.0, round(score, 4)))), "is_match": bool(score >= threshold),
+                  "entity_id": entity_id, "source": source, "list": list_, "name": name, "matched_name": matched,
+                  "listing_date": listing, "end_date": end, "dates_borrowed_from": borrowed_from,
+                  "countries": list(countries), "programs": list(programs), "licence_requirement": licence,
+                  "citations": cited, "source_url": url, "related": related, "explanation": text,
+                  "snapshot": snapshot, "snapshot_date": snapshot_date}
+        return _made(Match, values) if plain else Match(**values)
 
     def _row_fields(self, row: int) -> _RowFields:
-        """What a result shows of a listed party whatever the query: its fields, its citations (citation,
-        date) and the note on borrowed dates.
+        """What a result shows of a listed party whatever the query: its fields in :class:`Match` order (from
+        ``entity_id`` to ``snapshot_date``, without the query's own), its citations (citation, date), the note on
+        borrowed dates, and whether every field is already of its type (see :func:`_made`).
 
+        Read from the row's result record where it has one (:func:`.index.result_records`), else cell by cell.
         Kept per row (a batch meets the same parties again and again; the model copies the lists).
         """
         cached = self._fields.get(row)
         if cached is not None:
             return cached
-        cell = self.index.cell
-        twin = self._twin[row]
-        listing, end = self._listing[row], self._end[row]
-        entity_id, source, list_, name, programs = self._party(row)
-        fields = {
-            "entity_id": entity_id, "source": source, "list": list_, "name": name, "listing_date": listing,
-            "end_date": end, "dates_borrowed_from": self._ids[twin] if twin >= 0 else "",
-            "countries": self._countries(row), "programs": programs,
-            "licence_requirement": str(cell("licence_requirement", row) or ""),
-            "source_url": str(cell("source_url", row) or ""),
-            "snapshot": str(cell("snapshot", row) or ""), "snapshot_date": str(cell("snapshot_date", row) or ""),
-        }
+        record = self._records[row]
+        if record is not None:
+            (entity_id, source, list_, name, listing, end, licence, url, snapshot, snapshot_date, countries, programs,
+             citations, twin) = read_record(record)
+            if row not in self._parties and len(self._parties) < ROW_CACHE:
+                self._parties[row] = (entity_id, source, list_, name, programs, True)
+            plain = True
+        else:
+            twin = self._twin[row]
+            listing, end = self._listing[row], self._end[row]
+            entity_id, source, list_, name, programs, plain = self._party(row)
+            countries = self._countries(row)
+            licence, url = str(self._licence[row] or ""), str(self._url[row] or "")
+            snapshot, snapshot_date = str(self._snapshot[row] or ""), str(self._snapshot_date[row] or "")
+            citations = _citation_pairs(self._citations[row])
+            plain = plain and type(listing) is str and type(end) is str
+        borrowed_from = self._ids[twin] if twin >= 0 else ""
+        shown = (entity_id, source, list_, name, listing, end, borrowed_from, countries, programs, licence, url,
+                 snapshot, snapshot_date)
         borrowed = (f"; this file gives no listing date, the same entry on {self._source[twin]} "
-                    f"({self._ids[twin]}) is dated {listing}{' to ' + end if end else ''}") if twin >= 0 else ""
-        found = (fields, _citation_pairs(cell("citations", row)), borrowed)
+                    f"({borrowed_from}) is dated {listing}{' to ' + end if end else ''}") if twin >= 0 else ""
+        found = (shown, citations, borrowed, plain and type(borrowed_from) is str)
         if len(self._fields) < ROW_CACHE:
             self._fields[row] = found
         return found
 
-    def _party(self, row: int) -> tuple[str, str, str, str, list[str]]:
+    def _party(self, row: int) -> _Party:
         """Entity id, source, list, name and programs of a listed party: what a match and a related party both
-        show (kept per row; the models copy the programs list)."""
+        show, and whether the four texts are strings (kept per row; the models copy the programs list)."""
         found = self._parties.get(row)
         if found is None:
-            found = (self._ids[row], self._source[row], self._list[row], self._name[row],
-                     _strings(self.index.cell("programs", row)))
+            record = self._records[row]
+            if record is not None:
+                entity_id, source, list_, name, *_, programs, _, _ = read_record(record)
+                found = (entity_id, source, list_, name, programs, True)
+            else:
+                entity_id, source, list_, name = self._ids[row], self._source[row], self._list[row], self._name[row]
+                found = (entity_id, source, list_, name, _strings(self._programs[row]),
+                         type(entity_id) is str and type(source) is str and type(list_) is str and type(name) is str)
             if len(self._parties) < ROW_CACHE:
                 self._parties[row] = found
         return found
 
     def _related(self, row: int, relation: str, note: str) -> Related:
-        entity_id, source, list_, name, programs = self._party(row)
-        return Related(relation=relation, entity_id=entity_id, source=source, list=list_, name=name,
-                       programs=programs, note=note)
+        entity_id, source, list_, name, programs, plain = self._party(row)
+        values: dict[str, Any] = {"relation": relation, "entity_id": entity_id, "source": source, "list": list_,
+                                  "name": name, "programs": list(programs), "note": note}
+        return _made(Related, values) if plain else Related(**values)
 
     def related(self, row: int, sources: set[str] | None = None, as_of: date | None = None,
                 limit: int = RELATED_LIMIT) -> list[Related]:
@@ -422,7 +475,11 @@ class Screener:
 
     def _relations(self, row: int) -> list[tuple[int, str, str]]:
         """Every party related to ``row`` (row, relation, note) in the order :meth:`related` reports them,
-        before any filter or limit; kept per row."""
+        before any filter or limit; kept per row.
+
+        Read from arrays the build made (the row's group tokens, the parties naming one of its names as their
+        parent), never from its names' forms: a party may have hundreds of names.
+        """
         found = self._relation_rows.get(row)
         if found is not None:
             return found
@@ -431,17 +488,14 @@ class Screener:
         parent = self._parent[row]
         if parent:
             found += [(other, "parent", f"the list names '{parent}' as its parent") for other in self._parents_named(parent)]
-        names = self._names_of(row)
-        groups: set[str] = set()
-        for item in names:
-            groups |= item.form.groups
-        for group in sorted(groups):
+        for group in index.groups_of(row):
             found += [(other, "parent group", f"both carry the group {group.upper()}")
                       for other in index.group_parents.rows(group)]
-        children = index.children
-        for item in names:
-            found += [(other, "subsidiary", f"the list names '{item.form.original}' as its parent")
-                      for other in children.rows(item.form.text)]
+        subsidiaries = index.subsidiaries(row)
+        if subsidiaries:
+            original = index.names.original
+            found += [(other, "subsidiary", f"the list names '{original(name_id)}' as its parent")
+                      for name_id, other in subsidiaries]
         if len(self._relation_rows) < ROW_CACHE:
             self._relation_rows[row] = found
         return found
@@ -454,9 +508,6 @@ class Screener:
             ranked = sorted(self.best_per_entity(name_form(parent)).items(), key=lambda kv: -kv[1].score)
             found = cache[parent] = [other for other, hit in ranked if hit.score >= DEFAULT_THRESHOLD]
         return found
-
-    def _names_of(self, row: int) -> list[Any]:
-        return self.index.names.of_row(row)
 
     def query_related(self, name: str, sources: Sequence[str] | None = None, as_of: date | None = None) -> list[Related]:
         """Listed groups the query itself names ("... Institute of CETC" → CETC on NS-CMIC, 1260H)."""

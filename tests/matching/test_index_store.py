@@ -121,6 +121,23 @@ def test_a_damaged_or_half_written_index_is_rebuilt_not_used(sample_lists: Path)
     assert [p.name for p in _folders(sample_lists)] == [folder.name]
 
 
+def test_an_index_stored_without_the_result_records_and_relations_is_rebuilt(sample_lists: Path) -> None:
+    """An index an earlier version stored (no result records, no subsidiary arrays) is not read but rebuilt."""
+    [folder] = _folders(sample_lists)
+    key = _key(sample_lists)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["arrays"] = [a for a in manifest["arrays"] if not a.startswith("subsidiary_")]
+    manifest["strings"] = [s for s in manifest["strings"] if s != "records"]
+    for name in ("subsidiary_offsets.npy", "subsidiary_names.npy", "subsidiary_rows.npy", "records.arrow"):
+        (folder / name).unlink()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert indexfile.read(index_dir(sample_lists), key) is None
+    matches = get_screener(sample_lists).screen("Huawei Technologies")
+    assert matches and matches[0].is_match and matches[0].snapshot == key
+    again = indexfile.read(index_dir(sample_lists), key)
+    assert again is not None and len(again.records) == len(again)
+
+
 def test_an_old_pickle_cache_is_removed_and_never_read(sample_lists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = index_dir(sample_lists)
     stale = cache / "index-0123456789abcdef0123.pkl"

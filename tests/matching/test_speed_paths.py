@@ -8,6 +8,7 @@ the real lists.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -322,3 +323,115 @@ def test_own_name_form_taken_from_a_made_name_equals_one_made_fresh(screener: Sc
         with_context += name_id is not None and bool(names[name_id].form.context)
     assert reused >= 100
     assert with_context >= 1  # a listed name with a group context: the context is left out
+
+
+def test_result_records_read_back_what_the_cells_give(screener: Screener) -> None:
+    """Every real row's result fields and party, read from its result record, equal those read cell by cell."""
+    index = screener.index
+    records = index.records.tolist() if hasattr(index.records, "tolist") else list(index.records)
+    assert sum(r is not None for r in records) > 0.99 * len(records)
+    from_records, from_cells = Screener(index), Screener(index)
+    from_cells._records = [None] * len(index)
+    cited = twins = 0
+    for row in range(len(index)):
+        got = from_records._row_fields(row)
+        assert got == from_cells._row_fields(row), row
+        assert Screener(index)._party(row) == from_cells._party(row), row
+        cited += bool(got[1])
+        twins += bool(got[2])
+    assert cited > 1000 and twins > 100  # citations and borrowed dates are exercised
+
+
+def _cells_as_shown(table: object, row: int) -> tuple[object, ...]:
+    """What the screener shows of a row read cell by cell (the reference a record must read back as)."""
+    from exportcheck.matching.screener import _citation_pairs, _strings
+
+    cell = {name: table.column(name)[row].as_py() for name in table.column_names}  # type: ignore[attr-defined]
+    return (*(cell[n] for n in ("entity_id", "source", "list", "name", "listing_date", "end_date")),
+            *(str(cell[n] or "") for n in ("licence_requirement", "source_url", "snapshot", "snapshot_date")),
+            _strings(cell["countries"]), _strings(cell["programs"]), _citation_pairs(cell["citations"]), cell["twin"])
+
+
+def test_result_records_leave_out_rows_they_could_not_read_back() -> None:
+    """A row gets no record where one could read back wrong (a null text, an empty or null list item, a null
+    citation, a separator in any cell); every other row's record reads back what its cells give, over chunks."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import read_record, result_records
+
+    def row(**changed: object) -> dict[str, object]:
+        base: dict[str, object] = {
+            "entity_id": "x:1", "source": "us-csl", "list": "Entity List", "name": "Acme Ltd.",
+            "listing_date": "2020-01-02", "end_date": "", "licence_requirement": "For all items", "source_url": "u",
+            "snapshot": "us-csl@1", "snapshot_date": "2024-01-01", "countries": ["CN", "HK"], "programs": ["EAR"],
+            "citations": [{"citation": "85 FR 1", "date": "2020-01-02"}], "twin": -1}
+        return {**base, **changed}
+
+    readable = [row(), row(countries=None, programs=[], citations=None), row(licence_requirement=None, end_date="2021"),
+                row(citations=[{"citation": None, "date": "2020"}, {"citation": "", "date": "x"},
+                               {"citation": "86 FR 2", "date": None}]),
+                row(name="Ünïcode 北京 «Ltd»", twin=7), row(countries=[], programs=None, citations=[])]
+    unreadable = [row(name="A\x1fB"), row(entity_id=None), row(countries=[""]), row(countries=["CN", None]),
+                  row(programs=["EAR\x1eX"]), row(citations=[None]), row(citations=[{"citation": "a\x1db", "date": ""}]),
+                  row(source_url="u\x1d"), row(listing_date=None)]
+    rows = [r for pair in itertools.zip_longest(readable, unreadable) for r in pair if r is not None]
+    schema = pa.schema([(n, pa.large_string()) for n in ("entity_id", "source", "list", "name")]
+                       + [(n, pa.string()) for n in ("listing_date", "end_date")]
+                       + [(n, pa.large_string()) for n in ("licence_requirement", "source_url", "snapshot",
+                                                           "snapshot_date")]
+                       + [("countries", pa.list_(pa.string())), ("programs", pa.list_(pa.string())),
+                          ("citations", pa.list_(pa.struct([("citation", pa.string()), ("date", pa.string())]))),
+                          ("twin", pa.int32())])
+    table = pa.Table.from_batches([pa.RecordBatch.from_pylist(rows[:7], schema=schema),
+                                   pa.RecordBatch.from_pylist(rows[7:], schema=schema)])
+    records = result_records(table).to_pylist()
+    for i, (values, record) in enumerate(zip(rows, records, strict=True)):
+        assert (record is None) == (values in unreadable), (i, values)
+        if record is not None:
+            assert read_record(record) == _cells_as_shown(table, i), (i, values)
+    assert read_record(records[rows.index(readable[3])])[12] == (("86 FR 2", ""),)
+    # a column of another shape than a result reads gives no records at all (every row is read cell by cell)
+    other = table.set_column(table.schema.get_field_index("countries"), "countries", pa.array(["CN"] * len(rows)))
+    assert result_records(other).null_count == len(rows)
+
+
+def test_relations_from_build_arrays_equal_those_found_through_every_name(screener: Screener) -> None:
+    """Subsidiaries (parties whose parent is one of a row's names) and a row's group tokens, read from what the
+    build stored, equal those found by joining each name's tokens and looking the text up in ``children``."""
+    from exportcheck.matching.groups import GROUP_TOKENS
+
+    index, names = screener.index, screener.index.names
+    subsidiaries: dict[int, list[tuple[int, int]]] = {}
+    groups: dict[int, set[str]] = {}
+    for i in range(len(names)):
+        tokens = names.token_strings(i)
+        row = int(names.rows[i])
+        groups.setdefault(row, set()).update(GROUP_TOKENS.intersection(tokens))
+        subsidiaries.setdefault(row, []).extend((i, other) for other in index.children.rows(" ".join(tokens)))
+    for row in range(len(index)):
+        assert index.subsidiaries(row) == subsidiaries.get(row, []), row
+        assert index.groups_of(row) == sorted(groups.get(row, ())), row
+    assert sum(map(len, subsidiaries.values())) > 100 and sum(map(bool, groups.values())) > 100
+
+
+def test_results_made_without_validation_equal_validated_ones(screener: Screener) -> None:
+    """Matches, related parties and citations made without validation equal, dump and serialise as validated
+    ones, with every field of its exact type; a caller may still set a field."""
+    from exportcheck.matching import Match
+
+    seen = related = 0
+    for text in QUERIES:
+        for match in screener.screen(text, limit=10):
+            validated = Match.model_validate_json(match.model_dump_json())
+            assert validated == match and validated.model_dump() == match.model_dump(), text
+            assert validated.model_fields_set == match.model_fields_set
+            for made, checked in [(match, validated), *zip(match.related, validated.related, strict=True),
+                                  *zip(match.citations, validated.citations, strict=True)]:
+                assert type(made) is type(checked)
+                assert {k: type(v) for k, v in made.__dict__.items()} == {k: type(v) for k, v in checked.__dict__.items()}
+                assert list(made.__dict__) == list(checked.__dict__)  # field order: dumps and JSON alike
+            seen += 1
+            related += len(match.related)
+            match.score = 0.5
+            assert "score" in match.model_fields_set
+    assert seen > 50 and related > 5
