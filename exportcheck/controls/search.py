@@ -65,6 +65,7 @@ from pydantic import BaseModel, Field
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.params import Parameter
 from exportcheck.controls.search_index import (
+    SPELLING,
     STOP_WORDS,
     SearchIndex,
     build_index,
@@ -209,12 +210,10 @@ def _key(word: str, table: Collection[str]) -> str | None:
 _GENERATION = re.compile(r"([a-z]{2,})\d+[a-z]?")
 
 
-_SPELLING_STEM = {"vapor": "vapour", "aluminum": "aluminium", "fiber": "fibre", "analyzer": "analyser"}
-
-
 def stem(word: str) -> str:
-    """A light stemmer (plurals and a few suffixes) for callers comparing words outside the index."""
-    word = _SPELLING_STEM.get(word, word)
+    """A light stemmer (plurals and a few suffixes) for callers comparing words outside the index; US spellings
+    are folded with the index's own table (``search_index.SPELLING``), so both compare the same words."""
+    word = SPELLING.get(word, word)
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (suffix == "s" and word.endswith("ss")):
             return word[: len(word) - len(suffix)] + repl

@@ -36,30 +36,30 @@ def _pair(pair: Pair) -> str:
 def explain(comparison: Comparison, matched_name: str, how_named: str, entity_name: str,
             threshold: float, extra: list[tuple[str, float]] | None = None) -> str:
     """One paragraph: the listed name matched, aligned words, unaligned words, penalties, verdict."""
-    parts = []
-    where = f"'{matched_name}'"
     if matched_name != entity_name:
-        where += f" ({how_named} of '{entity_name}')"
+        parts = [f"matched '{matched_name}' ({how_named} of '{entity_name}')"]
     else:
-        where += " (listed name)"
-    parts.append(f"matched {where}")
+        parts = [f"matched '{matched_name}' (listed name)"]
     if comparison.pairs:
-        parts.append("aligned: " + ", ".join(_pair(p) for p in comparison.pairs))
+        parts.append("aligned: " + ", ".join(map(_pair, comparison.pairs)))
+    # "#" marks number tokens; the separators hold none, so it is dropped from the joined words at once
     if comparison.unmatched_query:
-        parts.append("query words not in the listed name: " + ", ".join(t.replace("#", "")
-                                                                        for t in comparison.unmatched_query))
+        parts.append("query words not in the listed name: " + ", ".join(comparison.unmatched_query).replace("#", ""))
     if comparison.unmatched_candidate:
-        parts.append("listed words not in the query: " + ", ".join(t.replace("#", "")
-                                                                   for t in comparison.unmatched_candidate))
-    notes = [*comparison.penalties, *(extra or [])]
-    penalties = [f"{text} (×{factor:g})" for text, factor in notes if factor != 1.0]
-    others = [text for text, factor in notes if factor == 1.0]
-    if others:
-        parts.append("; ".join(others))
-    parts.append("penalties: " + ("; ".join(penalties) if penalties else "none"))
+        parts.append("listed words not in the query: "
+                     + ", ".join(comparison.unmatched_candidate).replace("#", ""))
     score = comparison.score
-    for _, factor in extra or []:
-        score *= factor
+    notes = [*comparison.penalties, *extra] if extra else comparison.penalties
+    if notes:
+        penalties = [f"{text} (×{factor:g})" for text, factor in notes if factor != 1.0]
+        others = [text for text, factor in notes if factor == 1.0]
+        if others:
+            parts.append("; ".join(others))
+        parts.append("penalties: " + ("; ".join(penalties) if penalties else "none"))
+        for _, factor in extra or ():
+            score *= factor
+    else:
+        parts.append("penalties: none")
     verdict = "match" if score >= threshold else "below the match threshold"
     parts.append(f"score {score:.2f} ({verdict} {threshold:.2f})")
     return "; ".join(parts)

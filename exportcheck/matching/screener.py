@@ -114,6 +114,8 @@ _ASCII_KEY = (True, False)
 _RowFields = tuple[tuple[Any, ...], tuple[tuple[str, str], ...], str, bool]
 _Party = tuple[str, str, str, str, list[str], bool]
 
+_first = operator.itemgetter(0)
+
 _Model = TypeVar("_Model", bound=BaseModel)
 _FIELDS_SET: dict[type[BaseModel], frozenset[str]] = {}
 _set = object.__setattr__
@@ -348,33 +350,37 @@ class Screener:
         # first ``limit``, and the ids are read only there too (a party alone at its score needs none)
         shown = min(min_score, threshold)
         ids = self._ids
-        ranked = sorted(((row, hit) for row, hit in best.items() if hit.score >= shown),
-                        key=lambda kv: -round(kv[1].score, 4))
+        # (rounded score, row, hit), best first; equal rounded scores in the order found (a stable sort, which
+        # reverse=True keeps stable)
+        ranked = sorted([(round(hit.score, 4), row, hit) for row, hit in best.items() if hit.score >= shown],
+                        key=_first, reverse=True)
         start = 0
         while start < min(limit, len(ranked)):
-            rounded = round(ranked[start][1].score, 4)
+            rounded = ranked[start][0]
             end = start + 1
-            while end < len(ranked) and round(ranked[end][1].score, 4) == rounded:
+            while end < len(ranked) and ranked[end][0] == rounded:
                 end += 1
             if end - start > 1:
                 ranked[start:end] = sorted(ranked[start:end],
-                                           key=lambda kv: (-self._own_name_score(query, kv[0], kv[1], done), ids[kv[0]]))
+                                           key=lambda e: (-self._own_name_score(query, e[1], e[2], done), ids[e[1]]))
             start = end
-        return [self._match(row, hit, threshold, wanted, as_of) for row, hit in ranked[:limit]]
+        return [self._match(row, hit, rounded, threshold, wanted, as_of) for rounded, row, hit in ranked[:limit]]
 
     # --- output --------------------------------------------------------------------------------
-    def _match(self, row: int, hit: _Best, threshold: float, sources: set[str] | None, as_of: date | None) -> Match:
-        item = self.index.names[hit.name_id]
+    def _match(self, row: int, hit: _Best, rounded: float, threshold: float, sources: set[str] | None,
+               as_of: date | None) -> Match:
+        """The result for one party (``rounded``: its score rounded to 4 places, as shown)."""
+        names = self.index.names
+        item = names._made.get(hit.name_id) or names[hit.name_id]
         shown, citations, borrowed, plain = self._row_fields(row)
         matched = item.form.original
         text = explain(hit.comparison, matched, item.note, shown[3], threshold, hit.extra) + borrowed
-        score = hit.score
         related = self.related(row, sources, as_of)
         # new lists and models each time (a caller may change a result without changing the kept row)
-        cited = [_made(Citation, {"citation": c, "date": d}) for c, d in citations]
+        cited = [_made(Citation, {"citation": c, "date": d}) for c, d in citations] if citations else []
         (entity_id, source, list_, name, listing, end, borrowed_from, countries, programs, licence, url, snapshot,
          snapshot_date) = shown
-        values = {"score": float(min(1.0, max(0.0, round(score, 4)))), "is_match": bool(score >= threshold),
+        values = {"score": float(min(1.0, max(0.0, rounded))), "is_match": bool(hit.score >= threshold),
                   "entity_id": entity_id, "source": source, "list": list_, "name": name, "matched_name": matched,
                   "listing_date": listing, "end_date": end, "dates_borrowed_from": borrowed_from,
                   "countries": list(countries), "programs": list(programs), "licence_requirement": licence,

@@ -340,7 +340,7 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
             if parent:
                 children[text].append(row)
             row += 1
-    sub_offsets, sub_names, sub_rows = _subsidiaries(keys, tokens, token_offsets, lengths, name_rows, children, n_rows)
+    sub_offsets, sub_names, sub_rows = _subsidiaries(keys, tokens, token_offsets, postings, name_rows, children, n_rows)
     arrays: dict[str, np.ndarray] = {
         "name_rows": name_rows, "name_kinds": np.concatenate([s.kinds for s in segments]).astype(np.int8),
         "name_notes": notes, "name_tokens": tokens, "name_token_offsets": token_offsets, "row_offsets": row_offsets,
@@ -431,12 +431,7 @@ def _left_to_right_sums(values: np.ndarray, offsets: np.ndarray, lengths: np.nda
     return totals
 
 
-# Multiplier of the polynomial hash of token-id sequences (:func:`_sequence_hashes`): odd, so no power of it is 0
-# modulo 2**64.
-_HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _subsidiaries(keys: pa.Array, tokens: np.ndarray, token_offsets: np.ndarray, lengths: np.ndarray,
+def _subsidiaries(keys: pa.Array, tokens: np.ndarray, token_offsets: np.ndarray, postings: Postings,
                   name_rows: np.ndarray, children: dict[str, list[int]],
                   n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per entity row, the parties whose list names one of its names as their parent: (offsets, name ids, rows).
@@ -447,57 +442,37 @@ def _subsidiaries(keys: pa.Array, tokens: np.ndarray, token_offsets: np.ndarray,
     name of the party (some have hundreds) to join its tokens and look the text up in ``children``.
 
     A name is a parent's name when its tokens are the parent text's words (a name's text is its tokens joined
-    by spaces). Candidates are found by a polynomial hash of the token ids (all names at once, in numpy), then
-    every candidate's tokens are compared with the parent's words, so a hash collision finds nothing false.
+    by spaces). Such a name holds every one of those words, so it is among the names the rarest of them is
+    posted to: only those (a few per parent, of ~100 parents) are compared word by word.
     """
     import pyarrow.compute as pc
 
     texts = [text for text in children if text]
     words = [text.split() for text in texts]
-    flat = [w for ws in words for w in ws]
-    ids = (pc.index_in(pa.array(flat, type=keys.type), value_set=keys).fill_null(-1).to_numpy(zero_copy_only=False)
-           if flat else np.zeros(0, dtype=np.int64)).astype(np.int64)
-    word_offsets = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum([len(ws) for ws in words], out=word_offsets[1:])
-    known = np.asarray([ids[a:b].min() >= 0 for a, b in itertools.pairwise(word_offsets.tolist())], dtype=np.bool_)
-    wanted: dict[int, list[int]] = defaultdict(list)  # hash → parent texts (positions in texts) with it
-    if known.any():
-        parent_lengths = np.diff(word_offsets)
-        for i, value in enumerate(_sequence_hashes(ids, word_offsets, parent_lengths).tolist()):
-            if known[i]:
-                wanted[value].append(i)
-    pairs_names: list[int] = []
-    pairs_rows: list[int] = []
-    if wanted:
-        hashes = _sequence_hashes(tokens, token_offsets, lengths)
-        candidates = np.flatnonzero(np.isin(hashes, np.fromiter(wanted, dtype=np.uint64, count=len(wanted))))
-        for name, value in zip(candidates.tolist(), hashes[candidates].tolist(), strict=True):
-            own = tokens[token_offsets[name]:token_offsets[name + 1]].tolist()
-            for i in wanted[value]:
-                if ids[word_offsets[i]:word_offsets[i + 1]].tolist() == own:
-                    pairs_names.extend([name] * len(children[texts[i]]))
-                    pairs_rows.extend(children[texts[i]])
-    names = np.asarray(pairs_names, dtype=np.int32)
-    offsets = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(name_rows[names], minlength=n_rows) if len(names) else np.zeros(n_rows, dtype=np.int64),
-              out=offsets[1:])
-    return offsets, names, np.asarray(pairs_rows, dtype=np.int32)
-
-
-def _sequence_hashes(values: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """A hash of each sequence ``values[offsets[i]:offsets[i + 1]]`` (``lengths[i]`` long): the sum of
-    (value + 1) · B^position, plus the length times a constant, modulo 2**64 (numpy arrays wrap around)."""
-    out = np.zeros(len(lengths), dtype=np.uint64)
-    if not len(values):
-        return out
-    longest = int(lengths.max())
-    powers = np.ones(longest, dtype=np.uint64)
-    powers[1:] = np.cumprod(np.full(longest - 1, _HASH_BASE, dtype=np.uint64))
-    positions = np.arange(len(values), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
-    terms = (values.astype(np.int64) + 1).astype(np.uint64) * powers[positions]
-    filled = np.flatnonzero(lengths > 0)
-    out[filled] = np.add.reduceat(terms, offsets[:-1][filled])
-    return out + lengths.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+    distinct = sorted({w for ws in words for w in ws})
+    key_of: dict[str, int] = {}  # each parent word's position in keys (the keys are looked up in the few words)
+    if distinct:
+        where = pc.index_in(keys, value_set=pa.array(distinct, type=keys.type)).fill_null(-1).to_numpy(
+            zero_copy_only=False)
+        for key in np.flatnonzero(where >= 0).tolist():
+            key_of[distinct[int(where[key])]] = key
+    found: list[tuple[int, int]] = []  # (name, position of its text in texts)
+    offsets, data = postings.offsets, postings.data
+    for i, ws in enumerate(words):
+        if not all(w in key_of for w in ws):
+            continue  # a word no name has
+        own = [key_of[w] for w in ws]
+        rarest = min(own, key=lambda k: int(offsets[k + 1] - offsets[k]))
+        for name in sorted(set(data[offsets[rarest]:offsets[rarest + 1]].tolist())):
+            if tokens[token_offsets[name]:token_offsets[name + 1]].tolist() == own:
+                found.append((name, i))
+    found.sort()  # by name (a name is one text: each pair once)
+    names = np.asarray([name for name, i in found for _ in children[texts[i]]], dtype=np.int32)
+    rows = np.asarray([other for _, i in found for other in children[texts[i]]], dtype=np.int32)
+    row_offsets = np.zeros(n_rows + 1, dtype=np.int64)
+    if len(names):
+        np.cumsum(np.bincount(name_rows[names], minlength=n_rows), out=row_offsets[1:])
+    return row_offsets, names, rows
 
 
 def _utf8_lengths(strings: pa.Array) -> list[int]:
