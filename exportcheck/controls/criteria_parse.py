@@ -29,6 +29,7 @@ _EXCLUSION = re.compile(r"\bdo(?:es)? not (?:control|apply|include|cover)|\bnot 
 _SEE = re.compile(r"\bSEE ALSO\b|\bsee\b", re.I)
 _CODES = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*")
 _NOT_SPECIFIED = re.compile(r"not specified (?:by|in) ((?:\d[A-E]\d{3}[.\w]*(?:,\s*|\s+(?:or|and)\s+)?)+)", re.I)
+_RELATIVE = re.compile(r"(?<![\w.])[a-z](?:\.[a-z0-9]+)*\.\d+(?:\.[a-z0-9]+)*\b")  # "b.3", "a.5.a"
 _PURPOSES = re.compile(r"For the purposes of (\d[A-E]\d{3}(?:\.[a-z0-9]+)*)", re.I)
 _K_FACTOR = re.compile(r"K\s*factor\s*=\s*(" + NUMBER + ")", re.I)
 _SINGLE = re.compile(r"[‘'’]([^‘'’\"“”]{2,80}?)[’']")
@@ -177,6 +178,7 @@ def comparable(node: Node) -> bool:
 def parametric(node: Node) -> bool:
     """Whether a leaf states a number at all (so could, in principle, be compared)."""
     text = _CODES.sub(" ", re.sub(r"\(\d+\)|\b(?:Category|Part|Note|Annex|Article|Section) \d+", " ", node.text))
+    text = _RELATIVE.sub(" ", text)  # "3A001.b.2 and b.3 items": a paragraph named without its ECCN is no number
     return bool(re.search(r"\d\s?(?:[a-zA-Zµμ°%]|:\s?1\b)", text)) or comparable(node)
 
 

@@ -36,6 +36,13 @@ _AFTER_RE: list[tuple[Comparator, re.Pattern[str]]] = [
 ]
 _RANGE = re.compile(r"(?:from|between|in the range(?: of)?|range of)\s+(" + NUMBER + r")\s*([^\s;,.()]{0,5})\s*(?:\([^)]{0,20}\)\s*)?"
                     r"(?:to|and|-|–|up to and including|up to)\s*(" + NUMBER + r")\s?([^\s;,.)]{1,6})", re.I)
+#: "rated for operation in the temperature range from below −54 °C to above +125 °C": the rated range reaches past
+#: both numbers, so its lower end is below the first and its upper end above the second (two limits, not one value).
+_SIGNED = r"[−+-]?" + NUMBER
+_BEYOND = re.compile(r"from\s+(?:below|under|less than|lower than)\s+(" + _SIGNED + r")\s?([^\s;,.()]{1,5})\s*"
+                     r"(?:\([^)]{0,20}\)\s*)?to\s+(?:above|over|more than|greater than|higher than|exceeding)\s+("
+                     + _SIGNED + r")\s?([^\s;,.)]{1,5})", re.I)
+_SIGN = re.compile(r"(?:^|(?<=[\s(]))[−-]$")  # a minus sign written just before a number ("below −54 °C")
 _BARE = re.compile(r"(?<![\w.,'’-])(" + NUMBER + r")(?![\w.,]*\d)(?:\s+([A-Za-z][\w-]*))?")
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                 "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30, "forty": 40,
@@ -132,7 +139,24 @@ def read_criteria(text: str, *, decimal_comma: bool = True) -> list[Criterion]:
     def number(raw: str) -> float:
         return parse_number(raw) if decimal_comma or "," not in raw else float(raw.replace(",", ""))
 
+    def signed(raw: str) -> float:
+        return -number(raw[1:]) if raw[:1] in "−-" else number(raw.lstrip("+"))
+
+    for m in _BEYOND.finditer(text):
+        low_unit, high_unit = unit_name(m.group(2)), unit_name(m.group(4))
+        if not low_unit or not high_unit:
+            continue
+        param, label = _label(text[max(0, m.start() - 120): m.start()])
+        param = param or "value"
+        ends: tuple[tuple[str, Comparator, str, str], ...] = ((f"minimum_{param}", "<", m.group(1), low_unit),
+                                                               (f"maximum_{param}", ">", m.group(3), high_unit))
+        for name, cmp, raw, unit in ends:
+            found.append((m.start(), m.end(), Criterion(parameter=name, label=label, comparator=cmp, value=signed(raw),
+                                                        unit=unit, written=m.group(0).strip(), qualifier="")))
+        taken.append((m.start(), m.end()))
     for m in _RANGE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
         unit = unit_name(m.group(4)) or unit_name(m.group(2))
         if not unit:
             continue
@@ -155,13 +179,17 @@ def read_criteria(text: str, *, decimal_comma: bool = True) -> list[Criterion]:
             continue
         window_start = max(previous_end, start - 160, 0)
         before = text[window_start:start]
+        sign = _SIGN.search(before)  # "−54 °C" (not the dash of "10-20"): a negative limit; the words come before it
+        if sign:
+            before = before[:sign.start()]
         after = text[end:end + 40]
         cmp = _comparator(before, after)
         param, label = _label(_strip_phrase(before))
         qualifier = _qualifier(label, after)
-        written = (before[-40:].lstrip() + text[start:end]).strip()
+        written = (before[-40:].lstrip() + ("−" if sign else "") + text[start:end]).strip()
         found.append((start, end, Criterion(parameter=param or "value", label=label, comparator=cmp,
-                                            value=number(raw), unit=unit, written=written, qualifier=qualifier)))
+                                            value=-number(raw) if sign else number(raw), unit=unit, written=written,
+                                            qualifier=qualifier)))
         taken.append((start, end))
         previous_end = end
     bare = [(m, float(number(m.group(1)))) for m in _BARE.finditer(text)]

@@ -32,6 +32,7 @@ from exportcheck.formats.control_tree import (
     link_terms,
     note_definitions,
     parent_of,
+    purpose_of,
 )
 
 _LABEL = re.compile(r"^([a-z](?:\.[a-z0-9]+)+)\s+(\S.*)$")
@@ -138,6 +139,8 @@ class _EntryReader:
         self.closed = True  # the last member of the note's list ends with a full stop
         self.phrases = False  # a member of that list ends otherwise ("; or", ":"): a full stop then closes it
         self.repeats: list[str] = []  # codes the file gives to two lines that no reading separates
+        self.purpose: str | None = None  # where a "For the purposes of X:" line put itself: its numbered notes follow
+        self.numbered: tuple[int, str] | None = None  # the last top-level numbered note since then, and where it went
 
     def _on_path(self, code: str) -> bool:
         return self.current == code or self.current.startswith(f"{code}.")
@@ -188,13 +191,35 @@ class _EntryReader:
         self.note_at = None
         self.lists = []
         self.opens_list = False
+        self.purpose = self.numbered = None
 
-    def note(self, target: str, kind: str, body: str, numbered: bool = False) -> None:
+    def named(self, body: str) -> str | None:
+        """The paragraph (or the entry) of this ECCN a note's own words say it is for, when the entry has it."""
+        code, _ = purpose_of(body)
+        if code is None or code not in self.builder or not (code == self.eccn or code.startswith(f"{self.eccn}.")):
+            return None
+        return code
+
+    def numbered_target(self, label: str, body: str) -> str:
+        """Where a numbered note goes: with the note it is a member of ("1.a" with "1"), to the code its own words
+        name, or with the "For the purposes of X:" line it is numbered under (1, 2, 3 … in turn); else where it is."""
+        top, _, sub = label.partition(".")
+        if sub:
+            return self.numbered[1] if self.numbered else self.current
+        number = int(top) if top.isdigit() else 0
+        expected = 1 if self.numbered is None else self.numbered[0] + 1
+        if self.purpose is not None and number != expected:
+            self.purpose = None  # the numbering starts again: another note
+        target = self.named(body) or self.purpose or self.current
+        self.numbered = (number, target)
+        return target
+
+    def note(self, target: str, kind: str, body: str, numbered: bool = False, named: bool = False) -> None:
         if (self.note_at is not None and self.lists and not (self.closed and self.phrases) and kind == "Text"
                 and not numbered and not body.endswith(":")):
             # a technical note inside a note's list that goes on ("For the purposes of 5A002.a Note 2.a.2, ..."): it
             # stays with that note's paragraph, and the list goes on in the note that holds it
-            self.builder.add_note(self.note_at, kind, body)
+            self.builder.add_note(target if named else self.note_at, kind, body)
             return
         self.builder.add_note(target, kind, body)
         self.note_at, self.note_index = target, len(self.builder.nodes[target].notes) - 1
@@ -274,7 +299,8 @@ class _EntryReader:
                 self.builder.append_note(self.note_at, text, self.note_index)
             return
         if kind == "note":
-            self.note(self.current, "Note", f"{label}. {text}" if label else text, numbered=True)
+            target = self.numbered_target(str(label or ""), text)
+            self.note(target, "Note", f"{label}. {text}" if label else text, numbered=True)
             self.member_ends(text)  # a numbered line is a member of a list nested in the note's (c.1, c.2)
             return
         head = _NOTE_HEAD.match(text)
@@ -283,7 +309,11 @@ class _EntryReader:
         ref = CODE.match(body)
         if ref and ref.group(0).rstrip(".") in self.builder and ref.group(0).startswith(self.eccn):
             target = ref.group(0).rstrip(".")
-        self.note(target, note_kind, body)
+        named = self.named(body)
+        target = named or target
+        if body.endswith(":") and purpose_of(body)[1]:  # "For the purposes of 3B001.f.1.b:": numbered notes follow
+            self.purpose, self.numbered = named, None
+        self.note(target, note_kind, body, named=named is not None)
 
 
 def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str) -> list[str]:

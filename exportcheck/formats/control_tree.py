@@ -33,6 +33,55 @@ def parent_of(code: str) -> str:
     return code.rsplit(".", 1)[0] if "." in code else ""
 
 
+#: A note that opens by naming what it is about: "For the purposes of 3B001.f.1.b:", "1. For purposes of 3A991.j ...",
+#: "In 1B117.d. the term ...", "In ECCN 3A233.d.2, ..." (a stray quote or a list number may come first).
+_PURPOSE = re.compile(rf"^\W{{0,2}}(?:\d+\.\s+)?(?:For (?:the )?purposes? of|In(?: ECCN)?)\s+(?={CODE.pattern})")
+#: Where the naming phrase ends: a colon, a quoted term, or the verb of the note's sentence.
+_PHRASE_END = re.compile(r"[:'‘’“\"]|\s(?:is|are|means|may|should|shall|includes?|refers?|does|do|has|have|the following)\b")
+_NAMED = re.compile(rf"{CODE.pattern}(?![A-Za-z0-9])")  # "2E503g" (for 2E503.g) is not read as 2E503
+_RANGE = re.compile(rf"({CODE.pattern})\.?,?\s+(?:to|through)\s+({CODE.pattern}|\.?[a-z0-9]+(?:\.[a-z0-9]+)*)\b")
+
+
+def common_ancestor(codes: Sequence[str]) -> str:
+    """The deepest code every one of ``codes`` is, or descends from (``5A002.a.1``, ``5A002.a.4`` → ``5A002.a``)."""
+    paths = [c.split(".") for c in codes]
+    shared: list[str] = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        shared.append(parts[0])
+    return ".".join(shared)
+
+
+def purpose_of(text: str) -> tuple[str | None, list[str]]:
+    """(the one code a note says it is for, every code its opening phrase names), from the note's own words.
+
+    Why: the source files put a technical note after the last paragraph before it, which is often not the
+    paragraph it is about ("For the purposes of 3B001.f.1.b:" follows 3B001.f.1.b.2). The note is for one code
+    when its opening phrase names exactly one, or a range ("5A002.a.1 to a.4": their nearest common ancestor);
+    several codes ("1B101.a. and 1B101.b.") name no single place, so the first value is then ``None``.
+    """
+    head = _PURPOSE.match(text)
+    if not head:
+        return None, []
+    rest = text[head.end():]
+    end = _PHRASE_END.search(rest)
+    phrase = rest[:end.start()] if end else rest
+    named = [c.rstrip(".") for c in _NAMED.findall(phrase)]
+    if not named:
+        return None, []
+    span = _RANGE.match(phrase)
+    if span:
+        first, last = span.group(1).rstrip("."), span.group(2).strip(".")
+        if not CODE.fullmatch(last):  # "a.4" after "5A002.a.1": the same ECCN's paragraph
+            top = first.split(".", 1)[0]
+            last = f"{top}.{last}" if last[:1].isalpha() else f"{parent_of(first)}.{last}"
+        return common_ancestor([first, last]), [first, last]
+    codes = sorted(set(named))
+    several = len(codes) > 1 or re.search(r"\s(?:and|or)\s+\.[a-z]", phrase)  # "4A090.a and .b"
+    return (None if several else codes[0]), codes
+
+
 def depth_of(code: str) -> int:
     """0 for ``3B001``, 1 for ``3B001.f``, 4 for ``3B001.f.1.b.2``."""
     return code.count(".")

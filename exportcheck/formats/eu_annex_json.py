@@ -36,6 +36,7 @@ from exportcheck.formats.control_tree import (
     definitions_frame,
     link_terms,
     note_definitions,
+    purpose_of,
 )
 
 _LINE = re.compile(rf"^({CODE.pattern})\.?\s+(.*)$")
@@ -71,6 +72,14 @@ def note_heading(rest: str) -> tuple[str, str] | None:
     return kind, match.group("text").strip()
 
 
+def _named(builder: TreeBuilder, top: str, body: str) -> str | None:
+    """The code of this entry a note's own words say it is for ("For the purposes of 6A002.c., ..."), if read."""
+    code, _ = purpose_of(body)
+    if code is None or code not in builder or not (code == top or code.startswith(f"{top}.")):
+        return None
+    return code
+
+
 def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every code of Annex I at every depth; definitions and general notes in extra tables."""
     source_id = ctx.source_id
@@ -83,6 +92,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     warnings: list[str] = []
     for number, entry in enumerate(data["entries"], start=1):
         top = entry.get("entry_code", "")
+        moved: dict[str, str] = {}  # carried code -> the code its last note went to (its continuation lines follow)
         for line in str(entry.get("verbatim_text", "")).split("\n"):
             if not line.strip():
                 continue
@@ -92,7 +102,14 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             code, rest = match.groups()
             note = note_heading(rest)
             if note is not None:
-                builder.add_note(code, *note)
+                target = _named(builder, top, note[1]) or code
+                if target != code:
+                    moved[code] = target
+                else:
+                    moved.pop(code, None)
+                builder.add_note(target, *note)
+            elif code in moved:  # a line continuing a note that went to the code it names
+                builder.append_note(moved[code], rest.strip())
             else:
                 builder.add_item(code, rest.strip())
     count = sum(1 for code in builder.nodes if "." not in code)

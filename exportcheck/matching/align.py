@@ -138,6 +138,11 @@ def _may_be_similar(a: int, b: int) -> bool:
             or 2 * short / (a + b) - 0.05 >= FUZZY_MIN - _BOUND_SLACK)
 
 
+# _may_be_similar for every pair of word lengths below this, looked up rather than computed per pair
+_LENGTH_TABLE = 64
+_LENGTHS_OK = [[a > 0 and b > 0 and _may_be_similar(a, b) for b in range(_LENGTH_TABLE)] for a in range(_LENGTH_TABLE)]
+
+
 def align_fuzzy(al: Alignment) -> None:
     """Name tokens of 4+ characters within one typo (:func:`token_similarity` ≥ FUZZY_MIN), best pairs first.
 
@@ -150,14 +155,16 @@ def align_fuzzy(al: Alignment) -> None:
         return
     q_free = al.q_free
     scored = []
+    lev, ratio, table = Levenshtein.normalized_similarity, fuzz.ratio, _LENGTHS_OK
     for i, a in enumerate(al.q):
         if not q_free[i] or len(a) < FUZZY_MIN_LEN or token_class(a) in _NOT_FUZZY:
             continue
         n = len(a)
+        reach = table[n] if n < _LENGTH_TABLE else None
         for j, b, m in c_open:
-            if not _may_be_similar(n, m):
+            if not (reach[m] if reach is not None and m < _LENGTH_TABLE else _may_be_similar(n, m)):
                 continue  # cannot reach FUZZY_MIN: the lengths alone say so
-            sim = token_similarity(a, b)
+            sim = max(lev(a, b), ratio(a, b) / 100.0 - 0.05)  # token_similarity, without a call per pair
             if sim >= FUZZY_MIN:
                 scored.append((sim, i, j))
     if not scored:
@@ -229,37 +236,42 @@ def align_initials(al: Alignment) -> None:
     _initials_one_way(al.swapped())
 
 
+def _free_runs(c: list[str], c_free: list[bool]) -> list[tuple[int, int, int]]:
+    """Every run of two or three adjacent free words (start, words, letters), in the order :func:`_joined_one_way`
+    tries them: by start, two words before three."""
+    out = []
+    for j in range(len(c) - 1):
+        if c_free[j] and c_free[j + 1]:
+            size = len(c[j]) + len(c[j + 1])
+            out.append((j, 2, size))
+            if j + 3 <= len(c) and c_free[j + 2]:
+                out.append((j, 3, size + len(c[j + 2])))
+    return out
+
+
 def _joined_one_way(al: Alignment) -> None:
     q_free, c, c_free = al.q_free, al.c, al.c_free
     if True not in q_free or sum(c_free) < 2:
         return
-    n = len(c)
-    lengths = [len(t) for t in c]
     floor = JOINED_MIN - _BOUND_SLACK
+    runs: list[tuple[int, int, int]] | None = None  # the free runs, listed once until a join takes some
     for i, tok in enumerate(al.q):
         if not q_free[i] or len(tok) < 4 or tok.startswith("#"):
             continue
+        if runs is None:
+            runs = _free_runs(c, c_free)
         size_tok = len(tok)
-        for j in range(n - 1):
-            if not (c_free[j] and c_free[j + 1]):
-                continue  # every run from j needs j and j + 1 free
-            size = lengths[j] + lengths[j + 1]
-            for k in (2, 3):
-                if k == 3:
-                    if j + 3 > n or not c_free[j + 2]:
-                        continue
-                    size += lengths[j + 2]
-                if 2 * min(size, size_tok) / (size + size_tok) < floor:
-                    continue  # the ratio is at most 2·short/(a + b): out of reach on length alone
-                joined = "".join(c[j:j + k])
-                sim = fuzz.ratio(tok, joined) / 100.0
-                if sim >= JOINED_MIN:
-                    q_free[i] = False
-                    for x in range(j, j + k):
-                        c_free[x] = False
-                    al.add(tok, " ".join(c[j:j + k]), sim, "joined")
-                    break
-            if not q_free[i]:
+        for j, k, size in runs:
+            if 2 * min(size, size_tok) / (size + size_tok) < floor:
+                continue  # the ratio is at most 2·short/(a + b): out of reach on length alone
+            joined = "".join(c[j:j + k])
+            sim = fuzz.ratio(tok, joined) / 100.0
+            if sim >= JOINED_MIN:
+                q_free[i] = False
+                for x in range(j, j + k):
+                    c_free[x] = False
+                al.add(tok, " ".join(c[j:j + k]), sim, "joined")
+                runs = None
                 break
 
 

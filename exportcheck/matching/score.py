@@ -156,13 +156,14 @@ def compare(query: NameForm, candidate: NameForm, weight: WeightFn = class_weigh
         # inside a longer one is not
         short = q_matched / q_total if q_total <= c_total else c_matched / c_total
         score = (1 - COVERAGE_BLEND) * score + COVERAGE_BLEND * min(1.0, short)
-    q_compact, c_compact = (query.compact, candidate.compact) if len(q) != len(c) else ("", "")
-    if (q_compact and c_compact and abs(len(q_compact) - len(c_compact)) <= 3  # only where the spacing differs
-            and spacing_explains(result.unmatched_query, result.unmatched_candidate)):
-        compact = fuzz.ratio(q_compact, c_compact) / 100.0
-        if compact >= COMPACT_MIN and compact > score:
-            result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
-            score = compact
+    # only where the spacing differs (the leftover words are checked first: cheaper than the joined forms)
+    if len(q) != len(c) and spacing_explains(result.unmatched_query, result.unmatched_candidate):
+        q_compact, c_compact = query.compact, candidate.compact
+        if q_compact and c_compact and abs(len(q_compact) - len(c_compact)) <= 3:
+            compact = fuzz.ratio(q_compact, c_compact) / 100.0
+            if compact >= COMPACT_MIN and compact > score:
+                result.penalties.append((f"spelled together the names agree ({compact:.2f})", 1.0))
+                score = compact
     if person and PERSON_CONFLICT < 1.0 and _has_name(result.unmatched_query) and _has_name(result.unmatched_candidate):
         # each side has a name of its own where the other has a different one: a father's or a clan's
         # name swapped ("... Ibrahim Hasan al-Dulaimi" / "... Ibrahim Hasan al-Tikriti") is another person

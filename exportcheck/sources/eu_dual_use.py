@@ -35,7 +35,7 @@ SPEC = SourceSpec(
 
 FORMATS: tuple[Format, ...] = (
     Format(name="eu-annex-json", parse=eu_annex_json.parse, primary="DERIVED_annex-I_*.json",
-           official=False, parser_version="1"),
+           official=False, parser_version="2"),
     # Every segment of one date joins one set: the first in name order is the primary, the others companions.
     Format(name="eu-consolidated-text", parse=eu_consolidated_text.parse,
            primary="DERIVED_consolidated-text_*_chars*.txt*", companions=("DERIVED_consolidated-text_*_chars*.txt*",),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from exportcheck.errors import ParseError
+from exportcheck.formats.control_tree import purpose_of
 from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 
@@ -108,7 +109,9 @@ def test_1a008_a_list_whose_note_line_the_file_dropped(us2026: Parsed) -> None:
     assert got["d"] == "Cutters, not specified by 1A008.b, and severing tools, having a NEQ greater than 3.5 kg."
     note = _notes(us2026, "1A008")
     assert note.startswith("a. High explosives and related equipment") and "g. Individual USML controlled" in note
-    assert "For the purposes of 1A008.a, 'shaped charges'" in _notes(us2026, "1A008.d")
+    # the technical note follows 1A008.d in the file but names 1A008.a: it is 1A008.a's
+    assert "For the purposes of 1A008.a, 'shaped charges'" in _notes(us2026, "1A008.a")
+    assert "shaped charges" not in _notes(us2026, "1A008.d")
 
 
 def test_1c240_its_exclusion_note_comes_first_and_the_file_lost_a(us2026: Parsed) -> None:
@@ -251,3 +254,75 @@ def test_entry_ids_are_unique_across_regimes_and_versions(us2026: Parsed, eu2025
     ids = [e.entry_id for p in (us2026, eu2025, eu2023) for e in p.records]
     assert len(ids) == len(set(ids))
     assert "us:3B001@2026-07-23" in ids and "eu:3B001@2025-11-15" in ids and "eu:3B001@2023-05-26" in ids
+
+
+def test_3b001_f_1_b_technical_notes_are_f_1_b_s(us2026: Parsed) -> None:
+    """"For the purposes of 3B001.f.1.b:" and its numbered notes (MRF, 'dedicated chuck overlay') follow f.1.b.2 in
+    the file; they are for f.1.b, so both its sub-paragraphs (MRF in f.1.b.1, overlay in f.1.b.2) are in their scope."""
+    notes = _notes(us2026, "3B001.f.1.b")
+    assert notes.startswith("For the purposes of 3B001.f.1.b: | 1. The 'Minimum Resolvable Feature size' (MRF)")
+    assert "2. 'Dedicated chuck overlay' is the alignment accuracy" in notes
+    assert _notes(us2026, "3B001.f.1.b.2") == ""
+    assert _notes(us2026, "3B001.f.2").startswith("3B001.f.2 includes")  # the next paragraph's own note stays put
+
+
+def test_5a002_a_technical_notes_1_and_2_are_5a002_a_s(us2026: Parsed) -> None:
+    """5A002.a's Technical Notes 1-2 (with their a-g and a-c lists) follow 5A002.a.4.b in the file."""
+    notes = _notes(us2026, "5A002.a")
+    for words in ("1. For the purposes of 5A002.a, 'cryptography for data confidentiality'", "1.g. Key management",
+                  "2. For the purposes of 5A002.a, 'described security algorithm'", "2.c.3. Decoding random codes",
+                  "1. For the purposes of 5A002.a Note 2.j, 'connected civil industry application'"):
+        assert words in notes
+    assert "5A002.a does not control any of the following" in notes  # Note 2 is still there, first
+    own = _notes(us2026, "5A002.a.4.b")
+    assert "For the purposes of" not in own and "1.a. “Authentication;”" not in own
+
+
+def test_a_note_that_names_one_code_of_its_entry_sits_on_it(us2026: Parsed) -> None:
+    """Every note opening "For the purposes of X" (or "In X") is on X when X is one code of its own ECCN; the others
+    (X in another ECCN, or several codes) stay where the file puts them, and are few."""
+    codes = {e.code for e in us2026.records}
+    on, left = 0, []
+    for e in us2026.records:
+        for n in e.notes:
+            one, named = purpose_of(n.text)
+            if not named:
+                continue
+            if one == e.code:
+                on += 1
+            elif one is not None and one in codes and one.split(".")[0] == e.code.split(".")[0]:
+                raise AssertionError(f"{e.code} holds a note for {one}: {n.text[:80]}")
+            else:
+                left.append(e.code)
+    assert on > 100
+    assert sorted(left) == ["1B101.b", "1C008.f", "1C008.f", "3B001.c.4.c", "3D005.b", "3D994", "3E001.a", "3E001.c",
+                            "3E001.c", "4A090.b"]
+
+
+def test_moving_notes_loses_none(us2026: Parsed, us_paths: list[Path]) -> None:
+    """Each ECCN's notes hold each numbered note line of the file as often as the file has it (moved, not lost)."""
+    data = json.loads(us_paths[0].read_text(encoding="utf-8"))
+    held: dict[str, str] = {}
+    for e in us2026.records:
+        top = e.code.split(".", 1)[0]
+        held[top] = held.get(top, "") + " | " + " | ".join(n.text for n in e.notes)
+    short = []
+    for entry in data["entries"]:
+        want = Counter(f"{i['paragraph']}. {_norm(i['text'])}" for i in entry.get("items") or [] if i["kind"] == "note")
+        short += [(entry["eccn"], t[:50]) for t, k in want.items() if held.get(entry["eccn"], "").count(t) < k]
+    assert short == []
+
+
+@pytest.mark.parametrize(("text", "one", "named"), [
+    ("For the purposes of 3B001.f.1.b:", "3B001.f.1.b", ["3B001.f.1.b"]),
+    ("1. For the purposes of 5A002.a, 'cryptography ...'", "5A002.a", ["5A002.a"]),
+    ("For the purposes of 3A002.c.4.b.1., probability of discovery is", "3A002.c.4.b.1", ["3A002.c.4.b.1"]),
+    ("For the purposes of 5A002.a.1 to a.4, x", "5A002.a", ["5A002.a.1", "5A002.a.4"]),
+    ("In ECCN 3A233.d.2, a “cold trap” is a device", "3A233.d.2", ["3A233.d.2"]),
+    ("For the purposes of 1B101.a. and 1B101.b., the following definitions apply:", None, ["1B101.a", "1B101.b"]),
+    ("For purposes of 4A090.a and .b, computers include", None, ["4A090.a"]),
+    ("For the purposes of calculating “specific tensile strength”", None, []),
+    ("In a liquid state at 273 K (0 °C); and", None, []),
+])
+def test_purpose_of_reads_the_opening_phrase(text: str, one: str | None, named: list[str]) -> None:
+    assert purpose_of(text) == (one, named)

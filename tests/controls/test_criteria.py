@@ -110,3 +110,27 @@ def test_ecfr_wordings(text: str, expected: tuple[str, float, str]) -> None:
     """The eCFR writes decimal points, spaced exponents ("10 3") and "or finer"."""
     (c,) = read_criteria(text, decimal_comma=False)
     assert (c.comparator, c.value, c.unit) == expected
+
+
+def test_a_range_reaching_past_both_numbers_is_two_limits() -> None:
+    """"from below −54 °C to above +125 °C": the rated range's lower end is below −54 °C and its upper end above
+    +125 °C (the minus sign kept); not one temperature, so an item's single stated temperature is never compared."""
+    crits = read_criteria("Rated for operation in the temperature range from below −54 °C to above +125 °C; and",
+                          decimal_comma=False)
+    assert [(c.parameter, c.comparator, c.value, c.unit) for c in crits] == [
+        ("minimum_temperature", "<", -54.0, "degC"), ("maximum_temperature", ">", 125.0, "degC")]
+    (c,) = read_criteria("Designed to operate below -40 °C;", decimal_comma=False)
+    assert (c.comparator, c.value) == ("<", -40.0)
+    (c,) = read_criteria("a range of 10-20 nm", decimal_comma=False)  # a range's dash is no minus sign
+    assert (c.comparator, c.value, c.value2) == ("between", 10.0, 20.0)
+
+
+def test_3a001_z_paragraphs_read_from_text(control_data) -> None:  # type: ignore[no-untyped-def]
+    """z.1.a/b name paragraphs ("3A001.b.2 and b.3 items") and state no number; z.2.a/b state a temperature range."""
+    nodes = trees(control_data, "us", US)
+    for code in ("3A001.z.1.a", "3A001.z.1.b"):
+        assert not parametric(nodes[code]), nodes[code].text
+    for code in ("3A001.z.2.a", "3A001.z.2.b"):
+        assert comparable(nodes[code])
+        assert {(c.parameter, c.value) for c in nodes[code].criteria} == {("minimum_temperature", -54.0),
+                                                                          ("maximum_temperature", 125.0)}

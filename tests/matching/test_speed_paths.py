@@ -25,8 +25,8 @@ from exportcheck.matching.align import (
     acronym_run,
     token_similarity,
 )
-from exportcheck.matching.index import Postings, _sharing, _summed
-from exportcheck.matching.normalise import name_form, token_class
+from exportcheck.matching.index import Postings, _sharing, _summed, _text
+from exportcheck.matching.normalise import form_from_tokens, name_form, token_class
 from exportcheck.matching.score import compare
 
 
@@ -301,6 +301,28 @@ def test_columns_read_past_conversion_are_never_encoded_when_they_cannot_be(
                 got = [cell for i in range(0, len(rows), 10) for cell in column.take(rows[i:i + 10])]
             assert got == [values[r] for r in rows]
             assert column._list == values and column._codes is None
+
+
+def test_own_name_form_taken_from_a_made_name_equals_one_made_fresh(screener: Screener) -> None:
+    """``_own_form`` reuses the form of the party's name where it was made already (without the group context
+    an indexed name may carry): the same form as one made from the stored tokens."""
+    names = screener.index.names
+    contexts = [i for i in range(len(names)) if _text(names.contexts[i])]
+    rows = sorted({*range(0, len(screener.index), 97), *(int(names.rows[i]) for i in contexts[:200])})
+    reused = with_context = 0
+    for row in rows:
+        name = str(screener._name[row])
+        name_id = names.find(row, "name", name)
+        names.of_row(row)  # every name of the row made, as candidates and relations make them
+        screener._own_forms.pop(row, None)
+        own = screener._own_form(row)
+        fresh = form_from_tokens(name, names.token_strings(name_id)) if name_id is not None else name_form(name)
+        assert own == fresh, row
+        assert not own.context
+        reused += name_id is not None
+        with_context += name_id is not None and bool(names[name_id].form.context)
+    assert reused >= 100
+    assert with_context >= 1  # a listed name with a group context: the context is left out
 
 
 def test_result_records_read_back_what_the_cells_give(screener: Screener) -> None:
