@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from exportcheck.controls.search_index import SearchIndex, build_index
 from exportcheck.sources import get_source
 from exportcheck.sources.base import Parsed
 from tests.conftest import raw_file
@@ -79,3 +80,16 @@ def control_lists_dir(real_lists_dir: Path) -> Path:
     missing = [s for s in ("eu-dual-use", "us-ccl", "nl-national") if store.latest(s) is None]
     assert not missing, f"refresh published no snapshot of {missing}"
     return real_lists_dir
+
+
+@pytest.fixture(scope="session")
+def index(control_data):  # type: ignore[no-untyped-def]
+    """The search index a search over EU 2025 and the US CCL uses (one version per regime), built once."""
+    frame = control_data.entries
+    return build_index(frame[(frame.regime == "us") | (frame.version == "02021R0821-20251115")].reset_index(drop=True))
+
+
+def entry_row(index: SearchIndex, regime: str, code: str) -> int:
+    """The search index's row of one entry (exactly one must exist)."""
+    (row,) = [r for r, (reg, c) in enumerate(zip(index.regimes, index.codes, strict=True)) if reg == regime and c == code]
+    return row

@@ -10,22 +10,12 @@ import pytest
 from exportcheck.bench.controls_search import Case, Outcome, mrr, recall, word_dropped
 from exportcheck.controls import ControlData, ControlHit, search
 from exportcheck.controls.search import query_weights, word_pairs
-from exportcheck.controls.search_index import SearchIndex, build_index
+from exportcheck.controls.search_index import SearchIndex
+from tests.controls.conftest import entry_row
 
 #: the module (``exportcheck.controls.search`` as an attribute is the function of that name)
 search_mod = importlib.import_module("exportcheck.controls.search")
 
-
-@pytest.fixture(scope="module")
-def index(control_data: ControlData) -> SearchIndex:
-    """The index a search over EU 2025 and the US CCL uses (one version per regime)."""
-    frame = control_data.entries
-    return build_index(frame[(frame.regime == "us") | (frame.version == "02021R0821-20251115")].reset_index(drop=True))
-
-
-def _row(index: SearchIndex, regime: str, code: str) -> int:
-    (row,) = [r for r, (reg, c) in enumerate(zip(index.regimes, index.codes, strict=True)) if reg == regime and c == code]
-    return row
 
 
 def _pairs(index: SearchIndex, text: str) -> set[tuple[str, str]]:
@@ -47,9 +37,9 @@ def test_near_pairs_stay_within_one_text(index: SearchIndex) -> None:
     """EU 3B001.b "Equipment designed for ion implantation ...": "ion" stands next to "implantation" in its own text
     (stop words dropped, as the index drops them); its sub-paragraphs inherit its words' positions, and no pair joins
     the last word of one text with the first of the next."""
-    row = _row(index, "eu", "3B001.b")
+    row = entry_row(index, "eu", "3B001.b")
     assert ("ion", "implant") in index.near_pairs(row, 1) and ("implant", "ion") in index.near_pairs(row, 1)
-    child = _row(index, "eu", "3B001.b.1")
+    child = entry_row(index, "eu", "3B001.b.1")
     assert ("ion", "implant") in index.near_pairs(child, 1)
     assert ("implant", "semiconductor") not in index.near_pairs(row, 1)
 
@@ -64,7 +54,7 @@ def test_proximity_raises_the_entry_saying_the_phrase(control_data: ControlData,
     monkeypatch.setattr(search_mod, "PROXIMITY", 0.0)
     without = scores()
     gain = {code: with_proximity[code] / without[code] for code in with_proximity.keys() & without.keys()}
-    apart = [code for code in gain if ("ion", "implant") not in index.near_pairs(_row(index, "eu", code), 1)]
+    apart = [code for code in gain if ("ion", "implant") not in index.near_pairs(entry_row(index, "eu", code), 1)]
     assert "3B001.b" in gain and apart
     assert all(gain["3B001.b"] > gain[code] for code in apart)
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from exportcheck.controls import ControlData, search
 from exportcheck.controls.search import isotope_words, query_groups
-from exportcheck.controls.search_index import SearchIndex, build_index
-
-
-@pytest.fixture(scope="module")
-def index(control_data: ControlData) -> SearchIndex:
-    """The index a search over EU 2025 and the US CCL uses (one version per regime)."""
-    frame = control_data.entries
-    return build_index(frame[(frame.regime == "us") | (frame.version == "02021R0821-20251115")].reset_index(drop=True))
-
-
-def _row(index: SearchIndex, regime: str, code: str) -> int:
-    (row,) = [r for r, (reg, c) in enumerate(zip(index.regimes, index.codes, strict=True)) if reg == regime and c == code]
-    return row
+from exportcheck.controls.search_index import SearchIndex
+from tests.controls.conftest import entry_row
 
 
 def _referrers(index: SearchIndex, regime: str, code: str) -> set[str]:
-    return {index.codes[r] for r in index.referrers.get(_row(index, regime, code), [])}
+    return {index.codes[r] for r in index.referrers.get(entry_row(index, regime, code), [])}
 
 
 def test_a_named_entrys_sub_paragraphs_lead_back_to_the_software_naming_it(index: SearchIndex) -> None:
@@ -76,11 +63,11 @@ def test_an_isotope_written_as_a_datasheet_writes_it_finds_the_isotope_entries(c
 def test_a_note_about_a_sub_paragraph_is_searched_with_it(index: SearchIndex) -> None:
     """EU 3B501.k holds "Note 2: 3B501.k.2. includes etching using RF pulse excited plasma ... plasma atomic layer
     etching": the words are 3B501.k.2's, not its parent's. A note about the entry itself stays with it."""
-    k, k2 = _row(index, "eu", "3B501.k"), _row(index, "eu", "3B501.k.2")
+    k, k2 = entry_row(index, "eu", "3B501.k"), entry_row(index, "eu", "3B501.k.2")
     assert "atomic layer etching" in index.note_texts[k2]
     assert "atomic layer etching" not in index.note_texts[k]
     assert "3B501.k. includes etching by 'radicals'" in index.note_texts[k]  # Note 1 is about 3B501.k
-    n1b = _row(index, "eu", "3B501.n.1.b")
+    n1b = entry_row(index, "eu", "3B501.n.1.b")
     assert index.note_texts[n1b].startswith("For the purposes of 3B501.n.1.b., 'area selective deposition'")
 
 
@@ -96,10 +83,10 @@ def test_a_sub_paragraph_is_compared_with_its_ancestors_numbers_too(index: Searc
     from exportcheck.controls.params import extract_parameters
     from exportcheck.controls.search_index import by_unit
 
-    params = index.parameters(_row(index, "us", "3B994.b.2.c"))
+    params = index.parameters(entry_row(index, "us", "3B994.b.2.c"))
     assert [(p.value, p.unit, p.relation, p.quantity) for p in params] == [
         (0.1, "°", "<", "angle"), (0.3, "m", "=", "size")]
     (stated,) = by_unit(extract_parameters("beam angle control to 0.05 degrees"))
     assert params[0].satisfied_by(stated) is True
-    top = index.parameters(_row(index, "us", "3B994"))
+    top = index.parameters(entry_row(index, "us", "3B994"))
     assert all(p not in top for p in params)  # nothing flows upwards
