@@ -352,12 +352,6 @@ class NameTable(Sequence[IndexedName]):
     def __iter__(self) -> Iterator[IndexedName]:
         return (self._make(i) for i in range(len(self)))
 
-    def of_row(self, row: int) -> list[IndexedName]:
-        """The names of one entity row."""
-        start, end = self.row_offsets[row:row + 2].tolist()
-        made = self._made
-        return [made.get(i) or self._make(i) for i in range(start, end)]
-
     def original(self, i: int) -> str:
         """Name ``i`` as written (its form's ``original``), without making its :class:`IndexedName`."""
         made = self._made.get(i)
@@ -366,8 +360,8 @@ class NameTable(Sequence[IndexedName]):
     def find(self, row: int, kind: str, original: str) -> int | None:
         """The id of the first name of entity ``row`` of this kind written exactly so, if any.
 
-        Why not :meth:`of_row`: a party may have a hundred names, and this reads only their kinds and the
-        written form of those of the kind, making no :class:`IndexedName`.
+        Why here: a party may have a hundred names, and this reads only their kinds and the written form of
+        those of the kind, making no :class:`IndexedName`.
         """
         start, end = self.row_offsets[row:row + 2].tolist()
         code = KINDS.index(kind)
@@ -544,7 +538,6 @@ class MatchIndex:
     vocab_lens: np.ndarray
     group_units: Postings  # group token → entity rows
     group_parents: Postings
-    children: Postings  # normalised parent name → entity rows
     # per entity row r, the parties whose list names one of r's names as their parent (see :meth:`subsidiaries`)
     subsidiary_offsets: np.ndarray
     subsidiary_names: np.ndarray

@@ -41,7 +41,7 @@ from exportcheck.matching.index import INDEX_VERSION, IndexParts, LazyColumn, Ma
 FORMAT = "exportcheck-match-index"
 MANIFEST = "manifest.json"
 ENTITIES = "entities.arrow"
-POSTINGS = ("postings", "acronyms", "grams", "units", "group_parents", "children")
+POSTINGS = ("postings", "acronyms", "grams", "units", "group_parents")
 # Temporary build folders older than this are a killed run's leftovers and are removed.
 STALE_BUILD_SECONDS = 6 * 3600
 # String lists read into Python lists at load (small); the others stay memory-mapped Arrow arrays read a
@@ -183,7 +183,7 @@ def _assemble(key: str, entities: pa.Table, arrays: dict[str, np.ndarray], strin
     return MatchIndex(key=key, names=names, entities=entities, postings=post["postings"], acronyms=post["acronyms"],
                       grams=post["grams"], vocab=strings["vocab"], token_weights=arrays["token_weights"],
                       name_totals=arrays["name_totals"], vocab_lens=arrays["vocab_lens"], group_units=post["units"],
-                      group_parents=post["group_parents"], children=post["children"],
+                      group_parents=post["group_parents"],
                       subsidiary_offsets=arrays["subsidiary_offsets"], subsidiary_names=arrays["subsidiary_names"],
                       subsidiary_rows=arrays["subsidiary_rows"], records=strings["records"],
                       undated={str(k): int(v) for k, v in manifest["undated"].items()},

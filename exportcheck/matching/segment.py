@@ -354,8 +354,7 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
         "records": result_records(entities),
     }
     tables = (("postings", postings), ("acronyms", acronym_postings), ("grams", grams),
-              ("units", Postings.from_table(units)), ("group_parents", Postings.from_table(group_parents)),
-              ("children", Postings.from_table(dict(children))))
+              ("units", Postings.from_table(units)), ("group_parents", Postings.from_table(group_parents)))
     for label, table in tables:
         arrays[f"{label}_offsets"] = table.offsets
         arrays[f"{label}_data"] = table.data

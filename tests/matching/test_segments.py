@@ -60,7 +60,7 @@ def test_segments_assembled_equal_one_segment_of_all_rows(parts: tuple[IndexPart
         k: v for k, v in single.manifest.items() if k != "build_seconds"}
     # what the set adds was exercised: dates borrowed between lists, group relations, several segments' words
     assert (merged.entities.column("twin").to_numpy() >= 0).sum() > 100
-    assert len(merged.arrays["units_data"]) > 10 and len(merged.arrays["children_data"]) > 10
+    assert len(merged.arrays["units_data"]) > 10 and len(merged.arrays["subsidiary_rows"]) > 10
     assert len(merged.arrays["grams_data"]) > 100_000
 
 
