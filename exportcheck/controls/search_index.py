@@ -69,6 +69,11 @@ SPELLING = {"vapor": "vapour", "optimized": "optimised", "optimize": "optimise",
             "modeling": "modelling", "fiber": "fibre", "center": "centre", "analyzer": "analyser",
             "analyzers": "analysers", "characterization": "characterisation", "sulfur": "sulphur",
             "analog": "analogue", "meter": "metre", "meters": "metres"}
+#: Words the English stemmer conflates with words of another sense: Snowball stems "resistant", "resistance" and
+#: "resistivity" to "resist", and every "resist"/"resists" in the lists (EU and US 3C002, US 3C992, 3B993.q.2.b "after
+#: resist development") is a photoresist. Folded to "photoresist" (as the US 3B001.n text says), "resists" no longer
+#: match "corrosion resistant" (2B350, 30 EU entries) or "high resistivity" (3C005), nor those them.
+SENSES = {"resist": "photoresist", "resists": "photoresist"}
 _WORD = re.compile(r"[a-z0-9µ]+")
 #: Words every kind of entry uses ("software specially designed for the development of equipment ..."): they
 #: cannot tell whether two entries of the same number are about the same item.
@@ -92,7 +97,7 @@ def normalise(text: str) -> str:
     for word in _WORD.findall((text or "").lower().replace("-", " ")):
         if word in STOP_WORDS or word.isdigit() or len(word) < 2:
             continue
-        words.append(SPELLING.get(word, word))
+        words.append(SENSES.get(word) or SPELLING.get(word, word))
     return " ".join(words)
 
 

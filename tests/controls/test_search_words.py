@@ -1,0 +1,19 @@
+"""Control search: how description words are read (word senses the stemmer conflates, trade notations), on the real
+EU 2025 and US CCL entries. Each test names behaviour that a change to tokenisation or to ``search_terms.yaml`` could
+silently undo."""
+
+from __future__ import annotations
+
+from exportcheck.controls.search_index import SearchIndex, normalise
+from tests.controls.conftest import entry_row as _row
+
+
+def test_resists_are_photoresists_and_not_resistance_or_resistivity(index: SearchIndex) -> None:
+    """Snowball stems "resistant" and "resistivity" to "resist"; every "resist(s)" in the lists is a photoresist
+    (3C002, 3C992), so "resists" is folded to "photoresist" and keeps apart from "corrosion resistant" (2B350) and
+    "high resistivity" (3C005)."""
+    assert normalise("positive resists") == "positive photoresist"
+    assert index.terms("resists") == index.terms("photoresist") == ["photoresist"]
+    assert not set(index.terms("resistant resistivity resistance")) & set(index.terms("resist"))
+    assert "photoresist" in index.row_terms(_row(index, "us", "3C992"))
+    assert "photoresist" not in index.row_terms(_row(index, "eu", "3C005.a"))
