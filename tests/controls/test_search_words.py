@@ -4,6 +4,7 @@ silently undo."""
 
 from __future__ import annotations
 
+from exportcheck.controls import ControlData, search
 from exportcheck.controls.search_index import SearchIndex, normalise
 from tests.controls.conftest import entry_row as _row
 
@@ -17,3 +18,11 @@ def test_resists_are_photoresists_and_not_resistance_or_resistivity(index: Searc
     assert not set(index.terms("resistant resistivity resistance")) & set(index.terms("resist"))
     assert "photoresist" in index.row_terms(_row(index, "us", "3C992"))
     assert "photoresist" not in index.row_terms(_row(index, "eu", "3C005.a"))
+
+
+def test_semi_insulating_is_searched_as_high_resistivity(control_data: ControlData) -> None:
+    """A semi-insulating substrate is one of very high resistivity: 3C005 ("High resistivity materials") ranks first
+    for it, ahead of the hetero-epitaxial 3C001 that merely names silicon carbide."""
+    hits = search("semi-insulating SiC wafer", regime="eu", limit=5, data=control_data)
+    assert hits[0].code.startswith("3C005")
+    assert search("semi-insulating substrate", regime="eu", limit=1, data=control_data)[0].code.startswith("3C005")
