@@ -324,12 +324,24 @@ def query_parameters(text: str) -> list[Parameter]:
     An implied number that is also stated ("EUV ... 13.5 nm") is one fact: counted twice it doubled the
     parameter bonus of every entry with a length threshold."""
     _, implied = search_terms()
-    extra = " ".join(implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied)))
+    extra = " ".join([implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied))]
+                     + [f"{nines_purity(m)} %" for m in _NINES.finditer((text or "").lower())])
     found = by_unit(read_parameters(text) + (read_parameters(extra) if extra else []))
     unique: dict[tuple[float, str, str], Parameter] = {}
     for p in found:
         unique.setdefault((round(p.value, 15), p.unit, p.relation), p)
     return list(unique.values())
+
+
+#: Purity in "nines", as materials datasheets write it: "6N" is 99.9999 %, "5N5" 99.9995 % (five nines, then a 5).
+_NINES = re.compile(r"(?<![\w.])([3-9])n([1-9])?(?!\w)")
+
+
+def nines_purity(found: re.Match[str]) -> str:
+    """"6n" → "99.9999", "5n5" → "99.9995": the lists state purity as a percentage ("better than 99,999 %", 3C003,
+    3C004), so the trade notation is compared as that number."""
+    nines, last = int(found.group(1)), found.group(2) or ""
+    return "99." + "9" * (nines - 2) + last
 
 
 class ControlHit(BaseModel):

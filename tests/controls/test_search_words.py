@@ -5,6 +5,7 @@ silently undo."""
 from __future__ import annotations
 
 from exportcheck.controls import ControlData, search
+from exportcheck.controls.search import query_parameters
 from exportcheck.controls.search_index import SearchIndex, normalise
 from tests.controls.conftest import entry_row as _row
 
@@ -26,3 +27,12 @@ def test_semi_insulating_is_searched_as_high_resistivity(control_data: ControlDa
     hits = search("semi-insulating SiC wafer", regime="eu", limit=5, data=control_data)
     assert hits[0].code.startswith("3C005")
     assert search("semi-insulating substrate", regime="eu", limit=1, data=control_data)[0].code.startswith("3C005")
+
+
+def test_purity_in_nines_is_compared_as_a_percentage(control_data: ControlData) -> None:
+    """"6N" is 99.9999 %: it meets 3C004's "purity greater (better) than 99,999 %"; "4N" (99.99 %) does not."""
+    assert [p.text for p in query_parameters("TMGa 5N5 grade")] == ["99.9995 %"]
+    assert not query_parameters("2N2222 transistor, 1N4148 diode")
+    for stated, meets in (("6N", True), ("4N", False)):
+        (hit,) = [h for h in search(f"phosphine {stated}", regime="eu", limit=5, data=control_data) if h.code == "3C004"]
+        assert [(p["entry"], p["meets"]) for p in hit.parameters] == [("99,999 %", meets)]
