@@ -179,6 +179,28 @@ def isotope_words(word: str) -> str:
     return f"{name} isotopes" if name else ""
 
 
+#: Organometallic precursors are named by their ligands and central atom ("trimethylgallium", "tertiarybutylphosphine",
+#: "tetrakis(dimethylamino)titanium"); the lists say "organo-metallic compounds of ... gallium" (3C003.a), "organo-
+#: phosphorus compounds" (3C003.b), "organometallic compound precursor" (3B501.n). The central atom's name as the lists
+#: write it, from the name's last part (hydride names: "phosphine" is phosphorus).
+_LIGANDS = ("methyl|ethyl|propyl|isopropyl|butyl|isobutyl|tertiarybutyl|tertbutyl|neopentyl|allyl|cyclopentadienyl|"
+            "amino|amido|imido|carbonyl")
+_CENTRAL = {"gallium": "gallium", "aluminium": "aluminium", "aluminum": "aluminium", "indium": "indium",
+            "phosphine": "phosphorus", "arsine": "arsenic", "stibine": "antimony", "antimony": "antimony",
+            "zinc": "zinc", "magnesium": "magnesium", "titanium": "titanium", "hafnium": "hafnium",
+            "zirconium": "zirconium", "tantalum": "tantalum", "tungsten": "tungsten", "molybdenum": "molybdenum",
+            "cobalt": "cobalt", "ruthenium": "ruthenium", "nickel": "nickel"}
+_ORGANOMETALLIC = re.compile(rf"(?:(?:mono|di|tri|tetra|tetrakis|penta|bis|tris)*(?:{_LIGANDS}))+"
+                             rf"({'|'.join(sorted(_CENTRAL, key=len, reverse=True))})")
+
+
+def organometallic_words(word: str) -> str:
+    """"trimethylgallium" → "organo metallic organometallic compound gallium": a precursor's systematic name is an
+    organometallic compound of its central atom; empty for any other word (bare "gallium", "methyl")."""
+    found = _ORGANOMETALLIC.fullmatch(word.replace("(", "").replace(")", ""))
+    return f"organo metallic organometallic compound {_CENTRAL[found.group(1)]}" if found else ""
+
+
 @cache
 def replaced_words() -> frozenset[str]:
     """Trade words searched only as their expansion (``replaces: true``): typed as is they would match another
@@ -243,8 +265,9 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     for word in dict.fromkeys(_raw_words(text)):
         typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
         extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
-        if not extra and (isotope := isotope_words(word)) and not any(_known(searcher, term) for term in typed):
-            extra = index.terms(isotope)
+        if not extra and not any(_known(searcher, term) for term in typed) and (
+                also := isotope_words(word) or organometallic_words(word)):
+            extra = index.terms(also)
         if not typed and not extra:
             continue
         key = typed[0] if typed else f"~{word}"

@@ -5,7 +5,7 @@ silently undo."""
 from __future__ import annotations
 
 from exportcheck.controls import ControlData, search
-from exportcheck.controls.search import query_parameters
+from exportcheck.controls.search import organometallic_words, query_parameters
 from exportcheck.controls.search_index import SearchIndex, normalise
 from tests.controls.conftest import entry_row as _row
 
@@ -36,3 +36,15 @@ def test_purity_in_nines_is_compared_as_a_percentage(control_data: ControlData) 
     for stated, meets in (("6N", True), ("4N", False)):
         (hit,) = [h for h in search(f"phosphine {stated}", regime="eu", limit=5, data=control_data) if h.code == "3C004"]
         assert [(p["entry"], p["meets"]) for p in hit.parameters] == [("99,999 %", meets)]
+
+
+def test_organometallic_precursors_are_read_by_their_central_atom(control_data: ControlData) -> None:
+    """Systematic precursor names and their standard abbreviations are organo-metallic compounds of their central atom
+    (3C003.a: aluminium, gallium, indium; 3C003.b: organo-arsenic/-antimony/-phosphorus); other words are left alone."""
+    assert organometallic_words("triethylgallium").endswith("compound gallium")
+    assert organometallic_words("tertiarybutylarsine").endswith("compound arsenic")
+    assert organometallic_words("tetrakisdimethylaminotitanium").endswith("compound titanium")
+    assert organometallic_words("gallium") == organometallic_words("trimethyl") == organometallic_words("methylsilane") == ""
+    for text in ("triethylgallium, 99.9999%", "trimethylindium precursor", "TMAl bubbler"):
+        assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3C003.a"
+    assert search("tertiarybutylarsine", regime="eu", limit=1, data=control_data)[0].code == "3C003.b"
