@@ -48,3 +48,11 @@ def test_organometallic_precursors_are_read_by_their_central_atom(control_data: 
     for text in ("triethylgallium, 99.9999%", "trimethylindium precursor", "TMAl bubbler"):
         assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3C003.a"
     assert search("tertiarybutylarsine", regime="eu", limit=1, data=control_data)[0].code == "3C003.b"
+
+
+def test_maskless_is_searched_as_direct_writing(control_data: ControlData) -> None:
+    """Maskless patterning writes the pattern directly: "direct writing methods" (3B001.f.4) rank above mask making
+    (3B001.f.3), and implantation's "direct write capability" (3B001.b.3) above the other implanters."""
+    assert search("maskless electron beam lithography", regime="eu", limit=1, data=control_data)[0].code.startswith(
+        "3B001.f.4")
+    assert search("maskless ion implantation", regime="eu", limit=1, data=control_data)[0].code == "3B001.b.3"
