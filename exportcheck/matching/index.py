@@ -317,6 +317,7 @@ def _encodable(kind: pa.DataType) -> bool:
 
 
 KINDS = ("name", "alias", "derived")
+_NO_CONTEXT: frozenset[str] = frozenset()
 
 
 class NameTable(Sequence[IndexedName]):
@@ -346,10 +347,11 @@ class NameTable(Sequence[IndexedName]):
         return len(self.rows)
 
     def token_strings(self, i: int) -> tuple[str, ...]:
-        """Name ``i``'s tokens as strings: its positions in the vocabulary, read in one go (one ``tolist`` of the
-        two offsets and one of the positions; once the vocabulary is a list, a C-level ``map`` over it)."""
-        start, end = self.token_offsets[i:i + 2].tolist()
-        positions = self.tokens[start:end].tolist()
+        """Name ``i``'s tokens as strings: its positions in the vocabulary read in one go (``item`` reads the two
+        offsets as Python ints, cheaper than numpy scalars or a slice; once the vocabulary is a list, a C-level
+        ``map`` over it; before, one counted ``take`` instead of a Python-level read per token)."""
+        offsets = self.token_offsets
+        positions = self.tokens[offsets.item(i):offsets.item(i + 1)].tolist()
         vocab = self.vocabulary
         listed = vocab._list if isinstance(vocab, LazyColumn) else vocab
         if type(listed) is list:
@@ -359,10 +361,13 @@ class NameTable(Sequence[IndexedName]):
     def _make(self, i: int) -> IndexedName:
         found = self._made.get(i)
         if found is None:
-            context = _text(self.contexts[i])
-            form = form_from_tokens(_text(self.originals[i]), self.token_strings(i),
-                                    frozenset(context.split()) if context else frozenset())
-            found = IndexedName(int(self.rows[i]), KINDS[int(self.kinds[i])], self.note_texts[int(self.notes[i])], form)
+            context = self.contexts[i]
+            if type(context) is not str:
+                context = _text(context)
+            original = self.originals[i]
+            form = form_from_tokens(original if type(original) is str else _text(original), self.token_strings(i),
+                                    frozenset(context.split()) if context else _NO_CONTEXT)
+            found = IndexedName(self.rows.item(i), KINDS[self.kinds.item(i)], self.note_texts[self.notes.item(i)], form)
             if len(self._made) < 500_000:
                 self._made[i] = found
         return found

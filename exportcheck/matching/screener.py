@@ -252,9 +252,9 @@ class Screener:
         if done is None:
             done = {}
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
-        made, schemas = names._made, self._schema  # (names[name_id] without two calls per candidate)
+        made, make, schemas = names._made, names._make, self._schema  # (names[name_id] without two calls each)
         for name_id in index.candidates(query).tolist():
-            item = made.get(name_id) or names[name_id]
+            item = made.get(name_id) or make(name_id)
             row = item.row
             if before_perfect is not None and row not in before_perfect:
                 continue
@@ -290,7 +290,7 @@ class Screener:
         (Yangon) Co., Ltd." a.k.a. "Huawei Technologies Co., Ltd"), so a query naming the parent ties with
         every subsidiary on the alias; the subsidiary's own name, with its place, scores lower.
         """
-        if self.index.names[hit.name_id].kind == "name":
+        if self.index.names._make(hit.name_id).kind == "name":
             return hit.score
         # the listed name as indexed (its tokens without the group context an alias may carry), else normalised
         own = self._own_form(row)
@@ -370,8 +370,7 @@ class Screener:
     def _match(self, row: int, hit: _Best, rounded: float, threshold: float, sources: set[str] | None,
                as_of: date | None) -> Match:
         """The result for one party (``rounded``: its score rounded to 4 places, as shown)."""
-        names = self.index.names
-        item = names._made.get(hit.name_id) or names[hit.name_id]
+        item = self.index.names._make(hit.name_id)
         shown, citations, borrowed, plain = self._row_fields(row)
         matched = item.form.original
         text = explain(hit.comparison, matched, item.note, shown[3], threshold, hit.extra) + borrowed
