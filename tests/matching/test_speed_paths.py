@@ -442,3 +442,36 @@ def test_results_made_without_validation_equal_validated_ones(screener: Screener
             match.score = 0.5
             assert "score" in match.model_fields_set
     assert seen > 50 and related > 5
+
+
+def test_columns_convert_when_their_reads_have_cost_the_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rent or buy by the measured costs: a text column becomes a list after ``len / READ_ROWS_TEXT`` cell reads,
+    a column of lists after ``len / READ_ROWS_NESTED`` (a list read costs fewer rows' conversion), not one read
+    before; reads by ``take`` count as many reads as rows; the values read never change."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import LazyColumn
+
+    monkeypatch.setattr(LazyColumn, "CONVERT_AFTER", 10)
+    rng = random.Random(11)
+    texts = [f"name {i}" if i % 7 else None for i in range(4_000)]
+    lists = [[f"c{i % 5}"] * (i % 3) for i in range(4_000)]
+    for values, kind, share in ((texts, pa.string(), LazyColumn.READ_ROWS_TEXT),
+                                (lists, pa.list_(pa.string()), LazyColumn.READ_ROWS_NESTED)):
+        assert LazyColumn.READ_ROWS_TEXT > LazyColumn.READ_ROWS_NESTED >= 1
+        after = len(values) // share
+        for reader in ("getitem", "take"):
+            column = LazyColumn(pa.chunked_array([pa.array(values[:1_500], kind), pa.array(values[1_500:], kind)]))
+            rows = [rng.randrange(len(values)) for _ in range(after)]
+            if reader == "getitem":
+                got = [column[r] for r in rows]
+            else:
+                got = [cell for i in range(0, len(rows), 8) for cell in column.take(rows[i:i + 8])]
+            assert got == [values[r] for r in rows]
+            assert column._list is None  # exactly as many reads as the conversion is worth: still renting
+            assert column[rows[0]] == values[rows[0]]
+            assert column._list == values  # one read more: bought
+    # a short column never converts before CONVERT_AFTER reads
+    short = LazyColumn(pa.chunked_array([pa.array(texts[:40], pa.string())]))
+    assert [short[i] for i in range(10)] == texts[:10] and short._list is None
+    assert short[11] == texts[11] and short._list == texts[:40]
