@@ -475,3 +475,31 @@ def test_columns_convert_when_their_reads_have_cost_the_conversion(monkeypatch: 
     short = LazyColumn(pa.chunked_array([pa.array(texts[:40], pa.string())]))
     assert [short[i] for i in range(10)] == texts[:10] and short._list is None
     assert short[11] == texts[11] and short._list == texts[:40]
+
+
+def test_ties_ordered_without_comparisons_keep_the_order_of_own_name_scores(screener: Screener) -> None:
+    """``_tie_order`` skips the own-name comparisons when every tied party was matched by another name and has
+    the same own name text and person-ness: on real tied results, its order equals the order by (own-name
+    score, entity id) computed in full, and the short way is taken on a good share of them."""
+    from exportcheck.bench.matcher import holdout_queries
+
+    queries = [q for _, q, _ in holdout_queries(screener)][::40][:400]
+    ids = screener._ids
+    short = checked = 0
+    for text in queries:
+        query = name_form(text)
+        done: dict = {}
+        best = screener.best_per_entity(query, done=done)
+        ranked = sorted([(round(hit.score, 4), row, hit) for row, hit in best.items() if hit.score >= 0.5],
+                        key=lambda e: e[0], reverse=True)
+        for _, group in itertools.groupby(ranked, key=lambda e: e[0]):
+            tied = list(group)
+            if len(tied) < 2:
+                continue
+            full = sorted(tied, key=lambda e: (-screener._own_name_score(query, e[1], e[2], done), ids[e[1]]))
+            names = screener.index.names
+            texts = {(screener._name[row], screener._schema[row] == "Person") for _, row, _ in tied}
+            short += len(texts) == 1 and all(names[hit.name_id].kind != "name" for _, _, hit in tied)
+            assert screener._tie_order(query, tied, done) == full, text
+            checked += 1
+    assert checked >= 100 and short >= 20, (checked, short)
