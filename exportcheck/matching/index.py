@@ -663,21 +663,9 @@ class MatchIndex:
         self._searches += 1
         if self._searches == VOCAB_LIST_AFTER and isinstance(self.vocab, LazyColumn):
             self.vocab.tolist()  # see VOCAB_LIST_AFTER
-        all_grams = _grams(token)
-        size = len(token)
-        low, high = max(size - TYPO_LENGTHS, 0), size + TYPO_LENGTHS  # the window, both ends included
-        first, last = min(low, GRAM_LENGTHS), min(high, GRAM_LENGTHS) + 1  # its runs
-        data, bounds = self.grams.data, self.gram_bounds
-        arrays = []
-        for start in map(self._gram_run, all_grams):
-            if start is not None:
-                arrays.append(data[bounds[start + first]:bounds[start + last]])
+        ids = self._typo_candidates(token)
         out: list[tuple[str, float]] = []
-        need = max(1, len(all_grams) // 2)
-        if arrays:
-            ids = _sharing(arrays, need)
-            if len(ids) and high >= GRAM_LENGTHS:  # the last run holds longer words too
-                ids = ids[np.abs(self.vocab_lengths()[ids] - size) <= TYPO_LENGTHS]
+        if ids is not None:
             if len(ids):
                 others = _take(self.vocab, ids.tolist())
                 # token_similarity, vectorised: the better of Levenshtein and Indel - 0.05
@@ -692,6 +680,25 @@ class MatchIndex:
         if len(cache) < 200_000:
             cache[token] = out
         return out
+
+    def _typo_candidates(self, token: str) -> np.ndarray | None:
+        """The vocabulary positions (ascending) :meth:`similar_tokens` compares ``token`` with; None when no
+        vocabulary word has any of its 3-grams."""
+        all_grams = _grams(token)
+        size = len(token)
+        low, high = max(size - TYPO_LENGTHS, 0), size + TYPO_LENGTHS  # the window, both ends included
+        first, last = min(low, GRAM_LENGTHS), min(high, GRAM_LENGTHS) + 1  # its runs
+        data, bounds = self.grams.data, self.gram_bounds
+        arrays = []
+        for start in map(self._gram_run, all_grams):
+            if start is not None:
+                arrays.append(data[bounds[start + first]:bounds[start + last]])
+        if not arrays:
+            return None
+        ids = _sharing(arrays, max(1, len(all_grams) // 2))
+        if len(ids) and high >= GRAM_LENGTHS:  # the last run holds longer words too
+            ids = ids[np.abs(self.vocab_lengths()[ids] - size) <= TYPO_LENGTHS]
+        return ids
 
     def _gram_run(self, gram: str) -> int | None:
         """Where ``gram``'s runs of words per length start in :attr:`gram_bounds` (None for a gram no vocabulary
