@@ -59,9 +59,9 @@ def test_postings_dictionary_finds_what_bisection_finds(monkeypatch: pytest.Monk
     table = {k: [i, i + 1] for i, k in enumerate(keys)}
     probes = [*keys, "zzzz", "", "aaa", "abcdefg"]
     bisected = Postings.from_table(table)
-    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 10**9)
+    monkeypatch.setattr(Postings, "BISECT_SHARE", 10**9)
     expected = [bisected.position(k) for k in probes]
-    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 3)
+    monkeypatch.setattr(Postings, "BISECT_SHARE", 0.01)  # after 3 lookups
     hashed = Postings.from_table(table)
     found = [hashed.position(k) for k in probes]
     assert hashed._positions is not None  # the dictionary was built part way through
