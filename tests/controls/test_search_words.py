@@ -64,3 +64,9 @@ def test_a_trade_word_for_a_kind_of_software_names_software() -> None:
     assert query_groups("curvilinear ILT mask synthesis for EUV reticles") == {"D"}
     assert query_groups("OPC for ArF immersion photomasks") == {"D"}
     assert query_groups("patterned EUV reticle on a Mo/Si multilayer blank") == set()
+
+
+def test_hydride_formulas_are_searched_as_hydrides(control_data: ControlData) -> None:
+    """"AsH3" and "PH3" are arsine and phosphine, hydrides of arsenic and phosphorus: 3C004 ranks first."""
+    for text in ("AsH3 cylinder, 99.9995%", "PH3 gas"):
+        assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3C004"
