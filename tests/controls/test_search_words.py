@@ -70,3 +70,9 @@ def test_hydride_formulas_are_searched_as_hydrides(control_data: ControlData) ->
     """"AsH3" and "PH3" are arsine and phosphine, hydrides of arsenic and phosphorus: 3C004 ranks first."""
     for text in ("AsH3 cylinder, 99.9995%", "PH3 gas"):
         assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3C004"
+
+
+def test_heater_zones_are_individually_controllable_temperature_elements(control_data: ControlData) -> None:
+    """A chuck's "zones" are the "individually controllable variable temperature elements" of EU 3B501.k.2.c (no entry
+    says "zone"): that paragraph ranks first for a chuck described by its zones."""
+    assert search("wafer chuck, 40 heater zones", regime="eu", limit=1, data=control_data)[0].code == "3B501.k.2.c"
