@@ -192,19 +192,29 @@ def _abbreviate(name: str) -> str:
 
 
 def holdout_queries(screener: Any, seed: int = 5) -> list[tuple[str, str, int]]:
-    """(variant kind, query, true entity row) for every party with 2+ distinct normalised names."""
-    index = screener.index
-    by_row: dict[int, list[Any]] = {}
-    for item in index.names:
-        if item.kind in ("name", "alias"):
-            by_row.setdefault(item.row, []).append(item)
+    """(variant kind, query, true entity row) for every party with 2+ listed names (its own and aliases).
+
+    Read from the name table's arrays, making no :class:`~exportcheck.matching.index.IndexedName`. Why: the
+    table keeps every name it makes, so making all 135,000 here (as iterating ``index.names`` does) would hand
+    the speed benchmark's timed queries a table no fresh process has, and flatter its figures (by about a
+    sixth, measured: a comparison reads a made name instead of making it).
+    """
+    from exportcheck.matching.index import KINDS
+
+    names = screener.index.names
+    wanted = (KINDS.index("name"), KINDS.index("alias"))
+    alias_code = KINDS.index("alias")
+    by_row: dict[int, list[tuple[int, int]]] = {}  # row -> (kind code, name id) of its names, in index order
+    for i, (row, code) in enumerate(zip(names.rows.tolist(), names.kinds.tolist(), strict=True)):
+        if code in wanted:
+            by_row.setdefault(row, []).append((code, i))
     rng = random.Random(seed)
     out = []
     for row, items in by_row.items():
         if len(items) < 2:
             continue
-        alias = next((i for i in items if i.kind == "alias"), items[1])
-        text = alias.form.original
+        alias = next((i for code, i in items if code == alias_code), items[1][1])
+        text = names.original(alias)
         out.append(("as written", text, row))
         for kind, variant in (("typo", _typo(text, rng)), ("reordered", _reorder(text)), ("legal form", _legal(text)),
                               ("abbreviated", _abbreviate(text))):
@@ -363,10 +373,9 @@ def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:
     """Wall-clock queries/s and latencies, and queries per CPU-second (what other processes on a busy
     machine do not inflate: compare it with the target when the load average is high).
 
-    The caller runs a full garbage collection first. Why: the set-up (the index build, and
-    :func:`holdout_queries` making an :class:`~exportcheck.matching.index.IndexedName` for each of the
-    135,000 names) leaves hundreds of thousands of new objects behind, and Python's next full collection
-    of the ~700,000 tracked objects costs about 0.4 s of CPU. Left pending, it fell inside whichever timed
+    The caller runs a full garbage collection first. Why: the set-up (the index build and the queries) leaves
+    hundreds of thousands of new objects behind, and Python's next full collection costs tenths of a second of
+    CPU. Left pending, it fell inside whichever timed
     section ran on, a fifth of the 2,000 full queries' time or none of it, by chance; collected first, each
     section pays for the collections its own queries cause.
     """
