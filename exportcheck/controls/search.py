@@ -496,7 +496,12 @@ def _referred_scores(index: SearchIndex, words: list[tuple[float, int, int, floa
 
 def query_groups(query: str) -> set[str]:
     """Product groups the description's words name, with software/technology before equipment before materials."""
-    named = {GROUP_WORDS[k] for w in _raw_words(query) if (k := _key(w, GROUP_WORDS))}
+    words = _raw_words(query)
+    named = {GROUP_WORDS[k] for w in words if (k := _key(w, GROUP_WORDS))}
+    # a trade word for a kind of software ("ILT", "OPC": the lists' "computational lithography software") names D too
+    synonyms, _ = search_terms()
+    named |= {GROUP_WORDS[x] for w in words if (k := _key(w, synonyms))
+              for x in synonyms[k].split() if GROUP_WORDS.get(x) in ("D", "E")}
     for first in ({"D", "E"}, {"B"}, {"C"}):
         if named & first:
             return named & first
