@@ -3,7 +3,9 @@
 Each entry at every depth is one document (see :mod:`exportcheck.controls.search_index`). Query words
 are expanded with trade synonyms written the way the lists word them (``search_terms.yaml``, one note per
 synonym: "scanner" → "align and expose step and scan", "ALD" → "atomic layer deposition" ...). Numbers
-with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"). The ranking
+with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"), and so is 'Total
+Processing Performance', which a datasheet never states but gives as TFLOPS/TOPS per number format ("989 TFLOPS dense
+BF16" is TPP 15,824: ``search_index.tpp_parameters``); purity in nines ("6N") is read as a percentage. The ranking
 is explainable term by term: each hit carries its matched terms and compared parameters.
 
 Score, 0..1: the hit's score divided by the most this query could score against any entry — each word
@@ -340,7 +342,7 @@ def stated_units(text: str) -> frozenset[str]:
     length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
     (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
     return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
-                     for p in read_parameters(text))
+                     for p in read_parameters(text) if p.unit != "TPP")  # TPP has no unit word
 
 
 def query_parameters(text: str) -> list[Parameter]:
