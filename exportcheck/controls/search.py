@@ -3,7 +3,9 @@
 Each entry at every depth is one document (see :mod:`exportcheck.controls.search_index`). Query words
 are expanded with trade synonyms written the way the lists word them (``search_terms.yaml``, one note per
 synonym: "scanner" → "align and expose step and scan", "ALD" → "atomic layer deposition" ...). Numbers
-with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"). The ranking
+with units are read from both sides and compared (``193 nm`` against "shorter than 193 nm"), and so is 'Total
+Processing Performance', which a datasheet never states but gives as TFLOPS/TOPS per number format ("989 TFLOPS dense
+BF16" is TPP 15,824: ``search_index.tpp_parameters``); purity in nines ("6N") is read as a percentage. The ranking
 is explainable term by term: each hit carries its matched terms and compared parameters.
 
 Score, 0..1: the hit's score divided by the most this query could score against any entry — each word
@@ -340,7 +342,7 @@ def stated_units(text: str) -> frozenset[str]:
     length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
     (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
     return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
-                     for p in read_parameters(text))
+                     for p in read_parameters(text) if p.unit != "TPP")  # TPP has no unit word
 
 
 def query_parameters(text: str) -> list[Parameter]:
@@ -496,7 +498,12 @@ def _referred_scores(index: SearchIndex, words: list[tuple[float, int, int, floa
 
 def query_groups(query: str) -> set[str]:
     """Product groups the description's words name, with software/technology before equipment before materials."""
-    named = {GROUP_WORDS[k] for w in _raw_words(query) if (k := _key(w, GROUP_WORDS))}
+    words = _raw_words(query)
+    named = {GROUP_WORDS[k] for w in words if (k := _key(w, GROUP_WORDS))}
+    # a trade word for a kind of software ("ILT", "OPC": the lists' "computational lithography software") names D too
+    synonyms, _ = search_terms()
+    named |= {GROUP_WORDS[x] for w in words if (k := _key(w, synonyms))
+              for x in synonyms[k].split() if GROUP_WORDS.get(x) in ("D", "E")}
     for first in ({"D", "E"}, {"B"}, {"C"}):
         if named & first:
             return named & first

@@ -323,10 +323,47 @@ class SearchIndex:
 
 def read_parameters(text: str) -> list[Parameter]:
     """The numbers with units in a text, the Greek mu (U+03BC, as the EU Annex I writes "600 μW" in 108 entries)
-    read as the micro sign (U+00B5) the unit table is written with.
+    read as the micro sign (U+00B5) the unit table is written with; and 'Total Processing Performance' (TPP, a number
+    without a unit), stated or computed from a rate of operations (:func:`tpp_parameters`).
 
     Why: the two look alike, and "1 mW" was never compared with 3A504.a's "600 μW"."""
-    return extract_parameters(text.replace("\u03bc", "\u00b5"))
+    return extract_parameters(text.replace("\u03bc", "\u00b5")) + tpp_parameters(text)
+
+
+_COUNT = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+#: "'Total Processing Performance' ('TPP') of 6000 or more" (EU 3A501.a.16), "a 'total processing performance' of 2400
+#: or more and less than 4800" (US 3A090.b.1), "TPP 8000" in a description.
+_TPP_STATED = re.compile(r"(?:total processing performance|\btpp)\W*(?:\(\W*tpp\W*\)\W*)?(?:of\s+)?" + _COUNT
+                         + r"(\s+or\s+(?:more|greater))?(?:\s+and\s+less\s+than\s+" + _COUNT + ")?", re.I)
+#: A datasheet's rate of operations and the operation's bit length: "989 TFLOPS dense BF16", "1979 TOPS INT8",
+#: "2,250 dense FP8 TFLOPS". Sparse rates are not read: TPP counts the operations actually computed.
+_TPP_RATE = re.compile(r"(?<![\w.])" + _COUNT + r"\s*(?:(?:dense|bf|fp|int)\d*\s+)*?([tp])(?:fl)?ops\b", re.I)
+_BITS = re.compile(r"\b(?:bf|fp|int)(\d{1,2})\b", re.I)
+
+
+def tpp_parameters(text: str) -> list[Parameter]:
+    """'Total Processing Performance' stated in a text, or computed from a rate of operations as the 3A090/3A501.a.16
+    technical note defines it: TPP = 2 × MacTOPS × bit length = TOPS × bit length ("989 TFLOPS dense BF16" → 15,824).
+
+    Why: datasheets state TFLOPS or TOPS per number format, never TPP; the lists state only TPP thresholds."""
+    out = []
+    for m in _TPP_STATED.finditer(text or ""):
+        value = float(m.group(1).replace(",", ""))
+        out.append(Parameter(text=m.group(0), value=value, unit="TPP", relation=">" if m.group(2) else "=",
+                             quantity="processing performance"))
+        if m.group(3):
+            out.append(Parameter(text=m.group(0), value=float(m.group(3).replace(",", "")), unit="TPP", relation="<",
+                                 quantity="processing performance"))
+    for m in _TPP_RATE.finditer(text or ""):
+        near = text[max(0, m.start() - 20):m.end() + 20]
+        bits = _BITS.search(near)
+        if not bits or re.search(r"\bsparse|sparsity", near, re.I):
+            continue
+        tops = float(m.group(1).replace(",", "")) * (1000.0 if m.group(2).lower() == "p" else 1.0)
+        tpp = tops * int(bits.group(1))
+        out.append(Parameter(text=f"TPP {tpp:g} ({m.group(0).strip()} × {bits.group(1)} bit)", value=tpp, unit="TPP",
+                             relation="=", quantity="processing performance"))
+    return out
 
 
 #: Base units that measure one quantity only: the unit decides, whatever word is nearest. "current implanter,

@@ -5,8 +5,8 @@ silently undo."""
 from __future__ import annotations
 
 from exportcheck.controls import ControlData, search
-from exportcheck.controls.search import organometallic_words, query_parameters
-from exportcheck.controls.search_index import SearchIndex, normalise
+from exportcheck.controls.search import organometallic_words, query_groups, query_parameters
+from exportcheck.controls.search_index import SearchIndex, normalise, tpp_parameters
 from tests.controls.conftest import entry_row as _row
 
 
@@ -56,3 +56,38 @@ def test_maskless_is_searched_as_direct_writing(control_data: ControlData) -> No
     assert search("maskless electron beam lithography", regime="eu", limit=1, data=control_data)[0].code.startswith(
         "3B001.f.4")
     assert search("maskless ion implantation", regime="eu", limit=1, data=control_data)[0].code == "3B001.b.3"
+
+
+def test_a_trade_word_for_a_kind_of_software_names_software() -> None:
+    """"ILT" and "OPC" are computational lithography software (their synonyms say so): a description naming one asks
+    for software (D) even without the word, so 3D003 is not held back as software for a description of goods."""
+    assert query_groups("curvilinear ILT mask synthesis for EUV reticles") == {"D"}
+    assert query_groups("OPC for ArF immersion photomasks") == {"D"}
+    assert query_groups("patterned EUV reticle on a Mo/Si multilayer blank") == set()
+
+
+def test_hydride_formulas_are_searched_as_hydrides(control_data: ControlData) -> None:
+    """"AsH3" and "PH3" are arsine and phosphine, hydrides of arsenic and phosphorus: 3C004 ranks first."""
+    for text in ("AsH3 cylinder, 99.9995%", "PH3 gas"):
+        assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3C004"
+
+
+def test_heater_zones_are_individually_controllable_temperature_elements(control_data: ControlData) -> None:
+    """A chuck's "zones" are the "individually controllable variable temperature elements" of EU 3B501.k.2.c (no entry
+    says "zone"): that paragraph ranks first for a chuck described by its zones."""
+    assert search("wafer chuck, 40 heater zones", regime="eu", limit=1, data=control_data)[0].code == "3B501.k.2.c"
+
+
+def test_total_processing_performance_is_read_and_computed_from_a_rate_of_operations(control_data: ControlData) -> None:
+    """TPP = TOPS × bit length (the 3A090/3A501.a.16 technical note): "989 TFLOPS dense BF16" is TPP 15,824, compared
+    with "a 'total processing performance' of 4800 or more" (US 3A090.a.1); a sparse rate, or one without its number
+    format, gives no TPP; the lists' thresholds are read with their sense."""
+    (rate,) = tpp_parameters("data-centre GPU, 989 TFLOPS dense BF16, 80 GB HBM3")
+    assert (rate.value, rate.unit, rate.relation) == (15824.0, "TPP", "=")
+    assert [p.value for p in tpp_parameters("2,250 dense FP8 TFLOPS")] == [18000.0]
+    assert not tpp_parameters("1979 TOPS INT8 with sparsity") and not tpp_parameters("8 TOPS or more")
+    assert [(p.value, p.relation) for p in tpp_parameters(
+        "a 'total processing performance' of 2400 or more and less than 4800")] == [(2400.0, ">"), (4800.0, "<")]
+    hits = search("GPU, 989 TFLOPS dense BF16", regime="us", limit=3, data=control_data)
+    a1 = next(h for h in hits if h.code == "3A090.a.1")
+    assert [(p["entry"], p["meets"]) for p in a1.parameters] == [("total processing performance' of 4800 or more", True)]
