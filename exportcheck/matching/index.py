@@ -44,8 +44,13 @@ if TYPE_CHECKING:
 
 # Bumped whenever what is stored (or how names are normalised) changes: a new version builds a new index.
 # 5: the normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions, phrases.
-INDEX_VERSION = "5"
+# 6: 3-gram postings ordered by word length, with bounds per (gram, length) (see MatchIndex.similar_tokens).
+INDEX_VERSION = "6"
 NGRAM = 3
+# Word lengths the 3-gram postings are ordered by; longer words share the last length (see similar_tokens).
+GRAM_LENGTHS = 40
+# A word is searched for typos among vocabulary words at most this many characters longer or shorter.
+TYPO_LENGTHS = 3
 # A token on more than this share of all names ("llc", "china") finds nobody in particular; it is
 # not used to find candidates (it still counts when candidates are scored).
 COMMON_SHARE = 0.04
@@ -120,10 +125,13 @@ class Postings:
     when a process starts.
     """
 
-    # Lookups by bisection before the keys are put in a dictionary: a one-name screening makes a few dozen
-    # and should not pay for a dictionary of 100,000 keys; a batch makes millions, and bisecting a
-    # memory-mapped key column costs ~17 Python-level reads per lookup.
-    BISECT_LOOKUPS = 2_000
+    # Lookups by bisection before the keys are put in a dictionary, per key: a one-name screening makes a few
+    # dozen and should not pay for a dictionary of 100,000 keys; a batch makes millions, and bisecting a
+    # memory-mapped key column costs ~17 Arrow reads per lookup. Rent or buy: a dictionary costs about what
+    # one lookup per 20-110 keys costs by bisection (measured on the real postings, acronyms and 3-grams:
+    # 24-60 µs a lookup, 14-125 ms a dictionary), so it is built after one lookup per 50 keys (2,250 for the
+    # 112,000 words, 270 for the 13,600 3-grams; before, 2,000 for every key column).
+    BISECT_SHARE = 1 / 50
 
     def __init__(self, keys: Sequence[str], offsets: np.ndarray, data: np.ndarray) -> None:
         self.keys = keys  # sorted
@@ -148,7 +156,7 @@ class Postings:
         if positions is not None:
             return positions.get(key)
         self._lookups += 1
-        if self._lookups > self.BISECT_LOOKUPS:
+        if self._lookups > self.BISECT_SHARE * len(self.keys):
             keys = self.keys
             listed = (keys.tolist() if isinstance(keys, LazyColumn)
                       else keys.to_pylist() if hasattr(keys, "to_pylist") else list(keys))  # an Arrow array
@@ -536,6 +544,7 @@ class MatchIndex:
     token_weights: np.ndarray  # weight of each postings key (:meth:`weight`)
     name_totals: np.ndarray  # each name's summed token weight
     vocab_lens: np.ndarray
+    gram_bounds: np.ndarray  # where each (gram, capped word length) run of ``grams`` starts (see similar_tokens)
     group_units: Postings  # group token → entity rows
     group_parents: Postings
     # per entity row r, the parties whose list names one of r's names as their parent (see :meth:`subsidiaries`)
@@ -549,6 +558,7 @@ class MatchIndex:
     def __post_init__(self) -> None:
         self._columns: dict[str, LazyColumn] = {}
         self._similar: dict[str, list[tuple[str, float]]] = {}
+        self._gram_starts: dict[str, int | None] = {}  # see _gram_run
         self._searches = 0  # typo searches made (see VOCAB_LIST_AFTER)
         self._subsidiaries: dict[int, list[tuple[int, int]]] | None = None  # see subsidiaries
         self._row_groups: dict[int, list[str]] | None = None  # see groups_of
@@ -637,7 +647,18 @@ class MatchIndex:
 
     # --- candidates ----------------------------------------------------------------------------
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
-        """Vocabulary tokens one typo away, found through shared 3-grams and checked with rapidfuzz."""
+        """Vocabulary tokens one typo away, found through shared 3-grams and checked with rapidfuzz.
+
+        Candidates are the words that share at least half of the token's 3-grams (a gram the token has twice
+        counts twice) and are at most :data:`TYPO_LENGTHS` characters longer or shorter. Why per length: a
+        gram's words are stored ordered by length (:func:`.segment._gram_postings`), so the words of the
+        length window are one run of each gram's postings, read by two bounds: the sort that counts shared grams
+        sees the ~1,500 ids of the window instead of the ~8,000 of all lengths (hold-out queries). The same
+        words, in the same order: a word's length does not depend on the gram, so keeping only the window's
+        words before counting leaves each kept word's count what it was, and the words found are sorted by
+        vocabulary position as before. Words of :data:`GRAM_LENGTHS` characters or more share the last run,
+        so a window reaching it is filtered by length as before.
+        """
         cache = self._similar
         found = cache.get(token)
         if found is not None:
@@ -645,14 +666,9 @@ class MatchIndex:
         self._searches += 1
         if self._searches == VOCAB_LIST_AFTER and isinstance(self.vocab, LazyColumn):
             self.vocab.tolist()  # see VOCAB_LIST_AFTER
-        all_grams = _grams(token)
-        arrays = [a for a in map(self.grams.get, all_grams) if a is not None]
+        ids = self._typo_candidates(token)
         out: list[tuple[str, float]] = []
-        need = max(1, len(all_grams) // 2)
-        if arrays:
-            ids = _sharing(arrays, need)
-            if len(ids):
-                ids = ids[np.abs(self.vocab_lengths()[ids] - len(token)) <= 3]
+        if ids is not None:
             if len(ids):
                 others = _take(self.vocab, ids.tolist())
                 # token_similarity, vectorised: the better of Levenshtein and Indel - 0.05
@@ -667,6 +683,36 @@ class MatchIndex:
         if len(cache) < 200_000:
             cache[token] = out
         return out
+
+    def _typo_candidates(self, token: str) -> np.ndarray | None:
+        """The vocabulary positions (ascending) :meth:`similar_tokens` compares ``token`` with; None when no
+        vocabulary word has any of its 3-grams."""
+        all_grams = _grams(token)
+        size = len(token)
+        low, high = max(size - TYPO_LENGTHS, 0), size + TYPO_LENGTHS  # the window, both ends included
+        first, last = min(low, GRAM_LENGTHS), min(high, GRAM_LENGTHS) + 1  # its runs
+        data, bounds = self.grams.data, self.gram_bounds
+        arrays = []
+        for start in map(self._gram_run, all_grams):
+            if start is not None:
+                arrays.append(data[bounds[start + first]:bounds[start + last]])
+        if not arrays:
+            return None
+        ids = _sharing(arrays, max(1, len(all_grams) // 2))
+        if len(ids) and high >= GRAM_LENGTHS:  # the last run holds longer words too
+            ids = ids[np.abs(self.vocab_lengths()[ids] - size) <= TYPO_LENGTHS]
+        return ids
+
+    def _gram_run(self, gram: str) -> int | None:
+        """Where ``gram``'s runs of words per length start in :attr:`gram_bounds` (None for a gram no vocabulary
+        word has); kept for the first 200,000 grams asked (there are ~14,000 in the vocabulary)."""
+        found = self._gram_starts.get(gram, _ABSENT)
+        if found is _ABSENT:
+            i = self.grams.position(gram)
+            found = None if i is None else i * (GRAM_LENGTHS + 1)
+            if len(self._gram_starts) < 200_000:
+                self._gram_starts[gram] = found
+        return found  # type: ignore[return-value]
 
     def candidates(self, query: NameForm, limit: int = CANDIDATES) -> np.ndarray:
         """Ids of the names most worth scoring against ``query`` (no full scan)."""

@@ -182,7 +182,8 @@ def _assemble(key: str, entities: pa.Table, arrays: dict[str, np.ndarray], strin
                       vocabulary=post["postings"].keys)
     return MatchIndex(key=key, names=names, entities=entities, postings=post["postings"], acronyms=post["acronyms"],
                       grams=post["grams"], vocab=strings["vocab"], token_weights=arrays["token_weights"],
-                      name_totals=arrays["name_totals"], vocab_lens=arrays["vocab_lens"], group_units=post["units"],
+                      name_totals=arrays["name_totals"], vocab_lens=arrays["vocab_lens"],
+                      gram_bounds=arrays["gram_bounds"], group_units=post["units"],
                       group_parents=post["group_parents"],
                       subsidiary_offsets=arrays["subsidiary_offsets"], subsidiary_names=arrays["subsidiary_names"],
                       subsidiary_rows=arrays["subsidiary_rows"], records=strings["records"],

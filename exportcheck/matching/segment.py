@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from exportcheck.matching.groups import GROUP_TOKENS
 from exportcheck.matching.index import (
+    GRAM_LENGTHS,
     INDEX_COLUMNS,
     INDEX_VERSION,
     KINDS,
@@ -313,12 +314,10 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
     vocab = keys.filter(pa.array(is_vocab))
     vocab_pos = np.cumsum(is_vocab) - 1
     gram_keys, gram_maps = _union([s.gram_keys for s in segments])
-    width = max(len(vocab), 1)
-    pairs = np.sort(np.concatenate([np.zeros(0, dtype=np.int64)] + [
-        gm[s.gram_grams].astype(np.int64) * width + vocab_pos[m[s.gram_keys_of]]
-        for s, m, gm in zip(segments, key_maps, gram_maps, strict=True)]))
-    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs  # a word once per gram
-    grams = _sorted_postings(gram_keys, pairs, width)
+    vocab_lens = np.asarray(_utf8_lengths(vocab), dtype=np.int32)
+    grams, gram_bounds = _gram_postings(gram_keys, [
+        (gm[s.gram_grams], vocab_pos[m[s.gram_keys_of]]) for s, m, gm in zip(segments, key_maps, gram_maps, strict=True)],
+        vocab_lens)
     acronym_keys, acronym_maps = _union([s.acronym_keys for s in segments])
     acronyms = np.concatenate([np.where(s.acronyms >= 0, m[s.acronyms], -1)
                                for s, m in zip(segments, acronym_maps, strict=True)])
@@ -345,7 +344,7 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
         "name_rows": name_rows, "name_kinds": np.concatenate([s.kinds for s in segments]).astype(np.int8),
         "name_notes": notes, "name_tokens": tokens, "name_token_offsets": token_offsets, "row_offsets": row_offsets,
         "token_weights": weights, "name_totals": totals,
-        "vocab_lens": np.asarray(_utf8_lengths(vocab), dtype=np.int32),
+        "vocab_lens": vocab_lens, "gram_bounds": gram_bounds,
         "subsidiary_offsets": sub_offsets, "subsidiary_names": sub_names, "subsidiary_rows": sub_rows,
     }
     strings: dict[str, Any] = {
@@ -397,6 +396,29 @@ def _postings(keys: pa.Array, key_ids: np.ndarray, ids: np.ndarray) -> Postings:
     """
     span = int(ids.max()) + 1 if len(ids) else 1
     return _sorted_postings(keys, np.sort(key_ids.astype(np.int64) * span + ids), span)
+
+
+def _gram_postings(gram_keys: pa.Array, pairs: Sequence[tuple[np.ndarray, np.ndarray]],
+                   vocab_lens: np.ndarray) -> tuple[Postings, np.ndarray]:
+    """3-gram → vocabulary positions, each gram's words ordered by length (capped at :data:`.index.GRAM_LENGTHS`),
+    then by position; and the bounds of each (gram, length) run (see :meth:`.index.MatchIndex.similar_tokens`).
+
+    ``pairs``: per segment, (gram id, vocabulary position) of each gram a word has. A word is kept once per gram.
+    The bounds are ``(len(gram_keys) * (GRAM_LENGTHS + 1) + 1)`` offsets into the postings' ids: gram ``g``'s
+    words of capped length ``l`` are ``data[bounds[g * (GRAM_LENGTHS + 1) + l]:bounds[g * (GRAM_LENGTHS + 1) + l + 1]]``,
+    so every ``GRAM_LENGTHS + 1``-th bound is an offset of the plain postings. One sort of ``(gram, length) × width
+    + position`` codes, as in :func:`_postings`.
+    """
+    slots = GRAM_LENGTHS + 1
+    width = max(len(vocab_lens), 1)
+    codes = np.sort(np.concatenate([np.zeros(0, dtype=np.int64)] + [
+        (grams.astype(np.int64) * slots + np.minimum(vocab_lens[words], GRAM_LENGTHS)) * width + words
+        for grams, words in pairs]))
+    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])] if len(codes) else codes  # a word once per gram
+    slot_of, words = np.divmod(codes, width)
+    bounds = np.zeros(len(gram_keys) * slots + 1, dtype=np.int64)
+    np.cumsum(np.bincount(slot_of, minlength=len(gram_keys) * slots), out=bounds[1:])
+    return Postings(gram_keys, np.ascontiguousarray(bounds[::slots]), words.astype(np.int32)), bounds
 
 
 def _sorted_postings(keys: pa.Array, codes: np.ndarray, span: int) -> Postings:

@@ -25,7 +25,7 @@ from exportcheck.matching.align import (
     acronym_run,
     token_similarity,
 )
-from exportcheck.matching.index import Postings, _sharing, _summed, _text
+from exportcheck.matching.index import GRAM_LENGTHS, TYPO_LENGTHS, Postings, _grams, _sharing, _summed, _text
 from exportcheck.matching.normalise import form_from_tokens, name_form, token_class
 from exportcheck.matching.score import compare
 
@@ -59,9 +59,9 @@ def test_postings_dictionary_finds_what_bisection_finds(monkeypatch: pytest.Monk
     table = {k: [i, i + 1] for i, k in enumerate(keys)}
     probes = [*keys, "zzzz", "", "aaa", "abcdefg"]
     bisected = Postings.from_table(table)
-    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 10**9)
+    monkeypatch.setattr(Postings, "BISECT_SHARE", 10**9)
     expected = [bisected.position(k) for k in probes]
-    monkeypatch.setattr(Postings, "BISECT_LOOKUPS", 3)
+    monkeypatch.setattr(Postings, "BISECT_SHARE", 0.01)  # after 3 lookups
     hashed = Postings.from_table(table)
     found = [hashed.position(k) for k in probes]
     assert hashed._positions is not None  # the dictionary was built part way through
@@ -151,6 +151,28 @@ def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_ea
         assert all(index.names[hit.name_id].form is hit.comparison.candidate for hit in best.values())
         repeated += len({hit.comparison.candidate.tokens for hit in best.values()}) < len(best)
     assert repeated >= 3  # the lists do repeat names across parties: the shortcut is exercised
+
+
+def test_typo_search_by_length_runs_finds_what_a_scan_of_the_vocabulary_finds(screener: Screener) -> None:
+    """The words ``similar_tokens`` compares (read as runs of each gram's postings per word length) are exactly the
+    vocabulary words within TYPO_LENGTHS characters sharing half the token's 3-grams (a gram twice counts
+    twice), in vocabulary order: counted here by a plain scan of the whole vocabulary."""
+    index = screener.index
+    vocab = index.vocab.tolist() if hasattr(index.vocab, "tolist") else list(index.vocab)
+    gram_sets = [set(_grams(word)) for word in vocab]
+    tokens = sorted({t for text in QUERIES for t in name_form(text).tokens if len(t) >= 4})
+    tokens += ["lockheedmartincorporationandsubsidiaries", "x" * (GRAM_LENGTHS - 2), "tech" * 12]  # the last run
+    seen = []
+    for token in tokens:
+        grams = _grams(token)
+        expected = [i for i, word in enumerate(vocab) if abs(len(word) - len(token)) <= TYPO_LENGTHS
+                    and sum(g in gram_sets[i] for g in grams) >= max(1, len(grams) // 2)]
+        found = index._typo_candidates(token)
+        assert (found.tolist() if found is not None else []) == expected, token
+        seen.append(len(expected))
+        similar = {word for word, _ in index.similar_tokens(token)}
+        assert similar <= {vocab[i] for i in expected}
+    assert sum(seen) > 50 and any(len(t) + TYPO_LENGTHS >= GRAM_LENGTHS for t in tokens)
 
 
 def test_screen_ranks_ties_by_the_party_own_name_only_where_shown(screener: Screener) -> None:
