@@ -191,8 +191,15 @@ _token_class = functools.lru_cache(maxsize=1 << 18)(token_class)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def _gram_set(token: str) -> frozenset[str]:
-    return frozenset(_grams(token))
+def _gram_set(token: str) -> tuple[str, ...]:
+    """The distinct 3-grams of a word, in a frozenset's order (the order they were always taken in).
+
+    Kept as a tuple, not the frozenset: the cache holds one per vocabulary word (~110,000) for the life of
+    the process, and the cyclic garbage collector untracks a tuple of strings but walks a frozenset in every
+    full collection. Those frozensets made each full collection of a process that built an index about a
+    second slower (1.3 s against 0.5 s, measured under load; a speed benchmark's 7,000 queries meet one or two).
+    """
+    return tuple(frozenset(_grams(token)))
 
 
 def _strings(values: list[str]) -> pa.Array:
