@@ -44,8 +44,9 @@ descriptions (each value chosen on four folds by MRR, scored on the fifth; `benc
 description's (idf-weighted) word groups the entry matches, to the power ``COVERAGE``. Product groups:
 software/technology entries keep ``GOODS_FACTOR`` of their score for a description of goods, and goods
 entries for a description of software/technology; the group a word names gets ``GROUP_SHARE`` of the
-word ceiling. A stated number meeting / not meeting an entry's threshold on the same quantity adds
-``PARAM_MATCH`` / ``PARAM_UNIT`` of the word ceiling. ``K1=1.2, B=0.75`` are tantivy's BM25 values.
+word ceiling. A stated number meeting every threshold an entry states on the same quantity (both bounds of a range:
+"greater than 20 °C and less than 500 °C") adds ``PARAM_MATCH`` of the word ceiling, one compared but not meeting
+them all ``PARAM_UNIT``. ``K1=1.2, B=0.75`` are tantivy's BM25 values.
 """
 
 from __future__ import annotations
@@ -511,18 +512,20 @@ def query_groups(query: str) -> set[str]:
 
 
 def _compare(entry_params: list[Parameter], qparams: list[Parameter]) -> tuple[float, list[dict[str, object]]]:
-    """Parameter bonus (in shares of the word ceiling; the best relation per stated number) and the comparisons."""
+    """Parameter bonus (in shares of the word ceiling, per stated number: PARAM_MATCH when it meets every threshold of
+    the entry it is compared with, so a range counts only when both bounds are met) and the comparisons."""
     bonus = 0.0
     found: list[dict[str, object]] = []
     for qp in qparams:
-        best = 0.0
+        results = []
         for ep in entry_params:
             ok = ep.satisfied_by(qp)
             if ok is None:
                 continue
-            best = max(best, PARAM_MATCH if ok else PARAM_UNIT)
+            results.append(ok)
             found.append({"query": qp.text, "entry": ep.text, "relation": ep.relation, "meets": ok})
-        bonus += best
+        if results:
+            bonus += PARAM_MATCH if all(results) else PARAM_UNIT
     return bonus, found
 
 

@@ -4,10 +4,15 @@ silently undo."""
 
 from __future__ import annotations
 
+import importlib
+
 from exportcheck.controls import ControlData, search
 from exportcheck.controls.search import organometallic_words, query_groups, query_parameters
-from exportcheck.controls.search_index import SearchIndex, normalise, tpp_parameters
+from exportcheck.controls.search_index import SearchIndex, normalise, read_parameters, tpp_parameters
 from tests.controls.conftest import entry_row as _row
+
+#: the module (``exportcheck.controls.search`` as an attribute is the function of that name)
+search_mod = importlib.import_module("exportcheck.controls.search")
 
 
 def test_resists_are_photoresists_and_not_resistance_or_resistivity(index: SearchIndex) -> None:
@@ -91,3 +96,13 @@ def test_total_processing_performance_is_read_and_computed_from_a_rate_of_operat
     hits = search("GPU, 989 TFLOPS dense BF16", regime="us", limit=3, data=control_data)
     a1 = next(h for h in hits if h.code == "3A090.a.1")
     assert [(p["entry"], p["meets"]) for p in a1.parameters] == [("total processing performance' of 4800 or more", True)]
+
+
+def test_a_stated_number_meets_a_range_only_inside_both_bounds() -> None:
+    """"greater than 20 °C and less than 500 °C" (US 3B001.d.13) is one range: 300 °C meets it, 600 °C does not, though
+    600 °C is greater than 20 °C (the bonus of a met threshold went to any number meeting one bound)."""
+    entry = read_parameters("while maintaining the wafer substrate at a temperature greater than 20 °C and less than 500 °C")
+    inside, _ = search_mod._compare(entry, read_parameters("deposition at 300 °C"))
+    outside, details = search_mod._compare(entry, read_parameters("deposition at 600 °C"))
+    assert inside == search_mod.PARAM_MATCH and outside == search_mod.PARAM_UNIT
+    assert [d["meets"] for d in details] == [True, False]  # both comparisons are still shown
