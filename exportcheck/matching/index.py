@@ -201,14 +201,24 @@ class Postings:
 
 
 class LazyColumn(Sequence[Any]):
-    """One entity column: single cells are read from Arrow, the whole column converted once it is read often.
+    """One column: single cells are read from Arrow, the whole column converted once it is read often.
 
-    A one-name screening reads a few dozen cells; a batch of thousands reads the column many times over,
-    and then one conversion to a Python list is cheaper. Reading a cell costs about what converting one
-    or two rows does (1-5 µs), so a column is converted once it has been read half as many times as it has
-    rows (rent or buy: never far from the cheaper choice made in hindsight). A fresh process screening a
-    few thousand names thus reads the result columns (citations, programs, ...) cell by cell, and a long
-    batch converts them early on.
+    A one-name screening reads a few dozen cells; a batch or a server reads the column many times over,
+    and then one conversion to a Python list is cheaper. Rent or buy: a column is converted once its reads
+    have cost what converting it costs, never far from the cheaper choice made in hindsight (at most twice
+    its cost). What a read costs against converting one row was measured on the real lists (get_screener,
+    135,000 names, 58,000 parties; µs per cell read / per row of a whole-column conversion):
+
+    - strings: vocabulary 1.07 / 0.12, name originals 1.12 / 0.14, contexts 0.70 / 0.02, party name
+      0.88 / 0.11, entity ids 1.57 / 0.11, source 2.11 / 0.08: a read costs 8-35 rows, so a text column is
+      converted after ``len / READ_ROWS_TEXT`` reads (8: the lowest measured, so it never converts early);
+    - lists (and other nested cells): programs 5.94 / 0.33, countries 1.90 / 0.93, citations 3.69 / 0.89: a
+      read costs 2-18 rows, and a list of lists holds several Python objects a row (more memory than a text
+      column), so after ``len / READ_ROWS_NESTED`` reads (2).
+
+    The 135,000-name columns thus convert after ~17,000 reads (a few hundred queries of a fresh process)
+    instead of ~68,000, while a one-name screening (tens to hundreds of reads) converts nothing; no column
+    converts before :data:`CONVERT_AFTER` reads (a short column's conversion is cheap either way).
 
     A column of few distinct values (source, list, schema, dates, URLs, snapshot, with ``encode``) has a
     cheaper purchase: Arrow's dictionary encoding (C++, 1-3 ms for 60,000 rows) gives each row a code in a
@@ -218,17 +228,23 @@ class LazyColumn(Sequence[Any]):
     """
 
     CONVERT_AFTER = 5_000  # reads, at least (short columns)
+    READ_ROWS_TEXT = 8  # rows converted for the cost of one cell read: text and number columns (measured 8-35)
+    READ_ROWS_NESTED = 2  # ... lists and structs (measured 2-18; they hold more objects a row)
     ENCODE_AFTER = 2_000  # reads before a column of few distinct values is encoded
     ENCODE_SHARE = 4  # ... few: at most a quarter as many distinct values as rows (else it stays as it was)
     NEVER = sys.maxsize  # reads before encoding a column that is not encoded (lists of strings, many values)
 
     def __init__(self, array: pa.ChunkedArray | pa.Array, *, encode: bool = False) -> None:
+        import pyarrow as pa
+
         self._array = array  # a memory-mapped Arrow column: indexing reads one cell, copies nothing
         self._list: list[Any] | None = None
         self._codes: np.ndarray | None = None  # with _values, once encoded
         self._values: list[Any] = []
         self._reads = 0
-        self._convert_after = max(self.CONVERT_AFTER, len(array) // 2)
+        nested = pa.types.is_nested(array.type)
+        self._convert_after = max(self.CONVERT_AFTER,
+                                  len(array) // (self.READ_ROWS_NESTED if nested else self.READ_ROWS_TEXT))
         self._encode_after = self.ENCODE_AFTER if encode and _encodable(array.type) else self.NEVER
 
     def __len__(self) -> int:
@@ -309,6 +325,7 @@ def _encodable(kind: pa.DataType) -> bool:
 
 
 KINDS = ("name", "alias", "derived")
+_NO_CONTEXT: frozenset[str] = frozenset()
 
 
 class NameTable(Sequence[IndexedName]):
@@ -338,16 +355,27 @@ class NameTable(Sequence[IndexedName]):
         return len(self.rows)
 
     def token_strings(self, i: int) -> tuple[str, ...]:
+        """Name ``i``'s tokens as strings: its positions in the vocabulary read in one go (``item`` reads the two
+        offsets as Python ints, cheaper than numpy scalars or a slice; once the vocabulary is a list, a C-level
+        ``map`` over it; before, one counted ``take`` instead of a Python-level read per token)."""
+        offsets = self.token_offsets
+        positions = self.tokens[offsets.item(i):offsets.item(i + 1)].tolist()
         vocab = self.vocabulary
-        return tuple(vocab[t] for t in self.tokens[self.token_offsets[i]:self.token_offsets[i + 1]].tolist())
+        listed = vocab._list if isinstance(vocab, LazyColumn) else vocab
+        if type(listed) is list:
+            return tuple(map(listed.__getitem__, positions))
+        return tuple(vocab.take(positions) if isinstance(vocab, LazyColumn) else [vocab[t] for t in positions])
 
     def _make(self, i: int) -> IndexedName:
         found = self._made.get(i)
         if found is None:
-            context = _text(self.contexts[i])
-            form = form_from_tokens(_text(self.originals[i]), self.token_strings(i),
-                                    frozenset(context.split()) if context else frozenset())
-            found = IndexedName(int(self.rows[i]), KINDS[int(self.kinds[i])], self.note_texts[int(self.notes[i])], form)
+            context = self.contexts[i]
+            if type(context) is not str:
+                context = _text(context)
+            original = self.originals[i]
+            form = form_from_tokens(original if type(original) is str else _text(original), self.token_strings(i),
+                                    frozenset(context.split()) if context else _NO_CONTEXT)
+            found = IndexedName(self.rows.item(i), KINDS[self.kinds.item(i)], self.note_texts[self.notes.item(i)], form)
             if len(self._made) < 500_000:
                 self._made[i] = found
         return found

@@ -252,9 +252,9 @@ class Screener:
         if done is None:
             done = {}
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
-        made, schemas = names._made, self._schema  # (names[name_id] without two calls per candidate)
+        made, make, schemas = names._made, names._make, self._schema  # (names[name_id] without two calls each)
         for name_id in index.candidates(query).tolist():
-            item = made.get(name_id) or names[name_id]
+            item = made.get(name_id) or make(name_id)
             row = item.row
             if before_perfect is not None and row not in before_perfect:
                 continue
@@ -282,6 +282,29 @@ class Screener:
                 before_perfect = set(itertools.takewhile(partial(operator.ne, row), best))
         return best
 
+    def _tie_order(self, query: NameForm, tied: list[tuple[float, int, _Best]],
+                   done: dict[tuple[Any, ...], Comparison]) -> list[tuple[float, int, _Best]]:
+        """Parties of equal rounded score, best own-name score first (:meth:`_own_name_score`), then by entity id.
+
+        Fewer comparisons, the same order: when no tied party was matched by its own name and all their own
+        names are the same text and all are persons or none is, every own-name score is equal and the order is
+        the entity ids' alone. Proof: a party matched by another name scores ``_compared(query, _own_form(row))``,
+        and in every branch of :meth:`_own_form` that form has the tokens ``normalise(name).split()`` (the
+        index stores each name's tokens so, :mod:`.segment`), no group context and ``name`` as written: a
+        function of the name's text alone. :func:`_compared` reads nothing else of it (tokens, context, script
+        of the text) but whether the party is a person. Equal inputs, equal scores; the sort is stable and
+        keyed on (-score, id), so equal scores leave the ids to decide. The typical case: one party on several
+        lists (its own list and the Consolidated Screening List), matched by the same alias.
+        """
+        ids = self._ids
+        names, listed, schemas = self.index.names, self._name, self._schema
+        first_row = tied[0][1]
+        text, person = listed[first_row], schemas[first_row] == "Person"
+        if all(names._make(hit.name_id).kind != "name" and listed[row] == text and (schemas[row] == "Person") == person
+               for _, row, hit in tied):
+            return sorted(tied, key=lambda e: ids[e[1]])
+        return sorted(tied, key=lambda e: (-self._own_name_score(query, e[1], e[2], done), ids[e[1]]))
+
     def _own_name_score(self, query: NameForm, row: int, hit: _Best,
                         done: dict[tuple[Any, ...], Comparison] | None = None) -> float:
         """How well the party's own (first) name matches: of equal scores the party named so ranks first.
@@ -290,7 +313,7 @@ class Screener:
         (Yangon) Co., Ltd." a.k.a. "Huawei Technologies Co., Ltd"), so a query naming the parent ties with
         every subsidiary on the alias; the subsidiary's own name, with its place, scores lower.
         """
-        if self.index.names[hit.name_id].kind == "name":
+        if self.index.names._make(hit.name_id).kind == "name":
             return hit.score
         # the listed name as indexed (its tokens without the group context an alias may carry), else normalised
         own = self._own_form(row)
@@ -347,9 +370,9 @@ class Screener:
         best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
         # ties (equal rounded scores, shown) are broken by how well the party's own name matches, then by
         # entity id; that costs a comparison per tied party, so it is computed only for ties that reach the
-        # first ``limit``, and the ids are read only there too (a party alone at its score needs none)
+        # first ``limit``, and the ids are read only there too (a party alone at its score needs none; see
+        # _tie_order for ties that need no comparison)
         shown = min(min_score, threshold)
-        ids = self._ids
         # (rounded score, row, hit), best first; equal rounded scores in the order found (a stable sort, which
         # reverse=True keeps stable)
         ranked = sorted([(round(hit.score, 4), row, hit) for row, hit in best.items() if hit.score >= shown],
@@ -361,8 +384,7 @@ class Screener:
             while end < len(ranked) and ranked[end][0] == rounded:
                 end += 1
             if end - start > 1:
-                ranked[start:end] = sorted(ranked[start:end],
-                                           key=lambda e: (-self._own_name_score(query, e[1], e[2], done), ids[e[1]]))
+                ranked[start:end] = self._tie_order(query, ranked[start:end], done)
             start = end
         return [self._match(row, hit, rounded, threshold, wanted, as_of) for rounded, row, hit in ranked[:limit]]
 
@@ -370,8 +392,7 @@ class Screener:
     def _match(self, row: int, hit: _Best, rounded: float, threshold: float, sources: set[str] | None,
                as_of: date | None) -> Match:
         """The result for one party (``rounded``: its score rounded to 4 places, as shown)."""
-        names = self.index.names
-        item = names._made.get(hit.name_id) or names[hit.name_id]
+        item = self.index.names._make(hit.name_id)
         shown, citations, borrowed, plain = self._row_fields(row)
         matched = item.form.original
         text = explain(hit.comparison, matched, item.note, shown[3], threshold, hit.extra) + borrowed

@@ -464,3 +464,64 @@ def test_results_made_without_validation_equal_validated_ones(screener: Screener
             match.score = 0.5
             assert "score" in match.model_fields_set
     assert seen > 50 and related > 5
+
+
+def test_columns_convert_when_their_reads_have_cost_the_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rent or buy by the measured costs: a text column becomes a list after ``len / READ_ROWS_TEXT`` cell reads,
+    a column of lists after ``len / READ_ROWS_NESTED`` (a list read costs fewer rows' conversion), not one read
+    before; reads by ``take`` count as many reads as rows; the values read never change."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import LazyColumn
+
+    monkeypatch.setattr(LazyColumn, "CONVERT_AFTER", 10)
+    rng = random.Random(11)
+    texts = [f"name {i}" if i % 7 else None for i in range(4_000)]
+    lists = [[f"c{i % 5}"] * (i % 3) for i in range(4_000)]
+    for values, kind, share in ((texts, pa.string(), LazyColumn.READ_ROWS_TEXT),
+                                (lists, pa.list_(pa.string()), LazyColumn.READ_ROWS_NESTED)):
+        assert LazyColumn.READ_ROWS_TEXT > LazyColumn.READ_ROWS_NESTED >= 1
+        after = len(values) // share
+        for reader in ("getitem", "take"):
+            column = LazyColumn(pa.chunked_array([pa.array(values[:1_500], kind), pa.array(values[1_500:], kind)]))
+            rows = [rng.randrange(len(values)) for _ in range(after)]
+            if reader == "getitem":
+                got = [column[r] for r in rows]
+            else:
+                got = [cell for i in range(0, len(rows), 8) for cell in column.take(rows[i:i + 8])]
+            assert got == [values[r] for r in rows]
+            assert column._list is None  # exactly as many reads as the conversion is worth: still renting
+            assert column[rows[0]] == values[rows[0]]
+            assert column._list == values  # one read more: bought
+    # a short column never converts before CONVERT_AFTER reads
+    short = LazyColumn(pa.chunked_array([pa.array(texts[:40], pa.string())]))
+    assert [short[i] for i in range(10)] == texts[:10] and short._list is None
+    assert short[11] == texts[11] and short._list == texts[:40]
+
+
+def test_ties_ordered_without_comparisons_keep_the_order_of_own_name_scores(screener: Screener) -> None:
+    """``_tie_order`` skips the own-name comparisons when every tied party was matched by another name and has
+    the same own name text and person-ness: on real tied results, its order equals the order by (own-name
+    score, entity id) computed in full, and the short way is taken on a good share of them."""
+    from exportcheck.bench.matcher import holdout_queries
+
+    queries = [q for _, q, _ in holdout_queries(screener)][::40][:400]
+    ids = screener._ids
+    short = checked = 0
+    for text in queries:
+        query = name_form(text)
+        done: dict = {}
+        best = screener.best_per_entity(query, done=done)
+        ranked = sorted([(round(hit.score, 4), row, hit) for row, hit in best.items() if hit.score >= 0.5],
+                        key=lambda e: e[0], reverse=True)
+        for _, group in itertools.groupby(ranked, key=lambda e: e[0]):
+            tied = list(group)
+            if len(tied) < 2:
+                continue
+            full = sorted(tied, key=lambda e: (-screener._own_name_score(query, e[1], e[2], done), ids[e[1]]))
+            names = screener.index.names
+            texts = {(screener._name[row], screener._schema[row] == "Person") for _, row, _ in tied}
+            short += len(texts) == 1 and all(names[hit.name_id].kind != "name" for _, _, hit in tied)
+            assert screener._tie_order(query, tied, done) == full, text
+            checked += 1
+    assert checked >= 100 and short >= 20, (checked, short)
