@@ -257,6 +257,21 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+#: Ion species as implanter datasheets write them ("H+", "He+", "BF2+", "As+"): the ion's element by name, as the lists
+#: write it ("for hydrogen, deuterium or helium implant", 3B001.b.2; "high energy oxygen implant", 3B001.b.4). "P+" and
+#: "N+" are left out: in a device description they say heavily p- or n-doped, not phosphorus or nitrogen; one "+" only,
+#: so "C++" is no carbon.
+IONS = {"H": "hydrogen", "D": "deuterium", "He": "helium", "B": "boron", "BF2": "boron", "C": "carbon",
+        "O": "oxygen", "F": "fluorine", "Si": "silicon", "Ar": "argon", "Ge": "germanium",
+        "As": "arsenic", "In": "indium", "Sb": "antimony", "Ga": "gallium", "Al": "aluminium", "Xe": "xenon"}
+_ION = re.compile(r"(?<![A-Za-z0-9+])([A-Z][a-z]?F?\d?)\+(?![A-Za-z0-9+])")
+
+
+def ion_words(text: str) -> list[str]:
+    """The elements of the ion species a description names ("H+ and He+ implanter" → hydrogen, helium)."""
+    return [IONS[m.group(1)] for m in _ION.finditer(text or "") if m.group(1) in IONS]
+
+
 def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     """One group of alternatives per typed word: its index term (weight 1) and its synonym's terms.
 
@@ -267,7 +282,7 @@ def query_weights(index: SearchIndex, text: str) -> list[dict[str, float]]:
     units = stated_units(text)
     searcher = index.index.searcher()
     groups: dict[str, dict[str, float]] = {}
-    for word in dict.fromkeys(_raw_words(text)):
+    for word in dict.fromkeys(_raw_words(text) + ion_words(text)):
         typed = index.terms(word) if "-" not in word and _key(word, replaced_words()) is None and word not in units else []
         extra = index.terms(synonyms[found]) if (found := _key(word, synonyms)) else []
         if not extra and not any(_known(searcher, term) for term in typed) and (

@@ -719,11 +719,14 @@ class MatchIndex:
         size = len(token)
         low, high = max(size - TYPO_LENGTHS, 0), size + TYPO_LENGTHS  # the window, both ends included
         first, last = min(low, GRAM_LENGTHS), min(high, GRAM_LENGTHS) + 1  # its runs
-        data, bounds = self.grams.data, self.gram_bounds
+        data, bounds, starts = self.grams.data, self.gram_bounds, self._gram_starts
         arrays = []
-        for start in map(self._gram_run, all_grams):
+        for gram in all_grams:
+            start = starts.get(gram, _ABSENT)
+            if start is _ABSENT:
+                start = self._gram_run(gram)
             if start is not None:
-                arrays.append(data[bounds[start + first]:bounds[start + last]])
+                arrays.append(data[bounds[start + first]:bounds[start + last]])  # type: ignore[operator]
         if not arrays:
             return None
         ids = _sharing(arrays, max(1, len(all_grams) // 2))
@@ -793,7 +796,12 @@ class MatchIndex:
         repeated = np.repeat(np.asarray(weights), [len(x) for x in lists])
         uniq, shared = _summed(ids, repeated, len(self.names))
         q_total = sum([weigh(t) for t in query.tokens])
-        sums = 2 * shared / (q_total + self.totals()[uniq])
+        # 2 * shared / (q_total + totals), in place: the same operations on the same values (addition commutes)
+        totals = self.totals()[uniq]
+        totals += q_total
+        shared *= 2
+        shared /= totals
+        sums = shared
         if len(uniq) > limit:
             top = (-sums).argpartition(limit)[:limit]  # array methods: no numpy wrapper call per query
             uniq, sums = uniq[top], sums[top]

@@ -28,7 +28,7 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -322,8 +322,8 @@ def assemble(segments: Sequence[Segment], key: str) -> IndexParts:
     vocab_pos = np.cumsum(is_vocab) - 1
     gram_keys, gram_maps = _union([s.gram_keys for s in segments])
     vocab_lens = np.asarray(_utf8_lengths(vocab), dtype=np.int32)
-    grams, gram_bounds = _gram_postings(gram_keys, [
-        (gm[s.gram_grams], vocab_pos[m[s.gram_keys_of]]) for s, m, gm in zip(segments, key_maps, gram_maps, strict=True)],
+    grams, gram_bounds = _gram_postings(gram_keys, (  # a generator: one segment's pairs in memory at a time
+        (gm[s.gram_grams], vocab_pos[m[s.gram_keys_of]]) for s, m, gm in zip(segments, key_maps, gram_maps, strict=True)),
         vocab_lens)
     acronym_keys, acronym_maps = _union([s.acronym_keys for s in segments])
     acronyms = np.concatenate([np.where(s.acronyms >= 0, m[s.acronyms], -1)
@@ -405,7 +405,7 @@ def _postings(keys: pa.Array, key_ids: np.ndarray, ids: np.ndarray) -> Postings:
     return _sorted_postings(keys, np.sort(key_ids.astype(np.int64) * span + ids), span)
 
 
-def _gram_postings(gram_keys: pa.Array, pairs: Sequence[tuple[np.ndarray, np.ndarray]],
+def _gram_postings(gram_keys: pa.Array, pairs: Iterable[tuple[np.ndarray, np.ndarray]],
                    vocab_lens: np.ndarray) -> tuple[Postings, np.ndarray]:
     """3-gram → vocabulary positions, each gram's words ordered by length (capped at :data:`.index.GRAM_LENGTHS`),
     then by position; and the bounds of each (gram, length) run (see :meth:`.index.MatchIndex.similar_tokens`).
@@ -423,6 +423,7 @@ def _gram_postings(gram_keys: pa.Array, pairs: Sequence[tuple[np.ndarray, np.nda
         for grams, words in pairs]))
     codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])] if len(codes) else codes  # a word once per gram
     slot_of, words = np.divmod(codes, width)
+    del codes
     bounds = np.zeros(len(gram_keys) * slots + 1, dtype=np.int64)
     np.cumsum(np.bincount(slot_of, minlength=len(gram_keys) * slots), out=bounds[1:])
     return Postings(gram_keys, np.ascontiguousarray(bounds[::slots]), words.astype(np.int32)), bounds

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 
 from exportcheck.controls import ControlData, search
-from exportcheck.controls.search import organometallic_words, query_groups, query_parameters
+from exportcheck.controls.search import ion_words, organometallic_words, query_groups, query_parameters
 from exportcheck.controls.search_index import SearchIndex, normalise, read_parameters, tpp_parameters
 from tests.controls.conftest import entry_row as _row
 
@@ -106,3 +106,12 @@ def test_a_stated_number_meets_a_range_only_inside_both_bounds() -> None:
     outside, details = search_mod._compare(entry, read_parameters("deposition at 600 °C"))
     assert inside == search_mod.PARAM_MATCH and outside == search_mod.PARAM_UNIT
     assert [d["meets"] for d in details] == [True, False]  # both comparisons are still shown
+
+
+def test_ion_species_are_searched_as_their_elements(control_data: ControlData) -> None:
+    """"H+", "He+", "BF2+" are ions of hydrogen, helium and boron: the hydrogen/helium implant paragraph 3B001.b.2 ranks
+    first for an "H+ implanter". "P+"/"N+" (heavily doped) and "C++" are not read as ions."""
+    assert ion_words("H+ and He+ implanter, BF2+ and As+ beams") == ["hydrogen", "helium", "boron", "arsenic"]
+    assert ion_words("P+ and N+ doped regions, C++ firmware") == []
+    for text in ("H+ implanter for layer transfer", "He+ implanter"):
+        assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3B001.b.2"
