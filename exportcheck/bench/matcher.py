@@ -504,7 +504,7 @@ def _print_holdout_and_negatives(screener: Any, threshold: float) -> tuple[dict[
 
 
 def _print_speed(lists_dir: Path) -> None:
-    print("\n(4) speed, one process, every list loaded (fresh process, no index cache)")
+    print("\n(4) speed, one process, every list loaded (fresh process: no index cache, no name made before the first query)")
     sp = speed(lists_dir)
     score, full = sp["score"], sp["full"]
     print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
