@@ -193,13 +193,6 @@ class _EntryReader:
         self.opens_list = False
         self.purpose = self.numbered = None
 
-    def named(self, body: str) -> str | None:
-        """The paragraph (or the entry) of this ECCN a note's own words say it is for, when the entry has it."""
-        code, _ = purpose_of(body)
-        if code is None or code not in self.builder or not (code == self.eccn or code.startswith(f"{self.eccn}.")):
-            return None
-        return code
-
     def numbered_target(self, label: str, body: str) -> str:
         """Where a numbered note goes: with the note it is a member of ("1.a" with "1"), to the code its own words
         name, or with the "For the purposes of X:" line it is numbered under (1, 2, 3 … in turn); else where it is."""
@@ -210,7 +203,7 @@ class _EntryReader:
         expected = 1 if self.numbered is None else self.numbered[0] + 1
         if self.purpose is not None and number != expected:
             self.purpose = None  # the numbering starts again: another note
-        target = self.named(body) or self.purpose or self.current
+        target = self.builder.named_by(self.eccn, body) or self.purpose or self.current
         self.numbered = (number, target)
         return target
 
@@ -309,7 +302,7 @@ class _EntryReader:
         ref = CODE.match(body)
         if ref and ref.group(0).rstrip(".") in self.builder and ref.group(0).startswith(self.eccn):
             target = ref.group(0).rstrip(".")
-        named = self.named(body)
+        named = self.builder.named_by(self.eccn, body)
         target = named or target
         if body.endswith(":") and purpose_of(body)[1]:  # "For the purposes of 3B001.f.1.b:": numbered notes follow
             self.purpose, self.numbered = named, None

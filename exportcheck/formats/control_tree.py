@@ -132,6 +132,15 @@ class TreeBuilder:
     def __contains__(self, code: str) -> bool:
         return code in self.nodes
 
+    def named_by(self, entry: str, note: str) -> str | None:
+        """The code of ``entry`` (the entry itself or one of its paragraphs, already read) that a note's own words
+        say it is for ("For the purposes of 3B001.f.1.b:"; :func:`purpose_of`), else None: a note naming several
+        codes, or a code of another entry or one not in the file, stays where the file puts it."""
+        code, _ = purpose_of(note)
+        if code is None or code not in self.nodes or not (code == entry or code.startswith(f"{entry}.")):
+            return None
+        return code
+
     def add_item(self, code: str, text: str) -> None:
         """A provision: a new code, or more text for a code already seen (a continuation line)."""
         node = self.nodes.get(code)

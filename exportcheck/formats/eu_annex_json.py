@@ -36,7 +36,6 @@ from exportcheck.formats.control_tree import (
     definitions_frame,
     link_terms,
     note_definitions,
-    purpose_of,
 )
 
 _LINE = re.compile(rf"^({CODE.pattern})\.?\s+(.*)$")
@@ -72,14 +71,6 @@ def note_heading(rest: str) -> tuple[str, str] | None:
     return kind, match.group("text").strip()
 
 
-def _named(builder: TreeBuilder, top: str, body: str) -> str | None:
-    """The code of this entry a note's own words say it is for ("For the purposes of 6A002.c., ..."), if read."""
-    code, _ = purpose_of(body)
-    if code is None or code not in builder or not (code == top or code.startswith(f"{top}.")):
-        return None
-    return code
-
-
 def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     """Every code of Annex I at every depth; definitions and general notes in extra tables."""
     source_id = ctx.source_id
@@ -102,7 +93,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             code, rest = match.groups()
             note = note_heading(rest)
             if note is not None:
-                target = _named(builder, top, note[1]) or code
+                target = builder.named_by(top, note[1]) or code
                 if target != code:
                     moved[code] = target
                 else:
