@@ -52,6 +52,7 @@ _CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|C
 FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
 ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
 EXCEPTION_COLUMNS = ["eccn", "exception", "text"]
+MERGED_COLUMNS = ["eccn", "held_under", "version", "evidence"]
 
 
 def _load(path: Path, source_id: str) -> dict[str, Any]:
@@ -334,6 +335,33 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
     return reader.repeats
 
 
+def _foreign_subjects(raw: dict[str, Any]) -> set[str]:
+    """The other ECCNs an entry's lines say they are for ("For the purposes of 3D006:" under 3D005).
+
+    Why: the file is built from the eCFR by a third party's script, which can lose an ECCN's heading and put
+    that ECCN's paragraphs and notes under the one before it (3D006 under 3D005 in the 2026-07-23 copy, whose
+    Country Chart lines then repeat: NS Column 1 and NS Column 2). The parser cannot put back a heading the
+    file does not hold, but a note naming another ECCN as its subject shows where it happened.
+    """
+    eccn = str(raw.get("eccn", ""))
+    found = set()
+    for item in raw.get("items") or []:
+        _, named = purpose_of(" ".join(str(item.get("text", "")).split()))
+        found |= {code.split(".", 1)[0] for code in named}
+    return found - {eccn}
+
+
+def _merged_entries(subjects: dict[str, set[str]], held: set[str], version: str) -> pd.DataFrame:
+    """A row per ECCN the file has no entry for but whose notes sit under another ECCN (see :func:`_foreign_subjects`).
+
+    Lookups read it: such an ECCN is not "not listed" but not held, and the entry holding it may carry its text.
+    """
+    rows = [{"eccn": missing, "held_under": eccn, "version": version,
+             "evidence": f"{eccn} holds notes 'for the purposes of' {missing}"}
+            for eccn, others in sorted(subjects.items()) for missing in sorted(others - held)]
+    return pd.DataFrame(rows, columns=MERGED_COLUMNS)
+
+
 def _table_from_heading(heading: str) -> list[dict[str, str]]:
     """The License Requirements rows written inside a heading whose table the source merged into it."""
     start = _TABLE_START.search(heading)
@@ -431,6 +459,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     exceptions: list[dict[str, str]] = []
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
+    subjects: dict[str, set[str]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
         repeats = _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
         if repeats:
@@ -443,10 +472,16 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             warnings.append(f"{path.name}: {raw['eccn']}: License Requirements table {rows[0]['note']}")
         licence += rows
         extra[str(raw["eccn"])] = {"reasons_for_control": reasons, "country_chart": columns}
+        if others := _foreign_subjects(raw):
+            subjects[str(raw["eccn"])] = others
+    tops = {c for c in builder.nodes if "." not in c}
+    merged = _merged_entries(subjects, tops, f"eCFR {issue}")
+    warnings += [f"{path.name}: {r.eccn} has no entry of its own but {r.evidence}: the file seems to have merged "
+                 f"{r.eccn} into {r.held_under}, whose paragraphs and Country Chart lines may include {r.eccn}'s; "
+                 f"{r.eccn} is reported as not held, not as not listed (check the eCFR text)" for r in merged.itertuples()]
     stated = data.get("entryCount")
-    tops = sum(1 for c in builder.nodes if "." not in c)
-    if stated is not None and stated != tops:
-        warnings.append(f"{path.name}: states entryCount {stated} but holds {tops} ECCNs")
+    if stated is not None and stated != len(tops):
+        warnings.append(f"{path.name}: states entryCount {stated} but holds {len(tops)} ECCNs")
     deep = data.get("deepCategories") or []
     if deep:
         warnings.append(f"{path.name}: paragraph text only for categories {', '.join(deep)}; other ECCNs have their heading only")
@@ -457,7 +492,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
                                                      source=source_id))
     link_terms(entries, definitions)
     tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions,
-              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS)}
+              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS), "merged_entries": merged}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
         tables["chart_footnotes"] = _footnote_frame(chart)
