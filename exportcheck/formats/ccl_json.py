@@ -45,6 +45,9 @@ LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column", "n
 #: An ECCN whose License Requirements table the source merged into its heading (3E001, 0D606, 2B351 in the
 #: 2026-07-23 copy): its ``countryChart`` field then holds the next ECCN's rows, so the table is read from the text.
 MERGED_TABLE = "License Requirements Reason for Control"
+#: An ECCN opening a heading run into the one before: after a full stop or at the start, and followed by its title
+#: (capitalised or quoted), unlike a code cited in running text ("3B002 (except …", "3C001 to 3C006 NS Column 1").
+_HEADING_START = re.compile(r"(?:^|[.)]\s)(\d[A-E]\d{3})\s+(?=[“\"A-Z])")
 _TABLE_START = re.compile(r"Country Chart \(see Supp\. No\. 1 to part 738\)", re.I)
 _TABLE_END = re.compile(r"List Based License Exceptions|License Requirements Note|Reporting Requirements|Special Conditions")
 _ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) applies\b)")
@@ -335,30 +338,37 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
     return reader.repeats
 
 
-def _foreign_subjects(raw: dict[str, Any]) -> set[str]:
-    """The other ECCNs an entry's lines say they are for ("For the purposes of 3D006:" under 3D005).
+def _foreign_subjects(raw: dict[str, Any]) -> dict[str, str]:
+    """The other ECCNs an entry holds text of, each with the evidence: a line "for the purposes of" it ("For the
+    purposes of 3D006:" under 3D005), or its heading at the end of a heading the table was merged into.
 
     Why: the file is built from the eCFR by a third party's script, which can lose an ECCN's heading and put
     that ECCN's paragraphs and notes under the one before it (3D006 under 3D005 in the 2026-07-23 copy, whose
-    Country Chart lines then repeat: NS Column 1 and NS Column 2). The parser cannot put back a heading the
-    file does not hold, but a note naming another ECCN as its subject shows where it happened.
+    Country Chart lines then repeat: NS Column 1 and NS Column 2), or run the next ECCN's heading into this one's
+    (:data:`MERGED_TABLE`: "… 2B352 Equipment Capable of Use in Handling Biological Materials …" ends 2B351's).
+    The parser cannot put back a heading the file does not hold, but either sign shows where it happened.
     """
     eccn = str(raw.get("eccn", ""))
-    found = set()
+    found: dict[str, str] = {}
     for item in raw.get("items") or []:
         _, named = purpose_of(" ".join(str(item.get("text", "")).split()))
-        found |= {code.split(".", 1)[0] for code in named}
-    return found - {eccn}
+        for code in named:
+            found.setdefault(code.split(".", 1)[0], f"{eccn} holds notes 'for the purposes of' {code.split('.', 1)[0]}")
+    heading = " ".join(str(raw.get("heading", "")).split())
+    if MERGED_TABLE in heading:
+        for code in _HEADING_START.findall(heading):
+            found.setdefault(code, f"{eccn}'s heading runs on into a heading of {code}")
+    found.pop(eccn, None)
+    return found
 
 
-def _merged_entries(subjects: dict[str, set[str]], held: set[str], version: str) -> pd.DataFrame:
+def _merged_entries(subjects: dict[str, dict[str, str]], held: set[str], version: str) -> pd.DataFrame:
     """A row per ECCN the file has no entry for but whose notes sit under another ECCN (see :func:`_foreign_subjects`).
 
     Lookups read it: such an ECCN is not "not listed" but not held, and the entry holding it may carry its text.
     """
-    rows = [{"eccn": missing, "held_under": eccn, "version": version,
-             "evidence": f"{eccn} holds notes 'for the purposes of' {missing}"}
-            for eccn, others in sorted(subjects.items()) for missing in sorted(others - held)]
+    rows = [{"eccn": missing, "held_under": eccn, "version": version, "evidence": others[missing]}
+            for eccn, others in sorted(subjects.items()) for missing in sorted(set(others) - held)]
     return pd.DataFrame(rows, columns=MERGED_COLUMNS)
 
 
@@ -459,7 +469,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     exceptions: list[dict[str, str]] = []
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
-    subjects: dict[str, set[str]] = {}
+    subjects: dict[str, dict[str, str]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
         repeats = _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
         if repeats:

@@ -351,16 +351,21 @@ def test_an_eccn_merged_into_the_one_before_is_not_held_not_unlisted(tmp_path: P
     assert tables["kept"][0].empty and not any("merged" in w for w in tables["kept"][1])
 
 
-def test_the_2026_file_lost_3d006_and_3e002_into_the_eccn_before(us2026: Parsed, us_paths: list[Path]) -> None:
-    """The eCFR has 3D006 (ECAD software) and 3E002 (microprocessor technology); this copy has neither heading, and
-    their "For the purposes of" notes sit under 3D005 and 3E001 (read from the file here, not from the parser)."""
+def test_the_2026_file_lost_four_eccns_into_the_eccn_before(us2026: Parsed, us_paths: list[Path]) -> None:
+    """The eCFR has 0D614, 2B352, 3D006 (ECAD software) and 3E002 (microprocessor technology); this copy has no
+    entry for any of them, and their text sits in the entry before: notes "for the purposes of" 3D006 and 3E002
+    under 3D005 and 3E001, the headings of 0D614, 2B352 and 3E002 at the end of the headings of 0D606, 2B351 and
+    3E001 (checked in the file here, not through the parser)."""
     data = json.loads(us_paths[0].read_text(encoding="utf-8"))
-    held = {e["eccn"] for e in data["entries"]}
-    assert {"3D006", "3E002"}.isdisjoint(held)
-    foreign = {(named.split(".")[0], e["eccn"]) for e in data["entries"] for item in e.get("items") or []
-               for named in purpose_of(" ".join(str(item.get("text", "")).split()))[1]
-               if named.split(".")[0] != e["eccn"]}
+    raw = {e["eccn"]: e for e in data["entries"]}
     merged = us2026.extra_tables["merged_entries"]
-    assert sorted(map(tuple, merged[["eccn", "held_under"]].values.tolist())) == sorted(
-        (code, under) for code, under in foreign if code not in held)
-    assert {("3D006", "3D005"), ("3E002", "3E001")} <= set(map(tuple, merged[["eccn", "held_under"]].values.tolist()))
+    pairs = sorted(map(tuple, merged[["eccn", "held_under"]].values.tolist()))
+    assert pairs == [("0D614", "0D606"), ("2B352", "2B351"), ("3D006", "3D005"), ("3E002", "3E001")]
+    for lost, host in pairs:
+        assert lost not in raw
+        texts = [raw[host]["heading"], *(str(i.get("text", "")) for i in raw[host].get("items") or [])]
+        assert any(lost in t for t in texts)
+    for host in ("3D005", "3E001"):
+        lost = dict((h, code) for code, h in pairs)[host]
+        assert any(lost in {c.split(".")[0] for c in purpose_of(" ".join(str(i.get("text", "")).split()))[1]}
+                   for i in raw[host]["items"])
