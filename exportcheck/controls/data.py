@@ -27,7 +27,7 @@ from exportcheck.tables import arrow_schema, empty_frame
 
 CONTROL_SOURCES = ("eu-dual-use", "us-ccl", "nl-national")
 EXTRA_TABLES = ("coverage", "definitions", "country_chart", "licence_requirements", "documents", "chart_footnotes",
-                "all_destinations", "licence_exceptions")
+                "all_destinations", "licence_exceptions", "merged_entries")
 
 
 @dataclass
