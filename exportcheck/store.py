@@ -206,9 +206,19 @@ def _declaration(source_id: str) -> Source | None:
     return all_sources().get(source_id)
 
 
+def _parser_rank(version: str) -> tuple[int, ...]:
+    """A parser version as numbers ("5" > "4", "10" > "9"); a version that is not numeric ranks lowest."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (-1,)
+
+
 def read_order(metas: Sequence[SnapshotMeta], rule: EditionRule) -> list[SnapshotMeta]:
     """The snapshots a reader may choose from, oldest edition first: every one, minus those a snapshot of a
-    fuller format of the same edition supersedes (data dates at most ``rule.same_edition_days`` apart).
+    fuller format of the same edition supersedes (data dates at most ``rule.same_edition_days`` apart), and minus
+    a read of files that a later parser version of the same format read again (``refresh`` publishes that read as
+    ``<version>-p<parser version>`` beside the old one: both are kept, immutable, but only the newer is read).
 
     The caller passes only the snapshots that stood on its date, so a fuller copy published after the
     date never hides the partial one that was all there was.
@@ -217,10 +227,17 @@ def read_order(metas: Sequence[SnapshotMeta], rule: EditionRule) -> list[Snapsho
     def when(meta: SnapshotMeta) -> date:
         return meta.data_date or meta.retrieved_at.date()
 
+    def files(meta: SnapshotMeta) -> frozenset[str]:
+        return frozenset(f.sha256 for f in meta.files)
+
+    def reread(meta: SnapshotMeta, other: SnapshotMeta) -> bool:
+        return (other.format == meta.format and _parser_rank(other.parser_version) > _parser_rank(meta.parser_version)
+                and files(other) == files(meta))
+
     def superseded(meta: SnapshotMeta) -> bool:
         mine = rule.fullness.get(meta.format, 0)
-        return any(rule.fullness.get(o.format, 0) > mine and abs((when(o) - when(meta)).days) <= rule.same_edition_days
-                   for o in metas)
+        return any((rule.fullness.get(o.format, 0) > mine and abs((when(o) - when(meta)).days) <= rule.same_edition_days)
+                   or reread(meta, o) for o in metas)
 
     return sorted((m for m in metas if not superseded(m)), key=lambda m: (when(m), m.retrieved_at))
 
@@ -267,16 +284,21 @@ class SnapshotStore:
             raise SnapshotError(f"{source_id}: snapshot folder {folder} has no {META_FILE}")
         return Snapshot(SnapshotMeta.model_validate_json(meta_path.read_text(encoding="utf-8")), folder)
 
+    def readable(self, source_id: str) -> list[Snapshot]:
+        """Every snapshot a reader reads side by side (all dated versions of a control list), oldest first: those of
+        :meth:`snapshots` minus the superseded (:func:`read_order`)."""
+        return self._ordered(source_id, self.snapshots(source_id))
+
     def latest(self, source_id: str) -> Snapshot | None:
         """The snapshot a reader reads today: the last in :func:`read_order` of every snapshot held."""
-        snaps = self.snapshots(source_id)
-        return self._ordered(source_id, snaps)[-1] if snaps else None
+        readable = self.readable(source_id)
+        return readable[-1] if readable else None
 
     def _ordered(self, source_id: str, snaps: Sequence[Snapshot]) -> list[Snapshot]:
         """``snaps`` in :func:`read_order` under the source's declared rule (superseded copies left out).
 
-        Snapshots all of one format supersede none (fullness is declared per format), so their order
-        needs no declaration: the source's rule is looked up only where formats differ.
+        Snapshots all of one format supersede none by fullness (declared per format; a re-read by a newer parser
+        needs no declaration), so their order needs no declaration: the source's rule is looked up only where formats differ.
         """
         by_meta = {id(s.meta): s for s in snaps}
         metas = [s.meta for s in snaps]

@@ -132,3 +132,29 @@ def test_store_latest_and_as_of_follow_the_declared_rule_for_1260h(tmp_path: Pat
     assert store.as_of("us-1260h", date(2026, 6, 9)).meta.format == "opensanctions-csv"  # type: ignore[union-attr]
     assert store.as_of("us-1260h", date(2026, 8, 1)).meta.format == "opensanctions-csv"  # type: ignore[union-attr]
     assert store.choose("us-1260h", None).snapshot.version == latest.version  # type: ignore[union-attr]
+
+
+def test_a_reread_by_a_newer_parser_replaces_the_old_read_for_readers(tmp_path: Path) -> None:
+    """refresh publishes a re-read of the same files as ``<version>-p<N>`` beside the old read: both stay on disk,
+    readers read only the newer (else every control entry of that version is loaded twice)."""
+    def meta(parser_version: str, sha: str, fmt: str = "csv") -> SnapshotMeta:
+        return SnapshotMeta(source="t", version=f"2024-01-01_{sha}-p{parser_version}", kind="entities",
+                            source_url="file:///x", retrieved_at=datetime.now(UTC), data_date=date(2024, 1, 1),
+                            files=[FileManifest(name="a.csv", sha256=sha, size=1)], record_count=1, parser="t",
+                            parser_version=parser_version, format=fmt)
+
+    old, new = meta("4", "aa"), meta("5", "aa")
+    assert read_order([old, new], EditionRule()) == [new] == read_order([new, old], EditionRule())
+    assert read_order([meta("10", "aa"), meta("9", "aa")], EditionRule())[0].parser_version == "10"
+    other_files = meta("5", "bb")
+    assert read_order([old, other_files], EditionRule()) == [old, other_files]  # other files: other data
+    assert len(read_order([old, meta("5", "aa", "xml")], EditionRule())) == 2  # another format: not a re-read
+
+    store = SnapshotStore(tmp_path / "lists")
+    first = _publish(store, tmp_path, "2024-01-01", ["Alpha"])
+    again = first.meta.model_copy(update={"version": f"{first.version}-p2", "parser_version": "2",
+                                          "retrieved_at": datetime.now(UTC)})
+    records = [Entity(entity_id="t:Alpha", source="t", list="T", schema="Organization", name="Alpha")]
+    store.publish(again, [first.path / "raw" / "raw-2024-01-01.csv"], {"entities": records_to_arrow(records, Entity)})
+    assert [s.version for s in store.snapshots("t")] == [first.version, f"{first.version}-p2"]
+    assert [s.version for s in store.readable("t")] == [f"{first.version}-p2"] == [store.latest("t").version]

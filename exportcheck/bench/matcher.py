@@ -17,8 +17,9 @@ Printed side by side (``make bench`` or ``python -m exportcheck.bench matcher``)
    Western and Asian firms with names near listed ones); false-positive rate at the default threshold.
    Then (3b) F1, FPR and recall@1 before and after the chance-agreement rules
    (:mod:`exportcheck.matching.distinctive`), and with each rule switched off (:func:`chance_rule_table`).
-4. **Speed** — in a fresh process with every list loaded: index build time, queries/s, p50/p99 latency
-   (score only, and full results with explanations and related parties), peak memory (the child's own max RSS, VmHWM).
+4. **Speed** — with every list loaded: index build time, queries/s, p50/p99 latency (score only, and full results
+   with explanations and related parties), peak memory (the child's own max RSS, VmHWM); the same timed queries in a
+   fresh process and in a warm one (after :data:`WARM_UP` queries naming other parties: see :func:`speed_child`).
 """
 
 from __future__ import annotations
@@ -327,8 +328,20 @@ def chance_rule_table(screener: Any, threshold: float, shipped_recall: float | N
 
 
 # --- (4) speed, in a fresh process ----------------------------------------------------------------
-def speed_child(lists_dir: str) -> None:
-    """Run in a subprocess: build the index without cache, then time queries; print one JSON line."""
+#: Warm-up queries of the steady-state run (:func:`speed_child` with ``warm``): about what a server or batch
+#: worker has answered after its first ten seconds.
+WARM_UP = 10_000
+
+
+def speed_child(lists_dir: str, warm: bool = False) -> None:
+    """Run in a subprocess: build the index without cache, then time queries; print one JSON line.
+
+    ``warm``: first answer :data:`WARM_UP` queries naming *other* parties (none of whose variants is timed), untimed,
+    then time the same queries as the fresh run. Why both: a fresh process pays for every lazy start-up (name forms
+    made on first use, transliteration tables, pypinyin's phrase table) inside its first timed queries, which a
+    long-running server or batch worker pays once; the steady state is what such a process serves. The warm-up never
+    names a timed party, so it cannot prepare the timed queries' own names (what made the old benchmark flatter).
+    """
     import resource
 
     from exportcheck.matching import get_screener
@@ -343,9 +356,19 @@ def speed_child(lists_dir: str) -> None:
     index = build_index(loaded.entities, loaded.key)
     screener = Screener(index)
     build_s = time.perf_counter() - started
-    queries = [q for _, q, _ in holdout_queries(screener)]
-    random.Random(1).shuffle(queries)
-    queries = queries[:5000]
+    held = [(q, row) for _, q, row in holdout_queries(screener)]
+    timed = held[:]
+    random.Random(1).shuffle(timed)
+    timed = timed[:5000]
+    queries = [q for q, _ in timed]
+    warm_up = 0
+    if warm:
+        timed_rows = {row for _, row in timed}
+        others = [q for q, row in held if row not in timed_rows]
+        random.Random(2).shuffle(others)
+        for q in others[:WARM_UP]:
+            screener.screen(q, limit=10)
+        warm_up = len(others[:WARM_UP])
     gc.collect()  # see _latencies
     score_lat = _latencies(screener.top_score, queries)
     gc.collect()
@@ -353,7 +376,7 @@ def speed_child(lists_dir: str) -> None:
     del get_screener
     rss_mb = _own_peak_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps({"entities": len(loaded.entities), "names": len(index.names), "read_s": read_s,
-                      "build_s": build_s, "score": score_lat, "full": full_lat, "rss_mb": rss_mb}))
+                      "build_s": build_s, "score": score_lat, "full": full_lat, "rss_mb": rss_mb, "warm_up": warm_up}))
 
 
 def _own_peak_mb(fallback: float) -> float:
@@ -391,8 +414,8 @@ def _latencies(fn: Any, queries: Iterable[str]) -> dict[str, float]:
             "p50_ms": statistics.median(lat) * 1000, "p99_ms": lat[int(len(lat) * 0.99) - 1] * 1000}
 
 
-def speed(lists_dir: Path) -> dict[str, Any]:
-    code = f"from exportcheck.bench.matcher import speed_child; speed_child({str(lists_dir)!r})"
+def speed(lists_dir: Path, warm: bool = False) -> dict[str, Any]:
+    code = f"from exportcheck.bench.matcher import speed_child; speed_child({str(lists_dir)!r}, warm={warm!r})"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=str(CHECKOUT_ROOT), env={**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT)})
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -504,20 +527,25 @@ def _print_holdout_and_negatives(screener: Any, threshold: float) -> tuple[dict[
 
 
 def _print_speed(lists_dir: Path) -> None:
-    print("\n(4) speed, one process, every list loaded (fresh process: no index cache, no name made before the first query)")
+    print("\n(4) speed, one process, every list loaded; the same timed queries in a fresh process (no index cache, no name "
+          "made before the first query) and in a warm one")
     sp = speed(lists_dir)
-    score, full = sp["score"], sp["full"]
     print(f"    {sp['entities']} entities, {sp['names']} indexed names; read {sp['read_s']:.1f} s, "
           f"index build (incl. read) {sp['build_s']:.1f} s: {_ok(sp['build_s'], TARGETS['build_s'], False)}")
-    print(f"    score only : {score['qps']:.0f} q/s ({score['cpu_qps']:.0f} per CPU-second), p50 {score['p50_ms']:.2f} ms, "
-          f"p99 {score['p99_ms']:.2f} ms ({score['n']} queries): {_ok(score['qps'], TARGETS['qps'])} "
-          f"/ {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
-    print(f"    full result: {full['qps']:.0f} q/s ({full['cpu_qps']:.0f} per CPU-second), p50 {full['p50_ms']:.2f} ms, "
-          f"p99 {full['p99_ms']:.2f} ms ({full['n']} queries, explanations and related parties): "
-          f"{_ok(full['qps'], TARGETS['full_qps'])}")
+    warm = speed(lists_dir, warm=True)
+    for label, run_ in (("fresh", sp), (f"warm (after {warm['warm_up']:,} queries naming other parties)", warm)):
+        score, full = run_["score"], run_["full"]
+        print(f"    {label}:")
+        print(f"      score only : {score['qps']:.0f} q/s ({score['cpu_qps']:.0f} per CPU-second), p50 "
+              f"{score['p50_ms']:.2f} ms, p99 {score['p99_ms']:.2f} ms ({score['n']} queries): "
+              f"{_ok(score['qps'], TARGETS['qps'])} / {_ok(score['p99_ms'], TARGETS['p99_ms'], False)}")
+        print(f"      full result: {full['qps']:.0f} q/s ({full['cpu_qps']:.0f} per CPU-second), p50 {full['p50_ms']:.2f} ms, "
+              f"p99 {full['p99_ms']:.2f} ms ({full['n']} queries, explanations and related parties): "
+              f"{_ok(full['qps'], TARGETS['full_qps'])}")
     print(f"    targets: score only >= {TARGETS['qps']:.0f} q/s, full >= {TARGETS['full_qps']:.0f} q/s, "
           f"p99 < {TARGETS['p99_ms']:.0f} ms, in one process; {_load_note()}")
-    print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB: {_ok(sp['rss_mb'], TARGETS['rss_mb'], False)}")
+    print(f"    peak memory (own max RSS) {sp['rss_mb']:.0f} MB fresh, {warm['rss_mb']:.0f} MB warm: "
+          f"{_ok(max(sp['rss_mb'], warm['rss_mb']), TARGETS['rss_mb'], False)}")
 
 
 def main(argv: list[str]) -> int:

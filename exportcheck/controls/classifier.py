@@ -21,7 +21,7 @@ from exportcheck.controls.criteria import Node
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.evaluate import EntryResult, evaluate_entry
 from exportcheck.controls.facts import Fact, item_facts, readings
-from exportcheck.controls.lookup import REGIMES, norm_text
+from exportcheck.controls.lookup import REGIMES, merged_entries, norm_text
 from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
 from exportcheck.errors import InputError
 
@@ -213,12 +213,25 @@ def classify(description: str = "", parameters: dict[str, Any] | None = None, re
     for v in versions:
         for code, how in _candidates(data, regime, per_version[v], description, facts, when, codes).items():
             found.setdefault(code, how)
+    _lost_entries(data, regime, versions, [*found, *codes], result)
     for code, how in found.items():
         entry = _judge(code, how, versions, per_version, facts, description, codes, basis, when, comma, result)
         if entry is not None:
             result.entries.append(entry)
     result.entries.sort(key=lambda e: (_ORDER[e.status], not e.kind_matched, e.code))
     return result
+
+
+def _lost_entries(data: ControlData, regime: str, versions: list[str], codes: list[str], result: Classification) -> None:
+    """Say so when the held copy lost an entry of the kind the item's candidates or claimed codes are (3D006 merged
+    into 3D005): the item may be of the lost entry, which cannot be found or judged here."""
+    groups = {c[:2] for c in codes}
+    for v in versions:
+        lost = merged_entries(data, regime, v)
+        for eccn, under, evidence in zip(lost.eccn, lost.held_under, lost.evidence, strict=True):
+            if str(eccn)[:2] in groups:
+                result.messages.append(f"the held copy of {v} has no entry {eccn} ({evidence}: the file merged it "
+                                       f"into {under}): an item of {eccn} cannot be found or judged here")
 
 
 def _judge(code: str, how: str, versions: list[str], per_version: dict[str, dict[str, Node]], facts: dict[str, Fact],

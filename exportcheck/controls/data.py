@@ -27,7 +27,7 @@ from exportcheck.tables import arrow_schema, empty_frame
 
 CONTROL_SOURCES = ("eu-dual-use", "us-ccl", "nl-national")
 EXTRA_TABLES = ("coverage", "definitions", "country_chart", "licence_requirements", "documents", "chart_footnotes",
-                "all_destinations", "licence_exceptions")
+                "all_destinations", "licence_exceptions", "merged_entries")
 
 
 @dataclass
@@ -68,7 +68,7 @@ def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def control_versions(store: SnapshotStore) -> list[str]:
     """``source@version`` of every held control snapshot, in load order: what the loaded data depends on."""
-    return [f"{sid}@{v.version}" for sid in CONTROL_SOURCES for v in store.index(sid).versions]
+    return [f"{sid}@{snap.version}" for sid in CONTROL_SOURCES for snap in store.readable(sid)]
 
 
 def _concat(tables: Sequence[pa.Table]) -> pa.Table:
@@ -77,7 +77,8 @@ def _concat(tables: Sequence[pa.Table]) -> pa.Table:
 
 
 def snapshot_tables(store: SnapshotStore) -> tuple[dict[str, pa.Table], dict[str, list[str]]]:
-    """Every control snapshot's tables as Arrow, concatenated per table name (``controls`` = the entries).
+    """Every readable control snapshot's tables as Arrow (:meth:`SnapshotStore.readable`: a re-read by a newer parser
+    replaces the older read of the same files), concatenated per table name (``controls`` = the entries).
 
     Each row carries its ``snapshot`` version (and the side tables their ``source``), so an answer can
     name the snapshot it came from.
@@ -87,7 +88,7 @@ def snapshot_tables(store: SnapshotStore) -> tuple[dict[str, pa.Table], dict[str
     parts: dict[str, list[pa.Table]] = {}
     warnings: dict[str, list[str]] = {}
     for source_id in CONTROL_SOURCES:
-        for snap in store.snapshots(source_id):
+        for snap in store.readable(source_id):
             path = snap.table_path(snap.meta.kind)
             if not path.exists():
                 raise SnapshotError(f"{source_id} {snap.version}: no table {snap.meta.kind!r} in {snap.path}")

@@ -222,8 +222,17 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
                 data: ControlData) -> None:
     sub = frame[(frame.regime == regime) & (frame.version == version)]
     row = sub[sub.code == code]
+    top = code.split(".", 1)[0]
+    merged = merged_entries(data, regime, version)
     if row.empty:
-        if not _category_held(data, version, code[0]):
+        if top in merged.eccn.values:
+            held_under = merged[merged.eccn == top].iloc[0]
+            result.status = "not-held"
+            result.messages.append(
+                f"the held copy of version {version} has no entry {top} although {held_under.evidence}: the file seems to "
+                f"have merged {top} into {held_under.held_under}, so whether and how {code} reads cannot be told from it "
+                f"(check the eCFR text)")
+        elif not _category_held(data, version, code[0]):
             result.status = "unknown"
             result.messages.append(f"version {version} is only partly held and category {code[0]} is not complete "
                                    f"here: whether {code} was in it cannot be told")
@@ -233,6 +242,10 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         return
     entry = _row_dict(row.iloc[0])
     result.entry = entry
+    for other in merged[merged.held_under == top].itertuples():
+        result.warnings.append(f"{other.evidence} and the held copy of version {version} has no entry {other.eccn}: "
+                               f"{top}'s paragraphs, notes and Country Chart lines may include {other.eccn}'s "
+                               f"(check the eCFR text)")
     result.definitions = _definitions(data, regime, version, code, entry["defined_terms"] or [])
     if result.status == "unknown":
         result.status = "not-used" if entry["not_used"] else "listed"
@@ -249,6 +262,14 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         parent = prow.iloc[0]["parent_code"]
     kids = sub[sub.parent_code == code]
     result.children = [_row_dict(r) for _, r in kids.iterrows()]
+
+
+def merged_entries(data: ControlData, regime: str, version: str) -> pd.DataFrame:
+    """The ECCNs the held copy of ``version`` lost into another entry (see :func:`..formats.ccl_json._merged_entries`)."""
+    table = data.table("merged_entries")
+    if table.empty or regime != "us":
+        return pd.DataFrame({"eccn": [], "held_under": [], "evidence": []})
+    return table[table.version == version]
 
 
 def _definitions(data: ControlData, regime: str, version: str, code: str, keys: list[str]) -> list[dict[str, Any]]:

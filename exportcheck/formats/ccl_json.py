@@ -45,6 +45,9 @@ LICENCE_COLUMNS = ["eccn", "reason", "applies_to", "country_chart", "column", "n
 #: An ECCN whose License Requirements table the source merged into its heading (3E001, 0D606, 2B351 in the
 #: 2026-07-23 copy): its ``countryChart`` field then holds the next ECCN's rows, so the table is read from the text.
 MERGED_TABLE = "License Requirements Reason for Control"
+#: An ECCN opening a heading run into the one before: after a full stop or at the start, and followed by its title
+#: (capitalised or quoted), unlike a code cited in running text ("3B002 (except …", "3C001 to 3C006 NS Column 1").
+_HEADING_START = re.compile(r"(?:^|[.)]\s)(\d[A-E]\d{3})\s+(?=[“\"A-Z])")
 _TABLE_START = re.compile(r"Country Chart \(see Supp\. No\. 1 to part 738\)", re.I)
 _TABLE_END = re.compile(r"List Based License Exceptions|License Requirements Note|Reporting Requirements|Special Conditions")
 _ROW_START = re.compile(r"(?=\b(?:NS|MT|NP|RS|AT|CB|CC|FC|UN|SL|EI|SI|CW|SS) applies\b)")
@@ -52,6 +55,7 @@ _CHART_START = re.compile(r"\b[A-Z]{2} Column \d|To or within|Worldwide|See §|C
 FOOTNOTE_COLUMNS = ["number", "text", "issue_date"]
 ALL_DESTINATION_COLUMNS = ["entry", "code", "exceptions", "citation", "note"]
 EXCEPTION_COLUMNS = ["eccn", "exception", "text"]
+MERGED_COLUMNS = ["eccn", "held_under", "version", "evidence"]
 
 
 def _load(path: Path, source_id: str) -> dict[str, Any]:
@@ -334,6 +338,40 @@ def _entry(builder: TreeBuilder, raw: dict[str, Any], where: str, source_id: str
     return reader.repeats
 
 
+def _foreign_subjects(raw: dict[str, Any]) -> dict[str, str]:
+    """The other ECCNs an entry holds text of, each with the evidence: a line "for the purposes of" it ("For the
+    purposes of 3D006:" under 3D005), or its heading at the end of a heading the table was merged into.
+
+    Why: the file is built from the eCFR by a third party's script, which can lose an ECCN's heading and put
+    that ECCN's paragraphs and notes under the one before it (3D006 under 3D005 in the 2026-07-23 copy, whose
+    Country Chart lines then repeat: NS Column 1 and NS Column 2), or run the next ECCN's heading into this one's
+    (:data:`MERGED_TABLE`: "… 2B352 Equipment Capable of Use in Handling Biological Materials …" ends 2B351's).
+    The parser cannot put back a heading the file does not hold, but either sign shows where it happened.
+    """
+    eccn = str(raw.get("eccn", ""))
+    found: dict[str, str] = {}
+    for item in raw.get("items") or []:
+        _, named = purpose_of(" ".join(str(item.get("text", "")).split()))
+        for code in named:
+            found.setdefault(code.split(".", 1)[0], f"{eccn} holds notes 'for the purposes of' {code.split('.', 1)[0]}")
+    heading = " ".join(str(raw.get("heading", "")).split())
+    if MERGED_TABLE in heading:
+        for code in _HEADING_START.findall(heading):
+            found.setdefault(code, f"{eccn}'s heading runs on into a heading of {code}")
+    found.pop(eccn, None)
+    return found
+
+
+def _merged_entries(subjects: dict[str, dict[str, str]], held: set[str], version: str) -> pd.DataFrame:
+    """A row per ECCN the file has no entry for but whose notes sit under another ECCN (see :func:`_foreign_subjects`).
+
+    Lookups read it: such an ECCN is not "not listed" but not held, and the entry holding it may carry its text.
+    """
+    rows = [{"eccn": missing, "held_under": eccn, "version": version, "evidence": others[missing]}
+            for eccn, others in sorted(subjects.items()) for missing in sorted(set(others) - held)]
+    return pd.DataFrame(rows, columns=MERGED_COLUMNS)
+
+
 def _table_from_heading(heading: str) -> list[dict[str, str]]:
     """The License Requirements rows written inside a heading whose table the source merged into it."""
     start = _TABLE_START.search(heading)
@@ -431,6 +469,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
     exceptions: list[dict[str, str]] = []
     warnings: list[str] = []
     extra: dict[str, dict[str, list[str]]] = {}
+    subjects: dict[str, dict[str, str]] = {}
     for number, raw in enumerate(data.get("entries") or [], start=1):
         repeats = _entry(builder, raw, f"{path.name}: entries[{number}]", source_id)
         if repeats:
@@ -443,10 +482,16 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
             warnings.append(f"{path.name}: {raw['eccn']}: License Requirements table {rows[0]['note']}")
         licence += rows
         extra[str(raw["eccn"])] = {"reasons_for_control": reasons, "country_chart": columns}
+        if others := _foreign_subjects(raw):
+            subjects[str(raw["eccn"])] = others
+    tops = {c for c in builder.nodes if "." not in c}
+    merged = _merged_entries(subjects, tops, f"eCFR {issue}")
+    warnings += [f"{path.name}: {r.eccn} has no entry of its own but {r.evidence}: the file seems to have merged "
+                 f"{r.eccn} into {r.held_under}, whose paragraphs and Country Chart lines may include {r.eccn}'s; "
+                 f"{r.eccn} is reported as not held, not as not listed (check the eCFR text)" for r in merged.itertuples()]
     stated = data.get("entryCount")
-    tops = sum(1 for c in builder.nodes if "." not in c)
-    if stated is not None and stated != tops:
-        warnings.append(f"{path.name}: states entryCount {stated} but holds {tops} ECCNs")
+    if stated is not None and stated != len(tops):
+        warnings.append(f"{path.name}: states entryCount {stated} but holds {len(tops)} ECCNs")
     deep = data.get("deepCategories") or []
     if deep:
         warnings.append(f"{path.name}: paragraph text only for categories {', '.join(deep)}; other ECCNs have their heading only")
@@ -457,7 +502,7 @@ def parse(paths: Sequence[Path], ctx: ParseContext) -> Parsed:
                                                      source=source_id))
     link_terms(entries, definitions)
     tables = {"licence_requirements": pd.DataFrame(licence, columns=LICENCE_COLUMNS), "definitions": definitions,
-              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS)}
+              "licence_exceptions": pd.DataFrame(exceptions, columns=EXCEPTION_COLUMNS), "merged_entries": merged}
     if chart or groups:
         tables["country_chart"] = _chart_frame(chart, groups)
         tables["chart_footnotes"] = _footnote_frame(chart)

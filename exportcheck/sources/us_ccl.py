@@ -34,7 +34,7 @@ SPEC = SourceSpec(
 
 FORMATS: tuple[Format, ...] = (
     Format(name="ecfr-xml", parse=ecfr_ccl.parse, primary="title-15*774*.xml", official=True, verified=False),
-    Format(name="ccl-json", parse=ccl_json.parse, primary="DERIVED_ccl_part774-supp1_*.json", parser_version="4",
+    Format(name="ccl-json", parse=ccl_json.parse, primary="DERIVED_ccl_part774-supp1_*.json", parser_version="5",
            companions=("DERIVED_country-chart_part738-supp1_*.json", "DERIVED_country-groups_part740-supp1_*.json"),
            official=False),
 )

@@ -67,6 +67,7 @@ def control_data(eu2025: Parsed, eu2023: Parsed, us2026: Parsed):  # type: ignor
         chart_footnotes=us2026.extra_tables["chart_footnotes"],
         all_destinations=us2026.extra_tables["all_destinations"],
         licence_exceptions=us2026.extra_tables["licence_exceptions"],
+        merged_entries=us2026.extra_tables["merged_entries"],
         definitions=pd.concat([p.extra_tables["definitions"] for p in (eu2025, eu2023, us2026)], ignore_index=True),
     )
 

@@ -326,3 +326,46 @@ def test_moving_notes_loses_none(us2026: Parsed, us_paths: list[Path]) -> None:
 ])
 def test_purpose_of_reads_the_opening_phrase(text: str, one: str | None, named: list[str]) -> None:
     assert purpose_of(text) == (one, named)
+
+
+def _entry(eccn: str, items: list[dict[str, object]]) -> dict[str, object]:
+    return {"eccn": eccn, "category": eccn[0], "productGroup": eccn[1], "heading": f"Heading of {eccn}.",
+            "reasonForControl": "AT", "countryChart": [], "items": items}
+
+
+def test_an_eccn_merged_into_the_one_before_is_not_held_not_unlisted(tmp_path: Path) -> None:
+    """A file that lost 3D006's heading puts its notes under 3D005; one that kept it does not."""
+    note = {"kind": "text", "paragraph": None, "text": "For the purposes of 3D006:"}
+    item = {"kind": "item", "paragraph": "a", "text": "Specially designed for RTL to GDSII."}
+    tables = {}
+    for name, entries in (("lost", [_entry("3D005", [item, note])]),
+                          ("kept", [_entry("3D005", [item]), _entry("3D006", [item, note])])):
+        path = tmp_path / name / "DERIVED_ccl_part774-supp1_ecfr-2026-07-23.json"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"ecfrIssueDate": "2026-07-23", "entryCount": len(entries), "entries": entries}))
+        parsed = get_source("us-ccl").format("ccl-json").read([path])
+        tables[name] = (parsed.extra_tables["merged_entries"], parsed.warnings)
+    merged, warnings = tables["lost"]
+    assert merged[["eccn", "held_under", "version"]].values.tolist() == [["3D006", "3D005", "eCFR 2026-07-23"]]
+    assert any("merged 3D006 into 3D005" in w for w in warnings)
+    assert tables["kept"][0].empty and not any("merged" in w for w in tables["kept"][1])
+
+
+def test_the_2026_file_lost_four_eccns_into_the_eccn_before(us2026: Parsed, us_paths: list[Path]) -> None:
+    """The eCFR has 0D614, 2B352, 3D006 (ECAD software) and 3E002 (microprocessor technology); this copy has no
+    entry for any of them, and their text sits in the entry before: notes "for the purposes of" 3D006 and 3E002
+    under 3D005 and 3E001, the headings of 0D614, 2B352 and 3E002 at the end of the headings of 0D606, 2B351 and
+    3E001 (checked in the file here, not through the parser)."""
+    data = json.loads(us_paths[0].read_text(encoding="utf-8"))
+    raw = {e["eccn"]: e for e in data["entries"]}
+    merged = us2026.extra_tables["merged_entries"]
+    pairs = sorted(map(tuple, merged[["eccn", "held_under"]].values.tolist()))
+    assert pairs == [("0D614", "0D606"), ("2B352", "2B351"), ("3D006", "3D005"), ("3E002", "3E001")]
+    for lost, host in pairs:
+        assert lost not in raw
+        texts = [raw[host]["heading"], *(str(i.get("text", "")) for i in raw[host].get("items") or [])]
+        assert any(lost in t for t in texts)
+    for host in ("3D005", "3E001"):
+        lost = dict((h, code) for code, h in pairs)[host]
+        assert any(lost in {c.split(".")[0] for c in purpose_of(" ".join(str(i.get("text", "")).split()))[1]}
+                   for i in raw[host]["items"])

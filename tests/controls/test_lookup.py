@@ -114,3 +114,24 @@ def test_refresh_joins_the_2023_segments_into_one_snapshot(control_lists_dir: Pa
     assert any("only partly held" in w for w in by_date["2023-05-26"].meta.warnings)
     nl = SnapshotStore(control_lists_dir).latest("nl-national")
     assert nl is not None and nl.meta.record_count == 0 and "annex (BIJLAGE)" in nl.meta.warnings[0]
+
+
+def test_an_eccn_the_held_file_lost_is_not_held_and_its_host_is_flagged(control_data: ControlData) -> None:
+    """US 3E002 is in the eCFR but the held copy merged it into 3E001: never "not listed"."""
+    lost = lookup("3E002", regime="us", data=control_data)
+    assert lost.status == "not-held" and lost.entry is None
+    assert any("merged 3E002 into 3E001" in m for m in lost.messages)
+    assert lookup("3D006.a", regime="us", data=control_data).status == "not-held"
+    host = lookup("3D005", regime="us", data=control_data)
+    assert host.status == "listed" and any("may include 3D006's" in w for w in host.warnings)
+    assert lookup("3E003", regime="us", data=control_data).status == "listed"
+    assert not any("may include" in w for w in lookup("3B001", regime="us", data=control_data).warnings)
+
+
+def test_classify_says_when_the_item_may_be_of_a_lost_entry(control_data: ControlData) -> None:
+    from exportcheck.controls import classify
+
+    eda = classify("ECAD software for RTL to GDSII place and route", regime="us", data=control_data)
+    assert any("no entry 3D006" in m for m in eda.messages)
+    chuck = classify("electrostatic chuck for a plasma etch chamber", regime="us", data=control_data)
+    assert not any("no entry" in m for m in chuck.messages)

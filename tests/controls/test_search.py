@@ -185,12 +185,23 @@ def outcomes(control_data: ControlData):  # type: ignore[no-untyped-def]
     return run_cases(control_data, load_cases())
 
 
+#: Descriptions in the labelled set before the 2026-11-27 tuning batch (control-search-8), which added 100 harder
+#: tuning descriptions (their recall@5 was 0.946 over the whole tuning half with the code of that day, 0.991 without
+#: them). The 0.98 floor on the tuning half stays on the descriptions it was set on; the enlarged half has its own.
+BEFORE_2026_11_27 = 421
+#: Tuning recall@5 over the enlarged half: 0.953 (569 of 597 pairs) when this floor was set.
+TUNING_RECALL_AT_5_FLOOR = 0.94
+
+
 def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untyped-def]
     value, n = recall(outcomes, 5, "holdout")
     assert n >= 100
     assert value >= HOLDOUT_RECALL_AT_5_FLOOR
-    tuning, _ = recall(outcomes, 5, "tuning")
-    assert tuning >= 0.98
+    earlier = {c.query for c in load_cases()[:BEFORE_2026_11_27]}
+    tuning, n_earlier = recall([o for o in outcomes if o.case.query in earlier], 5, "tuning")
+    assert n_earlier >= 450 and tuning >= 0.98
+    tuning, n_all = recall(outcomes, 5, "tuning")
+    assert n_all > n_earlier and tuning >= TUNING_RECALL_AT_5_FLOOR
 
 
 def test_bare_group_references_read_every_entry_of_the_group_but_its_exclusions() -> None:

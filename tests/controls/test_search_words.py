@@ -115,3 +115,25 @@ def test_ion_species_are_searched_as_their_elements(control_data: ControlData) -
     assert ion_words("P+ and N+ doped regions, C++ firmware") == []
     for text in ("H+ implanter for layer transfer", "He+ implanter"):
         assert search(text, regime="eu", limit=1, data=control_data)[0].code == "3B001.b.2"
+
+
+def test_boards_and_cards_are_electronic_assemblies(index: SearchIndex, control_data: ControlData) -> None:
+    """A card or (mother/base)board is what the lists call an "electronic assembly" (components connected together,
+    replaceable as an entity): the computers-with-AI-ICs entry US 4A090 ("Computers, "electronic assemblies," and
+    "components" containing integrated circuits ...") comes up for a board described without the word."""
+    (group,) = [g for g in search_mod.query_weights(index, "motherboard") if g]
+    assert set(index.terms("electronic assemblies")) <= set(group)
+    codes = [h.code for h in search("motherboard for an inference server", regime="us", limit=5, data=control_data)]
+    assert "4A090.a" in codes and "4A090.b" in codes
+
+
+def test_trade_acronyms_and_names_are_searched_as_the_lists_word_them(index: SearchIndex,
+                                                                     control_data: ControlData) -> None:
+    """"HPSI" (high-purity semi-insulating) is very high resistivity (3C005); "place-and-route" and a "PDK" are ECAD
+    software (a software request, EU 3D006 for GAAFET designs); a "UV-curable" imprint resist is 3C002.e's
+    "photo-curable" one."""
+    assert search("HPSI 4H-SiC, 150 mm", regime="us", limit=1, data=control_data)[0].code.startswith("3C005")
+    assert query_groups("place-and-route for a GAA PDK") == {"D"}
+    assert search("place-and-route for gate-all-around designs", regime="eu", limit=1,
+                  data=control_data)[0].code.startswith("3D006")
+    assert any(set(index.terms("photo curable")) <= set(g) for g in search_mod.query_weights(index, "UV-curable"))
