@@ -383,6 +383,11 @@ class NameTable(Sequence[IndexedName]):
             self._made[i] = found
         return found
 
+    def note(self, i: int) -> str:
+        """How name ``i`` was found (its :attr:`IndexedName.note`), without making the name."""
+        made = self._made.get(i)
+        return made.note if made is not None else self.note_texts[self.notes.item(i)]
+
     def kind(self, i: int) -> str:
         """Name ``i``'s kind (name, alias or derived), read from the array without making the name."""
         return KINDS[self.kinds.item(i)]

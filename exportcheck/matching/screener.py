@@ -422,11 +422,16 @@ class Screener:
     # --- output --------------------------------------------------------------------------------
     def _match(self, row: int, hit: _Best, rounded: float, threshold: float, sources: set[str] | None,
                as_of: date | None) -> Match:
-        """The result for one party (``rounded``: its score rounded to 4 places, as shown)."""
-        item = self.index.names._make(hit.name_id)
+        """The result for one party (``rounded``: its score rounded to 4 places, as shown).
+
+        The matched name's text and note are read from the name table (what its :class:`.index.IndexedName` would
+        hold: :meth:`.index.NameTable.original` and :meth:`.index.NameTable.note` read the same cells ``_make``
+        reads), so a name shared by text with another candidate (:meth:`best_per_entity`) is never made for it.
+        """
+        names = self.index.names
         shown, citations, borrowed, plain = self._row_fields(row)
-        matched = item.form.original
-        text = explain(hit.comparison, matched, item.note, shown[3], threshold, hit.extra) + borrowed
+        matched = names.original(hit.name_id)
+        text = explain(hit.comparison, matched, names.note(hit.name_id), shown[3], threshold, hit.extra) + borrowed
         related = self.related(row, sources, as_of)
         # new lists and models each time (a caller may change a result without changing the kept row)
         cited = [_made(Citation, {"citation": c, "date": d}) for c, d in citations] if citations else []

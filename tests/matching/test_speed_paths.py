@@ -169,6 +169,19 @@ def test_names_of_equal_text_and_context_have_equal_forms(screener: Screener) ->
     assert repeats > 1_000  # one party on several lists: the sharing is worth having
 
 
+def test_name_text_note_and_kind_read_without_making_equal_the_made_name(screener: Screener) -> None:
+    """``NameTable.original``, ``note`` and ``kind`` (what a result and the tie order read of a name) give what the
+    made :class:`IndexedName` holds, for names not made before the reads."""
+    names = screener.index.names
+    fresh = [i for i in range(0, len(names), 97) if i not in names._made][:500]
+    assert len(fresh) >= 200
+    read = [(names.original(i), names.note(i), names.kind(i)) for i in fresh]
+    assert all(i not in names._made for i in fresh)  # read from the arrays: nothing made
+    made = [(names[i].form.original, names[i].note, names[i].kind) for i in fresh]
+    assert read == made
+    assert {kind for _, _, kind in read} == {"name", "alias", "derived"}
+
+
 def test_comparisons_shared_by_text_give_what_one_comparison_per_name_gives(screener: Screener) -> None:
     """``best_per_entity`` without each result's own form (what top_score and screen ask for) picks the same
     names with the same scores and comparisons as with them, and as a comparison of every candidate."""
