@@ -350,6 +350,7 @@ class NameTable(Sequence[IndexedName]):
         self.row_offsets = row_offsets
         self.vocabulary = vocabulary
         self._made: dict[int, IndexedName] = {}
+        self._forms: dict[tuple[Any, ...], NameForm] = {}  # (written form, context, *token positions): see _make_read
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -359,7 +360,10 @@ class NameTable(Sequence[IndexedName]):
         offsets as Python ints, cheaper than numpy scalars or a slice; once the vocabulary is a list, a C-level
         ``map`` over it; before, one counted ``take`` instead of a Python-level read per token)."""
         offsets = self.token_offsets
-        positions = self.tokens[offsets.item(i):offsets.item(i + 1)].tolist()
+        return self._strings_at(self.tokens[offsets.item(i):offsets.item(i + 1)].tolist())
+
+    def _strings_at(self, positions: list[int]) -> tuple[str, ...]:
+        """Vocabulary positions as strings (see :meth:`token_strings`)."""
         vocab = self.vocabulary
         listed = vocab._list if isinstance(vocab, LazyColumn) else vocab
         if type(listed) is list:
@@ -373,11 +377,28 @@ class NameTable(Sequence[IndexedName]):
         return found
 
     def _make_read(self, i: int, original: Any, context: Any) -> IndexedName:
-        """Name ``i`` made (and kept) from its written form and context cells, read already by the caller."""
+        """Name ``i`` made (and kept) from its written form and context cells, read already by the caller.
+
+        Names written alike with the same context and tokens share one :class:`NameForm` (kept in :attr:`_forms`):
+        a form is made of those three and nothing else (its numbers and groups are read from the tokens), so the
+        shared form equals the one made afresh, field by field. Why: half the names a query's candidates hold are
+        such repeats (one party on its own list and on the Consolidated Screening List), and the tokens as
+        positions cost one slice where their strings and a new form cost several times that. Sharing one object
+        also lets :func:`.screener._compared` hand a repeat the comparison made for the first without a copy.
+        """
+        if type(original) is not str:
+            original = _text(original)
         if type(context) is not str:
             context = _text(context)
-        form = form_from_tokens(original if type(original) is str else _text(original), self.token_strings(i),
-                                frozenset(context.split()) if context else _NO_CONTEXT)
+        offsets = self.token_offsets
+        positions = self.tokens[offsets.item(i):offsets.item(i + 1)].tolist()
+        key = (original, context, *positions)
+        form = self._forms.get(key)
+        if form is None:
+            form = form_from_tokens(original, self._strings_at(positions),
+                                    frozenset(context.split()) if context else _NO_CONTEXT)
+            if len(self._forms) < 500_000:
+                self._forms[key] = form
         found = IndexedName(self.rows.item(i), KINDS[self.kinds.item(i)], self.note_texts[self.notes.item(i)], form)
         if len(self._made) < 500_000:
             self._made[i] = found

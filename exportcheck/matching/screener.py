@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.dates import in_force
 from exportcheck.matching.chinese import has_han
 from exportcheck.matching.explain import explain
-from exportcheck.matching.index import KINDS, MatchIndex, read_record
+from exportcheck.matching.index import MatchIndex, read_record
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 from exportcheck.matching.scripts import is_latin
@@ -109,7 +109,6 @@ class _Best:
 
 
 _ASCII_KEY = (True, False)
-_NAME_KIND = KINDS.index("name")  # a party's own listed name in NameTable.kinds
 
 # What a result shows of a listed party whatever the query (see Screener._row_fields, Screener._party).
 _RowFields = tuple[tuple[Any, ...], tuple[tuple[str, str], ...], str, bool]
@@ -238,21 +237,11 @@ class Screener:
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
                         as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None,
-                        stop_at_perfect: bool = False, carry_forms: bool = True) -> dict[int, _Best]:
+                        stop_at_perfect: bool = False) -> dict[int, _Best]:
         """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far).
 
         ``stop_at_perfect``: once a party scores 1, skip the parties found after it (see :meth:`top_score`):
         the result then holds the first party to score best, not every party.
-
-        A candidate name is made (:class:`.index.IndexedName`) only where it must be compared: one whose written
-        text and context another candidate of this call has, with the same person-ness, gets that candidate's
-        comparison (read from two cells and the row, no name made). The same comparison: a name's tokens are
-        ``normalise(original).split()`` (:func:`.segment.compute` stores them so) and its form's context is
-        its context text split, less its groups (:meth:`.index.NameTable._make`), so equal texts and contexts
-        make equal forms, and :func:`_compared` gives equal forms (and person-ness) equal comparisons. Half the
-        candidates are such repeats (one party on its own list and on the Consolidated Screening List).
-        ``carry_forms`` (what callers outside this module see): each result's comparison then carries its own
-        name's form, as :func:`_compared` gives it; :meth:`top_score` and :meth:`screen` read none of it.
         """
         best: dict[int, _Best] = {}
         index = self.index
@@ -262,31 +251,18 @@ class Screener:
         # each distinct name once (see _compared)
         if done is None:
             done = {}
-        by_text: dict[tuple[Any, Any, bool], Comparison] = {}  # (written text, context, person): see above
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
-        made, make_read, schemas = names._made, names._make_read, self._schema
-        originals, contexts, name_rows, kinds = names.originals, names.contexts, names.rows, names.kinds
+        made, make, schemas = names._made, names._make, self._schema  # (names[name_id] without two calls each)
         for name_id in index.candidates(query).tolist():
-            item = made.get(name_id)
-            row = name_rows.item(name_id) if item is None else item.row
+            item = made.get(name_id) or make(name_id)
+            row = item.row
             if before_perfect is not None and row not in before_perfect:
                 continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
             schema = schemas[row]
-            person = schema == "Person"
-            if item is not None:
-                comp = _compared(done, query, item.form, weigh, person)
-                is_name = item.kind == "name"
-            else:
-                original, context = originals[name_id], contexts[name_id]
-                key = (original, context, person)
-                found = by_text.get(key)
-                if found is None:
-                    found = by_text[key] = _compared(done, query, make_read(name_id, original, context).form, weigh,
-                                                     person)
-                comp = found
-                is_name = kinds.item(name_id) == _NAME_KIND
+            form = item.form
+            comp = _compared(done, query, form, weigh, schema == "Person")
             score = comp.score
             extra: list[tuple[str, float]] = []
             if names_company and schema in NOT_ORGANISATIONS:
@@ -300,17 +276,10 @@ class Screener:
                                   COUNTRY_MISMATCH))
                     score *= COUNTRY_MISMATCH
             old = best.get(row)
-            if old is None or score > old.score or (score == old.score and is_name):
+            if old is None or score > old.score or (score == old.score and item.kind == "name"):
                 best[row] = _Best(score, comp, name_id, extra)
             if stop_at_perfect and score >= 1.0 and before_perfect is None:
                 before_perfect = set(itertools.takewhile(partial(operator.ne, row), best))
-        if carry_forms:
-            for hit in best.values():
-                form = names._make(hit.name_id).form
-                comp = hit.comparison
-                if comp.candidate is not form:
-                    hit.comparison = Comparison(comp.score, comp.query, form, comp.pairs, comp.unmatched_query,
-                                                comp.unmatched_candidate, comp.penalties, comp.base)
         return best
 
     def _tie_order(self, query: NameForm, tied: list[tuple[float, int, _Best]],
@@ -379,7 +348,7 @@ class Screener:
         higher), only the parties found before it can still tie and come first, so only their names are
         compared after that.
         """
-        best = self.best_per_entity(name_form(name), stop_at_perfect=True, carry_forms=False)
+        best = self.best_per_entity(name_form(name), stop_at_perfect=True)
         if not best:
             return 0.0, None
         row, hit = max(best.items(), key=lambda kv: kv[1].score)
@@ -398,7 +367,7 @@ class Screener:
             return []
         wanted = set(sources) if sources else None
         done: dict[tuple[Any, ...], Comparison] = {}
-        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done, carry_forms=False)
+        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
         # ties (equal rounded scores, shown) are broken by how well the party's own name matches, then by
         # entity id; that costs a comparison per tied party, so it is computed only for ties that reach the
         # first ``limit``, and the ids are read only there too (a party alone at its score needs none; see
@@ -424,9 +393,9 @@ class Screener:
                as_of: date | None) -> Match:
         """The result for one party (``rounded``: its score rounded to 4 places, as shown).
 
-        The matched name's text and note are read from the name table (what its :class:`.index.IndexedName` would
-        hold: :meth:`.index.NameTable.original` and :meth:`.index.NameTable.note` read the same cells ``_make``
-        reads), so a name shared by text with another candidate (:meth:`best_per_entity`) is never made for it.
+        The matched name's text and note are read from the name table (what its :class:`.index.IndexedName` holds:
+        :meth:`.index.NameTable.original` and :meth:`.index.NameTable.note` read the same cells ``_make`` reads,
+        or the made name), making no name.
         """
         names = self.index.names
         shown, citations, borrowed, plain = self._row_fields(row)
@@ -568,7 +537,7 @@ class Screener:
         cache = self.__dict__.setdefault("_parent_rows", {})
         found = cache.get(parent)
         if found is None:
-            ranked = sorted(self.best_per_entity(name_form(parent), carry_forms=False).items(), key=lambda kv: -kv[1].score)
+            ranked = sorted(self.best_per_entity(name_form(parent)).items(), key=lambda kv: -kv[1].score)
             found = cache[parent] = [other for other, hit in ranked if hit.score >= DEFAULT_THRESHOLD]
         return found
 

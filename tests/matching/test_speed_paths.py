@@ -153,20 +153,46 @@ def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_ea
     assert repeated >= 3  # the lists do repeat names across parties: the shortcut is exercised
 
 
-def test_names_of_equal_text_and_context_have_equal_forms(screener: Screener) -> None:
-    """What lets ``best_per_entity`` share a comparison between candidates without making them: in the index,
-    two names written alike with the same context text have equal forms (tokens, context, groups, numbers)."""
-    names = screener.index.names
-    originals, contexts = names.originals.tolist(), names.contexts.tolist()
-    first: dict[tuple[str, str], int] = {}
-    repeats = 0
-    for i, key in enumerate(zip(originals, contexts, strict=True)):
-        j = first.setdefault(key, i)
-        if j != i:
-            assert names.token_strings(i) == names.token_strings(j), key
-            assert names[i].form == names[j].form, key
-            repeats += 1
-    assert repeats > 1_000  # one party on several lists: the sharing is worth having
+def test_names_sharing_a_form_have_the_form_made_afresh() -> None:
+    """Names written alike with the same context and tokens share one form (``NameTable._make_read``), equal field
+    by field to the form made for each alone; names that differ in any of the three get their own."""
+    import pyarrow as pa
+
+    from exportcheck.matching.index import NameTable
+
+    vocabulary = ["co", "huawei", "ltd", "technologies", "zte"]
+    names = [("Huawei Technologies Co., Ltd.", "", [1, 3, 0, 2]), ("Huawei Technologies Co., Ltd.", "", [1, 3, 0, 2]),
+             ("HUAWEI TECHNOLOGIES CO., LTD.", "", [1, 3, 0, 2]), ("Huawei Technologies Co., Ltd.", "cetc", [1, 3, 0, 2]),
+             ("Huawei Technologies Co., Ltd.", "", [1, 3]), ("ZTE", "", [4]), ("ZTE", "", [4])]
+    offsets = np.cumsum([0] + [len(t) for _, _, t in names])
+    table = NameTable(rows=np.arange(len(names)), kinds=np.zeros(len(names), dtype=np.int8),
+                      notes=np.zeros(len(names), dtype=np.int32), note_texts=["listed name"],
+                      originals=pa.array([o for o, _, _ in names]), contexts=pa.array([c for _, c, _ in names]),
+                      tokens=np.array([t for _, _, ts in names for t in ts]), token_offsets=offsets,
+                      row_offsets=np.arange(len(names) + 1), vocabulary=vocabulary)
+    made = [table[i].form for i in range(len(names))]
+    for form, (original, context, positions) in zip(made, names, strict=True):
+        assert form == form_from_tokens(original, tuple(vocabulary[t] for t in positions),
+                                        frozenset(context.split()))
+    assert made[0] is made[1] and made[5] is made[6]  # shared
+    assert len({id(form) for form in made}) == 5  # the rest: each its own
+
+
+def test_repeated_names_share_forms_in_the_real_index(screener: Screener) -> None:
+    """On the real lists a query's candidates repeat names (one party on several lists): forms are shared there, and
+    each shared form equals the form made afresh from the name's own cells."""
+    index = screener.index
+    names = index.names
+    shared = 0
+    for text in QUERIES:
+        ids = index.candidates(name_form(text)).tolist()
+        forms = [names[i].form for i in ids]
+        shared += len({id(f) for f in forms}) < len(forms)
+        for i, form in zip(ids, forms, strict=True):
+            context = _text(names.contexts[i])
+            assert form == form_from_tokens(_text(names.originals[i]), names.token_strings(i),
+                                            frozenset(context.split()) if context else frozenset())
+    assert shared >= 3
 
 
 def test_name_text_note_and_kind_read_without_making_equal_the_made_name(screener: Screener) -> None:
@@ -180,25 +206,6 @@ def test_name_text_note_and_kind_read_without_making_equal_the_made_name(screene
     made = [(names[i].form.original, names[i].note, names[i].kind) for i in fresh]
     assert read == made
     assert {kind for _, _, kind in read} == {"name", "alias", "derived"}
-
-
-def test_comparisons_shared_by_text_give_what_one_comparison_per_name_gives(screener: Screener) -> None:
-    """``best_per_entity`` without each result's own form (what top_score and screen ask for) picks the same
-    names with the same scores and comparisons as with them, and as a comparison of every candidate."""
-    index = screener.index
-    for text in QUERIES:
-        query = name_form(text)
-        full = screener.best_per_entity(query)
-        shared = screener.best_per_entity(query, carry_forms=False)
-        assert list(shared) == list(full), text
-        for row, hit in shared.items():
-            other = full[row]
-            assert (hit.score, hit.name_id, hit.extra) == (other.score, other.name_id, other.extra), text
-            comp, fresh = hit.comparison, other.comparison
-            assert (comp.score, comp.pairs, comp.unmatched_query, comp.unmatched_candidate, comp.penalties,
-                    comp.base) == (fresh.score, fresh.pairs, fresh.unmatched_query, fresh.unmatched_candidate,
-                                   fresh.penalties, fresh.base), text
-            assert comp.candidate == index.names[hit.name_id].form, text
 
 
 def test_typo_search_by_length_runs_finds_what_a_scan_of_the_vocabulary_finds(screener: Screener) -> None:
