@@ -362,12 +362,15 @@ def stated_units(text: str) -> frozenset[str]:
 
 
 def query_parameters(text: str) -> list[Parameter]:
-    """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm), each once.
+    """Numbers stated in the query, and those its trade words or two-word names imply (EUV, "extreme ultraviolet" →
+    13.5 nm), each once.
 
     An implied number that is also stated ("EUV ... 13.5 nm") is one fact: counted twice it doubled the
     parameter bonus of every entry with a length threshold."""
     _, implied = search_terms()
-    extra = " ".join([implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied))]
+    words = _raw_words(text)
+    extra = " ".join([implied[k] for w in dict.fromkeys(words + [f"{a} {b}" for a, b in itertools.pairwise(words)])
+                      if (k := _key(w, implied))]
                      + [f"{nines_purity(m)} %" for m in _NINES.finditer((text or "").lower())])
     found = by_unit(read_parameters(text) + (read_parameters(extra) if extra else []))
     unique: dict[tuple[float, str, str], Parameter] = {}
