@@ -369,16 +369,23 @@ class NameTable(Sequence[IndexedName]):
     def _make(self, i: int) -> IndexedName:
         found = self._made.get(i)
         if found is None:
-            context = self.contexts[i]
-            if type(context) is not str:
-                context = _text(context)
-            original = self.originals[i]
-            form = form_from_tokens(original if type(original) is str else _text(original), self.token_strings(i),
-                                    frozenset(context.split()) if context else _NO_CONTEXT)
-            found = IndexedName(self.rows.item(i), KINDS[self.kinds.item(i)], self.note_texts[self.notes.item(i)], form)
-            if len(self._made) < 500_000:
-                self._made[i] = found
+            found = self._make_read(i, self.originals[i], self.contexts[i])
         return found
+
+    def _make_read(self, i: int, original: Any, context: Any) -> IndexedName:
+        """Name ``i`` made (and kept) from its written form and context cells, read already by the caller."""
+        if type(context) is not str:
+            context = _text(context)
+        form = form_from_tokens(original if type(original) is str else _text(original), self.token_strings(i),
+                                frozenset(context.split()) if context else _NO_CONTEXT)
+        found = IndexedName(self.rows.item(i), KINDS[self.kinds.item(i)], self.note_texts[self.notes.item(i)], form)
+        if len(self._made) < 500_000:
+            self._made[i] = found
+        return found
+
+    def kind(self, i: int) -> str:
+        """Name ``i``'s kind (name, alias or derived), read from the array without making the name."""
+        return KINDS[self.kinds.item(i)]
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):

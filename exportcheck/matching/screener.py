@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.dates import in_force
 from exportcheck.matching.chinese import has_han
 from exportcheck.matching.explain import explain
-from exportcheck.matching.index import MatchIndex, read_record
+from exportcheck.matching.index import KINDS, MatchIndex, read_record
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 from exportcheck.matching.scripts import is_latin
@@ -109,6 +109,7 @@ class _Best:
 
 
 _ASCII_KEY = (True, False)
+_NAME_KIND = KINDS.index("name")  # a party's own listed name in NameTable.kinds
 
 # What a result shows of a listed party whatever the query (see Screener._row_fields, Screener._party).
 _RowFields = tuple[tuple[Any, ...], tuple[tuple[str, str], ...], str, bool]
@@ -237,11 +238,21 @@ class Screener:
 
     def best_per_entity(self, query: NameForm, *, country: str | None = None, sources: set[str] | None = None,
                         as_of: date | None = None, done: dict[tuple[Any, ...], Comparison] | None = None,
-                        stop_at_perfect: bool = False) -> dict[int, _Best]:
+                        stop_at_perfect: bool = False, carry_forms: bool = True) -> dict[int, _Best]:
         """The best-scoring name of each candidate entity (``done``: comparisons of this query made so far).
 
         ``stop_at_perfect``: once a party scores 1, skip the parties found after it (see :meth:`top_score`):
         the result then holds the first party to score best, not every party.
+
+        A candidate name is made (:class:`.index.IndexedName`) only where it must be compared: one whose written
+        text and context another candidate of this call has, with the same person-ness, gets that candidate's
+        comparison (read from two cells and the row, no name made). The same comparison: a name's tokens are
+        ``normalise(original).split()`` (:func:`.segment.compute` stores them so) and its form's context is
+        its context text split, less its groups (:meth:`.index.NameTable._make`), so equal texts and contexts
+        make equal forms, and :func:`_compared` gives equal forms (and person-ness) equal comparisons. Half the
+        candidates are such repeats (one party on its own list and on the Consolidated Screening List).
+        ``carry_forms`` (what callers outside this module see): each result's comparison then carries its own
+        name's form, as :func:`_compared` gives it; :meth:`top_score` and :meth:`screen` read none of it.
         """
         best: dict[int, _Best] = {}
         index = self.index
@@ -251,18 +262,31 @@ class Screener:
         # each distinct name once (see _compared)
         if done is None:
             done = {}
+        by_text: dict[tuple[Any, Any, bool], Comparison] = {}  # (written text, context, person): see above
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
-        made, make, schemas = names._made, names._make, self._schema  # (names[name_id] without two calls each)
+        made, make_read, schemas = names._made, names._make_read, self._schema
+        originals, contexts, name_rows, kinds = names.originals, names.contexts, names.rows, names.kinds
         for name_id in index.candidates(query).tolist():
-            item = made.get(name_id) or make(name_id)
-            row = item.row
+            item = made.get(name_id)
+            row = name_rows.item(name_id) if item is None else item.row
             if before_perfect is not None and row not in before_perfect:
                 continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
             schema = schemas[row]
-            form = item.form
-            comp = _compared(done, query, form, weigh, schema == "Person")
+            person = schema == "Person"
+            if item is not None:
+                comp = _compared(done, query, item.form, weigh, person)
+                is_name = item.kind == "name"
+            else:
+                original, context = originals[name_id], contexts[name_id]
+                key = (original, context, person)
+                found = by_text.get(key)
+                if found is None:
+                    found = by_text[key] = _compared(done, query, make_read(name_id, original, context).form, weigh,
+                                                     person)
+                comp = found
+                is_name = kinds.item(name_id) == _NAME_KIND
             score = comp.score
             extra: list[tuple[str, float]] = []
             if names_company and schema in NOT_ORGANISATIONS:
@@ -276,10 +300,17 @@ class Screener:
                                   COUNTRY_MISMATCH))
                     score *= COUNTRY_MISMATCH
             old = best.get(row)
-            if old is None or score > old.score or (score == old.score and item.kind == "name"):
+            if old is None or score > old.score or (score == old.score and is_name):
                 best[row] = _Best(score, comp, name_id, extra)
             if stop_at_perfect and score >= 1.0 and before_perfect is None:
                 before_perfect = set(itertools.takewhile(partial(operator.ne, row), best))
+        if carry_forms:
+            for hit in best.values():
+                form = names._make(hit.name_id).form
+                comp = hit.comparison
+                if comp.candidate is not form:
+                    hit.comparison = Comparison(comp.score, comp.query, form, comp.pairs, comp.unmatched_query,
+                                                comp.unmatched_candidate, comp.penalties, comp.base)
         return best
 
     def _tie_order(self, query: NameForm, tied: list[tuple[float, int, _Best]],
@@ -300,7 +331,7 @@ class Screener:
         names, listed, schemas = self.index.names, self._name, self._schema
         first_row = tied[0][1]
         text, person = listed[first_row], schemas[first_row] == "Person"
-        if all(names._make(hit.name_id).kind != "name" and listed[row] == text and (schemas[row] == "Person") == person
+        if all(names.kind(hit.name_id) != "name" and listed[row] == text and (schemas[row] == "Person") == person
                for _, row, hit in tied):
             return sorted(tied, key=lambda e: ids[e[1]])
         return sorted(tied, key=lambda e: (-self._own_name_score(query, e[1], e[2], done), ids[e[1]]))
@@ -313,7 +344,7 @@ class Screener:
         (Yangon) Co., Ltd." a.k.a. "Huawei Technologies Co., Ltd"), so a query naming the parent ties with
         every subsidiary on the alias; the subsidiary's own name, with its place, scores lower.
         """
-        if self.index.names._make(hit.name_id).kind == "name":
+        if self.index.names.kind(hit.name_id) == "name":
             return hit.score
         # the listed name as indexed (its tokens without the group context an alias may carry), else normalised
         own = self._own_form(row)
@@ -348,7 +379,7 @@ class Screener:
         higher), only the parties found before it can still tie and come first, so only their names are
         compared after that.
         """
-        best = self.best_per_entity(name_form(name), stop_at_perfect=True)
+        best = self.best_per_entity(name_form(name), stop_at_perfect=True, carry_forms=False)
         if not best:
             return 0.0, None
         row, hit = max(best.items(), key=lambda kv: kv[1].score)
@@ -367,7 +398,7 @@ class Screener:
             return []
         wanted = set(sources) if sources else None
         done: dict[tuple[Any, ...], Comparison] = {}
-        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done)
+        best = self.best_per_entity(query, country=country, sources=wanted, as_of=as_of, done=done, carry_forms=False)
         # ties (equal rounded scores, shown) are broken by how well the party's own name matches, then by
         # entity id; that costs a comparison per tied party, so it is computed only for ties that reach the
         # first ``limit``, and the ids are read only there too (a party alone at its score needs none; see
@@ -532,7 +563,7 @@ class Screener:
         cache = self.__dict__.setdefault("_parent_rows", {})
         found = cache.get(parent)
         if found is None:
-            ranked = sorted(self.best_per_entity(name_form(parent)).items(), key=lambda kv: -kv[1].score)
+            ranked = sorted(self.best_per_entity(name_form(parent), carry_forms=False).items(), key=lambda kv: -kv[1].score)
             found = cache[parent] = [other for other, hit in ranked if hit.score >= DEFAULT_THRESHOLD]
         return found
 

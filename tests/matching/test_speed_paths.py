@@ -153,6 +153,41 @@ def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_ea
     assert repeated >= 3  # the lists do repeat names across parties: the shortcut is exercised
 
 
+def test_names_of_equal_text_and_context_have_equal_forms(screener: Screener) -> None:
+    """What lets ``best_per_entity`` share a comparison between candidates without making them: in the index,
+    two names written alike with the same context text have equal forms (tokens, context, groups, numbers)."""
+    names = screener.index.names
+    originals, contexts = names.originals.tolist(), names.contexts.tolist()
+    first: dict[tuple[str, str], int] = {}
+    repeats = 0
+    for i, key in enumerate(zip(originals, contexts, strict=True)):
+        j = first.setdefault(key, i)
+        if j != i:
+            assert names.token_strings(i) == names.token_strings(j), key
+            assert names[i].form == names[j].form, key
+            repeats += 1
+    assert repeats > 1_000  # one party on several lists: the sharing is worth having
+
+
+def test_comparisons_shared_by_text_give_what_one_comparison_per_name_gives(screener: Screener) -> None:
+    """``best_per_entity`` without each result's own form (what top_score and screen ask for) picks the same
+    names with the same scores and comparisons as with them, and as a comparison of every candidate."""
+    index = screener.index
+    for text in QUERIES:
+        query = name_form(text)
+        full = screener.best_per_entity(query)
+        shared = screener.best_per_entity(query, carry_forms=False)
+        assert list(shared) == list(full), text
+        for row, hit in shared.items():
+            other = full[row]
+            assert (hit.score, hit.name_id, hit.extra) == (other.score, other.name_id, other.extra), text
+            comp, fresh = hit.comparison, other.comparison
+            assert (comp.score, comp.pairs, comp.unmatched_query, comp.unmatched_candidate, comp.penalties,
+                    comp.base) == (fresh.score, fresh.pairs, fresh.unmatched_query, fresh.unmatched_candidate,
+                                   fresh.penalties, fresh.base), text
+            assert comp.candidate == index.names[hit.name_id].form, text
+
+
 def test_typo_search_by_length_runs_finds_what_a_scan_of_the_vocabulary_finds(screener: Screener) -> None:
     """The words ``similar_tokens`` compares (read as runs of each gram's postings per word length) are exactly the
     vocabulary words within TYPO_LENGTHS characters sharing half the token's 3-grams (a gram twice counts
