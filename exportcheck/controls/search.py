@@ -74,6 +74,7 @@ from exportcheck.controls.search_index import (
     build_index,
     by_unit,
     read_parameters,
+    tpp_rate_words,
 )
 from exportcheck.controls.versions import eu_version_on
 
@@ -358,7 +359,7 @@ def stated_units(text: str) -> frozenset[str]:
     length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
     (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
     return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
-                     for p in read_parameters(text) if p.unit != "TPP")  # TPP has no unit word
+                     for p in read_parameters(text) if p.unit != "TPP") | tpp_rate_words(text)  # TPP: its rate's words
 
 
 def query_parameters(text: str) -> list[Parameter]:
