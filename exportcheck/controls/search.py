@@ -74,6 +74,7 @@ from exportcheck.controls.search_index import (
     build_index,
     by_unit,
     read_parameters,
+    tpp_rate_words,
 )
 from exportcheck.controls.versions import eu_version_on
 
@@ -358,16 +359,19 @@ def stated_units(text: str) -> frozenset[str]:
     length in nanometres, so a description stating two lengths favoured any short entry with a number in nm
     (a deposition sub-paragraph "less than 40 nm wide") over the entry naming the tool."""
     return frozenset(p.text.split()[-1].lower() if " " in p.text else re.sub(r"^[\d.,  ]+", "", p.text).lower()
-                     for p in read_parameters(text) if p.unit != "TPP")  # TPP has no unit word
+                     for p in read_parameters(text) if p.unit != "TPP") | tpp_rate_words(text)  # TPP: its rate's words
 
 
 def query_parameters(text: str) -> list[Parameter]:
-    """Numbers stated in the query, and those its trade words imply (EUV → 13.5 nm), each once.
+    """Numbers stated in the query, and those its trade words or two-word names imply (EUV, "extreme ultraviolet" →
+    13.5 nm), each once.
 
     An implied number that is also stated ("EUV ... 13.5 nm") is one fact: counted twice it doubled the
     parameter bonus of every entry with a length threshold."""
     _, implied = search_terms()
-    extra = " ".join([implied[k] for w in dict.fromkeys(_raw_words(text)) if (k := _key(w, implied))]
+    words = _raw_words(text)
+    extra = " ".join([implied[k] for w in dict.fromkeys(words + [f"{a} {b}" for a, b in itertools.pairwise(words)])
+                      if (k := _key(w, implied))]
                      + [f"{nines_purity(m)} %" for m in _NINES.finditer((text or "").lower())])
     found = by_unit(read_parameters(text) + (read_parameters(extra) if extra else []))
     unique: dict[tuple[float, str, str], Parameter] = {}

@@ -366,6 +366,22 @@ def tpp_parameters(text: str) -> list[Parameter]:
     return out
 
 
+#: The words of a rate's expression besides its number: its unit and the number format and density around it.
+_RATE_WORD = re.compile(r"\b(?:[tp](?:fl)?ops|dense|sparse|(?:bf|fp|int)\d{1,2})\b", re.I)
+
+
+def tpp_rate_words(text: str) -> frozenset[str]:
+    """The words of each rate read as TPP by :func:`tpp_parameters` ("TFLOPS", "dense", "BF16" of "989 TFLOPS dense
+    BF16"), lower-cased: they state a number that is compared, and searched as words they matched other things (the
+    stemmer makes "dense" the "performance density" of US 3A090.b, "TOPS" the "top surface" of 3B993.c)."""
+    out: set[str] = set()
+    for m in _TPP_RATE.finditer(text or ""):
+        near = text[max(0, m.start() - 20):m.end() + 20]
+        if _BITS.search(near) and not re.search(r"\bsparse|sparsity", near, re.I):
+            out |= {w.lower() for w in _RATE_WORD.findall(near)}
+    return frozenset(out)
+
+
 #: Base units that measure one quantity only: the unit decides, whatever word is nearest. "current implanter,
 #: 1 mA beam" reads "implanter" (energy) as the nearest quantity word, and a current would then never be
 #: compared with "beam current less than 5 mA". Lengths (m) and shares (%) stay with the words around them.

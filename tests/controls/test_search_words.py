@@ -137,3 +137,29 @@ def test_trade_acronyms_and_names_are_searched_as_the_lists_word_them(index: Sea
     assert search("place-and-route for gate-all-around designs", regime="eu", limit=1,
                   data=control_data)[0].code.startswith("3D006")
     assert any(set(index.terms("photo curable")) <= set(g) for g in search_mod.query_weights(index, "UV-curable"))
+
+
+def test_the_lists_names_of_the_light_imply_its_wavelength(control_data: ControlData) -> None:
+    """"Extreme ultraviolet" written out implies 13.5 nm as "EUV" does (and "deep ultraviolet" 193 nm as "DUV"), once
+    even when the number is stated too: the scanner paragraph "light source wavelength shorter than 193 nm" (EU
+    3B001.f.1.a) is then compared with it."""
+    assert [p.text for p in query_parameters("lithography with extreme ultraviolet light")] == ["13.5 nm"]
+    assert [p.text for p in query_parameters("EUV, extreme ultraviolet, 13.5 nm")] == ["13.5 nm"]
+    assert [p.text for p in query_parameters("deep-ultraviolet exposure")] == ["193 nm"]
+    assert not query_parameters("ultraviolet lamp, extreme conditions")
+    hits = search("exposure machines working with extreme ultraviolet light", regime="eu", limit=5, data=control_data)
+    (f1,) = [h for h in hits if h.code.startswith("3B001.f.1")]
+    assert any(p["meets"] and "193" in str(p["entry"]) for p in f1.parameters)
+
+
+def test_the_words_of_a_rate_read_as_tpp_are_not_searched() -> None:
+    """"2,000 TOPS INT8 dense" is TPP 16,000, compared with 3A090's thresholds; its words are not searched too: stemmed,
+    "dense" matched the "performance density" of US 3A090.b and ranked it above 3A090.a.1 (TPP 4800 or more). A rate
+    not read as TPP (no number format, or sparse) keeps its words, and so does "dense" elsewhere."""
+    assert {"tops", "int8", "dense"} <= search_mod.stated_units("GPU, 2,000 TOPS INT8 dense")
+    assert not search_mod.stated_units("8 TOPS or more") and not search_mod.stated_units("dense carbon hardmask")
+    assert not search_mod.stated_units("1979 TOPS INT8 with sparsity")
+
+
+def test_a_dense_rate_ranks_the_tpp_threshold_it_meets_first(control_data: ControlData) -> None:
+    assert search("GPU, 2,000 TOPS INT8 dense", regime="us", limit=1, data=control_data)[0].code == "3A090.a.1"
