@@ -350,7 +350,7 @@ class NameTable(Sequence[IndexedName]):
         self.row_offsets = row_offsets
         self.vocabulary = vocabulary
         self._made: dict[int, IndexedName] = {}
-        self._forms: dict[tuple[Any, ...], NameForm] = {}  # (written form, context, *token positions): see _make_read
+        self._forms: dict[tuple[Any, ...], NameForm] = {}  # (written form, context, *token positions): see _make
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -371,13 +371,7 @@ class NameTable(Sequence[IndexedName]):
         return tuple(vocab.take(positions) if isinstance(vocab, LazyColumn) else [vocab[t] for t in positions])
 
     def _make(self, i: int) -> IndexedName:
-        found = self._made.get(i)
-        if found is None:
-            found = self._make_read(i, self.originals[i], self.contexts[i])
-        return found
-
-    def _make_read(self, i: int, original: Any, context: Any) -> IndexedName:
-        """Name ``i`` made (and kept) from its written form and context cells, read already by the caller.
+        """Name ``i``, made once and kept.
 
         Names written alike with the same context and tokens share one :class:`NameForm` (kept in :attr:`_forms`):
         a form is made of those three and nothing else (its numbers and groups are read from the tokens), so the
@@ -386,6 +380,10 @@ class NameTable(Sequence[IndexedName]):
         positions cost one slice where their strings and a new form cost several times that. Sharing one object
         also lets :func:`.screener._compared` hand a repeat the comparison made for the first without a copy.
         """
+        found = self._made.get(i)
+        if found is not None:
+            return found
+        original, context = self.originals[i], self.contexts[i]
         if type(original) is not str:
             original = _text(original)
         if type(context) is not str:

@@ -154,7 +154,7 @@ def test_one_comparison_per_distinct_name_scores_every_candidate_as_comparing_ea
 
 
 def test_names_sharing_a_form_have_the_form_made_afresh() -> None:
-    """Names written alike with the same context and tokens share one form (``NameTable._make_read``), equal field
+    """Names written alike with the same context and tokens share one form (``NameTable._make``), equal field
     by field to the form made for each alone; names that differ in any of the three get their own."""
     import pyarrow as pa
 
