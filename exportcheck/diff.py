@@ -123,10 +123,13 @@ def diff_snapshots(old: Snapshot, new: Snapshot, key: KeyKind | None = None) -> 
 
 def diff_source(store: SnapshotStore, source_id: str, from_version: str | None = None,
                 to_version: str | None = None, key: KeyKind | None = None) -> SnapshotDiff:
-    """Diff two snapshots of a source; by default the last two by data date."""
+    """Diff two snapshots of a source; by default the last two by data date that readers read
+    (:meth:`SnapshotStore.readable`: a read of the same files by an older parser, or a less full copy of the same
+    edition, is left out, so the default diff says what changed in the list, not in the parser). Explicit versions
+    may name any snapshot held."""
     get_source(source_id)  # an unknown id is a ConfigError naming the known ones, not "no snapshot"
-    snaps = sorted(store.snapshots(source_id), key=lambda s: (s.meta.data_date or s.meta.retrieved_at.date(),
-                                                              s.meta.retrieved_at))
+    snaps = sorted(store.readable(source_id), key=lambda s: (s.meta.data_date or s.meta.retrieved_at.date(),
+                                                             s.meta.retrieved_at))
     if not snaps:
         raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
     new = store.get(source_id, to_version) if to_version else snaps[-1]

@@ -120,3 +120,23 @@ def test_diff_unknown_version_and_unknown_source(lists_dir: Path):
     result = runner.invoke(app, ["diff", "no-such-list"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [result.stderr.strip()] and "unknown source 'no-such-list'" in result.stderr
+
+
+def test_default_diff_skips_the_old_parser_read_of_the_same_files(edited, tmp_path):
+    """After a parser upgrade refresh publishes a re-read of the same files (``-p<N>``) beside the old read; the
+    default diff must say what changed in the list (against the snapshot before), not compare the two reads."""
+    from datetime import UTC, datetime
+
+    import pyarrow.parquet as pq
+
+    lists = tmp_path / "lists"
+    shutil.copytree(edited["lists"], lists)
+    store = SnapshotStore(lists)
+    first = store.get("us-csl", edited["edited"])
+    again = first.meta.model_copy(update={"version": f"{first.version}-p99", "parser_version": "99",
+                                          "retrieved_at": datetime.now(UTC)})
+    tables = {name: pq.read_table(first.table_path(name)) for name in first.meta.tables}
+    store.publish(again, sorted((first.path / "raw").iterdir()), tables)
+    result = diff_source(SnapshotStore(lists), "us-csl", to_version=again.version)
+    assert result.from_version == edited["base"] and result.to_version == again.version
+    assert (len(result.added), len(result.removed), len(result.changed)) == (1, 3, 1)
