@@ -128,8 +128,7 @@ def diff_source(store: SnapshotStore, source_id: str, from_version: str | None =
     edition, is left out, so the default diff says what changed in the list, not in the parser). Explicit versions
     may name any snapshot held."""
     get_source(source_id)  # an unknown id is a ConfigError naming the known ones, not "no snapshot"
-    snaps = sorted(store.readable(source_id), key=lambda s: (s.meta.data_date or s.meta.retrieved_at.date(),
-                                                             s.meta.retrieved_at))
+    snaps = store.readable(source_id)  # by data date, then retrieval
     if not snaps:
         raise SnapshotError(f"{source_id}: no snapshot yet (run `exportcheck refresh {source_id}`)")
     new = store.get(source_id, to_version) if to_version else snaps[-1]

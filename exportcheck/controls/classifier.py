@@ -21,7 +21,7 @@ from exportcheck.controls.criteria import Node
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.evaluate import EntryResult, evaluate_entry
 from exportcheck.controls.facts import Fact, item_facts, readings
-from exportcheck.controls.lookup import REGIMES, merged_entries, norm_text
+from exportcheck.controls.lookup import REGIMES, lost_entry, merged_entries, norm_text
 from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
 from exportcheck.errors import InputError
 
@@ -230,8 +230,8 @@ def _lost_entries(data: ControlData, regime: str, versions: list[str], codes: li
         lost = merged_entries(data, regime, v)
         for eccn, under, evidence in zip(lost.eccn, lost.held_under, lost.evidence, strict=True):
             if str(eccn)[:2] in groups:
-                result.messages.append(f"the held copy of {v} has no entry {eccn} ({evidence}: the file merged it "
-                                       f"into {under}): an item of {eccn} cannot be found or judged here")
+                result.messages.append(lost_entry(v, str(eccn), str(under), str(evidence))
+                                       + f": an item of {eccn} cannot be found or judged here")
 
 
 def _judge(code: str, how: str, versions: list[str], per_version: dict[str, dict[str, Node]], facts: dict[str, Fact],

@@ -226,12 +226,10 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
     merged = merged_entries(data, regime, version)
     if row.empty:
         if top in merged.eccn.values:
-            held_under = merged[merged.eccn == top].iloc[0]
-            result.status = "not-held"
-            result.messages.append(
-                f"the held copy of version {version} has no entry {top} although {held_under.evidence}: the file seems to "
-                f"have merged {top} into {held_under.held_under}, so whether and how {code} reads cannot be told from it "
-                f"(check the eCFR text)")
+            lost = merged[merged.eccn == top].iloc[0]
+            result.status = "not-held" if result.status == "unknown" else result.status
+            result.messages.append(lost_entry(version, top, str(lost.held_under), str(lost.evidence))
+                                   + f": whether and how {code} reads cannot be told from it")
         elif not _category_held(data, version, code[0]):
             result.status = "unknown"
             result.messages.append(f"version {version} is only partly held and category {code[0]} is not complete "
@@ -242,10 +240,10 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         return
     entry = _row_dict(row.iloc[0])
     result.entry = entry
-    for other in merged[merged.held_under == top].itertuples():
-        result.warnings.append(f"{other.evidence} and the held copy of version {version} has no entry {other.eccn}: "
-                               f"{top}'s paragraphs, notes and Country Chart lines may include {other.eccn}'s "
-                               f"(check the eCFR text)")
+    hosted = merged[merged.held_under == top]
+    for eccn, evidence in zip(hosted.eccn, hosted.evidence, strict=True):
+        result.warnings.append(lost_entry(version, str(eccn), top, str(evidence))
+                               + f": {top}'s paragraphs, notes and Country Chart lines may include {eccn}'s")
     result.definitions = _definitions(data, regime, version, code, entry["defined_terms"] or [])
     if result.status == "unknown":
         result.status = "not-used" if entry["not_used"] else "listed"
@@ -262,6 +260,12 @@ def _fill_entry(result: ControlLookup, frame: pd.DataFrame, regime: str, code: s
         parent = prow.iloc[0]["parent_code"]
     kids = sub[sub.parent_code == code]
     result.children = [_row_dict(r) for _, r in kids.iterrows()]
+
+
+def lost_entry(version: str, eccn: str, held_under: str, evidence: str) -> str:
+    """The one wording of "the held copy lost this ECCN into another" (see :func:`merged_entries`)."""
+    return (f"the held copy of version {version} has no entry {eccn} ({evidence}: the file seems to have merged {eccn} "
+            f"into {held_under}; check the eCFR text)")
 
 
 def merged_entries(data: ControlData, regime: str, version: str) -> pd.DataFrame:

@@ -352,8 +352,8 @@ def _foreign_subjects(raw: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in raw.get("items") or []:
         _, named = purpose_of(" ".join(str(item.get("text", "")).split()))
-        for code in named:
-            found.setdefault(code.split(".", 1)[0], f"{eccn} holds notes 'for the purposes of' {code.split('.', 1)[0]}")
+        for top in {code.split(".", 1)[0] for code in named}:
+            found.setdefault(top, f"{eccn} holds notes 'for the purposes of' {top}")
     heading = " ".join(str(raw.get("heading", "")).split())
     if MERGED_TABLE in heading:
         for code in _HEADING_START.findall(heading):
