@@ -189,8 +189,14 @@ def outcomes(control_data: ControlData):  # type: ignore[no-untyped-def]
 #: tuning descriptions (their recall@5 was 0.946 over the whole tuning half with the code of that day, 0.991 without
 #: them). The 0.98 floor on the tuning half stays on the descriptions it was set on; the enlarged half has its own.
 BEFORE_2026_11_27 = 421
-#: Tuning recall@5 over the enlarged half: 0.953 (569 of 597 pairs) when this floor was set.
+#: Tuning recall@5 over the half enlarged by the 2026-11-27 batch: 0.953 (569 of 597 pairs) when this floor was set.
 TUNING_RECALL_AT_5_FLOOR = 0.94
+#: Descriptions before the 2026-11-28 tuning batch (control-search-9: 60 descriptions, 94 listed pairs, written before
+#: any search ran on them; their recall@5 was 0.691 with the code of that day, the whole tuning half's 0.923). The 0.94
+#: floor stays on the 597 pairs it was set on; the half enlarged again has its own.
+BEFORE_2026_11_28 = 521
+#: Tuning recall@5 over the whole tuning half (691 pairs): 0.923 with the code before control-search-9's changes.
+ENLARGED_TUNING_RECALL_AT_5_FLOOR = 0.91
 
 
 def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untyped-def]
@@ -200,8 +206,11 @@ def test_held_out_recall_at_5_floor(outcomes) -> None:  # type: ignore[no-untype
     earlier = {c.query for c in load_cases()[:BEFORE_2026_11_27]}
     tuning, n_earlier = recall([o for o in outcomes if o.case.query in earlier], 5, "tuning")
     assert n_earlier >= 450 and tuning >= 0.98
+    before_batch_9 = {c.query for c in load_cases()[:BEFORE_2026_11_28]}
+    tuning, n_before_batch_9 = recall([o for o in outcomes if o.case.query in before_batch_9], 5, "tuning")
+    assert n_before_batch_9 > n_earlier and tuning >= TUNING_RECALL_AT_5_FLOOR
     tuning, n_all = recall(outcomes, 5, "tuning")
-    assert n_all > n_earlier and tuning >= TUNING_RECALL_AT_5_FLOOR
+    assert n_all > n_before_batch_9 and tuning >= ENLARGED_TUNING_RECALL_AT_5_FLOOR
 
 
 def test_bare_group_references_read_every_entry_of_the_group_but_its_exclusions() -> None:
