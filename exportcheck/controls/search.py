@@ -115,6 +115,10 @@ GROUP_WORDS = {"software": "D", "firmware": "D", "eda": "D", "ecad": "D", "techn
                "implanter": "B", "aligner": "B", "prober": "B", "puller": "B", "bonder": "B", "asher": "B",
                "platform": "B", "coater": "B", "track": "B", "ellipsometer": "B", "scatterometer": "B",
                "microscope": "B", "tester": "B"}
+#: Two-word names of a product group, from the lists' definitions: "technology" "takes the form of technical data or
+#: technical assistance" (Annex I and EAR definitions), and "source code" is a form of "software" (Annex I defines it;
+#: 4D/5D/6D entries control "software or source code"). One of the two words alone names no group ("data", "code").
+GROUP_PHRASES = {("technical", "data"): "E", ("technical", "assistance"): "E", ("source", "code"): "D"}
 GROUP_SHARE = 0.05
 #: A description naming no software or technology is of goods: software (D) and technology (E) entries
 #: then keep this share of their score, so "DUV immersion scanner" ranks 3B before 3D/3E texts about it;
@@ -520,6 +524,7 @@ def query_groups(query: str) -> set[str]:
     """Product groups the description's words name, with software/technology before equipment before materials."""
     words = _raw_words(query)
     named = {GROUP_WORDS[k] for w in words if (k := _key(w, GROUP_WORDS))}
+    named |= {GROUP_PHRASES[pair] for pair in itertools.pairwise(words) if pair in GROUP_PHRASES}
     # a trade word for a kind of software ("ILT", "OPC": the lists' "computational lithography software") names D too
     synonyms, _ = search_terms()
     named |= {GROUP_WORDS[x] for w in words if (k := _key(w, synonyms))
