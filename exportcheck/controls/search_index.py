@@ -398,6 +398,15 @@ def by_unit(params: list[Parameter]) -> list[Parameter]:
 #: Goods defined by the items they contain: "Computers ... containing integrated circuits, any of which meets or exceeds
 #: the limits in 3A090.a" (US 4A090), "... containing one or more integrated circuits, specified by 3A501.a.16" (EU 4A507).
 _CONTAINING = re.compile(r"\bcontaining\b[^.;]*?\b(?:specified|controlled|limits?)\b[^.;]*?\d[A-E]\d{3}")
+#: Test equipment defined by the items it tests: "For testing S-parameters of items specified in 3A001.b.3." (3B002.a),
+#: "For testing microwave integrated circuits controlled by 3A001.b.2." (US 3B002.b): its own words say "testing" and
+#: little of what is tested, so it refers to the named entries as the goods above do (control-search-9).
+_FOR_TESTING = re.compile(r"\bfor testing\b[^.;]*?\b(?:specified|controlled)\b[^.;]*?\d[A-E]\d{3}", re.I)
+
+
+def refers_to_goods(text: str) -> bool:
+    """Whether goods are defined by the listed items they contain or test (and so refer to those entries)."""
+    return bool(("containing" in text and _CONTAINING.search(text)) or ("testing" in text and _FOR_TESTING.search(text)))
 
 
 def _subtree_rows(code: str, listed: list[tuple[str, int]], excluded: set[str]) -> list[int]:
@@ -484,7 +493,7 @@ def build_index(frame: pd.DataFrame) -> SearchIndex:
         contexts.append(" ".join(context))
         named: list[int | None] = []
         whole: list[int] = []
-        refers = group in ("D", "E") or ("containing" in str(text) and bool(_CONTAINING.search(str(text))))
+        refers = group in ("D", "E") or refers_to_goods(str(text))
         codes = references(str(text)) if refers else []
         excluded = excluded_references(str(text)) if any(is_group(code) for code in codes) else set()
         if codes:
