@@ -251,6 +251,7 @@ class SearchIndex:
     ref_specs: dict[int, tuple[list[str], str, dict[tuple[str, str, str], list[tuple[str, int]]],
                                tuple[str, str]]] = field(default_factory=dict)
     _referrers: dict[int, list[int]] | None = None
+    _children: dict[int, list[int]] | None = None
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
     _near: dict[tuple[int, int], frozenset[tuple[str, str]]] = field(default_factory=dict)
@@ -310,6 +311,19 @@ class SearchIndex:
                         referrers.setdefault(referred_row, []).append(row)
             self._referrers = referrers
         return self._referrers
+
+    def child_parameters(self, row: int) -> list[tuple[int, list[Parameter]]]:
+        """The numbers of each direct sub-paragraph's own text (built on first use): what an entry "having any of the
+        following" is met by ("Align and expose ... equipment ... having any of the following: a. A light source
+        wavelength shorter than 193 nm")."""
+        if self._children is None:
+            children: dict[int, list[int]] = {}
+            for child, parent in enumerate(self.parent_rows):
+                if parent >= 0:
+                    children.setdefault(parent, []).append(child)
+            self._children = children
+        return [(child, found) for child in self._children.get(row, ())
+                if (found := by_unit(read_parameters(self.texts[child])))]
 
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text and its ancestors' (a parent's "... for 300mm wafers as follows:"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
 from exportcheck.controls import ControlData, search
-from exportcheck.controls.search import isotope_words, query_groups
-from exportcheck.controls.search_index import SearchIndex
+from exportcheck.controls.search import _child_share as child_share
+from exportcheck.controls.search import isotope_words, query_groups, query_parameters
+from exportcheck.controls.search_index import SearchIndex, refers_to_goods
 from tests.controls.conftest import entry_row
+
+#: the module (``exportcheck.controls.search`` as an attribute is the function of that name)
+search_mod = importlib.import_module("exportcheck.controls.search")
 
 
 def _referrers(index: SearchIndex, regime: str, code: str) -> set[str]:
@@ -90,3 +98,35 @@ def test_a_sub_paragraph_is_compared_with_its_ancestors_numbers_too(index: Searc
     assert params[0].satisfied_by(stated) is True
     top = index.parameters(entry_row(index, "us", "3B994"))
     assert all(p not in top for p in params)  # nothing flows upwards
+
+
+def test_test_equipment_refers_to_the_items_it_tests(index: SearchIndex) -> None:
+    """EU 3B002.c "For testing items specified in 3A001.b.2." (MMIC amplifiers) and US 3B002.b "For testing microwave
+    integrated circuits controlled by 3A001.b.2.": their own words say little of what is tested, so they refer to the
+    named entries as goods defined by what they contain do; a test entry naming no code refers to nothing."""
+    assert "3B002.c" in _referrers(index, "eu", "3A001.b.2")
+    assert "3B002.a" in _referrers(index, "eu", "3A001.b.3.a")
+    assert "3B002.b" in _referrers(index, "us", "3A001.b.2")
+    assert refers_to_goods("For testing S-parameters of items specified in 3A001.b.3.")
+    assert not refers_to_goods("equipment specially designed for testing discrete semiconductor devices")
+    assert not any(index.codes[r].startswith("3B992.b.4") for rows in index.referrers.values() for r in rows)
+
+
+def test_an_entry_having_any_of_its_sub_paragraphs_is_met_through_them(index: SearchIndex, control_data: ControlData,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """US 3B991.b.1.g (ion implantation equipment "having any of the following characteristics") is met through
+    .g.2 ("beam energy exceeding 200 keV") by a 700 keV implanter, and not by a 150 keV one that meets none of its
+    sub-paragraphs; a number the entry's own text fails earns nothing through a sub-paragraph."""
+    g = entry_row(index, "us", "3B991.b.1.g")
+    share, why = child_share(index, g, query_parameters("implanter, 700 keV"), [])
+    assert share > 0 and "3B991.b.1.g.2" in why[0]
+    assert child_share(index, g, query_parameters("implanter, 150 keV"), [])[0] == 0
+    failed = [{"query": "700 keV", "entry": "x", "meets": False}]
+    assert child_share(index, g, query_parameters("implanter, 700 keV"), failed)[0] == 0
+
+    def score(child_param: float) -> float:
+        monkeypatch.setattr(search_mod, "CHILD_PARAM", child_param)
+        hits = search("MeV implanter for retrograde wells, 2 MeV boron", regime="us", limit=20, data=control_data)
+        return max(h.score for h in hits if h.code.startswith("3B991.b.1.g"))
+
+    assert score(search_mod.CHILD_PARAM) > score(0.0)

@@ -163,3 +163,37 @@ def test_the_words_of_a_rate_read_as_tpp_are_not_searched() -> None:
 
 def test_a_dense_rate_ranks_the_tpp_threshold_it_meets_first(control_data: ControlData) -> None:
     assert search("GPU, 2,000 TOPS INT8 dense", regime="us", limit=1, data=control_data)[0].code == "3A090.a.1"
+
+
+def test_plain_and_press_words_are_searched_as_the_lists_word_them(index: SearchIndex,
+                                                                   control_data: ControlData) -> None:
+    """control-search-9: a "light-sensitive"/"photosensitive" coating is a photoresist; tools that "carve" holes etch
+    them; an "MCU" is a microcontroller microcircuit; "polysilicon" is polycrystalline silicon; equipment that "grows"
+    layers is epitaxial growth equipment (the stemmer keeps "grow" apart from "growth")."""
+    def expanded(text: str, words: str) -> bool:
+        return any(set(index.terms(words)) <= set(g) for g in search_mod.query_weights(index, text))
+
+    assert expanded("light-sensitive coating", "photoresist") and expanded("photosensitive film", "photoresist")
+    assert expanded("tools that carve holes", "etching") and not expanded("tools that cut holes", "etching")
+    assert expanded("32-bit MCU", "microcontroller microcircuits")
+    assert expanded("polysilicon rods", "polycrystalline silicon")
+    assert expanded("grows GaAs layers", "growth") and index.terms("grows") != index.terms("growth")
+
+    def top5(text: str, regime: str) -> list[str]:
+        return [h.code for h in search(text, regime=regime, limit=5, data=control_data)]
+
+    assert any(c.startswith(("3C002", "3C992")) for c in top5("light-sensitive coating for 365 nm lithography", "us"))
+    assert any(c.startswith(("3B001.c", "3B993.c")) for c in top5("machines that carve deep trenches with plasma", "us"))
+    assert any(c.startswith("3A991.a") for c in top5("automotive MCU, 300 MHz clock", "us"))
+    assert any(c.startswith("3B991.b.1.a") for c in top5("polysilicon production reactor", "us"))
+    assert any(c.startswith("3B001.a") for c in top5("equipment that grows gallium arsenide crystal layers", "eu"))
+
+
+def test_two_word_names_of_software_and_technology_name_the_group() -> None:
+    """"technical data" and "technical assistance" are the forms "technology" takes (the lists' definitions), "source
+    code" a form of "software"; neither word alone names a group."""
+    assert query_groups("technical data package for building cryocoolers") == {"E"}
+    assert query_groups("technical assistance with commissioning an etcher") == {"E"}
+    assert query_groups("source code of a scanner's exposure control") == {"D"}
+    assert query_groups("data logger for a vacuum gauge") == set()
+    assert query_groups("ion source with a code wheel") == set()
