@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 if TYPE_CHECKING:  # the controls package is imported inside the commands: `--help` must stay fast
@@ -86,7 +87,7 @@ def show(
     """An entry with its ancestors, children and notes; the version in force on --as-of; other regimes."""
     from exportcheck.controls import load_controls, lookup
 
-    result = lookup(code, _regime(regime), as_of, data=load_controls(settings_for(lists_dir).lists_dir), country=country)
+    result = lookup(code, _regime(regime), as_date(as_of, "--as-of"), data=load_controls(settings_for(lists_dir).lists_dir), country=country)
     if as_json:
         print_json(result.model_dump())
         return
@@ -145,8 +146,9 @@ def search_cmd(
     from exportcheck.controls import load_controls, search, version_notes
 
     data = load_controls(settings_for(lists_dir).lists_dir)
-    hits = search(text, _regime(regime), limit, as_of, data=data)
-    notes = version_notes(data, as_of)
+    when = as_date(as_of, "--as-of")
+    hits = search(text, _regime(regime), limit, when, data=data)
+    notes = version_notes(data, when)
     if as_json:
         print_json({"hits": [h.model_dump() for h in hits], "version_notes": notes})
         return
