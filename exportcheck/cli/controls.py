@@ -145,6 +145,8 @@ def search_cmd(
     """Rank control entries for a product description, with matched words and compared parameters."""
     from exportcheck.controls import load_controls, search, version_notes
 
+    if not text.strip():
+        raise InputError("give a product description to search, e.g. 'EUV scanner with a 13.5 nm light source'")
     data = load_controls(settings_for(lists_dir).lists_dir)
     when = as_date(as_of, "--as-of")
     hits = search(text, _regime(regime), limit, when, data=data)

@@ -54,6 +54,11 @@ def test_a_bad_as_of_is_one_line_naming_the_option(control_lists_dir: Path, args
     assert result.output.strip() == "error: --as-of '2024-02-30': not a date (use YYYY-MM-DD)"
 
 
+def test_an_empty_control_search_is_one_line(control_lists_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["control", "search", "  ", "--lists-dir", str(control_lists_dir)])
+    assert result.exit_code == 2 and result.output.startswith("error: give a product description to search")
+
+
 def test_classify_nl_says_the_annex_is_not_held(control_lists_dir: Path) -> None:
     result = CliRunner().invoke(app, ["classify", "ArF immersion scanner", "--regime", "nl", "--lists-dir",
                                       str(control_lists_dir)])
