@@ -24,23 +24,13 @@ from exportcheck.claims.model import ClaimsFile
 from exportcheck.claims.verdict import Report
 from exportcheck.controls import ControlData, ControlHit, ControlLookup, load_controls, lookup
 from exportcheck.controls import search as search_control_entries
-from exportcheck.dates import in_force_mask
+from exportcheck.dates import as_date, in_force_mask
 from exportcheck.diff import SnapshotDiff, diff_source
-from exportcheck.errors import ConfigError
 from exportcheck.model import ControlEntry, Entity
 from exportcheck.settings import get_settings
 from exportcheck.sources import all_sources
 from exportcheck.store import Snapshot, SnapshotStore
 from exportcheck.tables import empty_frame
-
-
-def _as_date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(f"as_of: not an ISO date: {value!r}") from exc
 
 
 class Lists:
@@ -142,12 +132,12 @@ class Lists:
         Reads every held version of the control lists, so dated questions are answered with the version
         in force then (or the held versions that bracket the date).
         """
-        return lookup(code, regime, _as_date(as_of) or self.as_of, data=self._control_data)
+        return lookup(code, regime, as_date(as_of, "as_of") or self.as_of, data=self._control_data)
 
     def search_controls(self, text: str, regime: str | None = None, limit: int = 10,
                         as_of: date | str | None = None) -> pd.DataFrame:
         """Control entries ranked for a free-text product description, with why each ranks."""
-        hits = search_control_entries(text, regime, limit, _as_date(as_of) or self.as_of, data=self._control_data)
+        hits = search_control_entries(text, regime, limit, as_date(as_of, "as_of") or self.as_of, data=self._control_data)
         columns = list(ControlHit.model_fields)
         return pd.DataFrame([h.model_dump() for h in hits], columns=columns)
 
@@ -159,7 +149,7 @@ class Lists:
         """
         from exportcheck.controls.classifier import classify
 
-        result = classify(description, parameters, regime, _as_date(as_of) or self.as_of, codes=codes,
+        result = classify(description, parameters, regime, as_date(as_of, "as_of") or self.as_of, codes=codes,
                           data=self._control_data)
         return result.to_frame()
 
@@ -206,4 +196,4 @@ def refresh_lists(
 
 def load(as_of: date | str | None = None, lists_dir: Path | str | None = None) -> Lists:
     """The lists in ``lists_dir`` (default: ``EXPORTCHECK_LISTS_DIR`` or ``lists/``) as of a date."""
-    return Lists(SnapshotStore(get_settings(lists_dir).lists_dir), _as_date(as_of))
+    return Lists(SnapshotStore(get_settings(lists_dir).lists_dir), as_date(as_of, "as_of"))

@@ -20,6 +20,8 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from exportcheck.errors import InputError
+
 if TYPE_CHECKING:  # only in_force_mask needs it
     import pandas as pd
 
@@ -75,6 +77,24 @@ def listing_relation(listing_date: str, end_date: str, start: date, end: date | 
             return "removed-during"
         return "in-force"
     return "listed-during"
+
+
+def as_date(value: date | str | None, what: str = "date") -> date | None:
+    """A date a user gave (a date, ISO text or nothing) as a date: None for nothing, one message for bad text.
+
+    Why one function: every ``--as-of`` of the CLI, the Python API and the server read this the same way, and a
+    date that is no date must be a one-line :class:`InputError` naming ``what`` (the option or field), never a
+    traceback. Full dates only: an "as of" is a day (a partial date is a period, :func:`bounds`).
+    """
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what} {value!r}: not a date (use YYYY-MM-DD)") from None
 
 
 def in_force(listing_date: str, end_date: str, when: date) -> bool:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exportcheck.dates import bounds, in_force, in_force_mask, listing_relation
+from exportcheck.dates import as_date, bounds, in_force, in_force_mask, listing_relation
+from exportcheck.errors import InputError
 from exportcheck.store import STALE_DAYS, SnapshotStore
 
 DAY = date(2024, 2, 5)
@@ -77,3 +78,16 @@ def test_snapshot_choice_on_the_real_store(real_lists_dir: Path) -> None:
     assert [s.meta.data_date for s in stale.snapshots] == [first, last] and "older than" in stale.note()
     assert store.as_of("us-csl", stale_day) == stale.snapshot
     assert store.choose("no-such-source", DAY).snapshot is None
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (None, None), ("", None), ("  ", None), (DAY, DAY), ("2024-02-05", DAY), (" 2024-02-05 ", DAY)])
+def test_as_date_reads_what_a_user_gives(given: object, expected: date | None) -> None:
+    assert as_date(given, "--as-of") == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", ["2024-02-30", "yesterday", "2024-13-01", "05/02/2024"])
+def test_as_date_refuses_what_is_no_day_in_one_line_naming_the_option(given: str) -> None:
+    with pytest.raises(InputError) as info:
+        as_date(given, "--as-of")
+    assert str(info.value) == f"--as-of {given!r}: not a date (use YYYY-MM-DD)"

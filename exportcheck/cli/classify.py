@@ -10,6 +10,7 @@ from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
 from exportcheck.cli.controls import control_app
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 if TYPE_CHECKING:  # the controls package is imported inside the commands: `--help` must stay fast
@@ -84,10 +85,11 @@ def classify_cmd(
     if regime not in ("eu", "us", "nl"):
         raise InputError(f"--regime must be eu, us or nl, not {regime!r}")
     params = dict(parse_param_option(p) for p in (param or []))
+    when = as_date(as_of, "--as-of")
     data = load_controls(settings_for(lists_dir).lists_dir)
 
     def run(current: dict[str, str]) -> Classification:
-        return classify(description, current, regime, as_of, codes=code or [], data=data)
+        return classify(description, current, regime, when, codes=code or [], data=data)
 
     result = _ask(description, params, run) if ask else run(params)
     if as_json:
@@ -109,7 +111,7 @@ def compare_cmd(
     from exportcheck.controls.compare import compare
     from exportcheck.controls.data import load_controls
 
-    result = compare(entries, as_of, data=load_controls(settings_for(lists_dir).lists_dir))
+    result = compare(entries, as_date(as_of, "--as-of"), data=load_controls(settings_for(lists_dir).lists_dir))
     if as_json:
         print_json(result.model_dump())
         return

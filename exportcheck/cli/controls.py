@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, print_json, settings_for, user_errors
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 if TYPE_CHECKING:  # the controls package is imported inside the commands: `--help` must stay fast
@@ -86,7 +87,7 @@ def show(
     """An entry with its ancestors, children and notes; the version in force on --as-of; other regimes."""
     from exportcheck.controls import load_controls, lookup
 
-    result = lookup(code, _regime(regime), as_of, data=load_controls(settings_for(lists_dir).lists_dir), country=country)
+    result = lookup(code, _regime(regime), as_date(as_of, "--as-of"), data=load_controls(settings_for(lists_dir).lists_dir), country=country)
     if as_json:
         print_json(result.model_dump())
         return
@@ -144,9 +145,12 @@ def search_cmd(
     """Rank control entries for a product description, with matched words and compared parameters."""
     from exportcheck.controls import load_controls, search, version_notes
 
+    if not text.strip():
+        raise InputError("give a product description to search, e.g. 'EUV scanner with a 13.5 nm light source'")
     data = load_controls(settings_for(lists_dir).lists_dir)
-    hits = search(text, _regime(regime), limit, as_of, data=data)
-    notes = version_notes(data, as_of)
+    when = as_date(as_of, "--as-of")
+    hits = search(text, _regime(regime), limit, when, data=data)
+    notes = version_notes(data, when)
     if as_json:
         print_json({"hits": [h.model_dump() for h in hits], "version_notes": notes})
         return

@@ -15,6 +15,7 @@ import typer
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, settings_for, user_errors
 from exportcheck.cli.watch import log_line
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 # pandas and the matcher are imported inside the commands: `exportcheck screen --help` must stay fast.
@@ -72,15 +73,6 @@ def _snapshot_ids(folder: Path, sources: list[str] | None, when: date | None) ->
     return [f"{s.meta.source}@{s.version}" for s in snaps]
 
 
-def _parse_date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--as-of {text!r}: not a date (use YYYY-MM-DD)") from None
-
-
 @app.command()
 @user_errors
 def screen(
@@ -118,7 +110,7 @@ def screen(
     from exportcheck.review import Reviews, decision_for
 
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    when = _parse_date(as_of)
+    when = as_date(as_of, "--as-of")
     ofac = "ofac" in check_also(also)
     if file is not None:
         if name:

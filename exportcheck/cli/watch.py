@@ -7,13 +7,13 @@ Thin: each command calls :mod:`exportcheck.watch`, :mod:`exportcheck.review` or
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, settings_for, user_errors
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 watch_app = typer.Typer(help="Watch parties: be told when one is listed, changed or delisted.", no_args_is_help=True)
@@ -183,12 +183,7 @@ def show_log(
     """What was checked, when, against which snapshots (the screening log)."""
     from exportcheck import screenlog
 
-    when = None
-    if since:
-        try:
-            when = date.fromisoformat(since)
-        except ValueError:
-            raise InputError(f"--since {since!r}: not a date (use YYYY-MM-DD)") from None
+    when = as_date(since, "--since")
     lines = screenlog.read(settings_for(lists_dir).lists_dir, when)
     if as_json:
         print_json(lines)

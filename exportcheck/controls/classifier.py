@@ -23,6 +23,7 @@ from exportcheck.controls.evaluate import EntryResult, evaluate_entry
 from exportcheck.controls.facts import Fact, item_facts, readings
 from exportcheck.controls.lookup import REGIMES, lost_entry, merged_entries, norm_text
 from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 #: Search hits taken as candidates (the rest of the ranking is keyword similarity only).
@@ -192,7 +193,7 @@ def classify(description: str = "", parameters: dict[str, Any] | None = None, re
     """Candidate entries of ``regime`` on ``as_of`` for an item, each judged against its stated facts."""
     if regime not in REGIMES:
         raise InputError(f"unknown regime {regime!r}; use one of {', '.join(REGIMES)}")
-    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    when = as_date(as_of, "as_of")
     if not (description or "").strip() and not parameters and not codes:
         raise InputError("give a description, parameters or a code to classify")
     data = data or load_controls(lists_dir)

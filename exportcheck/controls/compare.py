@@ -17,6 +17,7 @@ from exportcheck.controls.criteria import Node
 from exportcheck.controls.data import ControlData, load_controls
 from exportcheck.controls.lookup import REGIMES
 from exportcheck.controls.units import format_number
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 
@@ -81,7 +82,7 @@ def compare(specs: list[str], as_of: date | str | None = None, *, data: ControlD
     """Line up the criteria of entries given as ``regime:code[@DATE]``; one spec alone → every held version."""
     if not specs:
         raise InputError("give at least one entry, e.g. eu:3B001.f.1 us:3B001.f.1")
-    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    when = as_date(as_of, "as_of")
     data = data or load_controls(lists_dir)
     wanted: list[tuple[str, str, str, str]] = []  # regime, code, version, message
     messages: list[str] = []

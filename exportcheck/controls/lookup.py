@@ -19,6 +19,7 @@ from exportcheck import law
 from exportcheck.controls.data import ControlData
 from exportcheck.controls.us_licence import UsLicenceDetermination, determine
 from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
 REGIMES = ("eu", "us", "nl")
@@ -105,7 +106,7 @@ def lookup(code: str, regime: str | None = None, as_of: date | str | None = None
         raise InputError(f"not a control code: {code!r} (expected e.g. 3B001 or 3B001.f.1.b)")
     if regime is not None and regime not in REGIMES:
         raise InputError(f"unknown regime {regime!r}; use one of {', '.join(REGIMES)}")
-    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    when = as_date(as_of, "as_of")
     data = data or load_controls(lists_dir)
     frame = data.entries
     present = [r for r in REGIMES if ((frame.regime == r) & (frame.code == code)).any()]

@@ -39,6 +39,7 @@ from exportcheck.controls.us_law_facts import (
     UKRAINE_REGIONS,
     LegalFact,
 )
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 from exportcheck.formats.common import country_code
 
@@ -135,17 +136,6 @@ def _fact(f: LegalFact) -> dict[str, Any]:
             "verified": f.verified, "basis": f.basis}
 
 
-def _when(as_of: date | str | None) -> date | None:
-    if isinstance(as_of, date):
-        return as_of
-    if as_of:
-        try:
-            return date.fromisoformat(str(as_of))
-        except ValueError:
-            raise InputError(f"not a date: {as_of!r} (use YYYY-MM-DD)") from None
-    return None
-
-
 def normalise_destination(destination: str) -> tuple[str, str]:
     """(code, region): ISO-2 of the destination, and a 746.6 region code (UA-43 …) where one is named."""
     text = destination.strip()
@@ -214,7 +204,7 @@ def determine(code: str, destination: str, as_of: date | str | None = None, *, d
     """The licence requirement for US ``code`` (ECCN or paragraph) to ``destination`` on ``as_of``."""
     code = code.strip().rstrip(".")
     eccn, _, paragraph = code.partition(".")
-    when = _when(as_of)
+    when = as_date(as_of, "as_of")
     iso, region = normalise_destination(destination)
     issue = _issue_date(data)
     result = UsLicenceDetermination(code=code, eccn=eccn, paragraph=paragraph, destination=destination.strip().upper(),
@@ -493,7 +483,7 @@ def entity_footnotes(requirement: str) -> list[int]:
 
 def entity_list_finding(requirement: str, as_of: date | str | None = None) -> EntityListFinding:
     """What an Entity List entry's licence requirement means on the date, with each footnote dated."""
-    when = _when(as_of)
+    when = as_date(as_of, "as_of")
     text = " ".join((requirement or "").split())
     all_items = bool(re.search(r"\ball items subject to the EAR", text, re.I))
     notes: list[dict[str, Any]] = []

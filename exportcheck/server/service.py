@@ -19,9 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 from exportcheck.server.problems import Problem
-from exportcheck.server.state import NOT_ADVICE, LoadedLists, parse_day
+from exportcheck.server.state import NOT_ADVICE, LoadedLists
 from exportcheck.sources import all_sources
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -60,9 +61,9 @@ def check_country(value: str | None, field: str = "country") -> str | None:
 
 def check_day(value: str | None, field: str = "as_of") -> date | None:
     try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise Problem(422, f"{field}: {exc}", field=field) from None
+        return as_date(value, field)
+    except InputError as exc:
+        raise Problem(422, str(exc), field=field) from None
 
 
 def check_sources(values: Sequence[str] | None, loaded: LoadedLists, field: str = "source") -> list[str] | None:

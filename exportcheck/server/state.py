@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -362,13 +362,3 @@ def _release(lists_dir: Path, previous: LoadedLists | None, loaded: LoadedLists)
         from exportcheck.matching import forget_screener
 
         forget_screener(lists_dir, old.key)
-
-
-def parse_day(value: str | None) -> date | None:
-    """An ISO date from a request, or None; raises ValueError with a readable message."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)") from None

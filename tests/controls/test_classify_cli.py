@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from exportcheck.cli import app
@@ -41,6 +42,21 @@ def test_classify_bad_input_is_one_line(control_lists_dir: Path) -> None:
     assert result.exit_code != 0 and "NAME=VALUE" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["classify", "scanner", "--regime", "xx", "--lists-dir", str(control_lists_dir)])
     assert result.exit_code != 0 and "--regime" in result.output
+
+
+@pytest.mark.parametrize("args", [["control", "show", "3B001"], ["control", "show", "3B001", "--regime", "us"],
+                                  ["control", "search", "scanner"], ["classify", "scanner"],
+                                  ["control", "compare", "eu:3B001.f.1"]])
+def test_a_bad_as_of_is_one_line_naming_the_option(control_lists_dir: Path, args: list[str]) -> None:
+    # 2024-02-30 has the shape of a date: only reading it as one finds it is none
+    result = CliRunner().invoke(app, [*args, "--as-of", "2024-02-30", "--lists-dir", str(control_lists_dir)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "error: --as-of '2024-02-30': not a date (use YYYY-MM-DD)"
+
+
+def test_an_empty_control_search_is_one_line(control_lists_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["control", "search", "  ", "--lists-dir", str(control_lists_dir)])
+    assert result.exit_code == 2 and result.output.startswith("error: give a product description to search")
 
 
 def test_classify_nl_says_the_annex_is_not_held(control_lists_dir: Path) -> None:
