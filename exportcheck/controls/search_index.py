@@ -252,6 +252,7 @@ class SearchIndex:
                                tuple[str, str]]] = field(default_factory=dict)
     _referrers: dict[int, list[int]] | None = None
     _children: dict[int, list[int]] | None = None
+    _child_params: dict[int, list[tuple[int, list[Parameter]]]] = field(default_factory=dict)
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
     _near: dict[tuple[int, int], frozenset[tuple[str, str]]] = field(default_factory=dict)
@@ -321,9 +322,11 @@ class SearchIndex:
             for child, parent in enumerate(self.parent_rows):
                 if parent >= 0:
                     children.setdefault(parent, []).append(child)
-            self._children = children
-        return [(child, found) for child in self._children.get(row, ())
-                if (found := by_unit(read_parameters(self.texts[child])))]
+            self._children, self._child_params = children, {}
+        if (found := self._child_params.get(row)) is None:
+            found = self._child_params[row] = [(child, own) for child in self._children.get(row, ())
+                                               if (own := by_unit(read_parameters(self.texts[child])))]
+        return found
 
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text and its ancestors' (a parent's "... for 300mm wafers as follows:"
