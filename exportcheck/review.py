@@ -60,12 +60,32 @@ class Reviews:
             raise InputError("a review needs --query and --entity")
         if not by.strip() or not why.strip():
             raise InputError("a review needs --by (who decided) and --why (the reason)")
+        self.check_held(entity_id)
         reviews = [r for r in self.all() if not (query_key(r.query) == query_key(query) and r.entity_id == entity_id)]
         new = Review(id=max([r.id for r in self.all()], default=0) + 1, query=query.strip(),
                      entity_id=entity_id.strip(), decision=cast(Decision, decision), by=by.strip(), why=why.strip(),
                      at=datetime.now(UTC).isoformat(timespec="seconds"))
         self._save([*reviews, new])
         return new
+
+    def check_held(self, entity_id: str) -> None:
+        """Refuse an entity id that no held snapshot has: a mistyped id would be recorded and never shown.
+
+        Why every readable snapshot of the id's source and not only the latest: a decision on a party delisted
+        since is still a decision on a hit that an earlier (or ``--as-of``) screen shows.
+        """
+        from exportcheck.matching.lists import entity_sources
+        from exportcheck.store import SnapshotStore
+
+        lists_dir = self.path.parent.parent
+        source = entity_id.strip().split(":", 1)[0]
+        if source not in entity_sources(lists_dir):
+            raise InputError(f"--entity {entity_id!r}: not an entity id (copy the entity_id of a screen hit; it starts "
+                             "with the list's source id, e.g. us-entity-list:...)")
+        for snapshot in reversed(SnapshotStore(lists_dir).readable(source)):
+            if entity_id.strip() in set(snapshot.load(columns=["entity_id"])["entity_id"]):
+                return
+        raise InputError(f"--entity {entity_id!r}: no such entity in any held snapshot of {source}")
 
     def remove(self, review_id: int) -> Review:
         reviews = self.all()

@@ -62,14 +62,16 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     assert len(entities) == len(data["entities"])  # one removed, one added
     data.update(entities=entities, count=len(entities), extracted="2026-08-01")
     (mirror / MEU.replace("2026-07-09", "2026-08-01")).write_text(json.dumps(data), encoding="utf-8")
-    assert _run("review", "add", "--query", CHANGED, "--entity", "placeholder", "--decision", "not-the-party",
+    # a decision on another party (the one the second edition removes): recorded under its id, never shown for CHANGED
+    removed_id = json.loads(_run("screen", REMOVED, "--json", *env)[1])["matches"][0]["entity_id"]
+    assert _run("review", "add", "--query", CHANGED, "--entity", removed_id, "--decision", "not-the-party",
                 "--by", "desk", "--why", "checked the address", *env)[0] == 0
     assert all(o.status != "failed" for o in refresh(["us-meu"], settings, mirror=str(root / "mirror")))
     feed = root / "feed.xml"
     third = _run("watch", "check", "--format", "json", "--atom", str(feed), *env)
     fourth = _run("watch", "check", *env)
     return {"lists": lists, "env": env, "first": first, "second": second, "third": third, "fourth": fourth,
-            "feed": feed}
+            "feed": feed, "removed_id": removed_id}
 
 
 def _events(result: tuple[int, str]) -> list[tuple[str, str]]:
@@ -126,7 +128,7 @@ def test_decisions_and_log_survive_refresh_and_show_next_to_hits(watched: dict) 
     hit = next(m for m in json.loads(out)["matches"] if m["name"] == CHANGED)
     assert hit["review"].startswith("is-the-party (reviewed by desk")
     reviews = json.loads(_run("review", "list", "--json", *env)[1])
-    assert [r["entity_id"] for r in reviews] == ["placeholder", hit["entity_id"]]  # survived the second refresh
+    assert [r["entity_id"] for r in reviews] == [watched["removed_id"], hit["entity_id"]]  # survived the refresh
     log = json.loads(_run("log", "--json", *env)[1])
     commands = [line["command"] for line in log]
     assert commands.count("watch check") >= 4 and commands.count("screen") >= 2
@@ -142,6 +144,10 @@ def test_bad_input_is_one_line(watched: dict, tmp_path: Path) -> None:
     result = runner.invoke(app, ["review", "add", "--query", "x", "--entity", "y", "--decision", "maybe",
                                  "--by", "a", "--why", "b", *env])
     assert result.exit_code == 2 and "not-the-party" in result.stderr
+    for entity, message in (("placeholder", "not an entity id"), ("us-meu:no-such-party", "no such entity")):
+        result = runner.invoke(app, ["review", "add", "--query", "x", "--entity", entity, "--decision", "is-the-party",
+                                     "--by", "a", "--why", "b", *watched["env"]])
+        assert result.exit_code == 2 and message in result.stderr, result.output
     result = runner.invoke(app, ["watch", "remove", "nobody", *env])
     assert result.exit_code == 2 and "not on the watchlist" in result.stderr
     result = runner.invoke(app, ["watch", "add", "X", "--country", "CHN", *env])

@@ -52,6 +52,8 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         except (ValueError, OSError) as exc:
             raise InputError(f"{path}: cannot read the Parquet files: {exc}") from exc
+    from zipfile import BadZipFile
+
     try:
         if suffix in (".csv", ".txt"):
             return pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -59,7 +61,9 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         if suffix == ".parquet":
             return pd.read_parquet(path)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, BadZipFile, KeyError) as exc:
+        # an .xlsx is a zip of XML parts: no zip at all (BadZipFile), or a zip without a workbook (openpyxl's
+        # KeyError naming the missing part)
         raise InputError(f"{path}: cannot read as {suffix[1:]}: {exc}") from exc
     raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet")
 

@@ -186,6 +186,25 @@ def test_cli_bad_input_is_one_line(real_lists: Path, args: list[str]) -> None:
     assert "Traceback" not in result.output and result.output.strip().startswith("error:")
 
 
+@pytest.mark.parametrize(("name", "content"), [
+    ("not-a-zip.xlsx", b"name\nHuawei\n"),  # a CSV renamed .xlsx
+    ("no-workbook.xlsx", None),  # a zip, but without the workbook's parts
+    ("torn.parquet", b"PAR1xxxxPAR1"),
+])
+def test_cli_unreadable_file_is_one_line(real_lists: Path, tmp_path: Path, name: str, content: bytes | None) -> None:
+    import zipfile
+
+    path = tmp_path / name
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("a.txt", "x")
+    else:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["screen", "--file", str(path), "--column", "name", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().startswith(f"error: {path}: cannot read as {path.suffix[1:]}:")
+
+
 def test_excel_safe() -> None:
     assert [excel_safe(v) for v in ["=1+1", "@x", "-2", "+3", "ok", 0.5]] == ["'=1+1", "'@x", "'-2", "'+3", "ok", 0.5]
 
