@@ -188,14 +188,15 @@ def _isotopes() -> dict[str, str]:
     return {str(k): str(v) for k, v in (data.get("isotopes") or {}).items()}
 
 
-_ISOTOPE = re.compile(r"(\d{1,3})([a-z]{1,2})")
+_ISOTOPE = re.compile(r"(\d{1,3})([a-z]{1,2})|([a-z]{1,2})-(\d{1,3})")
 
 
 def isotope_words(word: str) -> str:
-    """"28si" → "silicon isotopes": a mass number before an element's symbol is how datasheets write an isotope
-    ("28Si", "70Ge", "3He"); the lists write "silicon-28". Empty for any other word."""
+    """"28si" or "si-28" → "silicon isotopes": a mass number before an element's symbol, or after it and a hyphen, is
+    how datasheets write an isotope ("28Si", "70Ge", "3He", "Ge-73", "Si-29"); the lists write "silicon-28". Empty for
+    any other word."""
     found = _ISOTOPE.fullmatch(word)
-    name = _isotopes().get(found.group(2)) if found else None
+    name = _isotopes().get(found.group(2) or found.group(3)) if found else None
     return f"{name} isotopes" if name else ""
 
 

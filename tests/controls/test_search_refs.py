@@ -56,7 +56,9 @@ def test_isotope_notation_is_read_as_the_element() -> None:
     assert isotope_words("28si") == "silicon isotopes"
     assert isotope_words("70ge") == "germanium isotopes"
     assert isotope_words("3he") == "helium isotopes"
-    for word in ("300mm", "5g", "28", "si", "193nm", "4k"):
+    # the symbol, a hyphen and the mass number, as "Ge-73", "Si-29", "He-3" (control-search-9)
+    assert isotope_words("ge-73") == "germanium isotopes" and isotope_words("he-3") == "helium isotopes"
+    for word in ("300mm", "5g", "28", "si", "193nm", "4k", "co-2", "in-line", "x-ray", "k-12"):
         assert isotope_words(word) == ""
 
 
