@@ -79,6 +79,7 @@ from exportcheck.controls.search_index import (
     tpp_rate_words,
 )
 from exportcheck.controls.versions import eu_version_on
+from exportcheck.dates import as_date
 
 K1 = 1.2  # tantivy's BM25 constants (not settable there); used for the score ceiling
 FIELD_BOOSTS = {"own": 1.0, "notes": 0.25, "context": 0.5}
@@ -726,7 +727,7 @@ def _select_versions(frame: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
 
 def version_notes(data: ControlData, as_of: date | str | None) -> list[str]:
     """What a search on ``as_of`` could not see: versions newer than the date, or not the one in force."""
-    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    when = as_date(as_of, "as_of")
     if when is None or data.entries.empty:
         return []
     notes = []
@@ -749,7 +750,7 @@ def search(text: str, regime: str | None = None, limit: int = 10, as_of: date | 
            data: ControlData | None = None, lists_dir: str | None = None) -> list[ControlHit]:
     """Entries ranked for a free-text product description, each with why it ranks."""
     data = data or load_controls(lists_dir)
-    when = date.fromisoformat(as_of) if isinstance(as_of, str) and as_of else as_of if isinstance(as_of, date) else None
+    when = as_date(as_of, "as_of")
     key = data.cache.get(f"search-key:{when}")
     if key is None:
         selected = _select_versions(data.entries, when)
