@@ -25,7 +25,10 @@ from exportcheck.controls.search_index import (
 #: through their expansion in full, measured once; tuning 0.989 on 167 descriptions (69 added, labels first).
 #: Then 0.944 (134 of 142; EU 0.962, US 0.933) after a number's quantity follows its unit and phrase (params.py)
 #: and bare group references ("or 3B") are read, measured once by the lead; tuning 0.989. Target 0.95: one pair short.
-HOLDOUT_RECALL_AT_5_FLOOR = 0.92
+#: Then 0.958 (136 of 142; EU 0.962, US 0.955) after the 2026-11-28 tuning batch and the changes it led to (an entry met
+#: through its sub-paragraphs, the lists' words for press and trade wording), measured once by the lead; tuning 0.945 on
+#: 691 pairs. The floor is now the issue's target: a change that loses the target fails here.
+HOLDOUT_RECALL_AT_5_FLOOR = 0.95
 
 
 def test_parameters_read_relations_and_decimal_commas() -> None:
