@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from exportcheck.countries import country_hint
 from exportcheck.diff import diff_snapshots
 from exportcheck.errors import InputError, SnapshotError
 from exportcheck.jsonstate import read_state, write_state
@@ -119,11 +120,9 @@ class Watchlist:
         next_id = max((p.id for p in parties), default=0) + 1
         added = []
         for name, country in names:
-            name, country = name.strip(), (country or "").strip().upper()
+            name, country = name.strip(), country_hint(country, "--country") or ""
             if not name:
                 continue
-            if country and len(country) != 2:
-                raise InputError(f"--country {country!r}: use an ISO-2 code such as CN")
             if (name.casefold(), country) in seen:
                 continue
             party = Watched(next_id, name, country, note, datetime.now(UTC).isoformat(timespec="seconds"))

@@ -21,6 +21,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
+from exportcheck.countries import country_hint
+from exportcheck.errors import InputError
+
 ClaimKind = Literal[
     "no-licence-required",
     "party-not-listed",
@@ -119,7 +122,8 @@ class Period(_Strict):
 
 class Exporter(_Strict):
     name: str
-    country: str = Field(default="", description="ISO-2 code of the exporting country, e.g. NL")
+    country: str = Field(default="", description="The exporting country: ISO-2 code (NL), three-letter code or name; "
+                         "read as ISO-2")
 
     @field_validator("country")
     @classmethod
@@ -132,7 +136,7 @@ class Party(_Strict):
 
     name: str
     aliases: list[str] = Field(default_factory=list, description="Other names: abbreviations, native script, former names")
-    country: str = Field(default="", description="ISO-2")
+    country: str = Field(default="", description="ISO-2 code (CN), three-letter code or name; read as ISO-2")
     role: Role = "end-user"
     parent: str = Field(default="", description="Parent company, screened for red flags only: ownership does not propagate")
     distinct_from: list[str] = Field(default_factory=list, description="Similar names of DIFFERENT organisations, "
@@ -265,9 +269,9 @@ class ClaimsFile(_Strict):
 
 
 def _iso2(value: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        return ""
-    if not re.fullmatch(r"[A-Za-z]{2}", text):
-        raise ValueError(f"invalid country {text!r} (use an ISO-2 code such as CN or NL)")
-    return text.upper()
+    """A country as ISO-2: the code, a three-letter code or a name ("CHN", "China"), read as every hint is
+    (:func:`exportcheck.countries.country_hint`), so a party's country compares with the lists' codes."""
+    try:
+        return country_hint(value) or ""
+    except InputError:
+        raise ValueError(f"invalid country {value.strip()!r} (use an ISO-2 code such as CN or NL, or a country name)") from None

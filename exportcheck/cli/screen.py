@@ -15,6 +15,7 @@ import typer
 
 from exportcheck.cli._app import LISTS_DIR_OPTION, app, console, err_console, print_json, settings_for, user_errors
 from exportcheck.cli.watch import log_line
+from exportcheck.countries import country_hint
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 
@@ -81,7 +82,7 @@ def _snapshot_ids(folder: Path, sources: list[str] | None, when: date | None) ->
 @user_errors
 def screen(
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="The name to screen.")] = None,
-    country: Annotated[str | None, typer.Option("--country", help="ISO-2 country of the party (a hint).")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country of the party, a hint: ISO-2 (CN), three-letter code or name.")] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only these entity sources (repeatable).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Results per name.")] = 10,
     threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0,
@@ -91,7 +92,7 @@ def screen(
     file: Annotated[Path | None, typer.Option(
         "--file", help="Screen every row of a .csv, .xlsx or .parquet file, or a folder of .parquet files.")] = None,
     column: Annotated[str | None, typer.Option("--column", help="Column of --file holding the names.")] = None,
-    country_column: Annotated[str | None, typer.Option("--country-column", help="Column of --file with ISO-2 countries.")] = None,
+    country_column: Annotated[str | None, typer.Option("--country-column", help="Column of --file with each party's country (ISO-2, code or name; a cell naming none gives no hint).")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write --file results to this .csv, or to this new folder as Parquet parts (big inputs); "
                       "default: CSV on stdout.")] = None,
@@ -129,7 +130,7 @@ def screen(
         raise InputError("--workers and --dask are for --file")
     if not name or not name.strip():
         raise InputError("give a NAME to screen, or --file with --column")
-    matches = screen_matches(name, country=country, sources=source, limit=limit, threshold=threshold,
+    matches = screen_matches(name, country=country_hint(country, "--country"), sources=source, limit=limit, threshold=threshold,
                              as_of=when, lists_dir=lists_dir)
     screener, notes = dated_screener(lists_dir, when)  # the notes of this date, not of the shared screener
     query_related = screener.query_related(name, source, when)

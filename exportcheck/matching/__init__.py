@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from exportcheck.countries import country_hint
 from exportcheck.errors import InputError, SnapshotError
 from exportcheck.matching.index import MatchIndex, load_or_assemble
 from exportcheck.matching.lists import choose_snapshots, entity_sources
@@ -176,7 +177,7 @@ def screen_matches(name: str, *, country: str | None = None, sources: Sequence[s
     """Like :func:`screen`, as :class:`Match` models (what the CLI's JSON is made of)."""
     _check_sources(lists_dir, sources, as_of)
     screener = get_screener(lists_dir, as_of)
-    return screener.screen(name, country=country, sources=sources, limit=limit, threshold=threshold, as_of=as_of)
+    return screener.screen(name, country=country_hint(country), sources=sources, limit=limit, threshold=threshold, as_of=as_of)
 
 
 def screen(name: str, *, country: str | None = None, sources: Sequence[str] | None = None, limit: int = 10,
@@ -190,7 +191,7 @@ def screen(name: str, *, country: str | None = None, sources: Sequence[str] | No
     """
     _check_sources(lists_dir, sources, as_of)
     screener, notes = dated_screener(lists_dir, as_of)
-    matches = screener.screen(name, country=country, sources=sources, limit=limit, threshold=threshold, as_of=as_of)
+    matches = screener.screen(name, country=country_hint(country), sources=sources, limit=limit, threshold=threshold, as_of=as_of)
     frame = screener.frame(matches, name)
     frame.attrs["notes"] = notes
     return frame

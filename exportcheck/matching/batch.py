@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from exportcheck.countries import row_country_hint
 from exportcheck.matching.score import DEFAULT_THRESHOLD
 from exportcheck.matching.screener import Match, Screener
 from exportcheck.screenlog import sha256_text
@@ -96,8 +97,8 @@ def screen_rows(screener: Screener, names: Sequence[Any], countries: Sequence[An
     wanted = list(spec.sources) if spec.sources else None
     for i, name in enumerate(names):
         text = _text(name)
-        code = _text(countries[i]).strip() if countries is not None else ""
-        matches = screener.screen(text, country=code or None, sources=wanted, limit=spec.limit,
+        code = row_country_hint(_text(countries[i])) if countries is not None else None
+        matches = screener.screen(text, country=code, sources=wanted, limit=spec.limit,
                                   threshold=spec.threshold, as_of=spec.as_of)
         if not matches:
             records.append(_empty_row(rows[i], text))

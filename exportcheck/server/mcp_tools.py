@@ -65,7 +65,7 @@ def build_mcp(get_holder: Callable[[], ListsHolder]) -> Any:
     @mcp.tool(annotations=read_only)
     def screen(
         name: Annotated[str, Field(description="The name to screen: a company, institute, person or vessel")],
-        country: Annotated[str | None, Field(description="ISO-2 country of the party (a hint, not a filter)")] = None,
+        country: Annotated[str | None, Field(description="Country of the party: ISO-2 code, three-letter code or name (a hint, not a filter)")] = None,
         as_of: Annotated[str | None, Field(description="Only listings in force on this date, YYYY-MM-DD")] = None,
         sources: Annotated[list[str] | None, Field(description="Only these entity sources, e.g. ['us-csl']")] = None,
         limit: Annotated[int, Field(ge=1, le=50, description="Results at most")] = 10,

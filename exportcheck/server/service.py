@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from exportcheck.countries import country_hint
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 from exportcheck.server.problems import Problem
 from exportcheck.server.state import NOT_ADVICE, LoadedLists
 from exportcheck.sources import all_sources
 
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 REGIMES = ("eu", "us", "nl")
 #: Only one thread builds a dated screener at a time (each takes seconds and memory; later ones reuse it).
 _DATED = threading.Lock()
@@ -52,11 +52,11 @@ def check_text(value: str | None, field: str, max_chars: int, *, required: bool 
 
 
 def check_country(value: str | None, field: str = "country") -> str | None:
-    if value is None or not value.strip():
-        return None
-    if not _COUNTRY.match(value.strip()):
-        raise Problem(422, f"{field}: {value!r} is not an ISO-2 country code (e.g. CN, NL)", field=field)
-    return value.strip().upper()
+    """A party's country hint (ISO-2, three-letter code or name, :func:`exportcheck.countries.country_hint`) as ISO-2."""
+    try:
+        return country_hint(value, field)
+    except InputError as exc:
+        raise Problem(422, str(exc), field=field) from None
 
 
 def check_day(value: str | None, field: str = "as_of") -> date | None:

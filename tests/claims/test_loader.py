@@ -54,7 +54,7 @@ def test_json_claims_file(tmp_path: Path) -> None:
     (("date: {from: 2024-01, to: 2024-03}", "date: 2024-13-01"), "claims[2].date: invalid date '2024-13-01'"),
     (("date: 2024-02-05", "date: 2023-02-29"), "claims[0].date: invalid date '2023-02-29'"),
     (("kind: sanctions-compliant", "kind: compliant"), "claims[2].kind: 'compliant' is not one of"),
-    (("country: cn", "country: China"), "claims[0].parties[0].country: invalid country 'China'"),
+    (("country: cn", "country: Narnia"), "claims[0].parties[0].country: invalid country 'Narnia'"),
     (('"eu:3B001.f"', '"3B001.f"'), "claims[1].item.control_codes[0]: give the regime of '3B001.f'"),
     (("    date: 2024\n", "    date: 2024\n    destiantion: CN\n"), "claims[1].destiantion: unknown field"),
     (("  - id: b", "  - id: a"), "duplicate id 'a'"),

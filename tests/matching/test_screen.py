@@ -205,6 +205,33 @@ def test_cli_unreadable_file_is_one_line(real_lists: Path, tmp_path: Path, name:
     assert result.output.strip().startswith(f"error: {path}: cannot read as {path.suffix[1:]}:")
 
 
+def test_a_country_hint_reads_codes_and_names_as_the_lists_codes(real_lists: Path) -> None:
+    """"CHN", "China" and "CN" are one hint: read as the lists' ISO-2 codes, none marks the Chinese party as of
+    another country (before, "CHN" lowered every Chinese match: "listed for CN, not CHN")."""
+    query = "Huawei Technologies Co., Ltd."
+    plain = screen(query, country="CN", lists_dir=real_lists)
+    for hint in ("CHN", "China", "cn"):
+        frame = screen(query, country=hint, lists_dir=real_lists)
+        assert frame[["entity_id", "score"]].equals(plain[["entity_id", "score"]])
+        assert not frame.explanation.str.contains("not CHN|not CHINA").any()
+    assert plain.score.iloc[0] == 1.0
+    result = runner.invoke(app, ["screen", query, "--country", "Narnia", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 2 and result.output.startswith("error: --country 'Narnia': not a country")
+
+
+def test_batch_country_cells_are_read_as_hints_and_a_cell_naming_none_gives_none(real_lists: Path,
+                                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    pd.DataFrame({"name": ["Huawei Technologies Co., Ltd."] * 3, "cc": ["CN", "China", "n/a"]}).to_csv(path, index=False)
+    result = runner.invoke(app, ["screen", "--file", str(path), "--column", "name", "--country-column", "cc",
+                                 "--json", "--lists-dir", str(real_lists)])
+    assert result.exit_code == 0, result.output
+    rows = pd.DataFrame(json.loads(result.stdout))
+    best = rows.groupby("row").score.max()
+    assert best.tolist() == [1.0, 1.0, 1.0]
+    assert not rows.explanation.str.contains("not CHINA|not N/A").any()
+
+
 def test_excel_safe() -> None:
     assert [excel_safe(v) for v in ["=1+1", "@x", "-2", "+3", "ok", 0.5]] == ["'=1+1", "'@x", "'-2", "'+3", "ok", 0.5]
 

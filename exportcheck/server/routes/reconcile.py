@@ -2,7 +2,7 @@
 
 A researcher adds ``http://127.0.0.1:8000/reconcile`` as a service in OpenRefine and reconciles a
 column of company names against every entity list. Types are FollowTheMoney schemata (Organization,
-Company, Person, LegalEntity); the one property is ``country`` (ISO-2, a hint). A candidate is marked
+Company, Person, LegalEntity); the one property is ``country`` (ISO-2 code or name, a hint). A candidate is marked
 ``match: true`` (OpenRefine then accepts it without review) only when it is the only candidate at or
 above the threshold and scores at least :data:`AUTO_MATCH`: a wrong automatic match is worse than a
 row left for a person to review.
@@ -26,7 +26,7 @@ router = APIRouter(tags=["OpenRefine reconciliation"])
 
 TYPES = [{"id": "Organization", "name": "Organization"}, {"id": "Company", "name": "Company"},
          {"id": "Person", "name": "Person"}, {"id": "LegalEntity", "name": "Legal entity (any party)"}]
-PROPERTIES = [{"id": "country", "name": "Country (ISO-2 code, a hint)"}]
+PROPERTIES = [{"id": "country", "name": "Country (ISO-2 code or name, a hint)"}]
 COUNTRY_PIDS = ("country", "jurisdiction", "nationality", "mainCountry")
 AUTO_MATCH = 0.95
 THRESHOLD = 0.8

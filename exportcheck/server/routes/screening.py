@@ -24,7 +24,7 @@ router = APIRouter(tags=["Screening"])
 async def screen(
     request: Request,
     q: Annotated[str, Query(description="The name to screen (a company, institute, person, vessel)")],
-    country: Annotated[str | None, Query(description="ISO-2 country of the party: a hint, not a filter")] = None,
+    country: Annotated[str | None, Query(description="Country of the party: ISO-2 code, three-letter code or name; a hint, not a filter")] = None,
     as_of: Annotated[str | None, Query(description="Only listings in force on this date (YYYY-MM-DD), "
                                        "searched in the snapshots that stood then")] = None,
     source: Annotated[list[str] | None, Query(description="Only these entity sources (repeatable), e.g. us-csl")] = None,
