@@ -278,6 +278,7 @@ CHANCE_RULES: dict[str, tuple[str, object]] = {
     "leftovers are no spacing": ("SPACING_NEEDS_BOTH_SIDES", False),
     "pinyin a syllable apart": ("PINYIN_COLLISION", 1.0),
     "two edits in a short word": ("TWO_EDITS", 1.0),
+    "a number alone": ("NUMBER_ALONE", 1.0),
 }
 
 

@@ -1,9 +1,9 @@
 """Rules for the evidence a token-level score over-counts: what two unrelated organisations share by chance.
 
 The weighted Dice score of :func:`exportcheck.matching.score.compare` counts every aligned token as
-evidence. Five kinds of alignment look like agreement yet are how *different* real organisations
-collide, each found among the false positives on the benchmark's 1,349 real unlisted organisations
-(``python -m exportcheck.bench matcher``, section 3):
+evidence. Six kinds of alignment look like agreement yet are how *different* real organisations
+collide: the first five found among the false positives on the benchmark's 1,349 real unlisted organisations
+(``python -m exportcheck.bench matcher``, section 3), the sixth in a batch whose name cells held numbers:
 
 - **an acronym alone** (:func:`acronym_alone`): "Jordan University of Science and Technology" spells
   JUST, and so does the listed Jiangsu University of Science and Technology; "JCET Group" spells the
@@ -33,6 +33,11 @@ collide, each found among the false positives on the benchmark's 1,349 real unli
   names written correctly, a character apart. A fuzzy pair between a word of a name written in Han
   script and a word that reads as pinyin syllables multiplies the score by :data:`PINYIN_COLLISION`.
   Another romanisation of the same name ("Tsinghua", Wade-Giles) is not pinyin and keeps its fuzzy pair.
+- **a number alone** (:func:`number_alone`): a query "1" (a row of a customs extract whose name cell holds an id)
+  shares the number with the listed alias "ONE GROUP" and scored 0.94, a match; "A1", "G2", "RESEARCH INSTITUTE - 2"
+  collide the same way. A number names a unit only together with the group or the name it numbers (that case, "24所"
+  for "CETC 24", aligns the group and is not touched). When numbers are all the distinctive evidence two different
+  names share, the score is multiplied by :data:`NUMBER_ALONE`.
 
 Each rule is a multiplier below 1, so it can only turn a match into a near miss, never create one.
 """
@@ -64,6 +69,8 @@ EXTRA_WORD_MIN_LEN = 3
 PINYIN_COLLISION = 0.85
 TWO_EDITS = 0.9
 TWO_EDITS_MAX_LEN = 8
+# Any agreement resting on numbers alone stays below the threshold (1.0 x 0.75).
+NUMBER_ALONE = 0.75
 # False turns the spacing rule off (the benchmark measures each rule by switching it off).
 SPACING_NEEDS_BOTH_SIDES = True
 
@@ -133,14 +140,23 @@ def pinyin_collision(query: NameForm, candidate: NameForm, pairs: Sequence[Pair]
     return 1.0
 
 
+def number_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
+    """:data:`NUMBER_ALONE` when the distinctive words the names share are all numbers, else 1.0."""
+    strong = [t for p in pairs for t in p.query.split() if _strong(t)]
+    if not strong or any(token_class(t) != "number" for t in strong):
+        return 1.0
+    notes.append((f"a number ({', '.join(t.lstrip('#') for t in strong)}) is all the names share", NUMBER_ALONE))
+    return NUMBER_ALONE
+
+
 def chance_agreement(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], unmatched_query: Sequence[str],
                      unmatched_candidate: Sequence[str], notes: list[Note], *, person: bool = False) -> float:
-    """The product of the rules above that apply (organisations: all five; people: the pinyin rule only, because
+    """The product of the rules above that apply (organisations: all six; people: the pinyin rule only, because
     transliterated personal names differ by several letters and have a phonetic rule of their own)."""
     factor = pinyin_collision(query, candidate, pairs, notes)
     if not person:
         factor *= (acronym_alone(pairs, notes) * listed_adds_words(unmatched_query, unmatched_candidate, notes)
-                   * two_edits(pairs, notes))
+                   * two_edits(pairs, notes) * number_alone(pairs, notes))
     return factor
 
 
@@ -182,5 +198,6 @@ def is_pinyin(word: str) -> bool:
     return n > 0 and ends[n]
 
 
-__all__ = ["ACRONYM_ALONE", "LISTED_ADDS_WORDS", "PINYIN_COLLISION", "TWO_EDITS", "acronym_alone", "chance_agreement",
-           "is_pinyin", "listed_adds_words", "pinyin_collision", "pinyin_syllables", "spacing_explains", "two_edits"]
+__all__ = ["ACRONYM_ALONE", "LISTED_ADDS_WORDS", "NUMBER_ALONE", "PINYIN_COLLISION", "TWO_EDITS", "acronym_alone",
+           "chance_agreement", "is_pinyin", "listed_adds_words", "number_alone", "pinyin_collision", "pinyin_syllables",
+           "spacing_explains", "two_edits"]

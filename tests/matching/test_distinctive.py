@@ -14,11 +14,13 @@ from exportcheck.matching import DEFAULT_THRESHOLD, Screener, compare, name_form
 from exportcheck.matching.distinctive import (
     ACRONYM_ALONE,
     LISTED_ADDS_WORDS,
+    NUMBER_ALONE,
     PINYIN_COLLISION,
     TWO_EDITS,
     acronym_alone,
     is_pinyin,
     listed_adds_words,
+    number_alone,
     pinyin_collision,
     spacing_explains,
     two_edits,
@@ -157,6 +159,26 @@ def test_a_typo_or_another_romanisation_of_a_chinese_name_keeps_its_fuzzy_pair()
     assert PINYIN_COLLISION < 1.0
 
 
+# --- a number alone ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("query", "listed"), [
+    ("1", "ONE GROUP"),  # a name cell holding an id, against the alias of DOT ONE VALUE CREATION GROUP
+    ("1", "OOO A1"),  # the company A1 LLC
+    ("No. 2", "Research Institute - 2"),
+])
+def test_a_number_alone_is_no_match(query: str, listed: str) -> None:
+    assert org(query, listed) < DEFAULT_THRESHOLD
+    assert any("a number (" in n and "is all the names share" in n for n in notes(query, listed))
+
+
+def test_a_number_beside_its_group_or_name_still_counts() -> None:
+    # the group names the unit ("CETC 24"); the number with a name is the name's ("Rostec 5" / "Rostec No. 5")
+    for query, listed in (("24th Research Institute of CETC", "CETC 24"), ("Rostec 5", "Rostec No. 5")):
+        pairs = compare(name_form(query), name_form(listed)).pairs
+        assert number_alone(pairs, []) == 1.0, query
+    assert org("24th Research Institute of CETC", "CETC 24") >= DEFAULT_THRESHOLD
+    assert NUMBER_ALONE < 1.0
+
+
 # --- on the real lists ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("query", [
     "Saudi Arabian Military Industries", "Jordan University of Science and Technology",
@@ -191,7 +213,8 @@ def test_each_rule_is_what_drops_its_false_positive() -> None:
              "listed name adds words": ("Mitsubishi Electric Corporation", "Mitsubishi Electric Software Corporation"),
              "leftovers are no spacing": ("Mitsui and Co. Ltd.", "MITSUI E&S Co., Ltd."),
              "pinyin a syllable apart": ("Tongwei Co. Ltd.", "攻卫股份有限公司"),
-             "two edits in a short word": ("Nexperia Holding B.V.", "Experian Holdings, Inc.")}
+             "two edits in a short word": ("Nexperia Holding B.V.", "Experian Holdings, Inc."),
+             "a number alone": ("1", "ONE GROUP")}
     assert set(cases) == set(CHANCE_RULES)
     for rule, (query, listed) in cases.items():
         with _rules_off([rule]):
