@@ -35,9 +35,10 @@ collide: the first five found among the false positives on the benchmark's 1,349
   Another romanisation of the same name ("Tsinghua", Wade-Giles) is not pinyin and keeps its fuzzy pair.
 - **a number alone** (:func:`number_alone`): a query "1" (a row of a customs extract whose name cell holds an id)
   shares the number with the listed alias "ONE GROUP" and scored 0.94, a match; "A1", "G2", "RESEARCH INSTITUTE - 2"
-  collide the same way. A number names a unit only together with the group or the name it numbers (that case, "24所"
-  for "CETC 24", aligns the group and is not touched). When numbers are all the distinctive evidence two different
-  names share, the score is multiplied by :data:`NUMBER_ALONE`.
+  collide the same way. A number names a unit only together with the group, the name or the kind of body it numbers
+  ("24所" for "CETC 24" aligns the group, for "24th Research Institute" the word institute: neither is touched).
+  When numbers are all two names share (legal forms and stop words aside), the score is multiplied by
+  :data:`NUMBER_ALONE`.
 
 Each rule is a multiplier below 1, so it can only turn a match into a near miss, never create one.
 """
@@ -141,11 +142,16 @@ def pinyin_collision(query: NameForm, candidate: NameForm, pairs: Sequence[Pair]
 
 
 def number_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
-    """:data:`NUMBER_ALONE` when the distinctive words the names share are all numbers, else 1.0."""
-    strong = [t for p in pairs for t in p.query.split() if _strong(t)]
-    if not strong or any(token_class(t) != "number" for t in strong):
+    """:data:`NUMBER_ALONE` when the words the names share (legal forms and stop words aside) are all numbers.
+
+    A word naming the kind of body counts as shared evidence here: "24所" and "24th Research Institute" share the
+    number *and* "institute", and name the same kind of unit; "1" and "ONE GROUP" share the number alone. So does a
+    letter: "A1" is split into "a" and "1", and "a" is a stop word, but the query "A1" names the company "OOO A1".
+    """
+    shared = [t for p in pairs for t in p.query.split() if token_class(t) != "weak" or len(t) == 1]
+    if not shared or any(token_class(t) != "number" for t in shared):
         return 1.0
-    notes.append((f"a number ({', '.join(t.lstrip('#') for t in strong)}) is all the names share", NUMBER_ALONE))
+    notes.append((f"a number ({', '.join(t.lstrip('#') for t in shared)}) is all the names share", NUMBER_ALONE))
     return NUMBER_ALONE
 
 

@@ -171,8 +171,10 @@ def test_a_number_alone_is_no_match(query: str, listed: str) -> None:
 
 
 def test_a_number_beside_its_group_or_name_still_counts() -> None:
-    # the group names the unit ("CETC 24"); the number with a name is the name's ("Rostec 5" / "Rostec No. 5")
-    for query, listed in (("24th Research Institute of CETC", "CETC 24"), ("Rostec 5", "Rostec No. 5")):
+    # the group names the unit ("CETC 24"); the number with a name is the name's ("Rostec 5" / "Rostec No. 5"); with
+    # the kind of body, the kind's ("24所" is the 24th institute)
+    for query, listed in (("24th Research Institute of CETC", "CETC 24"), ("Rostec 5", "Rostec No. 5"),
+                          ("24所", "24th Research Institute"), ("A1", "OOO A1")):
         pairs = compare(name_form(query), name_form(listed)).pairs
         assert number_alone(pairs, []) == 1.0, query
     assert org("24th Research Institute of CETC", "CETC 24") >= DEFAULT_THRESHOLD
