@@ -253,6 +253,7 @@ class SearchIndex:
     _referrers: dict[int, list[int]] | None = None
     _children: dict[int, list[int]] | None = None
     _child_params: dict[int, list[tuple[int, list[Parameter]]]] = field(default_factory=dict)
+    _own_params: dict[int, list[Parameter]] = field(default_factory=dict)
     params: dict[int, list[Parameter]] = field(default_factory=dict)
     _terms: dict[int, frozenset[str]] = field(default_factory=dict)
     _near: dict[tuple[int, int], frozenset[tuple[str, str]]] = field(default_factory=dict)
@@ -325,16 +326,23 @@ class SearchIndex:
             self._children, self._child_params = children, {}
         if (found := self._child_params.get(row)) is None:
             found = self._child_params[row] = [(child, own) for child in self._children.get(row, ())
-                                               if (own := by_unit(read_parameters(self.texts[child])))]
+                                               if (own := self.own_parameters(child))]
+        return found
+
+    def own_parameters(self, row: int) -> list[Parameter]:
+        """Numbers with units in an entry's own text, read once (for :meth:`parameters` and a parent's
+        :meth:`child_parameters` alike)."""
+        found = self._own_params.get(row)
+        if found is None:
+            found = self._own_params[row] = by_unit(read_parameters(self.texts[row]))
         return found
 
     def parameters(self, row: int) -> list[Parameter]:
         """Numbers with units in an entry's text and its ancestors' (a parent's "... for 300mm wafers as follows:"
         holds for each of its sub-paragraphs), read on first use (most entries are never candidates)."""
         if row not in self.params:
-            own = by_unit(read_parameters(self.texts[row]))
             parent = self.parent_rows[row] if self.parent_rows else -1
-            self.params[row] = own + (self.parameters(parent) if parent >= 0 else [])
+            self.params[row] = self.own_parameters(row) + (self.parameters(parent) if parent >= 0 else [])
         return self.params[row]
 
 
