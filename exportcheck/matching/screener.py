@@ -253,13 +253,15 @@ class Screener:
             done = {}
         before_perfect: set[int] | None = None  # with stop_at_perfect, the parties found before one scored 1
         made, make, schemas = names._made, names._make, self._schema  # (names[name_id] without two calls each)
-        for name_id in index.candidates(query).tolist():
-            item = made.get(name_id) or make(name_id)
-            row = item.row
+        found = index.candidates(query)
+        # each candidate's party read from the name table's row array, so a name whose party is filtered out or
+        # skipped is never made (making a name costs more than comparing a made one: see NameTable._make)
+        for name_id, row in zip(found.tolist(), names.rows[found].tolist()):
             if before_perfect is not None and row not in before_perfect:
                 continue
             if filtered and not self._rows_allowed(row, sources, as_of):
                 continue
+            item = made.get(name_id) or make(name_id)
             schema = schemas[row]
             form = item.form
             comp = _compared(done, query, form, weigh, schema == "Person")
