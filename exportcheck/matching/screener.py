@@ -256,7 +256,7 @@ class Screener:
         found = index.candidates(query)
         # each candidate's party read from the name table's row array, so a name whose party is filtered out or
         # skipped is never made (making a name costs more than comparing a made one: see NameTable._make)
-        for name_id, row in zip(found.tolist(), names.rows[found].tolist()):
+        for name_id, row in zip(found.tolist(), names.rows[found].tolist(), strict=True):
             if before_perfect is not None and row not in before_perfect:
                 continue
             if filtered and not self._rows_allowed(row, sources, as_of):
