@@ -279,6 +279,7 @@ CHANCE_RULES: dict[str, tuple[str, object]] = {
     "pinyin a syllable apart": ("PINYIN_COLLISION", 1.0),
     "two edits in a short word": ("TWO_EDITS", 1.0),
     "a number alone": ("NUMBER_ALONE", 1.0),
+    "a letter alone": ("LETTER_ALONE", 1.0),
 }
 
 

@@ -39,6 +39,11 @@ collide: the first five found among the false positives on the benchmark's 1,349
   ("24所" for "CETC 24" aligns the group, for "24th Research Institute" the word institute: neither is touched).
   When numbers are all two names share (legal forms and stop words aside), the score is multiplied by
   :data:`NUMBER_ALONE`.
+- **a letter alone** (:func:`letter_alone`): the query "X" (a name cell holding a placeholder) shares the letter with
+  the listed alias "X-HOLDING" (of an SDN company) and scored 0.95, a match: "holding" is a legal form, so the letter
+  was all the evidence. A letter names a party only beside something else: a number ("A1" names "OOO A1"), a name or
+  the kind of body ("J K Trading"). When single letters are all two names share (legal forms and stop words aside),
+  the score is multiplied by :data:`LETTER_ALONE`. Names written exactly alike are not compared (they score 1).
 
 Each rule is a multiplier below 1, so it can only turn a match into a near miss, never create one.
 """
@@ -72,6 +77,8 @@ TWO_EDITS = 0.9
 TWO_EDITS_MAX_LEN = 8
 # Any agreement resting on numbers alone stays below the threshold (1.0 x 0.75).
 NUMBER_ALONE = 0.75
+# ... and on single letters alone (1.0 x 0.75).
+LETTER_ALONE = 0.75
 # False turns the spacing rule off (the benchmark measures each rule by switching it off).
 SPACING_NEEDS_BOTH_SIDES = True
 
@@ -155,14 +162,27 @@ def number_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
     return NUMBER_ALONE
 
 
+def letter_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
+    """:data:`LETTER_ALONE` when the words the names share (legal forms and stop words aside) are all single letters.
+
+    Counted as in :func:`number_alone`; a number beside the letter ("A1") or any longer shared word leaves the score
+    as it is.
+    """
+    shared = [t for p in pairs for t in p.query.split() if token_class(t) != "weak" or len(t) == 1]
+    if not shared or any(len(t) != 1 or token_class(t) == "number" for t in shared):
+        return 1.0
+    notes.append((f"a letter ({', '.join(shared)}) is all the names share", LETTER_ALONE))
+    return LETTER_ALONE
+
+
 def chance_agreement(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], unmatched_query: Sequence[str],
                      unmatched_candidate: Sequence[str], notes: list[Note], *, person: bool = False) -> float:
-    """The product of the rules above that apply (organisations: all six; people: the pinyin rule only, because
+    """The product of the rules above that apply (organisations: all seven; people: the pinyin rule only, because
     transliterated personal names differ by several letters and have a phonetic rule of their own)."""
     factor = pinyin_collision(query, candidate, pairs, notes)
     if not person:
         factor *= (acronym_alone(pairs, notes) * listed_adds_words(unmatched_query, unmatched_candidate, notes)
-                   * two_edits(pairs, notes) * number_alone(pairs, notes))
+                   * two_edits(pairs, notes) * number_alone(pairs, notes) * letter_alone(pairs, notes))
     return factor
 
 

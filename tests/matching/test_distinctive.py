@@ -13,12 +13,14 @@ import pytest
 from exportcheck.matching import DEFAULT_THRESHOLD, Screener, compare, name_form
 from exportcheck.matching.distinctive import (
     ACRONYM_ALONE,
+    LETTER_ALONE,
     LISTED_ADDS_WORDS,
     NUMBER_ALONE,
     PINYIN_COLLISION,
     TWO_EDITS,
     acronym_alone,
     is_pinyin,
+    letter_alone,
     listed_adds_words,
     number_alone,
     pinyin_collision,
@@ -181,6 +183,26 @@ def test_a_number_beside_its_group_or_name_still_counts() -> None:
     assert NUMBER_ALONE < 1.0
 
 
+# --- a letter alone ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("query", "listed"), [
+    ("X", "X-HOLDING"),  # a placeholder cell, against the alias of an SDN company ("holding" is a legal form)
+    ("X Ltd.", "X-HOLDING"),
+    ("J&K", "J&K TRADING CO"),  # two letters and the kind of body on one side only
+])
+def test_a_letter_alone_is_no_match(query: str, listed: str) -> None:
+    assert org(query, listed) < DEFAULT_THRESHOLD
+    assert any("a letter (" in n and "is all the names share" in n for n in notes(query, listed))
+
+
+def test_a_letter_beside_a_number_name_or_kind_of_body_still_counts() -> None:
+    for query, listed in (("A1", "OOO A1"), ("J K Trading", "J&K TRADING"), ("X5 Retail Group", "X5 RETAIL GROUP N.V.")):
+        pairs = compare(name_form(query), name_form(listed)).pairs
+        assert letter_alone(pairs, []) == 1.0, query
+        assert org(query, listed) >= DEFAULT_THRESHOLD, query
+    assert org("X", "X") == 1.0  # written alike: not compared word by word
+    assert LETTER_ALONE < 1.0
+
+
 # --- on the real lists ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("query", [
     "Saudi Arabian Military Industries", "Jordan University of Science and Technology",
@@ -216,7 +238,8 @@ def test_each_rule_is_what_drops_its_false_positive() -> None:
              "leftovers are no spacing": ("Mitsui and Co. Ltd.", "MITSUI E&S Co., Ltd."),
              "pinyin a syllable apart": ("Tongwei Co. Ltd.", "攻卫股份有限公司"),
              "two edits in a short word": ("Nexperia Holding B.V.", "Experian Holdings, Inc."),
-             "a number alone": ("1", "ONE GROUP")}
+             "a number alone": ("1", "ONE GROUP"),
+             "a letter alone": ("X", "X-HOLDING")}
     assert set(cases) == set(CHANCE_RULES)
     for rule, (query, listed) in cases.items():
         with _rules_off([rule]):
