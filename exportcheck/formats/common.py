@@ -89,6 +89,35 @@ def country_code(value: str | None, fuzzy: bool = True) -> str:
     return _iso2(territory) if territory is not None else ""
 
 
+#: Places the lists name as a country that rigour does not resolve on its own, to the country they lie in (ISO 3166:
+#: PS covers the West Bank and Gaza). Disputed ones (Kashmir, Kafia Kingi) and groups of states are left unread.
+_REGION_COUNTRIES = {"crimea region of ukraine": "UA", "crimea": "UA", "sevastopol": "UA", "west bank": "PS",
+                     "gaza": "PS", "north gaza": "PS", "northern gaza": "PS", "gaza strip": "PS", "northern mali": "ML"}
+#: "REGION: WEST BANK", "CRIMEA (OCCUPIED)": how the CSL writes some address countries.
+_REGION_PREFIX = re.compile(r"^region\s*:\s*", re.I)
+_PAREN_NOTE = re.compile(r"\s*\((?:temporarily )?occupied\)\s*$", re.I)  # not any bracket: "Congo (Democratic Republic)"
+
+
+def list_country(name: str) -> str:
+    """ISO-2 for a country as a list writes it in a heading or an address field, or ``""`` where it names none.
+
+    Beyond :func:`country_code`: inverted headings ("CHINA, PEOPLE'S REPUBLIC OF", "MAN, ISLE OF"), regions written as
+    countries ("Crimea Region of Ukraine", "REGION: WEST BANK", "CRIMEA (OCCUPIED)") and the short forms rigour reads
+    only fuzzily ("PRC"). Why one function: the Entity List, the MEU list and the CSL write the same places so, and a
+    country left as written ("TURKIYE") never equals a user's country hint ("TR"), so the screener marked every match
+    of the right country as of another.
+    """
+    text = clean(name)
+    plain = _PAREN_NOTE.sub("", _REGION_PREFIX.sub("", text))
+    for form in dict.fromkeys((text, plain)):
+        head, _, tail = form.partition(", ")
+        # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
+        for candidate in (form, f"{tail} {head}" if tail else "", head if tail else ""):
+            if found := _REGION_COUNTRIES.get(candidate.casefold()) or country_code(candidate, fuzzy=False):
+                return found
+    return country_code(text)
+
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

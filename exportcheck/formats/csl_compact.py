@@ -10,6 +10,11 @@ addresses, dates, ids and remarks were dropped by the compaction, so those field
 Quirk inherited from trade.gov: one alias string can hold several aliases joined by ``;`` with no
 space (``"CETC 24;Sichuan Solid Circuit Research Institute;CETC 44;..."``); they are split.
 ``?`` standing for a lost character is kept and the entity flagged.
+
+Quirk of ``c``: besides ISO-2 codes it holds country names and regions as the CSL's address field writes them
+("TURKIYE", "PRC", "MAN, ISLE OF", "REGION: WEST BANK", "CRIMEA (OCCUPIED)"). Each is read to ISO-2 by
+:func:`.common.list_country`; one that names no single country ("REGION: KASHMIR", "REGION: COMMONWEALTH OF
+INDEPENDENT STATES") is left out of ``countries`` and kept, as written, in ``remarks``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,15 @@ from typing import Any
 from exportcheck.errors import ParseError, RecordSkipped
 from exportcheck.formats import csl
 from exportcheck.formats.base import ParseContext, Parsed, Skips
-from exportcheck.formats.common import LOST_CHARACTERS, clean, fr_citations, has_lost_characters, split_multi, to_date
+from exportcheck.formats.common import (
+    LOST_CHARACTERS,
+    clean,
+    fr_citations,
+    has_lost_characters,
+    list_country,
+    split_multi,
+    to_date,
+)
 from exportcheck.formats.jsonsafe import audited_objects, expect, load_json, unknown_keys
 from exportcheck.model import Alias, Entity
 
@@ -75,6 +88,9 @@ def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], w
     aliases = [Alias(name=part, type="aka") for cell in expect(entry.get("a", []), list, source_id, f"{where}.a")
                for part in split_multi(str(cell))]
     flags = [LOST_CHARACTERS] if any(has_lost_characters(t) for t in [name, *(a.name for a in aliases)]) else []
+    written = [clean(str(c)) for c in expect(entry.get("c", []), list, source_id, f"{where}.c") if c]
+    codes = {c: list_country(c) for c in written}
+    unread = [c for c, code in codes.items() if not code]
     return Entity(
         entity_id=base_id if seen[base_id] == 1 else f"{base_id}:{seen[base_id]}",
         source=source_id,
@@ -82,7 +98,8 @@ def _entity(entry: dict[str, Any], tables: dict[str, Any], seen: Counter[str], w
         schema=csl.SCHEMAS.get(str(entry.get("t") or ""), "LegalEntity"),
         name=name,
         aliases=aliases,
-        countries=sorted({str(c).upper() for c in entry.get("c", []) if c}),
+        countries=sorted({code for code in codes.values() if code}),
+        remarks=f"address country as written, not read as one country: {'; '.join(unread)}" if unread else "",
         programs=split_multi(_lookup(entry, "pg", tables, where, source_id)),
         citations=fr_citations(str(entry.get("fr") or "")),
         licence_requirement=clean(_lookup(entry, "lr", tables, where, source_id)),

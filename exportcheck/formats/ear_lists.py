@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from exportcheck.formats.common import clean, country_code
+from exportcheck.formats.common import clean, list_country
 from exportcheck.model import Address
 
 #: A flattened superscript: one digit right after ``)``, ``,`` or ``EAR``, before a space, punctuation or
@@ -23,29 +23,14 @@ from exportcheck.model import Address
 _FOOTNOTE = re.compile(r"(?:(?<=\))|(?<=,)|(?<=EAR))\s?([1-9])(?=[\s,.;)]|$)")
 _ADDRESS_SPLIT = re.compile(r";\s*(?:and\s+)?")
 
-#: Names the lists use that rigour does not resolve on its own.
-_REGION_COUNTRIES = {"crimea region of ukraine": "UA"}
-
-
 def footnotes(text: str) -> list[str]:
     """``footnote-<n>`` flags for the footnote markers flattened into a licence-requirement text."""
     return [f"footnote-{n}" for n in dict.fromkeys(_FOOTNOTE.findall(text or ""))]
 
 
-def country(name: str) -> str:
-    """ISO-2 for a list's country heading (``China``, ``Crimea Region of Ukraine`` → ``UA``)."""
-    text = clean(name)
-    head, _, tail = text.partition(", ")
-    # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
-    for candidate in (text, f"{tail} {head}" if tail else "", head if tail else ""):
-        if found := _REGION_COUNTRIES.get(candidate.casefold()) or country_code(candidate, fuzzy=False):
-            return found
-    return country_code(text)
-
-
 def addresses(text: str, country_name: str) -> list[Address]:
     """Split an entry's address text (``...; and ...``) into addresses in the entry's country."""
-    code = country(country_name)
+    code = list_country(country_name)
     found = []
     for part in _ADDRESS_SPLIT.split(text or ""):
         part = clean(part).rstrip(".").strip()

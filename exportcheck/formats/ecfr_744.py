@@ -25,7 +25,7 @@ from lxml import etree
 from exportcheck.errors import ParseError
 from exportcheck.formats import ear_lists
 from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed
-from exportcheck.formats.common import clean, fr_citations, name_slug, to_date
+from exportcheck.formats.common import clean, fr_citations, list_country, name_slug, to_date
 from exportcheck.formats.xmlsafe import local, parse_xml
 from exportcheck.model import Alias, Entity
 
@@ -147,7 +147,7 @@ def _entity(source_id: str, list_label: str, country_name: str, paragraphs: list
     name, aliases, address = _split_entity(paragraphs)
     if not name:
         raise ParseError(source_id, f"{where}: entity cell with no name")
-    code = ear_lists.country(country_name)
+    code = list_country(country_name)
     base = f"{source_id}:{(code or 'xx').lower()}:{name_slug(name)}"
     seen[base] += 1
     requirement, req_notes = values.get("requirement", ([], []))

@@ -23,7 +23,7 @@ from normality import slugify
 from exportcheck.errors import RecordSkipped
 from exportcheck.formats import ear_lists
 from exportcheck.formats.base import ContextParseFn, ParseContext, Parsed, Skips
-from exportcheck.formats.common import clean, fr_citations, name_slug, partial_date, to_date
+from exportcheck.formats.common import clean, fr_citations, list_country, name_slug, partial_date, to_date
 from exportcheck.formats.jsonsafe import expect, nsfreg_entities
 from exportcheck.model import Alias, Entity, EntitySchema
 
@@ -62,7 +62,7 @@ def _parse(path: Path, shape: ListShape, ctx: ParseContext) -> Parsed:
     warnings += skips.warnings()
     unknown = sorted({r.addresses[0].country_name for r in records if r.addresses and not r.addresses[0].country}
                      | {str(e.get("country")) for e in data["entities"] if isinstance(e, dict) and e.get("country")
-                        and not ear_lists.country(str(e["country"]))})
+                        and not list_country(str(e["country"]))})
     if unknown:
         warnings.append(f"{path.name}: country names with no ISO code: {', '.join(unknown)}")
     artefacts = [r.name for r in records if _ARTEFACT.match(r.name)]
@@ -83,7 +83,7 @@ def _entity(item: dict[str, Any], shape: ListShape, ctx: ParseContext, seen: Cou
     if not name:
         raise RecordSkipped(f"{where}: no name")
     country_name = clean(item.get("country"))
-    code = ear_lists.country(country_name)
+    code = list_country(country_name)
     base = f"{sid}:{(code or slugify(country_name) or 'xx').lower()}:{name_slug(name)}" if shape.id_by_country \
         else f"{sid}:{name_slug(name)}"
     seen[base] += 1

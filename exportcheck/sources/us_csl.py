@@ -68,7 +68,9 @@ FORMATS: tuple[Format, ...] = (
     Format(name="csl-csv", parse=csl_csv.parse, primary="consolidated*.csv*"),
     # No real consolidated.json is held here: tested on a fixture written in the documented shape.
     Format(name="csl-json", parse=csl_json.parse, primary="consolidated*.json", verified=False),
-    Format(name="csl-compact-json", parse=csl_compact.parse, primary="DERIVED_csl-compact_*.json", official=False),
+    # parser 2: address countries read to ISO-2 ("TURKIYE" -> TR), unread ones kept in remarks
+    Format(name="csl-compact-json", parse=csl_compact.parse, primary="DERIVED_csl-compact_*.json", official=False,
+           parser_version="2"),
 )
 
 SOURCE = Source(spec=SPEC, formats=FORMATS)

@@ -219,6 +219,20 @@ def test_a_country_hint_reads_codes_and_names_as_the_lists_codes(real_lists: Pat
     assert result.exit_code == 2 and result.output.startswith("error: --country 'Narnia': not a country")
 
 
+def test_a_party_the_csl_lists_under_a_country_name_is_of_that_country(real_lists: Path) -> None:
+    """The compact CSL writes some countries as names ("TURKIYE"): read as TR, a hint "TR" (or "Turkey") marks
+    no mismatch; before, every such party was "listed for TURKIYE, not TR" and lowered."""
+    query = "Metafor Lojistik"  # on the Unverified List, its country written "TURKIYE"
+    plain = screen(query, lists_dir=real_lists, limit=1)
+    assert plain.name.iloc[0] == "Metafor Lojistik" and "TR" in plain.countries.iloc[0]
+    for hint in ("TR", "Turkey", "TUR"):
+        hinted = screen(query, country=hint, lists_dir=real_lists, limit=1)
+        assert hinted.score.iloc[0] == plain.score.iloc[0], hint
+        assert "listed for" not in hinted.explanation.iloc[0]
+    other = screen(query, country="GR", lists_dir=real_lists, limit=1)  # a real mismatch is still marked
+    assert "listed for TR, not GR" in other.explanation.iloc[0]
+
+
 def test_batch_country_cells_are_read_as_hints_and_a_cell_naming_none_gives_none(real_lists: Path,
                                                                                    tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
