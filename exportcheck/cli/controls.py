@@ -79,8 +79,9 @@ def show(
     code: Annotated[str, typer.Argument(help="Control code, e.g. 3B001.f")],
     regime: str | None = REGIME_OPTION,
     as_of: str | None = AS_OF_OPTION,
-    country: Annotated[str, typer.Option("--country", help="ISO-2 destination of the US licence determination "
-                                                   "(HK is read as China; UA-43/UA-14/UA-09 for the 746.6 regions).")] = "CN",
+    country: Annotated[str | None, typer.Option(
+        "--country", help="ISO-2 destination of the US licence determination (default CN; HK is read as China; "
+                          "UA-43/UA-14/UA-09 for the 746.6 regions).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     lists_dir: Path | None = LISTS_DIR_OPTION,
 ) -> None:

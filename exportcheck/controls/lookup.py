@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from exportcheck import law
 from exportcheck.controls.data import ControlData
-from exportcheck.controls.us_licence import UsLicenceDetermination, determine
+from exportcheck.controls.us_licence import UsLicenceDetermination, determine, normalise_destination
 from exportcheck.controls.versions import eu_only_from, eu_version_on, is_eu_only_code
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
@@ -112,6 +112,12 @@ def lookup(code: str, regime: str | None = None, as_of: date | str | None = None
     present = [r for r in REGIMES if ((frame.regime == r) & (frame.code == code)).any()]
     chosen = regime or (present[0] if present else "eu")
     result = ControlLookup(code=code, regime=chosen, as_of=when.isoformat() if when else "", status="unknown")
+    if country is not None and chosen != "us":
+        # read the destination all the same (a typo is an error whatever the regime), and say where it counts:
+        # a destination silently dropped reads as an answer about it
+        normalise_destination(country)
+        result.messages.append(f"the destination ({country.strip()}) is read for the US licence determination only "
+                               f"(regime us); this {chosen.upper()} entry is shown without one")
     versions = _versions(frame, chosen)
     if not versions:
         result.status = "not-held"

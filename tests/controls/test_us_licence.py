@@ -228,3 +228,18 @@ def test_cli_show_iran_and_hong_kong(control_lists_dir: Path) -> None:
     assert "EARLIER than that text" in json.loads(dated.output)["us_licence"]["text_note"]
     bad = runner.invoke(app, [*base, "--country", "Atlantis"])
     assert bad.exit_code != 0 and "unknown destination" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_destination_given_for_an_eu_entry_is_read_and_said_to_count_for_the_us_only(control_data: ControlData) -> None:
+    """``control show 3B001 --country RU`` shows the EU entry: the destination must not read as part of its answer."""
+    from exportcheck.controls import lookup
+
+    eu = lookup("3B001", None, None, data=control_data, country="RU")
+    assert eu.regime == "eu" and eu.us_licence is None
+    assert any("read for the US licence determination only" in m for m in eu.messages)
+    assert not any("destination" in m for m in lookup("3B001", None, None, data=control_data).messages)
+    with pytest.raises(InputError, match="unknown destination 'Narnia'"):
+        lookup("3B001", None, None, data=control_data, country="Narnia")  # a typo is an error whatever the regime
+    us = lookup("3B001", "us", None, data=control_data, country="RU")
+    assert us.us_licence is not None and us.us_licence.destination_iso == "RU"
+    assert not any("read for the US licence determination only" in m for m in us.messages)
