@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.export_ftm import SCHEMAS, entity_to_ftm, ftm_id
 from exportcheck.model import Entity
 from exportcheck.server.problems import Problem
+from exportcheck.server.service import check_country
 from exportcheck.server.state import NOT_ADVICE, LoadedLists
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -120,7 +121,9 @@ def match_one(loaded: LoadedLists, key: str, example: EntityExample, *, sources:
             raise Problem(422, f"queries.{key}.properties.name: a name of {len(name)} characters; at most {max_chars}",
                           field=f"queries.{key}.properties.name")
     countries = values(example, COUNTRY_PROPS)
-    country = countries[0].upper() if countries and len(countries[0]) == 2 else None
+    # read as every other way in reads a country ("cn", "CHN", "China"; "uk" is GB): taken only when two letters,
+    # "China" was dropped and "uk" never equalled the lists' GB; text naming no country is a 422, as on /reconcile
+    country = check_country(countries[0], f"queries.{key}.properties.country") if countries else None
     matchable = {s.name for s in schema.matchable_schemata}
     results: list[dict[str, Any]] = []
     total = 0

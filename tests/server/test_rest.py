@@ -136,6 +136,27 @@ def test_match_one_dataset_and_bad_queries(server: Server) -> None:
         problem(http.post("/match/default", json=many), 422, "queries")
 
 
+def test_match_reads_a_country_as_every_other_way_in(server: Server) -> None:
+    """"cn", "CHN" and "China" are one hint (before, only two letters were read: "China" was dropped, and "uk"
+    never equalled the lists' GB); text naming no country is a 422, as on /reconcile."""
+    def listed_for(code: str, name: str, country: str) -> list[dict]:
+        """The results listed for ``code`` alone, asking for ``name`` with the hint ``country``."""
+        body = {"queries": {"a": {"schema": "Company", "properties": {"name": [name], "country": [country]}}}}
+        response = http.post("/match/default", json=body, params={"limit": 5})
+        assert response.status_code == 200, response.text
+        found = [r for r in response.json()["responses"]["a"]["results"] if r["properties"].get("country") == [code]]
+        assert found, (name, country)
+        return found
+
+    with server.client() as http:
+        for hint in ("cn", "CHN", "China"):  # a Russian party, asked as Chinese: marked as of another country
+            assert all(r["features"]["country_mismatch"] == 1.0 for r in listed_for("ru", "Rosoboronexport", hint)), hint
+        for hint in ("gb", "uk", "United Kingdom"):  # a British party: no mismatch
+            assert all(r["features"]["country_mismatch"] == 0.0 for r in listed_for("gb", "EVRAZ PLC", hint)), hint
+        problem(http.post("/match/default", json={"queries": {"a": {"schema": "Company", "properties": {
+            "name": ["Huawei"], "country": ["Narnia"]}}}}), 422, "queries.a.properties.country")
+
+
 def test_control_lookup_and_search(server: Server) -> None:
     with server.client() as http:
         entry = http.get("/controls/eu/3B001.f").json()
