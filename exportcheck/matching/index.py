@@ -34,6 +34,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form, token_class
+from exportcheck.matching.places import is_place
 from exportcheck.matching.score import ACRONYM_SKIP, CLASS_WEIGHTS, FUZZY_MIN
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
 # Bumped whenever what is stored (or how names are normalised) changes: a new version builds a new index.
 # 5: the normaliser reads every script (anyascii, Hangul), kanji forms, digit confusions, phrases.
 # 6: 3-gram postings ordered by word length, with bounds per (gram, length) (see MatchIndex.similar_tokens).
-INDEX_VERSION = "6"
+# 7: brackets that only qualify a name (a place, a legal form) are no names of their own (derived_names); pvt, pty,
+#    pte, private are weak words.
+INDEX_VERSION = "7"
 NGRAM = 3
 # Word lengths the 3-gram postings are ordered by; longer words share the last length (see similar_tokens).
 GRAM_LENGTHS = 40
@@ -84,7 +87,10 @@ def derived_names(name: str) -> list[tuple[str, str]]:
     """Extra names packed into one listed name string, each with how it was found.
 
     A bracketed part that is only a group's acronym ("... Corp. (CETC) 54th Research Institute")
-    names the group, not the party, and is not taken as a name of it.
+    names the group, not the party, and is not taken as a name of it. Nor is one that only qualifies the name:
+    a place ("(Hong Kong)", "(Shanghai)", "(HK)", "(Russia)") or words without a name of their own (a legal form,
+    the kind of body, a number: "(Limited)", "(Pvt)", "(Group)", "(China)", "(11th Institute)"). Taken as names,
+    each made a batch cell holding "Limited", "China" or "Beijing" a 1.00 match of some listed company.
     """
     out: list[tuple[str, str]] = []
     parens = _PAREN.findall(name)
@@ -93,11 +99,13 @@ def derived_names(name: str) -> list[tuple[str, str]]:
         out.append((stripped, "name without brackets"))
         rest = name_form(stripped)
         for part in parens:
-            if part.lower().startswith(("a ", "an ", "the ", "formerly", "subordinate", "a subordinate")):
+            if part.lower().startswith(("a ", "an ", "the ", "formerly", "subordinate", "a subordinate", "individual")):
                 continue
             form = name_form(part)
             strong = [t for t in form.tokens if token_class(t) != "weak"]
             if strong and set(strong) <= form.groups and set(rest.tokens) - form.groups:
+                continue
+            if is_place(form.tokens) or not any(token_class(t) in ("name", "group") for t in form.tokens):
                 continue
             out.append((part.strip(), "short form in brackets"))
     return out

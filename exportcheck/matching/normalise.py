@@ -71,6 +71,9 @@ WEAK_WORDS: frozenset[str] = frozenset({
     "y", "et", "und", "der", "die", "das", "von", "a", "an", "al", "el",
     "company", "companies", "corporation", "limited", "group", "holding", "llc", "jsc", "plc", "lp", "llp",
     "inc", "incorporated", "ltd", "gmbh", "sa", "ag", "bv", "nv", "srl", "spa", "oy", "ab", "as", "kk",
+    # the South Asian and Commonwealth "(Pvt) Ltd", "(Private) Limited", "(Pty) Ltd", "Pte Ltd", when rigour's table
+    # does not read them as part of the legal form (in brackets, or spelled out)
+    "pvt", "private", "pty", "pte",
     "branch", "subsidiary", "office",
 })
 

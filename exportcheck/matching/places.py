@@ -21,12 +21,14 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-# China's provinces and autonomous regions: country companies of Chinese groups are named by them
-# ("Hikvision (Guangdong)"), and the lists' aliases sometimes hold a region alone ("Inner Mongolia").
+# China's provinces, autonomous regions and the four municipalities of provincial rank: country companies of Chinese
+# groups are named by them ("Hikvision (Guangdong)", "Piotech (Shanghai) Co., Ltd."), and the lists' aliases
+# sometimes hold a region alone ("Inner Mongolia").
 CHINESE_REGIONS = (
     "anhui", "fujian", "gansu", "guangdong", "guangxi", "guizhou", "hainan", "hebei", "heilongjiang", "henan",
     "hubei", "hunan", "inner mongolia", "jiangsu", "jiangxi", "jilin", "liaoning", "ningxia", "qinghai", "shaanxi",
     "shandong", "shanxi", "sichuan", "tibet", "xinjiang", "yunnan", "zhejiang",
+    "beijing", "shanghai", "tianjin", "chongqing",
 )
 
 
@@ -73,8 +75,8 @@ def _places() -> tuple[frozenset[tuple[str, ...]], dict[tuple[str, ...], str]]:
     from exportcheck.matching.normalise import normalise
     from exportcheck.matching.scripts import is_latin
 
-    country: dict[tuple[str, ...], str] = {("uk",): "gb", ("us",): "us", ("hong", "kong"): "hk", ("macau",): "mo",
-                                           ("macao",): "mo", ("taiwan",): "tw"}
+    country: dict[tuple[str, ...], str] = {("uk",): "gb", ("us",): "us", ("hong", "kong"): "hk", ("hk",): "hk",
+                                           ("h", "k"): "hk", ("hongkong",): "hk", ("macau",): "mo", ("macao",): "mo", ("taiwan",): "tw"}
     country.update((tuple(p.split()), f"cn-{p}") for p in CHINESE_REGIONS)
     for territory, names in _country_names():
         for name in names:

@@ -295,3 +295,27 @@ def test_a_match_carries_what_evidence_cites(screener: Screener, real_lists: Pat
     assert 0.0 <= match.score <= 1.0
     with pytest.raises(ValueError):
         Match(score=93.0, is_match=True, entity_id="x", source="s", list="l", name="n", matched_name="n")
+
+
+@pytest.mark.parametrize("cell", ["Limited", "Ltd", "LLC", "Group", "Private", "China", "Russia", "Beijing", "Shanghai",
+                                  "Hong Kong", "HK", "Individual"])
+def test_a_cell_holding_a_qualifier_matches_no_party(screener: Screener, cell: str) -> None:
+    """Each was a 1.00 match: the index took a bracket that only qualifies a listed name as a name of its own
+    ("China Communications Construction Group (Limited)", "Piotech (Shanghai) Co., Ltd.", "MFK Fulcrum (Russia)")."""
+    found = screener.screen(cell, limit=3)
+    assert not any(m.is_match for m in found), [(m.name, m.matched_name, m.score) for m in found]
+
+
+def test_a_bracket_is_a_name_only_when_it_names_the_party() -> None:
+    from exportcheck.matching.index import derived_names
+
+    def brackets(name: str) -> list[str]:
+        return [text for text, note in derived_names(name) if note == "short form in brackets"]
+
+    for qualified in ("Piotech (Shanghai) Co., Ltd.", "Comsum Technologies (Group) Ltd.", "Mecatech (Private) Limited",
+                      "MFK Fulcrum (Russia)", "Huawei Technologies (HK) Co., Ltd.", "Emily Liu (individual)",
+                      "China Communications Construction Group (Limited)", "Foo Academy (11th Institute)"):
+        assert brackets(qualified) == [], qualified
+        assert derived_names(qualified)[0][1] == "name without brackets"  # the name without it still is one
+    assert brackets("Islamic Revolutionary Guard Corps (IRGC)") == ["IRGC"]
+    assert brackets("China Electronics Technology Group Corporation 14th Research Institute (CETC 14)") == ["CETC 14"]
