@@ -13,13 +13,18 @@ from functools import lru_cache
 
 from exportcheck.errors import InputError
 
+# Codes rigour's territory table holds for what is no party's country: the whole world ("ZZ", "Global"), the EU and
+# the UN. No list gives them, so as a hint each would mark every match as of another country.
+NO_COUNTRY = frozenset({"ZZ", "EU", "UN"})
+
 
 @lru_cache(maxsize=4096)
 def _code(text: str) -> str:
     from exportcheck.formats.common import country_code  # rigour's territories: loaded only when a hint is given
 
     # two letters are a code or nothing: a fuzzy name match would turn a wrong code into some country
-    return country_code(text.upper(), fuzzy=False) if len(text) == 2 else country_code(text)
+    code = country_code(text.upper(), fuzzy=False) if len(text) == 2 else country_code(text)
+    return "" if code in NO_COUNTRY else code
 
 
 def country_hint(value: str | None, what: str = "country") -> str | None:

@@ -17,7 +17,7 @@ def test_codes_three_letter_codes_and_names_read_as_iso2(given: str | None, code
     assert country_hint(given) == code
 
 
-@pytest.mark.parametrize("given", ["Narnia", "XX", "N/A", "abc"])
+@pytest.mark.parametrize("given", ["Narnia", "XX", "N/A", "abc", "ZZ", "EU", "UN", "European Union", "Global"])
 def test_text_naming_no_country_is_one_line_naming_the_option(given: str) -> None:
     with pytest.raises(InputError) as info:
         country_hint(given, "--country")
