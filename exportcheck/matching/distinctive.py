@@ -155,7 +155,7 @@ def number_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
     number *and* "institute", and name the same kind of unit; "1" and "ONE GROUP" share the number alone. So does a
     letter: "A1" is split into "a" and "1", and "a" is a stop word, but the query "A1" names the company "OOO A1".
     """
-    shared = [t for p in pairs for t in p.query.split() if token_class(t) != "weak" or len(t) == 1]
+    shared = _evidence(pairs)
     if not shared or any(token_class(t) != "number" for t in shared):
         return 1.0
     notes.append((f"a number ({', '.join(t.lstrip('#') for t in shared)}) is all the names share", NUMBER_ALONE))
@@ -168,11 +168,16 @@ def letter_alone(pairs: Sequence[Pair], notes: list[Note]) -> float:
     Counted as in :func:`number_alone`; a number beside the letter ("A1") or any longer shared word leaves the score
     as it is.
     """
-    shared = [t for p in pairs for t in p.query.split() if token_class(t) != "weak" or len(t) == 1]
+    shared = _evidence(pairs)
     if not shared or any(len(t) != 1 or token_class(t) == "number" for t in shared):
         return 1.0
     notes.append((f"a letter ({', '.join(shared)}) is all the names share", LETTER_ALONE))
     return LETTER_ALONE
+
+
+def _evidence(pairs: Sequence[Pair]) -> list[str]:
+    """The query words two names share that count as evidence: legal forms and stop words aside, letters kept."""
+    return [t for p in pairs for t in p.query.split() if token_class(t) != "weak" or len(t) == 1]
 
 
 def chance_agreement(query: NameForm, candidate: NameForm, pairs: Sequence[Pair], unmatched_query: Sequence[str],
