@@ -19,7 +19,12 @@ NO_COUNTRY = frozenset({"ZZ", "EU", "UN"})
 
 
 @lru_cache(maxsize=4096)
-def _code(text: str) -> str:
+def iso2(text: str) -> str:
+    """ISO-2 for a country as a user writes it (code, three-letter code or name), or ``""`` where it names none.
+
+    The one reading of a user's country: party hints here, and the destination of a US licence determination
+    (:func:`exportcheck.controls.us_licence.normalise_destination`, which reads the 746.6 regions first).
+    """
     from exportcheck.formats.common import country_code  # rigour's territories: loaded only when a hint is given
 
     # two letters are a code or nothing: a fuzzy name match would turn a wrong code into some country
@@ -36,7 +41,7 @@ def country_hint(value: str | None, what: str = "country") -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    code = _code(text)
+    code = iso2(text)
     if not code:
         raise InputError(f"{what} {value!r}: not a country (use an ISO-2 code such as CN, or a country name)")
     return code
@@ -46,4 +51,4 @@ def row_country_hint(cell: str) -> str | None:
     """The hint of one row of a batch file: as :func:`country_hint`, but a cell that names no country ("N/A",
     "unknown") gives no hint instead of stopping a million-row batch (the row is screened without one)."""
     text = cell.strip()
-    return (_code(text) or None) if text else None
+    return (iso2(text) or None) if text else None

@@ -39,9 +39,9 @@ from exportcheck.controls.us_law_facts import (
     UKRAINE_REGIONS,
     LegalFact,
 )
+from exportcheck.countries import iso2
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
-from exportcheck.formats.common import country_code
 
 Outcome = Literal["licence-required", "licence-required-part-746", "depends-on-paragraph", "see-text",
                   "no-licence-on-chart", "undetermined"]
@@ -146,7 +146,7 @@ def normalise_destination(destination: str) -> tuple[str, str]:
         return "UA", upper
     if text.lower() in REGION_NAMES:
         return "UA", REGION_NAMES[text.lower()]
-    iso = country_code(upper, fuzzy=False) if len(upper) == 2 else country_code(text)
+    iso = iso2(text)  # the one reading of a user's country ("EU" or "ZZ" names none)
     if not iso:
         raise InputError(f"unknown destination {destination!r} (use an ISO-2 code such as CN)")
     return iso, ""
