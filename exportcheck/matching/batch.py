@@ -230,8 +230,9 @@ def chunks(frame: pd.DataFrame, size: int = CHUNK_ROWS) -> Iterator[tuple[int, p
 
 # --- the three ways of running the chunks ------------------------------------------------------
 def _init_worker(lists_dir: str | None, as_of: date | None) -> None:
-    """Pool initializer: load the index once, before the first chunk arrives."""
-    worker_screener(lists_dir, as_of)
+    """Pool initializer: load the index once and prepare it (:meth:`.Screener.prepare`), before the first chunk
+    arrives."""
+    worker_screener(lists_dir, as_of).prepare()
 
 
 def run_chunks(frame: pd.DataFrame, spec: BatchSpec, *, workers: int = 1, dask: str | None = None,

@@ -21,9 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.dates import in_force
 from exportcheck.matching.chinese import has_han
+from exportcheck.matching.distinctive import pinyin_syllables
 from exportcheck.matching.explain import explain
 from exportcheck.matching.index import MatchIndex, read_record
 from exportcheck.matching.normalise import NameForm, form_from_tokens, name_form
+from exportcheck.matching.places import place_words
 from exportcheck.matching.score import DEFAULT_THRESHOLD, Comparison, compare
 from exportcheck.matching.scripts import is_latin
 from exportcheck.model import Citation
@@ -137,6 +139,12 @@ def _made(model: type[_Model], values: dict[str, Any]) -> _Model:
     return made
 
 
+# One name in each script family the lists hold beyond Latin (Han, Cyrillic, Arabic, Hebrew, Georgian, Kana,
+# Hangul, Thai...): normalising them loads each transliteration table (:meth:`Screener.prepare`).
+_SCRIPT_SAMPLES = ("中国电子科技集团公司第二十四研究所", "日本電子株式会社 カタカナ", "Научно-исследовательский институт",
+                   "شركة الصناعات", "חברה", "საქართველო", "조선", "บริษัท", "Ελλάδα", "Հայաստան", "ኢትዮጵያ", "မြန်မာ")
+
+
 def _fields_set(model: type[BaseModel]) -> frozenset[str]:
     found = _FIELDS_SET[model] = frozenset(model.model_fields)
     return found
@@ -222,6 +230,29 @@ class Screener:
         self._related_rows: dict[int, list[tuple[int, str, str]]] = {}  # what related() reports unfiltered
         self._parties: dict[int, _Party] = {}
         self.undated = dict(index.undated)
+        self.prepared = False  # see prepare()
+
+    def prepare(self) -> Screener:
+        """Make now what the first queries of a long-running process would make on the way: the index's tables
+        (:meth:`.index.MatchIndex.prepare`), the columns every result reads as lists (the nested ones stay lazy),
+        and the tables the rules and a name in another script load on first use (place names, ICU's transliterators,
+        pypinyin's readings). Why: a server or batch worker then answers its first queries as fast as its later
+        ones (about a second of start-up, most of it pypinyin's table, moved out of them); a one-name screening
+        does not call it.
+        Returns the screener, prepared (a second call does nothing).
+        """
+        if self.prepared:
+            return self
+        self.index.prepare()
+        for column in (self._source, self._list, self._name, self._schema, self._ids, self._listing, self._end,
+                       self._twin, self._parent, self._licence, self._url, self._snapshot, self._snapshot_date):
+            column.prepare()
+        pinyin_syllables()
+        place_words()
+        for text in _SCRIPT_SAMPLES:
+            name_form(text)
+        self.prepared = True
+        return self
 
     def _countries(self, row: int) -> list[str]:
         found = self._country_lists.get(row)

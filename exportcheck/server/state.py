@@ -210,6 +210,7 @@ def build(lists_dir: Path, generation: int, cache_entries: int, *, previous: Loa
     notes: list[str] = []
     if any(s.kind == "entities" for s in snapshots.values()):
         screener, notes = dated_screener(lists_dir, None)  # the index the refresh stored, memory-mapped
+        screener.prepare()  # its tables made now, not in the first requests
     else:
         problems.append("no entity list held: run `exportcheck refresh`")
     loaded = LoadedLists(generation=generation, lists_dir=lists_dir, snapshots=snapshots, lists=lists,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -586,3 +587,31 @@ def test_ties_ordered_without_comparisons_keep_the_order_of_own_name_scores(scre
             assert screener._tie_order(query, tied, done) == full, text
             checked += 1
     assert checked >= 100 and short >= 20, (checked, short)
+
+
+def test_a_prepared_screener_answers_as_a_lazy_one_without_buying_on_the_way(real_lists: Path) -> None:
+    """:meth:`Screener.prepare` (what a server and a pool worker call at start) makes the key dictionaries and the
+    columns' lists at once; the answers are the lazy screener's, and its queries then read no column cell by cell
+    nor bisect a key list (nothing left to buy on the way)."""
+    from exportcheck.matching import load
+    from exportcheck.matching.index import LazyColumn
+
+    lazy, prepared = Screener(load(real_lists)), Screener(load(real_lists))  # two memory maps: nothing shared
+    assert prepared.prepare() is prepared and prepared.prepared and not lazy.prepared
+    index = prepared.index
+    postings = (index.postings, index.acronyms, index.grams, index.group_units, index.group_parents)
+    assert all(p._positions is not None for p in postings)
+    texts = [c for c in (index.vocab, index.names.originals, index.names.contexts, index.records)
+             if isinstance(c, LazyColumn)]
+    columns = [c for c in vars(prepared).values() if isinstance(c, LazyColumn)]
+    nested = [prepared._programs, prepared._countries_column, prepared._citations]
+    assert len(texts) >= 3 and all(c._list is not None for c in texts)
+    assert all(c._list is not None for c in columns if all(c is not n for n in nested))
+    assert all(c._list is None for c in nested)  # read a few cells per result: left lazy
+    lookups = [p._lookups for p in postings]
+    queries = [*QUERIES, *(index.names.original(i) for i in range(0, len(index.names), 1_999))]
+    assert len(queries) > 60
+    assert _dumps(prepared, queries) == _dumps(lazy, queries)
+    assert [p._lookups for p in postings] == lookups
+    assert prepared.prepare() is prepared  # a second call changes nothing
+    assert _dumps(prepared, queries[:10]) == _dumps(lazy, queries[:10])
