@@ -48,13 +48,12 @@ EMBARGOES: tuple[LegalFact, ...] = tuple(LegalFact.of(k) for k in (
     "ear-746-2-cuba", "ear-746-7-iran", "ear-746-4-north-korea", "ear-746-9-syria", "ear-746-6-crimea",
     "ear-746-6-dnr-lnr", "ear-746-8-russia", "ear-746-8-belarus"))
 
-#: Regions of Ukraine under 746.6, as accepted destination codes (ISO 3166-2) and names.
+#: Regions of Ukraine under 746.6, as accepted destination codes (ISO 3166-2) and names (how users may write
+#: them: :data:`exportcheck.regions.REGIONS`).
 UKRAINE_REGIONS: dict[str, str] = {
     "UA-43": "Crimea", "UA-40": "Sevastopol (Crimea region)", "UA-14": "so-called Donetsk People's Republic (DNR)",
     "UA-09": "so-called Luhansk People's Republic (LNR)",
 }
-REGION_NAMES: dict[str, str] = {"crimea": "UA-43", "sevastopol": "UA-40", "dnr": "UA-14", "donetsk": "UA-14",
-                                "lnr": "UA-09", "luhansk": "UA-09", "lugansk": "UA-09"}
 
 HONG_KONG_AS_CHINA = LegalFact.of("ear-hong-kong-as-china")
 

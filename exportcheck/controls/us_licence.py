@@ -34,7 +34,6 @@ from exportcheck.controls.us_law_facts import (
     ENTITY_FOOTNOTES,
     HONG_KONG_AS_CHINA,
     MILITARY_END_USE,
-    REGION_NAMES,
     SEMICONDUCTOR_END_USE,
     UKRAINE_REGIONS,
     LegalFact,
@@ -42,6 +41,7 @@ from exportcheck.controls.us_law_facts import (
 from exportcheck.countries import iso2
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
+from exportcheck.regions import region_code
 
 Outcome = Literal["licence-required", "licence-required-part-746", "depends-on-paragraph", "see-text",
                   "no-licence-on-chart", "undetermined"]
@@ -144,8 +144,9 @@ def normalise_destination(destination: str) -> tuple[str, str]:
     upper = text.upper()
     if upper in UKRAINE_REGIONS:
         return "UA", upper
-    if text.lower() in REGION_NAMES:
-        return "UA", REGION_NAMES[text.lower()]
+    region = region_code(text)  # a region written as a destination ("Crimea", "DNR", "West Bank")
+    if region:
+        return region.split("-")[0], region if region in UKRAINE_REGIONS else ""
     iso = iso2(text)  # the one reading of a user's country ("EU" or "ZZ" names none)
     if not iso:
         raise InputError(f"unknown destination {destination!r} (use an ISO-2 code such as CN)")

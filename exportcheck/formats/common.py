@@ -15,6 +15,7 @@ from normality import slugify
 from rigour.territories import Territory, get_territories, lookup_territory
 
 from exportcheck.model import Citation
+from exportcheck.regions import region_country
 
 LOST_CHARACTERS = "lost-characters"
 #: A ``?`` touching a letter or digit on either side (``Xi?an``, ``?Taman?``, ``Academy?s``). A ``?`` on its
@@ -91,8 +92,6 @@ def country_code(value: str | None, fuzzy: bool = True) -> str:
 
 #: Places the lists name as a country that rigour does not resolve on its own, to the country they lie in (ISO 3166:
 #: PS covers the West Bank and Gaza). Disputed ones (Kashmir, Kafia Kingi) and groups of states are left unread.
-_REGION_COUNTRIES = {"crimea region of ukraine": "UA", "crimea": "UA", "sevastopol": "UA", "west bank": "PS",
-                     "gaza": "PS", "north gaza": "PS", "northern gaza": "PS", "gaza strip": "PS", "northern mali": "ML"}
 #: "REGION: WEST BANK", "CRIMEA (OCCUPIED)": how the CSL writes some address countries.
 _REGION_PREFIX = re.compile(r"^region\s*:\s*", re.I)
 _PAREN_NOTE = re.compile(r"\s*\((?:temporarily )?occupied\)\s*$", re.I)  # not any bracket: "Congo (Democratic Republic)"
@@ -113,7 +112,7 @@ def list_country(name: str) -> str:
         head, _, tail = form.partition(", ")
         # the eCFR writes inverted headings: "CHINA, PEOPLE'S REPUBLIC OF", "KOREA, REPUBLIC OF"
         for candidate in (form, f"{tail} {head}" if tail else "", head if tail else ""):
-            if found := _REGION_COUNTRIES.get(candidate.casefold()) or country_code(candidate, fuzzy=False):
+            if found := region_country(candidate) or country_code(candidate, fuzzy=False):
                 return found
     return country_code(text)
 

@@ -1,0 +1,28 @@
+"""Regions written where a country is expected, with their ISO 3166-2 code (or ISO-2 where they have none).
+
+Why one table: the lists write regions in their country fields ("Crimea Region of Ukraine", "REGION: WEST BANK"),
+which a parser reads as the country they lie in (:func:`exportcheck.formats.common.list_country`), and a user
+names them as a destination ("Crimea", "DNR"), which a US licence determination reads as the 746.6 region
+(:func:`exportcheck.controls.us_licence.normalise_destination`). Both read this table; which regions the EAR
+covers is a legal fact kept apart (:data:`exportcheck.controls.us_law_facts.UKRAINE_REGIONS`).
+"""
+
+from __future__ import annotations
+
+#: Region as written (casefolded) → ISO 3166-2 code where it has one, else the ISO-2 code of its country.
+REGIONS: dict[str, str] = {
+    "crimea": "UA-43", "crimea region of ukraine": "UA-43", "sevastopol": "UA-40",
+    "donetsk": "UA-14", "dnr": "UA-14", "luhansk": "UA-09", "lugansk": "UA-09", "lnr": "UA-09",
+    "west bank": "PS", "gaza": "PS", "gaza strip": "PS", "north gaza": "PS", "northern gaza": "PS",
+    "northern mali": "ML",
+}
+
+
+def region_code(text: str) -> str:
+    """The code of a region written ``text`` (any case), or ``""`` where it names none of :data:`REGIONS`."""
+    return REGIONS.get(text.strip().casefold(), "")
+
+
+def region_country(text: str) -> str:
+    """ISO-2 of the country a region written ``text`` lies in, or ``""``."""
+    return region_code(text).split("-")[0]
