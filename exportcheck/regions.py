@@ -17,6 +17,9 @@ REGIONS: dict[str, str] = {
     "northern mali": "ML",
 }
 
+#: The ISO 3166-2 codes of :data:`REGIONS` (a user may give one as it is: "UA-43").
+REGION_CODES = frozenset(code for code in REGIONS.values() if "-" in code)
+
 
 def region_code(text: str) -> str:
     """The code of a region written ``text`` (any case), or ``""`` where it names none of :data:`REGIONS`."""

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 
 from exportcheck.countries import country_hint
 from exportcheck.errors import InputError
+from exportcheck.regions import REGION_CODES, region_code
 
 ClaimKind = Literal[
     "no-licence-required",
@@ -231,7 +232,7 @@ class Claim(_Strict):
     lang: str = ""
     date: Annotated[Period | None, DATE_SCHEMA] = Field(default=None, description="Export date, or {from, to} for a period")
     exporter: Exporter | None = None
-    destination: str = Field(default="", description="ISO-2")
+    destination: str = Field(default="", description="ISO-2, or ISO 3166-2 for a region the law treats apart (UA-43 Crimea)")
     parties: list[Party] = Field(default_factory=list)
     item: Item | None = None
     lists: list[str] = Field(default_factory=list, description="Source ids to screen against (default: all)")
@@ -247,7 +248,13 @@ class Claim(_Strict):
     @field_validator("destination")
     @classmethod
     def _dest(cls, value: str) -> str:
-        return _iso2(value)
+        # a region ("Crimea", "UA-43") kept as its ISO 3166-2 code: the EAR's Part 746.6 embargo is on the region,
+        # not on Ukraine, and the US licence determination reads the code (exportcheck.regions)
+        code = value.strip().upper()
+        if "-" in code and code in REGION_CODES:
+            return code
+        region = region_code(value)
+        return region if "-" in region else _iso2(value)
 
 
 class ClaimsFile(_Strict):

@@ -132,3 +132,14 @@ def test_us_exporter_to_an_entity_list_party_by_date(us_ctx: Context) -> None:
     assert after.status == "contradicted" and "Entity List on the date" in after.finding
     before = us_step("2024-03-01")
     assert before.status != "contradicted"
+
+
+def test_a_region_as_destination_is_determined_for_the_region(us_ctx: Context) -> None:
+    """"Crimea" (or "UA-43") is kept as the region, whose 746.6 embargo the US step applies; "UA" is Ukraine."""
+    for written in ("Crimea", "UA-43", "crimea region of ukraine"):
+        claims = parse_claims({"claims": [{"id": "c1", "kind": "no-licence-required", "destination": written}]})
+        assert claims.claims[0].destination == "UA-43", written
+    crimea = _licence(us_ctx, US_EXPORTER, "UA-43", "3A991", date="2023-03-01")
+    ukraine = _licence(us_ctx, US_EXPORTER, "UA", "3A991", date="2023-03-01")
+    assert crimea.status == "contradicted" and "to UA-43" in crimea.finding and "746.6" in crimea.finding
+    assert ukraine.status != "contradicted" and "746.6" not in ukraine.finding.split("Part 738 procedure")[1][:300]
