@@ -19,7 +19,7 @@ import pandas as pd
 
 from exportcheck.controls.criteria import Combinator, Criterion, DefinedTerm, Formula, Node, NoteKind, NoteRef
 from exportcheck.controls.criteria_read import read_criteria
-from exportcheck.controls.units import NUMBER, parse_number
+from exportcheck.controls.units import DECIMAL_COMMA, NUMBER, parse_number
 
 _ALL = re.compile(r"\ball of the following\b|\bboth of the following\b", re.I)
 _ANY = re.compile(r"\b(?:any|one or more|either|at least one) of the following\b", re.I)
@@ -114,7 +114,7 @@ def _list(value: Any) -> list[Any]:
 def build_version(frame: pd.DataFrame, regime: str, version: str, definitions: pd.DataFrame | None = None) -> dict[str, Node]:
     """Every node of one version by code; top-level entries have no parent in the version."""
     sub = frame[(frame.regime == regime) & (frame.version == version)]
-    comma = regime == "eu"
+    comma = DECIMAL_COMMA.get(regime)
     defs = _definitions(definitions if definitions is not None else pd.DataFrame(), regime, version)
     nodes: dict[str, Node] = {}
     parents: dict[str, str] = {}

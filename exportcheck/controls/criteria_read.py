@@ -128,8 +128,9 @@ def _strip_phrase(before: str) -> str:
     return before
 
 
-def read_criteria(text: str, *, decimal_comma: bool = True) -> list[Criterion]:
-    """Every comparison in one provision, in text order. ``decimal_comma``: OJ text (``1,50`` = 1.5)."""
+def read_criteria(text: str, *, decimal_comma: bool | None = True) -> list[Criterion]:
+    """Every comparison in one provision, in text order. ``decimal_comma``: how the text writes numbers
+    (:func:`.units.parse_number`: True for the OJ, ``1,50`` = 1.5; False for the eCFR; None when unknown)."""
     found: list[tuple[int, int, Criterion]] = []
     taken: list[tuple[int, int]] = []
 
@@ -137,7 +138,7 @@ def read_criteria(text: str, *, decimal_comma: bool = True) -> list[Criterion]:
         return all(end <= s or start >= e for s, e in taken)
 
     def number(raw: str) -> float:
-        return parse_number(raw) if decimal_comma or "," not in raw else float(raw.replace(",", ""))
+        return parse_number(raw, decimal_comma)
 
     def signed(raw: str) -> float:
         return -number(raw[1:]) if raw[:1] in "−-" else number(raw.lstrip("+"))

@@ -2,7 +2,8 @@
 
 Why: a query "193 nm immersion scanner with 1.5 nm overlay" and the entry "light source wavelength
 shorter than 193 nm" share a number and a unit, and whether 193 satisfies "shorter than 193" is what
-the user needs to see. Decimal commas (the OJ's ``2,5 %``) and thousands spaces are read.
+the user needs to see. Numbers are read as the classifier reads them (:mod:`.units`: the OJ's decimal commas
+``2,5 %`` and thousands spaces, the eCFR's ``1,000``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel
+
+from exportcheck.controls.units import NUMBER, parse_number
 
 _UNITS = {
     "nm": ("m", 1e-9), "µm": ("m", 1e-6), "um": ("m", 1e-6), "micron": ("m", 1e-6), "microns": ("m", 1e-6),
@@ -21,8 +24,7 @@ _UNITS = {
     "pa": ("Pa", 1.0), "kpa": ("Pa", 1e3), "mpa": ("Pa", 1e6), "gbit/s": ("bit/s", 1e9), "gbps": ("bit/s", 1e9),
     "qubits": ("qubit", 1.0), "qubit": ("qubit", 1.0), "na": ("NA", 1.0),
 }
-_NUMBER = r"(\d{1,3}(?:[  ]\d{3})+|\d+(?:[.,]\d+)?)"
-_PARAM = re.compile(_NUMBER + r"\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?|degrees?)(?![A-Za-z])")
+_PARAM = re.compile(r"(" + NUMBER + r")\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?|degrees?)(?![A-Za-z])")
 #: A minus sign before a number ("-273,15 °C", "−268.65 °C"), not a range's dash ("4-12 GHz", "2 - 4 GHz").
 _MINUS = re.compile(r"(?:^|[\s(\[])[-−–]\s?$")
 #: "less (better) than or equal to 4.0 nm": the lists put a comparison's sense in brackets inside it (102 times).
@@ -134,12 +136,9 @@ class Parameter(BaseModel):
         return abs(other.value - self.value) <= 0.1 * abs(self.value)
 
 
-def _number(raw: str) -> float:
-    return float(re.sub(r"[  ]", "", raw).replace(",", "."))
-
-
-def extract_parameters(text: str) -> list[Parameter]:
-    """Every number+unit in a text; "193 nm", "2,5 %", "1 000 cm3" (not a unit here), "4 K"."""
+def extract_parameters(text: str, decimal_comma: bool | None = None) -> list[Parameter]:
+    """Every number+unit in a text; "193 nm", "2,5 %", "1 000 cm3" (not a unit here), "4 K". ``decimal_comma``: how
+    the text writes numbers (:func:`.units.parse_number`: True for the OJ, False for the eCFR, None when unknown)."""
     found = []
     for m in _PARAM.finditer(text or ""):
         unit_raw = m.group(2)
@@ -150,6 +149,6 @@ def extract_parameters(text: str) -> list[Parameter]:
         relation = "<" if _LESS.search(before) or _AFTER_LESS.match(after) else (
             ">" if _MORE.search(before) or _AFTER_MORE.match(after) else "=")
         sign = -1.0 if _MINUS.search(text[max(0, m.start() - 3):m.start()]) else 1.0
-        found.append(Parameter(text=m.group(0), value=sign * _number(m.group(1)) * factor, unit=base, relation=relation,
+        found.append(Parameter(text=m.group(0), value=sign * parse_number(m.group(1), decimal_comma) * factor, unit=base, relation=relation,
                                quantity=quantity_near(before, after, base)))
     return found

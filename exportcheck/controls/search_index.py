@@ -55,6 +55,7 @@ import pandas as pd
 import tantivy
 
 from exportcheck.controls.params import Parameter, extract_parameters
+from exportcheck.controls.units import DECIMAL_COMMA
 
 ANALYZER = "exportcheck_en"
 TEXT_FIELDS = ("own", "notes", "context", "refs")
@@ -334,7 +335,8 @@ class SearchIndex:
         :meth:`child_parameters` alike)."""
         found = self._own_params.get(row)
         if found is None:
-            found = self._own_params[row] = by_unit(read_parameters(self.texts[row]))
+            comma = DECIMAL_COMMA.get(self.regimes[row]) if self.regimes else None
+            found = self._own_params[row] = by_unit(read_parameters(self.texts[row], comma))
         return found
 
     def parameters(self, row: int) -> list[Parameter]:
@@ -346,13 +348,13 @@ class SearchIndex:
         return self.params[row]
 
 
-def read_parameters(text: str) -> list[Parameter]:
+def read_parameters(text: str, decimal_comma: bool | None = None) -> list[Parameter]:
     """The numbers with units in a text, the Greek mu (U+03BC, as the EU Annex I writes "600 μW" in 108 entries)
     read as the micro sign (U+00B5) the unit table is written with; and 'Total Processing Performance' (TPP, a number
     without a unit), stated or computed from a rate of operations (:func:`tpp_parameters`).
 
     Why: the two look alike, and "1 mW" was never compared with 3A504.a's "600 μW"."""
-    return extract_parameters(text.replace("\u03bc", "\u00b5")) + tpp_parameters(text)
+    return extract_parameters(text.replace("\u03bc", "\u00b5"), decimal_comma) + tpp_parameters(text)
 
 
 _COUNT = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"

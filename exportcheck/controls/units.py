@@ -51,14 +51,26 @@ QUANTITY = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?(" + "|".join(re.escape(u
 RATIO = re.compile(r"(?<![\w.,])(" + NUMBER + r")\s?:\s?1(?![\d])")
 
 
-def parse_number(raw: str) -> float:
-    """``1,50`` → 1.5 (OJ decimal comma); ``1 000`` → 1000; ``1,000`` → 1000 (eCFR thousands); ``2.5`` → 2.5."""
+#: How each regime's texts write numbers (:func:`parse_number`'s ``decimal_comma``): the OJ with decimal commas, the
+#: eCFR with commas between thousands; other texts (the Dutch national measures) are read without knowing.
+DECIMAL_COMMA: dict[str, bool] = {"eu": True, "us": False}
+
+
+def parse_number(raw: str, decimal_comma: bool | None = None) -> float:
+    """``1,50`` → 1.5 (OJ decimal comma); ``1 000`` → 1000; ``1,000`` → 1000 (eCFR thousands); ``2.5`` → 2.5.
+
+    ``decimal_comma``: True for the OJ's texts, where a comma is always the decimal sign ("99,999 %", "101,325 kPa":
+    the OJ groups thousands with spaces); False for the eCFR's, where it groups thousands; None where the writer's
+    convention is unknown (a user's description): three digits after a single comma are then read as thousands.
+    """
     text = re.sub(r"[  \u2009\u202f]", "", raw.strip())
     power = re.fullmatch(r"(\d+(?:[.,]\d+)?)×10([-−]?\d{1,2})", text.replace("−", "-"))
     if power:  # "5 × 103": the OJ's superscript flattened by the text conversion (5 × 10^3)
-        return parse_number(power.group(1)) * 10 ** int(power.group(2))
-    if "," in text and "." in text:
+        return parse_number(power.group(1), decimal_comma) * 10 ** int(power.group(2))
+    if "," in text and ("." in text or decimal_comma is False):
         return float(text.replace(",", ""))
+    if "," in text and decimal_comma:
+        return float(text.replace(",", "."))
     if "," in text:
         head, _, tail = text.rpartition(",")
         if len(tail) == 3 and head and len(head) <= 3 and re.fullmatch(r"\d{1,3}(,\d{3})*", text) and text.count(",") >= 1 \

@@ -46,6 +46,21 @@ def test_ranges_and_numbers_in_both_notations() -> None:
     assert parse_number("5 × 103") == 5000
 
 
+def test_a_comma_is_read_as_the_text_writes_it() -> None:
+    """The OJ's comma is always the decimal sign (it groups thousands with spaces): "99,999 %" is 99.999, not 99999;
+    the eCFR's groups thousands; a text of unknown origin reads three digits after one comma as thousands."""
+    for raw, oj, ecfr, unknown in (("99,999", 99.999, 99999, 99999), ("101,325", 101.325, 101325, 101325),
+                                   ("1,50", 1.5, 150, 1.5), ("0,350", 0.35, 350, 0.35), ("1 000", 1000, 1000, 1000),
+                                   ("1,000.5", 1000.5, 1000.5, 1000.5), ("4,184 × 103", 4184, 4184000, 4184000)):
+        assert (parse_number(raw, True), parse_number(raw, False), parse_number(raw)) == (oj, ecfr, unknown), raw
+
+
+def test_3c004_purity_threshold_is_99_999_percent(control_data) -> None:  # type: ignore[no-untyped-def]
+    """The real Annex I: 3C004's "greater (better) than 99,999 %" (read as 99999 % before, which no purity meets)."""
+    (purity,) = [c for c in trees(control_data, "eu", EU25)["3C004"].criteria if c.unit == "percent"]
+    assert (purity.comparator, purity.value) == (">", 99.999)
+
+
 def test_3b001_f_1_tree_and_its_formula(control_data) -> None:  # type: ignore[no-untyped-def]
     nodes = trees(control_data, "eu", EU25)
     f1 = nodes["3B001.f.1"]
