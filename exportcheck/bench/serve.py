@@ -6,13 +6,15 @@
    (``--lists DIR``: copy a folder this benchmark refreshed before instead; for development);
 2. for each worker count, starts ``exportcheck serve --workers N`` on a free loopback port over a fresh
    copy of that folder;
-3. drives ``/screen`` for ``--seconds`` per run with keep-alive HTTP/1.1 clients in two modes, reported
+3. times the first three new names once the server is ready, one request at a time (what a user meets first:
+   the screener is prepared at load, :meth:`exportcheck.matching.Screener.prepare`);
+4. drives ``/screen`` for ``--seconds`` per run with keep-alive HTTP/1.1 clients in two modes, reported
    apart:
    - **cached**: 300 names asked again and again (a newsroom's list); after a warm-up every answer
      comes from the server's bounded cache of recent answers,
    - **uncached**: every request a different listed name or alias, never asked before in the run:
      the matcher's own speed plus the server's;
-4. repeats both modes at 64 clients while ``exportcheck refresh us-1260h`` publishes a new snapshot into
+5. repeats both modes at 64 clients while ``exportcheck refresh us-1260h`` publishes a new snapshot into
    the served folder (first its 2026-06-10 file, then its 2026-08-20 one), each run lasting until every
    worker serves the new generation (at least ``--seconds``), so the swap happens under load (a worker
    answers its recent questions with the new lists before it swaps them in, so the repeated names of
@@ -378,7 +380,16 @@ def _one_server(base: Path, workers: int, warm: list[str], cold: list[str], opti
     proc, port = _start(folder, workers, tmp / f"server-{workers}.log")
     bench = Bench(proc, port, workers, options.client, options.seconds, tmp)
     print(f"    server: {workers} worker(s), ready in {time.perf_counter() - began:.0f} s", flush=True)
-    offset = 0
+    # the first new names after start: what the screener's preparation at load (Screener.prepare) is for
+    import httpx
+
+    firsts = []
+    for path in cold[:3]:
+        started = time.perf_counter()
+        httpx.get(f"http://127.0.0.1:{port}{path}", timeout=30).raise_for_status()
+        firsts.append((time.perf_counter() - started) * 1000)
+    print(f"      first three new names after start: {', '.join(f'{ms:.0f}' for ms in firsts)} ms", flush=True)
+    offset = len(firsts)
 
     def report(label: str, clients: int, result: Result) -> None:
         print(_line(label, bench, clients, result), flush=True)
