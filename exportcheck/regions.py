@@ -9,7 +9,9 @@ covers is a legal fact kept apart (:data:`exportcheck.controls.us_law_facts.UKRA
 
 from __future__ import annotations
 
-#: Region as written (casefolded) → ISO 3166-2 code where it has one, else the ISO-2 code of its country.
+#: Region as written (casefolded) → ISO 3166-2 code where it has one, else the ISO-2 code of the country it lies in
+#: (ISO 3166: PS covers the West Bank and Gaza). Rigour's territory table does not resolve these on its own. Disputed
+#: places (Kashmir, Kafia Kingi) and groups of states are left out: a list naming them names no single country.
 REGIONS: dict[str, str] = {
     "crimea": "UA-43", "crimea region of ukraine": "UA-43", "sevastopol": "UA-40",
     "donetsk": "UA-14", "dnr": "UA-14", "luhansk": "UA-09", "lugansk": "UA-09", "lnr": "UA-09",

@@ -90,8 +90,6 @@ def country_code(value: str | None, fuzzy: bool = True) -> str:
     return _iso2(territory) if territory is not None else ""
 
 
-#: Places the lists name as a country that rigour does not resolve on its own, to the country they lie in (ISO 3166:
-#: PS covers the West Bank and Gaza). Disputed ones (Kashmir, Kafia Kingi) and groups of states are left unread.
 #: "REGION: WEST BANK", "CRIMEA (OCCUPIED)": how the CSL writes some address countries.
 _REGION_PREFIX = re.compile(r"^region\s*:\s*", re.I)
 _PAREN_NOTE = re.compile(r"\s*\((?:temporarily )?occupied\)\s*$", re.I)  # not any bracket: "Congo (Democratic Republic)"
