@@ -235,10 +235,12 @@ class Screener:
     def prepare(self) -> Screener:
         """Make now what the first queries of a long-running process would make on the way: the index's tables
         (:meth:`.index.MatchIndex.prepare`), the columns every result reads as lists (the nested ones stay lazy),
-        and the tables the rules and a name in another script load on first use (place names, ICU's transliterators,
-        pypinyin's readings). Why: a server or batch worker then answers its first queries as fast as its later
-        ones (measured on the stored index of every list: 0.8-1.2 s and ~200 MB at start, pypinyin's readings the
-        largest part; the first screening then took 3 ms instead of 100). A one-name screening does not call it.
+        every party's result fields (:meth:`_row_fields`, what a long run keeps for every party it shows; no name is
+        made), and the tables the rules and a name in another script load on first use (place names, ICU's
+        transliterators, pypinyin's readings). Why: a server or batch worker then answers its first queries as fast
+        as its later ones (measured on the stored index of every list: 1.4-1.8 s and ~280 MB at start, the result
+        fields and pypinyin's readings the largest parts; the first screening then took 3 ms instead of 100). A
+        one-name screening does not call it.
         Returns the screener, prepared (a second call does nothing).
         """
         if self.prepared:
@@ -247,6 +249,8 @@ class Screener:
         for column in (self._source, self._list, self._name, self._schema, self._ids, self._listing, self._end,
                        self._twin, self._parent, self._licence, self._url, self._snapshot, self._snapshot_date):
             column.prepare()
+        for row in range(min(len(self.index), ROW_CACHE)):  # each party's result fields, read from its record
+            self._row_fields(row)
         pinyin_syllables()
         place_words()
         for text in _SCRIPT_SAMPLES:

@@ -599,6 +599,8 @@ def test_a_prepared_screener_answers_as_a_lazy_one_without_buying_on_the_way(rea
     lazy, prepared = Screener(load(real_lists)), Screener(load(real_lists))  # two memory maps: nothing shared
     assert prepared.prepare() is prepared and prepared.prepared and not lazy.prepared
     index = prepared.index
+    assert len(prepared._fields) == len(index) and not lazy._fields  # every party's result fields, read once
+    assert not index.names._made  # no name made: the speed benchmark's fresh process relies on it
     postings = (index.postings, index.acronyms, index.grams, index.group_units, index.group_parents)
     assert all(p._positions is not None for p in postings)
     texts = [c for c in (index.vocab, index.names.originals, index.names.contexts, index.records)
