@@ -26,3 +26,4 @@ def test_every_746_6_region_can_be_named_and_other_text_is_no_region() -> None:
     assert set(UKRAINE_REGIONS) <= set(REGIONS.values())
     assert normalise_destination("UA-14") == ("UA", "UA-14") and normalise_destination("Ukraine") == ("UA", "")
     assert region_code("Kyiv") == region_country("") == "" and list_country("REGION: WEST BANK") == "PS"
+

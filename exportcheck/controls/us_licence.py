@@ -208,7 +208,7 @@ def determine(code: str, destination: str, as_of: date | str | None = None, *, d
     when = as_date(as_of, "as_of")
     iso, region = normalise_destination(destination)
     issue = _issue_date(data)
-    result = UsLicenceDetermination(code=code, eccn=eccn, paragraph=paragraph, destination=destination.strip().upper(),
+    result = UsLicenceDetermination(code=code, eccn=eccn, paragraph=paragraph, destination=region or destination.strip().upper(),
                                     destination_iso=iso, as_of=when.isoformat() if when else "", text_issue_date=issue,
                                     outcome="undetermined", summary="")
     day = when or (date.fromisoformat(issue) if issue else date.today())

@@ -243,3 +243,9 @@ def test_a_destination_given_for_an_eu_entry_is_read_and_said_to_count_for_the_u
     us = lookup("3B001", "us", None, data=control_data, country="RU")
     assert us.us_licence is not None and us.us_licence.destination_iso == "RU"
     assert not any("read for the US licence determination only" in m for m in us.messages)
+
+
+def test_a_region_named_in_words_is_shown_by_its_code(control_data) -> None:  # type: ignore[no-untyped-def]
+    """"Crimea" is determined and shown as UA-43, so the answer names the region the law covers."""
+    found = determine("3A991", "Crimea", "2023-03-01", data=control_data)
+    assert (found.destination, found.destination_iso) == ("UA-43", "UA") and "746.6" in " ".join(found.lines())
