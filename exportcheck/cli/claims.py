@@ -86,6 +86,8 @@ def extract(
             text = statement.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{statement}: not UTF-8 text ({exc.reason})") from None
+    if "\x00" in text:  # valid UTF-8 can still be a binary file (a spreadsheet, a PDF saved oddly): no statement
+        raise InputError(f"{statement}: binary data, not a plain-text statement (save the statement as text first)")
     found = extract_claims(text, lang)
     _write(skeleton_yaml(found, source=statement.name), out)
     err_console.print(f"{len(found)} checkable claim(s) found", highlight=False)

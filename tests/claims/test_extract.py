@@ -77,3 +77,7 @@ def test_cli_extract_writes_the_skeleton(cases_dir: Path, tmp_path: Path) -> Non
     assert "vergunningplicht" in out.read_text(encoding="utf-8")
     bad = CliRunner().invoke(app, ["extract", str(cases_dir / CASE), "--lang", "de"])
     assert bad.exit_code == 2 and "--lang must be en or nl" in bad.output
+    binary = tmp_path / "statement.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00 not a statement")
+    refused = CliRunner().invoke(app, ["extract", str(binary)])
+    assert refused.exit_code == 2 and "binary data" in refused.output and "Traceback" not in refused.output
