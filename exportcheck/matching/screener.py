@@ -232,7 +232,7 @@ class Screener:
         self.undated = dict(index.undated)
         self.prepared = False  # see prepare()
 
-    def prepare(self) -> Screener:
+    def prepare(self, *, result_fields: bool = True) -> Screener:
         """Make now what the first queries of a long-running process would make on the way: the index's tables
         (:meth:`.index.MatchIndex.prepare`), the columns every result reads as lists (the nested ones stay lazy),
         every party's result fields (:meth:`_row_fields`, what a long run keeps for every party it shows; no name is
@@ -241,6 +241,11 @@ class Screener:
         as its later ones (measured on the stored index of every list: 1.4-1.8 s and ~280 MB at start, the result
         fields and pypinyin's readings the largest parts; the first screening then took 3 ms instead of 100). A
         one-name screening does not call it.
+
+        ``result_fields=False`` leaves the result fields to be read as parties are shown: for a screener prepared
+        beside live requests (a server's reload), where a second of pure Python holding the interpreter lock
+        stalls every request in flight (``bench serve``, p99 of repeated names at 64 clients during a swap: 25-32 ms
+        without them, 512 ms with).
         Returns the screener, prepared (a second call does nothing).
         """
         if self.prepared:
@@ -249,8 +254,9 @@ class Screener:
         for column in (self._source, self._list, self._name, self._schema, self._ids, self._listing, self._end,
                        self._twin, self._parent, self._licence, self._url, self._snapshot, self._snapshot_date):
             column.prepare()
-        for row in range(min(len(self.index), ROW_CACHE)):  # each party's result fields, read from its record
-            self._row_fields(row)
+        if result_fields:
+            for row in range(min(len(self.index), ROW_CACHE)):  # each party's result fields, read from its record
+                self._row_fields(row)
         pinyin_syllables()
         place_words()
         for text in _SCRIPT_SAMPLES:

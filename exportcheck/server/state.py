@@ -210,7 +210,9 @@ def build(lists_dir: Path, generation: int, cache_entries: int, *, previous: Loa
     notes: list[str] = []
     if any(s.kind == "entities" for s in snapshots.values()):
         screener, notes = dated_screener(lists_dir, None)  # the index the refresh stored, memory-mapped
-        screener.prepare()  # its tables made now, not in the first requests
+        # its tables made now, not in the first requests; a reload runs beside live requests, so it leaves the
+        # result fields (a second of pure Python) to be read as parties are shown
+        screener.prepare(result_fields=previous is None)
     else:
         problems.append("no entity list held: run `exportcheck refresh`")
     loaded = LoadedLists(generation=generation, lists_dir=lists_dir, snapshots=snapshots, lists=lists,

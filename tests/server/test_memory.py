@@ -59,6 +59,7 @@ def test_a_reload_takes_over_what_did_not_change(real_lists_dir: Path, tmp_path:
     old_rows = first.entity_rows(f"us-1260h@{first.snapshots['us-1260h'].version}")
     assert len(old_rows) > 50 and old_rows.get("no-such-id") is None
     assert first.screener is not None and first.screener.prepared  # its tables made before the first request
+    assert len(first.screener._fields) == len(first.screener.index)  # every party's result fields too
     some_id = old_rows.table.column("entity_id")[0].as_py()
     assert old_rows.get(some_id)["entity_id"] == some_id
     shutil.copytree(real_lists_dir / "un-sc", folder / "un-sc")
@@ -68,6 +69,7 @@ def test_a_reload_takes_over_what_did_not_change(real_lists_dir: Path, tmp_path:
     assert second.controls is first.controls
     assert second.entity_rows(f"us-1260h@{first.snapshots['us-1260h'].version}") is old_rows
     assert second.screener is not None and second.screener.prepared
+    assert not second.screener._fields  # a reload beside live requests leaves them to be read as parties are shown
     held = matching.screeners_held()
     assert second.screener.index.key in held and first.screener.index.key not in held
     # a control source that changed is loaded again
