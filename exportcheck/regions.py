@@ -24,8 +24,10 @@ REGION_CODES = frozenset(code for code in REGIONS.values() if "-" in code)
 
 
 def region_code(text: str) -> str:
-    """The code of a region written ``text`` (any case), or ``""`` where it names none of :data:`REGIONS`."""
-    return REGIONS.get(text.strip().casefold(), "")
+    """The code of a region written ``text`` (its name or one of :data:`REGION_CODES`, any case), or ``""`` where it
+    names none of :data:`REGIONS`."""
+    plain = text.strip()
+    return plain.upper() if plain.upper() in REGION_CODES else REGIONS.get(plain.casefold(), "")
 
 
 def region_country(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exportcheck.claims import parse_claims
 from exportcheck.controls.us_law_facts import UKRAINE_REGIONS
 from exportcheck.controls.us_licence import normalise_destination
 from exportcheck.formats.common import list_country
@@ -20,10 +21,14 @@ def test_a_region_reads_as_its_country_in_a_list_and_as_a_destination(written: s
         assert list_country(text) == country  # a list's country field
         # a destination: the 746.6 region where the EAR names it, else the country alone
         assert normalise_destination(text) == (country, code if code in UKRAINE_REGIONS else "")
+        # a claim's destination: the same reading, kept as the code the determination reads
+        claim = parse_claims({"claims": [{"id": "c1", "kind": "no-licence-required", "destination": text}]}).claims[0]
+        assert claim.destination == code
 
 
 def test_every_746_6_region_can_be_named_and_other_text_is_no_region() -> None:
     assert set(UKRAINE_REGIONS) <= set(REGIONS.values())
+    assert all(region_code(code.lower()) == code and region_country(code) == "UA" for code in UKRAINE_REGIONS)
     assert normalise_destination("UA-14") == ("UA", "UA-14") and normalise_destination("Ukraine") == ("UA", "")
     assert region_code("Kyiv") == region_country("") == "" and list_country("REGION: WEST BANK") == "PS"
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 
 from exportcheck.countries import country_hint
 from exportcheck.errors import InputError
-from exportcheck.regions import REGION_CODES, region_code
+from exportcheck.regions import region_code
 
 ClaimKind = Literal[
     "no-licence-required",
@@ -249,12 +249,9 @@ class Claim(_Strict):
     @classmethod
     def _dest(cls, value: str) -> str:
         # a region ("Crimea", "UA-43") kept as its ISO 3166-2 code: the EAR's Part 746.6 embargo is on the region,
-        # not on Ukraine, and the US licence determination reads the code (exportcheck.regions)
-        code = value.strip().upper()
-        if "-" in code and code in REGION_CODES:
-            return code
-        region = region_code(value)
-        return region if "-" in region else _iso2(value)
+        # not on Ukraine, and the US licence determination reads the code; read as that determination reads it
+        # (exportcheck.regions), so "West Bank" is PS here too
+        return region_code(value) or _iso2(value)
 
 
 class ClaimsFile(_Strict):

@@ -141,10 +141,7 @@ def normalise_destination(destination: str) -> tuple[str, str]:
     text = destination.strip()
     if not text:
         raise InputError("no destination given (use an ISO-2 code such as CN, or UA-43 for Crimea)")
-    upper = text.upper()
-    if upper in UKRAINE_REGIONS:
-        return "UA", upper
-    region = region_code(text)  # a region written as a destination ("Crimea", "DNR", "West Bank")
+    region = region_code(text)  # a region written as a destination ("UA-43", "Crimea", "DNR", "West Bank")
     if region:
         return region.split("-")[0], region if region in UKRAINE_REGIONS else ""
     iso = iso2(text)  # the one reading of a user's country ("EU" or "ZZ" names none)

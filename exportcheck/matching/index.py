@@ -664,8 +664,8 @@ class MatchIndex:
         for texts in (self.vocab, self.names.originals, self.names.contexts, self.records):
             if isinstance(texts, LazyColumn):
                 texts.prepare()
-        self.subsidiaries(0)
-        self.groups_of(0)
+        self.subsidiaries(0)  # any row: the first call reads the subsidiary table ...
+        self.groups_of(0)  # ... and the group table
 
     def column(self, name: str) -> LazyColumn:
         """One entity column, indexable by row (see :class:`LazyColumn`)."""
