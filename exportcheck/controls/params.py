@@ -12,18 +12,10 @@ import re
 
 from pydantic import BaseModel
 
-from exportcheck.controls.units import NUMBER, parse_number
+from exportcheck.controls.units import NUMBER, in_search_base, parse_number
 
-_UNITS = {
-    "nm": ("m", 1e-9), "µm": ("m", 1e-6), "um": ("m", 1e-6), "micron": ("m", 1e-6), "microns": ("m", 1e-6),
-    "mm": ("m", 1e-3), "cm": ("m", 1e-2), "k": ("K", 1.0), "mk": ("K", 1e-3), "°c": ("°C", 1.0),
-    "hz": ("Hz", 1.0), "khz": ("Hz", 1e3), "mhz": ("Hz", 1e6), "ghz": ("Hz", 1e9), "thz": ("Hz", 1e12),
-    "%": ("%", 1.0), "percent": ("%", 1.0), "ev": ("eV", 1.0), "kev": ("eV", 1e3), "mev": ("eV", 1e6),
-    "ma": ("A", 1e-3), "a": ("A", 1.0), "w": ("W", 1.0), "kw": ("W", 1e3), "mw": ("W", 1e-3), "µw": ("W", 1e-6),
-    "uw": ("W", 1e-6), "degrees": ("°", 1.0), "degree": ("°", 1.0),
-    "pa": ("Pa", 1.0), "kpa": ("Pa", 1e3), "mpa": ("Pa", 1e6), "gbit/s": ("bit/s", 1e9), "gbps": ("bit/s", 1e9),
-    "qubits": ("qubit", 1.0), "qubit": ("qubit", 1.0), "na": ("NA", 1.0),
-}
+#: Counts that control search compares as it does units: not units of pint's.
+_COUNTS = {"qubit": "qubit", "qubits": "qubit"}
 _PARAM = re.compile(r"(" + NUMBER + r")\s?(nm|µm|um|microns?|mm|cm|mK|K|°C|THz|GHz|MHz|kHz|Hz|%|percent|MeV|keV|eV|mA|kW|mW|µW|uW|W|kPa|MPa|Pa|Gbit/s|Gbps|qubits?|degrees?)(?![A-Za-z])")
 #: A minus sign before a number ("-273,15 °C", "−268.65 °C"), not a range's dash ("4-12 GHz", "2 - 4 GHz").
 _MINUS = re.compile(r"(?:^|[\s(\[])[-−–]\s?$")
@@ -119,7 +111,7 @@ class Parameter(BaseModel):
 
     text: str
     value: float
-    unit: str  # base unit: m, K, Hz, %, eV, ...
+    unit: str  # base unit (:data:`.units.SEARCH_BASES`): m, K (°C too), Hz, %, eV, ...
     relation: str = "="  # "<" (less/shorter than, or less), ">" (more than, or more), "="
     quantity: str = ""  # wavelength, overlay, temperature ... where the words around say so
 
@@ -142,13 +134,16 @@ def extract_parameters(text: str, decimal_comma: bool | None = None) -> list[Par
     found = []
     for m in _PARAM.finditer(text or ""):
         unit_raw = m.group(2)
-        base, factor = _UNITS.get(unit_raw.lower(), ("", 1.0))
-        if not base:
+        sign = -1.0 if _MINUS.search(text[max(0, m.start() - 3):m.start()]) else 1.0
+        value = sign * parse_number(m.group(1), decimal_comma)
+        counted = _COUNTS.get(unit_raw.lower())
+        converted = (value, counted) if counted else in_search_base(value, unit_raw)
+        if converted is None:
             continue
+        value, base = converted
         before, after = text[max(0, m.start() - 160):m.start()], text[m.end():m.end() + 30]
         relation = "<" if _LESS.search(before) or _AFTER_LESS.match(after) else (
             ">" if _MORE.search(before) or _AFTER_MORE.match(after) else "=")
-        sign = -1.0 if _MINUS.search(text[max(0, m.start() - 3):m.start()]) else 1.0
-        found.append(Parameter(text=m.group(0), value=sign * parse_number(m.group(1), decimal_comma) * factor, unit=base, relation=relation,
+        found.append(Parameter(text=m.group(0), value=value, unit=base, relation=relation,
                                quantity=quantity_near(before, after, base)))
     return found

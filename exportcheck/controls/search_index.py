@@ -413,7 +413,7 @@ def tpp_rate_words(text: str) -> frozenset[str]:
 #: 1 mA beam" reads "implanter" (energy) as the nearest quantity word, and a current would then never be
 #: compared with "beam current less than 5 mA". Lengths (m) and shares (%) stay with the words around them.
 UNIT_QUANTITY = {"A": "current", "eV": "energy", "Hz": "frequency", "Pa": "pressure", "W": "power",
-                 "K": "temperature", "°C": "temperature", "°": "angle"}
+                 "K": "temperature", "°": "angle"}
 
 
 def by_unit(params: list[Parameter]) -> list[Parameter]:

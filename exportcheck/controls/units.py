@@ -23,7 +23,7 @@ UNIT_WORDS: dict[str, str] = {
     "k": "kelvin", "mk": "millikelvin", "°c": "degC", "°f": "degF",
     "hz": "hertz", "khz": "kilohertz", "mhz": "megahertz", "ghz": "gigahertz", "thz": "terahertz",
     "ev": "electron_volt", "kev": "kiloelectron_volt", "mev": "megaelectron_volt",
-    "w": "watt", "mw": "milliwatt", "kw": "kilowatt", "µw": "microwatt", "nw": "nanowatt",
+    "w": "watt", "mw": "milliwatt", "kw": "kilowatt", "µw": "microwatt", "uw": "microwatt", "nw": "nanowatt",
     "v": "volt", "kv": "kilovolt", "mv": "millivolt",
     "a": "ampere", "ma": "milliampere", "µa": "microampere", "na": "nanoampere",
     "pa": "pascal", "kpa": "kilopascal", "mpa": "megapascal", "gpa": "gigapascal", "bar": "bar", "mbar": "millibar",
@@ -101,6 +101,32 @@ def registry() -> Any:
     reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     reg.define("tera_ops = 1e12 = TOPS")  # processing performance ("8 TOPS or more"): operations, a count
     return reg
+
+
+#: The units control search compares (:mod:`.params`), by pint name: the base unit each is compared in, the factor
+#: to it and the offset (°C to K). Why not pint: a first search would wait a second for pint's registry, to convert a
+#: few dozen units whose factors are SI prefixes. How a unit is written is read by :func:`unit_name` alone.
+SEARCH_BASES: dict[str, tuple[str, float, float]] = {
+    "nanometer": ("m", 1e-9, 0.0), "micrometer": ("m", 1e-6, 0.0), "millimeter": ("m", 1e-3, 0.0),
+    "centimeter": ("m", 1e-2, 0.0), "kelvin": ("K", 1.0, 0.0), "millikelvin": ("K", 1e-3, 0.0),
+    "degC": ("K", 1.0, 273.15), "hertz": ("Hz", 1.0, 0.0), "kilohertz": ("Hz", 1e3, 0.0),
+    "megahertz": ("Hz", 1e6, 0.0), "gigahertz": ("Hz", 1e9, 0.0), "terahertz": ("Hz", 1e12, 0.0),
+    "percent": ("%", 1.0, 0.0), "electron_volt": ("eV", 1.0, 0.0), "kiloelectron_volt": ("eV", 1e3, 0.0),
+    "megaelectron_volt": ("eV", 1e6, 0.0), "ampere": ("A", 1.0, 0.0), "milliampere": ("A", 1e-3, 0.0),
+    "watt": ("W", 1.0, 0.0), "kilowatt": ("W", 1e3, 0.0), "milliwatt": ("W", 1e-3, 0.0),
+    "microwatt": ("W", 1e-6, 0.0), "degree": ("°", 1.0, 0.0), "pascal": ("Pa", 1.0, 0.0),
+    "kilopascal": ("Pa", 1e3, 0.0), "megapascal": ("Pa", 1e6, 0.0), "gigabit/second": ("bit/s", 1e9, 0.0),
+}
+
+
+def in_search_base(value: float, written: str) -> tuple[float, str] | None:
+    """``value`` of a unit as written, in the base unit control search compares it in (``SEARCH_BASES``): 685 °C →
+    958.15 K, 193 nm → 1.93e-7 m; ``None`` for a unit search does not compare."""
+    base = SEARCH_BASES.get(unit_name(written))
+    if base is None:
+        return None
+    symbol_, factor, offset = base
+    return value * factor + offset, symbol_
 
 
 def unit_name(written: str) -> str:

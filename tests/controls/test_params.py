@@ -73,7 +73,10 @@ def test_microwatts_the_named_quantity_and_a_minus_sign_are_read() -> None:
         "cooling power greater than or equal to 600 µW at or below a temperature of 0,1 K (-273,05 °C) for 48 hours")
     assert (power.unit, power.relation) == ("W", ">") and abs(power.value - 6e-4) < 1e-12
     assert (kelvin.value, kelvin.relation) == (0.1, "<")
-    assert celsius.value == -273.05
+    # the minus sign kept, and °C compared in kelvin: the bracketed Celsius figure is the same threshold
+    assert celsius.unit == "K" and abs(celsius.value - 0.1) < 1e-9 and celsius.text == "273,05 °C"
+    (colder,) = extract_parameters("dilution refrigerator reaching -273,1 °C")
+    assert kelvin.satisfied_by(colder) and not kelvin.satisfied_by(extract_parameters("cooled to -270 °C")[0])
     (high,) = extract_parameters("parametric amplifier, 4-12 GHz")
     assert high.value == 12e9
     stated = extract_parameters("dilution refrigerator, 800 µW at 100 mK")
