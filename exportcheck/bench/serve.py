@@ -12,8 +12,10 @@
    apart:
    - **cached**: 300 names asked again and again (a newsroom's list); after a warm-up every answer
      comes from the server's bounded cache of recent answers,
-   - **uncached**: every request a different listed name or alias, never asked before in the run:
-     the matcher's own speed plus the server's;
+   - **uncached**: every request a different listed name or alias of any list, or one with a letter dropped
+     (a typo), never asked before of that server: the matcher's own speed plus the server's. Clients take the
+     names in turn and ask none twice: a run that has asked them all stops there and says so (the Python
+     client; wrk starts again at the first name);
 5. repeats both modes at 64 clients while ``exportcheck refresh us-1260h`` publishes a new snapshot into
    the served folder (first its 2026-06-10 file, then its 2026-08-20 one), each run lasting until every
    worker serves the new generation (at least ``--seconds``), so the swap happens under load (a worker
@@ -99,6 +101,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0  # s
     server_cpu: float = 0.0  # s
+    used_up: bool = False  # every new name was asked before the run's time was up (the run was cut short)
 
     @property
     def rps(self) -> float:
@@ -202,15 +205,16 @@ def _drive_wrk(port: int, paths: list[str], clients: int, seconds: float, until:
                   p99=data["p99_us"] / 1000, errors=errors, client_cpu=usage.ru_utime + usage.ru_stime)
 
 
-async def _client(port: int, paths: list[str], start: int, stop: asyncio.Event, latencies: list[float],
+async def _client(port: int, take: Callable[[], str | None], stop: asyncio.Event, latencies: list[float],
                   errors: list[str]) -> None:
-    """One keep-alive connection: request, read the whole answer, next, until ``stop`` is set."""
+    """One keep-alive connection: request the next path ``take()`` gives, read the whole answer, next, until ``stop``
+    is set or ``take()`` has none left."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    i = start
     try:
         while not stop.is_set():
-            path = paths[i % len(paths)]
-            i += 1
+            path = take()
+            if path is None:
+                return
             began = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
@@ -230,15 +234,25 @@ async def _client(port: int, paths: list[str], start: int, stop: asyncio.Event, 
 
 
 def _drive_python(port: int, paths: list[str], clients: int, seconds: float,
-                  until: Callable[[], bool] | None) -> Result:
+                  until: Callable[[], bool] | None, cycle: bool) -> Result:
+    """``clients`` connections taking the paths in turn from one shared position, so no path is asked twice before
+    every path was asked once. ``cycle``: start again at the first path when all were asked (repeated names), else
+    stop there (new names: asked again, a name would be answered from the server's cache) and say so."""
     latencies: list[float] = []
     errors: list[str] = []
+    position = [0]
+
+    def take() -> str | None:  # one event loop: no lock needed
+        i = position[0]
+        if i >= len(paths) and not cycle:
+            return None
+        position[0] = i + 1
+        return paths[i % len(paths)]
 
     async def main() -> float:
         stop = asyncio.Event()
         began = time.perf_counter()
-        step = max(1, len(paths) // clients)
-        tasks = [asyncio.create_task(_client(port, paths, n * step, stop, latencies, errors)) for n in range(clients)]
+        tasks = [asyncio.create_task(_client(port, take, stop, latencies, errors)) for _ in range(clients)]
         await asyncio.to_thread(_wait_until, seconds, until, lambda: not all(t.done() for t in tasks))
         stop.set()
         await asyncio.gather(*tasks)
@@ -253,7 +267,8 @@ def _drive_python(port: int, paths: list[str], clients: int, seconds: float,
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else float("nan")
 
     return Result(requests=len(latencies), seconds=elapsed, p50=pct(0.50), p99=pct(0.99), errors=errors,
-                  client_cpu=(after.user - cpu.user) + (after.system - cpu.system))
+                  client_cpu=(after.user - cpu.user) + (after.system - cpu.system),
+                  used_up=not cycle and position[0] >= len(paths))
 
 
 @dataclass
@@ -268,13 +283,14 @@ class Bench:
     tmp: Path
 
     def run(self, paths: list[str], clients: int, until: Callable[[], bool] | None = None,
-            seconds: float | None = None) -> Result:
+            seconds: float | None = None, cycle: bool = True) -> Result:
+        """Load the server with ``paths`` (``cycle``: see :func:`_drive_python`; wrk always cycles)."""
         before = _cpu_seconds(self.proc.pid)
         span = self.seconds if seconds is None else seconds
         if self.client == "wrk":
             result = _drive_wrk(self.port, paths, clients, span, until, self.tmp)
         else:
-            result = _drive_python(self.port, paths, clients, span, until)
+            result = _drive_python(self.port, paths, clients, span, until, cycle)
         result.server_cpu = _cpu_seconds(self.proc.pid) - before
         return result
 
@@ -292,22 +308,31 @@ class Bench:
 
 
 def _queries(lists_dir: Path) -> tuple[list[str], list[str]]:
-    """(cached, uncached) request paths: 300 repeated names; then every listed name and alias once, shuffled."""
+    """(cached, uncached) request paths: 300 repeated names; then every listed name and alias of every list once,
+    and each with a letter dropped, shuffled.
+
+    Why so many: a server of two workers answers some 2,500 new names a second, and one server's three uncached runs
+    (16 and 64 clients, a swap) ask well over 100,000: more than the lists' distinct names (the four largest lists
+    alone ran out, and names asked again came from the cache).
+    """
     import pyarrow.parquet as pq
 
+    from exportcheck.bench.matcher import _typo
+    from exportcheck.sources import all_sources
     from exportcheck.store import SnapshotStore
 
     store = SnapshotStore(lists_dir)
     names: list[str] = []
-    for source in ("us-csl", "us-ofac-sdn", "un-sc", "eu-833-annex-iv"):
+    for source in (sid for sid, src in all_sources().items() if src.spec.kind == "entities"):
         snap = store.latest(source)
-        if snap is None:
+        if snap is None or not snap.table_path("entities").exists():
             continue
         for row in pq.read_table(snap.table_path("entities"), columns=["name", "aliases"]).to_pylist():
             names.append(row["name"])
             names.extend(a["name"] for a in row["aliases"] or [])
     rng = random.Random(12)
-    unique = sorted({n for n in names if n and len(n) < 200})
+    listed = sorted({n for n in names if n and len(n) < 200})
+    unique = sorted({*listed, *(_typo(n, rng) for n in listed)})
     rng.shuffle(unique)
     negatives = (CHECKOUT_ROOT / "exportcheck" / "bench" / "data" / "negative_names.txt")
     extra = [n.strip() for n in negatives.read_text(encoding="utf-8").splitlines() if n.strip() and not n.startswith("#")]
@@ -364,7 +389,8 @@ def _line(label: str, bench: Bench, clients: int, result: Result) -> str:
     load = os.getloadavg()[0]
     return (f"    {label:<24}{bench.workers:>3}{clients:>5}{result.requests:>9}{result.rps:>7.0f}{result.p50:>8.1f}"
             f"{result.p99:>8.1f}{len(result.errors):>7}{result.server_cpu * per:>11.2f}{result.client_cpu * per:>11.2f}"
-            f"{peak:>8.0f}{pss:>7.0f}   {'met' if result.met else 'missed'} (load {load:.1f})")
+            f"{peak:>8.0f}{pss:>7.0f}   {'met' if result.met else 'missed'} (load {load:.1f})"
+            + (f"; every new name asked after {result.seconds:.0f} s, run cut short" if result.used_up else ""))
 
 
 def _publish(folder: Path, mirror: Path) -> subprocess.Popen[bytes]:
@@ -401,7 +427,7 @@ def _one_server(base: Path, workers: int, warm: list[str], cold: list[str], opti
         bench.run(warm, 16, seconds=3.0)  # fills each worker's cache once, not measured
         for clients in (16, 64):
             report("cached (repeated)", clients, bench.run(warm, clients))
-            result = bench.run(cold[offset:], clients)
+            result = bench.run(cold[offset:], clients, cycle=False)
             offset += result.requests + clients
             report("uncached (all new)", clients, result)
         mirrors = []
@@ -426,7 +452,7 @@ def _one_server(base: Path, workers: int, warm: list[str], cold: list[str], opti
                         swapped.append(time.perf_counter() - began)
                 return bool(swapped) and time.perf_counter() - began > swapped[0] + 2
 
-            result = bench.run(paths if paths is not None else cold[offset:], 64, until=done)
+            result = bench.run(paths if paths is not None else cold[offset:], 64, until=done, cycle=paths is not None)
             if paths is None:
                 offset += result.requests + 64
             refresher.wait(timeout=600)
