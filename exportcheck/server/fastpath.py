@@ -37,10 +37,16 @@ from exportcheck.server.security import ASGIApp, Receive, Scope, Send
 from exportcheck.server.state import ListsHolder, LoadedLists
 from exportcheck.settings import ServerSettings
 
-#: Threads that screen new names. Why threads for CPU work under the GIL: on the event loop one slow name
-#: (some take a second) holds up every request behind it, cached ones too; in threads the interpreter
-#: switches between them every few milliseconds. Measured at 64 clients asking new names, p99 fell from
-#: 2.5-3.8 s inline to ~0.3 s with 4 threads, at the same requests/s (2 and 16 threads did about as well).
+#: New names of up to this many characters are screened on the event loop; longer ones in threads. Why: handing a
+#: name to a thread and its answer back cost ~0.6 ms of CPU a request, as much as screening it (bench serve, one
+#: worker, 16 clients asking new names: 687 req/s and 1.58 ms of server CPU a request in threads, 1,086 req/s and
+#: 0.92 ms inline; p99 30-36 ms either way). Names this short take 0.4-3 ms and at most ~10 ms (30,000 listed names
+#: and typos; adversarial ones: many common words, one word repeated, mixed scripts), so none holds the loop for
+#: long. A longer query (up to the 2,000-character limit) could, and goes to a thread: there the interpreter
+#: switches between it and the loop every few milliseconds. (The matcher of round 1 took up to a second for some
+#: names; inline, that put p99 at 2.5-3.8 s at 64 clients.)
+INLINE_CHARS = 200
+#: Threads that screen the longer names (see ``INLINE_CHARS``).
 MATCHING_THREADS = 4
 #: At a reload, the recent questions answered anew with the new lists before the swap: at most this many,
 #: in at most this long (a few milliseconds each).
@@ -131,6 +137,8 @@ class ScreenFrontDoor:
         try:
             if params["as_of"]:  # a dated screener may have to be built (seconds): Starlette's thread pool
                 return await run_in_threadpool(service.screen_answer, loaded, self.max_chars, **params)
+            if len(params["q"]) <= INLINE_CHARS:
+                return service.screen_answer(loaded, self.max_chars, **params)
             return await anyio.to_thread.run_sync(partial(service.screen_answer, loaded, self.max_chars, **params),
                                                   limiter=self._matching())
         except Problem:

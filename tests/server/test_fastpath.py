@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from exportcheck.server.app import create_app
-from exportcheck.server.fastpath import ScreenFrontDoor
+from exportcheck.server.fastpath import INLINE_CHARS, ScreenFrontDoor
 from exportcheck.server.state import ListsHolder
 from exportcheck.settings import ServerSettings, get_server_settings
 
@@ -35,6 +35,14 @@ def _get(app: object, params: list[tuple[str, str]], headers: dict[str, str] | N
     return asyncio.run(call())
 
 
+#: Longer than INLINE_CHARS: screened in a thread, where the others are screened on the event loop.
+LONG_QUERY = "Key Laboratory of Advanced Special Materials and New Preparation and Processing Technology; " * 3
+
+
+def test_one_case_is_screened_in_a_thread() -> None:
+    assert len(LONG_QUERY) > INLINE_CHARS
+
+
 @pytest.mark.parametrize("params", [
     [("q", "Huawei Technologies Co., Ltd.")],
     [("q", "Rosneft"), ("source", "us-ofac-sdn"), ("source", "uk-sanctions"), ("limit", "3")],
@@ -43,6 +51,7 @@ def _get(app: object, params: list[tuple[str, str]], headers: dict[str, str] | N
     [("q", "Zhejiang Dahua"), ("q", "Hikvision"), ("unknown", "ignored")],  # the last q, as Starlette reads it
     [("q", "中国电子科技集团公司第十四研究所")],
     [("q", "Huawei"), ("threshold", ".85"), ("limit", "1")],
+    [("q", LONG_QUERY)],
 ])
 def test_front_door_answers_as_the_route_does(front: ScreenFrontDoor, params: list[tuple[str, str]]) -> None:
     route = _get(front.app, params)
