@@ -26,7 +26,7 @@ def recorder() -> Iterator[tuple[int, Counter[str]]]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:  # the standard library's name for it
             with lock:
                 asked[self.path] += 1
             body = b"{}"
