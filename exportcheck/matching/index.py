@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -730,14 +731,9 @@ class MatchIndex:
         and keeping a token's weight on first use."""
         found = self.__dict__.get("_weigh")
         if found is None:
-            found = self.__dict__["_weigh"] = _Weights(self).__getitem__
+            found = self.__dict__["_weigh"] = _Weights(partial(_token_weight, self.postings, self.token_weights)).__getitem__
         return found
 
-    def _weight(self, token: str) -> float:
-        i = self.postings.position(token)
-        if i is not None:
-            return float(self.token_weights[i])
-        return CLASS_WEIGHTS[token_class(token)]  # a token no listed name has: rarity does not apply
 
     def vocab_lengths(self) -> np.ndarray:
         return self.vocab_lens
@@ -883,15 +879,27 @@ class MatchIndex:
         return uniq[keep]
 
 
-class _Weights(dict[str, float]):
-    """Token → weight, filled on first lookup (at most a million kept: queries bring new tokens forever)."""
+def _token_weight(postings: Postings, token_weights: np.ndarray, token: str) -> float:
+    """A token's weight (:meth:`MatchIndex.weight`), from the index's parts and not the index (see :class:`_Weights`)."""
+    i = postings.position(token)
+    if i is not None:
+        return float(token_weights[i])
+    return CLASS_WEIGHTS[token_class(token)]  # a token no listed name has: rarity does not apply
 
-    def __init__(self, index: MatchIndex) -> None:
+
+class _Weights(dict[str, float]):
+    """Token → weight, filled on first lookup (at most a million kept: queries bring new tokens forever).
+
+    Holds the index's weight function, not the index: the index keeps this table, and a table that kept the index
+    would make a reference cycle, which only the garbage collector frees (see :meth:`MatchIndex.weigh`).
+    """
+
+    def __init__(self, weight: Callable[[str], float]) -> None:
         super().__init__()
-        self._index = index
+        self._weight = weight
 
     def __missing__(self, token: str) -> float:
-        value = self._index._weight(token)
+        value = self._weight(token)
         if len(self) < 1_000_000:
             self[token] = value
         return value

@@ -211,3 +211,28 @@ def test_a_damaged_or_half_written_segment_is_computed_again_not_used(sample_lis
     matches = get_screener(sample_lists).screen("Huawei Technologies")
     assert matches and matches[0].is_match
     assert segment.read(folder) is not None  # computed again and stored in its place
+
+
+def test_a_dropped_index_is_freed_at_once_without_the_garbage_collector(sample_lists: Path) -> None:
+    """No reference cycle through the index: a server that swaps in new lists frees the old index (hundreds of MB on
+    the real lists) when it lets go of it, not at the collector's next full pass. The token-weight table held the
+    index that held it (MatchIndex.weigh), so the whole index waited for that pass."""
+    import gc
+    import weakref
+
+    from exportcheck.matching.index import INDEX_COLUMNS, build_index
+    from exportcheck.matching.lists import load_lists
+    from exportcheck.matching.screener import Screener
+
+    loaded = load_lists(SnapshotStore(sample_lists), columns=INDEX_COLUMNS)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        screener = Screener(build_index(loaded.entities, loaded.key)).prepare()
+        assert screener.screen("14th Research Institute of CETC") and screener.index.weigh("cetc") > 0
+        index, table = weakref.ref(screener.index), weakref.ref(screener.index.names)
+        del screener
+        assert index() is None and table() is None
+    finally:
+        if was_enabled:
+            gc.enable()
