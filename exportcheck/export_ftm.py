@@ -23,7 +23,7 @@ from followthemoney.util import ENTITY_ID_LEN
 
 from exportcheck.errors import ConfigError, SnapshotError
 from exportcheck.model import Entity
-from exportcheck.sources import all_sources
+from exportcheck.sources import all_sources, entity_source_ids
 from exportcheck.store import SnapshotStore
 
 __all__ = ["entity_to_ftm", "export_ftm", "ftm_id", "iter_ftm", "topics"]
@@ -109,7 +109,7 @@ def entity_to_ftm(entity: Entity) -> list[EntityProxy]:
 
 
 def _entity_sources(source_ids: Sequence[str]) -> list[str]:
-    known = {sid: s for sid, s in all_sources().items() if s.spec.kind == "entities"}
+    known = entity_source_ids()
     unknown = [s for s in source_ids if s not in known]
     if unknown:
         raise ConfigError(f"not an entity source: {', '.join(unknown)}; entity sources: {', '.join(known)}")

@@ -318,12 +318,12 @@ def _queries(lists_dir: Path) -> tuple[list[str], list[str]]:
     import pyarrow.parquet as pq
 
     from exportcheck.bench.matcher import _typo
-    from exportcheck.sources import all_sources
+    from exportcheck.sources import entity_source_ids
     from exportcheck.store import SnapshotStore
 
     store = SnapshotStore(lists_dir)
     names: list[str] = []
-    for source in (sid for sid, src in all_sources().items() if src.spec.kind == "entities"):
+    for source in entity_source_ids():
         snap = store.latest(source)
         if snap is None or not snap.table_path("entities").exists():
             continue

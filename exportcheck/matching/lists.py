@@ -73,9 +73,9 @@ def entity_sources(lists_dir: Path | None = None) -> list[str]:
 
 
 def _declared() -> list[str]:
-    from exportcheck.sources import all_sources
+    from exportcheck.sources import entity_source_ids
 
-    return [sid for sid, src in all_sources().items() if src.spec.kind == "entities"]
+    return entity_source_ids()
 
 
 def _declarations_fingerprint() -> str:

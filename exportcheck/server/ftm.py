@@ -147,7 +147,8 @@ def match(loaded: LoadedLists, request: MatchRequest, *, dataset: str, limit: in
           include_dataset: list[str], exclude_dataset: list[str], exclude_schema: list[str], max_batch: int,
           max_chars: int) -> dict[str, Any]:
     """The whole yente ``/match`` answer for a batch of example entities."""
-    from exportcheck.server.service import check_sources, entity_sources, need_entities
+    from exportcheck.server.service import check_sources, need_entities
+    from exportcheck.sources import entity_source_ids
 
     need_entities(loaded)
     if not request.queries:
@@ -159,7 +160,7 @@ def match(loaded: LoadedLists, request: MatchRequest, *, dataset: str, limit: in
     if include_dataset:
         scope = [s for s in check_sources(include_dataset, loaded, "include_dataset") or [] if s in scope]
     if exclude_dataset:
-        known = entity_sources()
+        known = entity_source_ids()
         for value in exclude_dataset:
             if value not in known:
                 raise Problem(422, f"exclude_dataset: unknown entity source {value!r}", field="exclude_dataset")
@@ -176,12 +177,13 @@ def match(loaded: LoadedLists, request: MatchRequest, *, dataset: str, limit: in
 
 def dataset_sources(loaded: LoadedLists, dataset: str) -> list[str]:
     """yente's dataset: ``default`` (or ``all``, ``sanctions``) = every entity list held; else one source id."""
-    from exportcheck.server.service import check_sources, entity_sources
+    from exportcheck.server.service import check_sources
+    from exportcheck.sources import entity_source_ids
 
     held = sorted(k for k, v in loaded.snapshots.items() if v.kind == "entities")
     if dataset in ("default", "all", "sanctions"):
         return held
-    if dataset not in entity_sources():
-        raise Problem(404, f"dataset: no dataset {dataset!r}; use default or one of {', '.join(entity_sources())}",
+    if dataset not in entity_source_ids():
+        raise Problem(404, f"dataset: no dataset {dataset!r}; use default or one of {', '.join(entity_source_ids())}",
                       field="dataset")
     return check_sources([dataset], loaded, "dataset") or held

@@ -24,7 +24,7 @@ from exportcheck.dates import as_date
 from exportcheck.errors import InputError
 from exportcheck.server.problems import Problem
 from exportcheck.server.state import NOT_ADVICE, LoadedLists
-from exportcheck.sources import all_sources
+from exportcheck.sources import entity_source_ids
 
 REGIMES = ("eu", "us", "nl")
 #: Only one thread builds a dated screener at a time (each takes seconds and memory; later ones reuse it).
@@ -35,10 +35,6 @@ _SEARCH = threading.Lock()
 MAX_DATED_SEARCH_INDEXES = 8
 #: ``/screen``'s results per answer: by default, and at most.
 SCREEN_LIMIT, SCREEN_LIMIT_MAX = 10, 100
-
-
-def entity_sources() -> list[str]:
-    return sorted(sid for sid, s in all_sources().items() if s.spec.kind == "entities")
 
 
 def check_text(value: str | None, field: str, max_chars: int, *, required: bool = True) -> str:
@@ -71,7 +67,7 @@ def check_sources(values: Sequence[str] | None, loaded: LoadedLists, field: str 
     wanted = [v.strip() for v in values or [] if v and v.strip()]
     if not wanted:
         return None
-    known = entity_sources()
+    known = entity_source_ids()
     for value in wanted:
         if value not in known:
             raise Problem(422, f"{field}: unknown entity source {value!r}; known: {', '.join(known)}", field=field)

@@ -28,7 +28,7 @@ from exportcheck.sources.base import (
 )
 
 __all__ = ["LISTING_NATURES", "RED_FLAG_LABELS", "Format", "LegalNature", "OfficialFile", "Parsed", "Source",
-           "SourceSpec", "SubList", "all_sources", "binds_as_listing", "get_source", "is_research"]
+           "SourceSpec", "SubList", "all_sources", "binds_as_listing", "entity_source_ids", "get_source", "is_research"]
 
 _NOT_SOURCES = {"base"}
 
@@ -46,6 +46,11 @@ def all_sources() -> dict[str, Source]:
             found.append(source)
     found.sort(key=lambda s: (s.spec.kind != "entities", s.id))
     return {s.id: s for s in found}
+
+
+def entity_source_ids() -> list[str]:
+    """The ids of the declared entity lists (parties, not control entries), in id order (as :func:`all_sources`)."""
+    return [sid for sid, source in all_sources().items() if source.spec.kind == "entities"]
 
 
 def get_source(source_id: str) -> Source:
