@@ -41,7 +41,7 @@ from exportcheck.controls.us_law_facts import (
 from exportcheck.countries import iso2
 from exportcheck.dates import as_date
 from exportcheck.errors import InputError
-from exportcheck.regions import region_code
+from exportcheck.regions import region_code, region_country
 
 Outcome = Literal["licence-required", "licence-required-part-746", "depends-on-paragraph", "see-text",
                   "no-licence-on-chart", "undetermined"]
@@ -143,7 +143,7 @@ def normalise_destination(destination: str) -> tuple[str, str]:
         raise InputError("no destination given (use an ISO-2 code such as CN, or UA-43 for Crimea)")
     region = region_code(text)  # a region written as a destination ("UA-43", "Crimea", "DNR", "West Bank")
     if region:
-        return region.split("-")[0], region if region in UKRAINE_REGIONS else ""
+        return region_country(text), region if region in UKRAINE_REGIONS else ""
     iso = iso2(text)  # the one reading of a user's country ("EU" or "ZZ" names none)
     if not iso:
         raise InputError(f"unknown destination {destination!r} (use an ISO-2 code such as CN)")

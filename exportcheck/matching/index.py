@@ -734,7 +734,6 @@ class MatchIndex:
             found = self.__dict__["_weigh"] = _Weights(partial(_token_weight, self.postings, self.token_weights)).__getitem__
         return found
 
-
     def vocab_lengths(self) -> np.ndarray:
         return self.vocab_lens
 
